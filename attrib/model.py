@@ -1,0 +1,174 @@
+"""Frozen records passed between the pipeline stages.
+
+Character spans are 0-based and half-open ``[start, end)`` into ``Article.text``.
+Records never hold stanza objects, so they hash, sort, compare and dump to JSON.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class QuoteType(str, Enum):
+    """How a quotation is reported."""
+
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    MIXED = "mixed"
+
+
+class SpeakerKind(str, Enum):
+    """What kind of source a speaker is."""
+
+    PERSON = "person"
+    ANONYMOUS = "anonymous"
+    ORGANIZATION = "organization"
+    COUNTRY = "country"
+    GROUP = "group"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input article: its id (path relative to its input folder, no extension) and text."""
+
+    doc_id: str
+    path: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word. Fields other than text/offsets are None when the annotator lacks them."""
+
+    text: str
+    start: int
+    end: int
+    lemma: str | None = None
+    upos: str | None = None
+    head: int | None = None  # 1-based index of the head in its sentence, 0 = root
+    deprel: str | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: its span and tokens (token ``i`` has 1-based id ``i + 1``)."""
+
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named-entity or gazetteer span. ``source`` is "ner", "gazetteer" or "caps"."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, NORP, ... or the rules' kind for gazetteer hits
+    source: str
+    ref: str | None = None  # canonical name when the rules know it
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """An article with its sentences, tokens and entities, from stanza or the built-in annotator."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    entities: tuple[Entity, ...]
+    nlp: str  # "stanza" or "builtin"
+    has_pos: bool = False
+    has_deps: bool = False
+    has_ner: bool = False
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of an article's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A passage in quotation marks (marks included in the span)."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A reporting expression: a verb form or a phrase such as "according to"."""
+
+    start: int
+    end: int
+    text: str
+    lemma: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A quotation with its cue and the raw speaker mention, before speakers are resolved."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    type: QuoteType
+    cue: Cue | None
+    mention: Span | None
+    outlet: str | None
+    rule_ids: tuple[str, ...]
+    #: when the speaker is elided ("..., adding: ..."), the attribution whose speaker it shares
+    shares_speaker_with: int | None = None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker."""
+
+    id: str  # person:zabihullah-mujahid, anon:<doc_id>:1, org:taliban
+    name: str
+    kind: SpeakerKind
+    role: str | None = None
+    affiliation: str | None = None
+    affiliation_path: tuple[str, ...] = ()  # affiliation then its parents, nearest first
+
+
+@dataclass(frozen=True)
+class ResolvedAttribution:
+    """An attribution whose speaker mention has been resolved to a speaker."""
+
+    attribution: Attribution
+    speaker: Speaker | None
+    mention: Span | None  # the mention as written (may be a pronoun)
+    rule_ids: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One statement of one speaker, pooled over every article that reports it."""
+
+    id: str
+    speaker_id: str | None
+    text: str
+    type: QuoteType
+    reports: tuple[ResolvedAttribution, ...]
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """Everything the per-article stages produced for one article."""
+
+    article: Article
+    attributions: tuple[ResolvedAttribution, ...]
+    nlp: str

@@ -1,0 +1,531 @@
+"""Load and validate the YAML rule files: paths -> RuleSet, or RuleFileError listing every problem.
+
+Each file holds ``version``, ``kind`` and a ``rules`` list. Values are read from
+the composed YAML nodes, so every problem carries its ``path:line:col``.
+Later rule directories override earlier ones rule by rule (same ``id``).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import yaml
+
+from .problems import Problem, RuleFileError
+
+def _default_rules_dir() -> Path:
+    """The rules shipped with the package (installed as the ``attrib.rules`` package)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("attrib.rules")
+    if spec and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+DEFAULT_RULES_DIR = _default_rules_dir()
+
+# -- typed rules ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Sentences a rule must match and must not match (run by tests and `attrib rules check`)."""
+
+    match: tuple[str, ...] = ()
+    no_match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CueRule:
+    """Reporting verbs (lemma -> forms) or reporting phrases ("according to")."""
+
+    id: str
+    description: str
+    type: str  # "verb" or "phrase"
+    lang: str = "en"
+    verbs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    phrases: tuple[str, ...] = ()
+    polarity: str = "neutral"
+    examples: Examples = Examples()
+
+
+@dataclass(frozen=True)
+class QuoteRule:
+    """A pair of quotation marks."""
+
+    id: str
+    description: str
+    open: str
+    close: str
+    examples: Examples = Examples()
+
+
+@dataclass(frozen=True)
+class OrgRule:
+    """An organisation, government, country or group, with aliases and its parent."""
+
+    id: str
+    description: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None
+    adjectives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpeakerRule:
+    """A known person: canonical name, spellings, role and affiliation."""
+
+    id: str
+    description: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "person"
+    role: str | None = None
+    affiliation: str | None = None
+    gender: str | None = None
+
+
+@dataclass(frozen=True)
+class OutletRule:
+    """A news outlet ("told Reuters") or channel ("on Twitter", "in a statement")."""
+
+    id: str
+    description: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """Role nouns; an unnamed mention headed by one is an anonymous source or a group."""
+
+    id: str
+    description: str
+    kind: str
+    words: tuple[str, ...]
+    governmental: bool = False
+
+
+@dataclass(frozen=True)
+class LexiconRule:
+    """A closed class of words the engine reads (pronouns, determiners, ...)."""
+
+    id: str
+    description: str
+    word_class: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FilterRule:
+    """A regular expression for text that is never a quote (captions, page furniture)."""
+
+    id: str
+    description: str
+    pattern: str
+    examples: Examples = Examples()
+
+
+LEXICON_CLASSES = (
+    "abbreviation", "auxiliary", "clause-boundary", "complementizer", "determiner",
+    "honorific", "non-name", "passive-auxiliary", "pronoun-female", "pronoun-first",
+    "pronoun-male", "pronoun-plural", "pronoun-thing", "time",
+)
+
+# -- schema: field -> (checker name, required) -----------------------------------
+
+_STR, _BOOL, _STRLIST, _VERBS, _EXAMPLES, _REGEX = "str", "bool", "strlist", "verbs", "examples", "regex"
+
+
+def _enum(*values: str) -> tuple[str, ...]:
+    return values
+
+
+@dataclass(frozen=True)
+class _Kind:
+    record: type
+    prefix: str
+    fields: dict[str, tuple[Any, bool]]
+    renamed: dict[str, str] = field(default_factory=dict)  # yaml key -> record field
+
+
+_COMMON = {"id": (_STR, True), "description": (_STR, True)}
+KINDS: dict[str, _Kind] = {
+    "cues": _Kind(CueRule, "cue", {**_COMMON, "type": (_enum("verb", "phrase"), True), "lang": (_enum("en"), False),
+                                   "verbs": (_VERBS, False), "phrases": (_STRLIST, False),
+                                   "polarity": (_enum("neutral", "supports", "disputes"), False),
+                                   "examples": (_EXAMPLES, False)}),
+    "quotes": _Kind(QuoteRule, "quote", {**_COMMON, "open": (_STR, True), "close": (_STR, True),
+                                         "examples": (_EXAMPLES, False)}),
+    "organisations": _Kind(OrgRule, "org", {**_COMMON, "name": (_STR, True),
+                                            "kind": (_enum("country", "government", "organization", "group", "media"), True),
+                                            "aliases": (_STRLIST, False), "parent": (_STR, False),
+                                            "adjectives": (_STRLIST, False)}),
+    "speakers": _Kind(SpeakerRule, "speaker", {**_COMMON, "name": (_STR, True), "aliases": (_STRLIST, False),
+                                               "kind": (_enum("person", "organization", "group"), False),
+                                               "role": (_STR, False), "affiliation": (_STR, False),
+                                               "gender": (_enum("male", "female"), False)}),
+    "outlets": _Kind(OutletRule, "outlet", {**_COMMON, "name": (_STR, True), "kind": (_enum("outlet", "channel"), True),
+                                            "aliases": (_STRLIST, False)}),
+    "roles": _Kind(RoleRule, "role", {**_COMMON, "kind": (_enum("anonymous", "group"), True),
+                                      "words": (_STRLIST, True), "governmental": (_BOOL, False)}),
+    "lexicon": _Kind(LexiconRule, "lexicon", {**_COMMON, "class": (_enum(*LEXICON_CLASSES), True),
+                                              "words": (_STRLIST, True)}, renamed={"class": "word_class"}),
+    "filters": _Kind(FilterRule, "filter", {**_COMMON, "pattern": (_REGEX, True), "examples": (_EXAMPLES, False)}),
+}
+_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def get_kind(name: str) -> _Kind:
+    """The schema of a rule kind.
+
+    Raises:
+        KeyError: with the message ``no such rule kind: "x"; known: ...``.
+    """
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise KeyError(f'no such rule kind: "{name}"; known: {", ".join(sorted(KINDS))}') from None
+
+
+# -- the rule set ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """All rules, by kind, plus lookups the stages share."""
+
+    cues: tuple[CueRule, ...] = ()
+    quotes: tuple[QuoteRule, ...] = ()
+    organisations: tuple[OrgRule, ...] = ()
+    speakers: tuple[SpeakerRule, ...] = ()
+    outlets: tuple[OutletRule, ...] = ()
+    roles: tuple[RoleRule, ...] = ()
+    lexicon: tuple[LexiconRule, ...] = ()
+    filters: tuple[FilterRule, ...] = ()
+    sources: tuple[str, ...] = ()  # the files read, for the run summary and cache keys
+
+    def words(self, word_class: str) -> frozenset[str]:
+        """Lower-cased words of one lexicon class."""
+        if word_class not in LEXICON_CLASSES:
+            raise KeyError(f'no such word class: "{word_class}"; known: {", ".join(LEXICON_CLASSES)}')
+        return _words(self, word_class)
+
+    def org(self, name: str) -> OrgRule | None:
+        """The organisation with this canonical name."""
+        return _orgs_by_name(self).get(name)
+
+    def org_path(self, name: str) -> tuple[str, ...]:
+        """An organisation and its parents, nearest first (stops on a cycle)."""
+        path: list[str] = []
+        while name and name not in path:
+            path.append(name)
+            org = self.org(name)
+            name = org.parent if org else None
+        return tuple(path)
+
+    def all_rules(self) -> tuple[Any, ...]:
+        """Every rule of every kind."""
+        return (*self.cues, *self.quotes, *self.organisations, *self.speakers, *self.outlets,
+                *self.roles, *self.lexicon, *self.filters)
+
+
+_CACHE: dict[tuple[int, str], Any] = {}
+
+
+def _memo(rs: RuleSet, key: str, build: Callable[[], Any]) -> Any:
+    k = (id(rs), key)
+    if k not in _CACHE:
+        _CACHE[k] = build()
+    return _CACHE[k]
+
+
+def _words(rs: RuleSet, word_class: str) -> frozenset[str]:
+    return _memo(rs, "words:" + word_class, lambda: frozenset(
+        w.lower() for r in rs.lexicon if r.word_class == word_class for w in r.words))
+
+
+def _orgs_by_name(rs: RuleSet) -> dict[str, OrgRule]:
+    return _memo(rs, "orgs", lambda: {o.name: o for o in rs.organisations})
+
+
+# -- loading -----------------------------------------------------------------------
+
+
+def rule_files(dirs: Iterable[Path | str]) -> list[Path]:
+    """The ``*.yaml``/``*.yml`` files of each directory (or the file itself), in order."""
+    out: list[Path] = []
+    for d in dirs:
+        d = Path(d)
+        if d.is_dir():
+            out += sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml"))
+        else:
+            out.append(d)
+    return out
+
+
+def load_ruleset(dirs: Iterable[Path | str] | None = None, *, defaults: bool = True) -> RuleSet:
+    """Read, validate and merge rule files.
+
+    Args:
+        dirs: extra rule directories or files; later ones override earlier ones by rule id.
+        defaults: start from the rules shipped with the package.
+
+    Returns:
+        The merged RuleSet.
+
+    Raises:
+        RuleFileError: listing every problem found, one per line, as ``path:line:col: message``.
+    """
+    layers = ([DEFAULT_RULES_DIR] if defaults else []) + [Path(d) for d in (dirs or [])]
+    problems: list[Problem] = []
+    merged: dict[str, tuple[str, Any, tuple[str, int, int]]] = {}  # id -> (kind, rule, where)
+    sources: list[str] = []
+    for layer in layers:
+        if not layer.exists():
+            problems.append(Problem(str(layer), 0, 0, "no such rules file or directory"))
+            continue
+        files = rule_files([layer])
+        if not files:
+            problems.append(Problem(str(layer), 0, 0, "no rule files (*.yaml) in this directory"))
+        seen_here: dict[str, tuple[str, int, int]] = {}
+        for path in files:
+            sources.append(str(path))
+            for kind, rule, where in _load_file(path, problems):
+                if rule.id in seen_here:
+                    p, ln, col = seen_here[rule.id]
+                    problems.append(Problem(where[0], where[1], where[2],
+                                            f'duplicate rule id "{rule.id}" (first defined at {p}:{ln}:{col})'))
+                    continue
+                seen_here[rule.id] = where
+                if rule.id in merged and merged[rule.id][0] != kind:
+                    problems.append(Problem(where[0], where[1], where[2],
+                                            f'rule "{rule.id}" overrides a rule of kind "{merged[rule.id][0]}" '
+                                            f'with one of kind "{kind}"'))
+                    continue
+                merged[rule.id] = (kind, rule, where)
+    by_kind: dict[str, list[Any]] = {k: [] for k in KINDS}
+    for kind, rule, _ in merged.values():
+        by_kind[kind].append(rule)
+    rs = RuleSet(**{k: tuple(v) for k, v in by_kind.items()}, sources=tuple(sources))
+    problems += _check_references(rs, {rid: w for rid, (_, _, w) in merged.items()})
+    if problems:
+        errors = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
+        raise RuleFileError(f"{len(errors)} problem(s) in the rule files", tuple(errors))
+    return rs
+
+
+def _pos(path: Path, node: yaml.Node) -> tuple[str, int, int]:
+    return str(path), node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _load_file(path: Path, problems: list[Problem]) -> list[tuple[str, Any, tuple[str, int, int]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        problems.append(Problem(str(path), 0, 0, f"cannot read rules file: {e}"))
+        return []
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.append(Problem(str(path), line, col, f"syntax error: {e.problem or e}"))
+        return []
+    if root is None:
+        problems.append(Problem(str(path), 1, 1, "empty rules file; expected keys: kind, rules, version"))
+        return []
+    where = lambda n: _pos(path, n)  # noqa: E731
+    top = _mapping(root, where, problems, "the file", ("version", "kind", "rules"), ("version", "kind", "rules"))
+    if top is None:
+        return []
+    out = []
+    if "version" in top and (top["version"][1].value != "1"):
+        problems.append(Problem(*where(top["version"][1]), f'unsupported version "{top["version"][1].value}"; supported: 1'))
+    kind_name, spec = None, None
+    if "kind" in top:
+        node = top["kind"][1]
+        kind_name = node.value if isinstance(node, yaml.ScalarNode) else None
+        try:
+            spec = get_kind(str(kind_name))
+        except KeyError as e:
+            problems.append(Problem(*where(node), e.args[0]))
+    if spec is None or "rules" not in top:
+        return []
+    rules_node = top["rules"][1]
+    if not isinstance(rules_node, yaml.SequenceNode):
+        problems.append(Problem(*where(rules_node), '"rules" must be a list of rules'))
+        return []
+    for item in rules_node.value:
+        rule = _build_rule(item, spec, where, problems)
+        if rule is not None:
+            out.append((kind_name, rule, where(item)))
+    return out
+
+
+def _mapping(node: yaml.Node, where, problems: list[Problem], what: str, allowed: Iterable[str],
+             required: Iterable[str] = ()) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+    """A mapping node's keys -> (key node, value node), reporting bad, duplicate and missing keys."""
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(Problem(*where(node), f"{what} must be a mapping with keys: {', '.join(sorted(allowed))}"))
+        return None
+    allowed = allowed if isinstance(allowed, _AnyKey) else set(allowed)
+    out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for k, v in node.value:
+        key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
+        if key in out:
+            first = out[key][0]
+            problems.append(Problem(*where(k), f'duplicate key "{key}" in {what} (first at line {first.start_mark.line + 1})'))
+            continue
+        if key not in allowed:
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            did = f' (did you mean "{hint[0]}"?)' if hint else ""
+            problems.append(Problem(*where(k), f'unknown key "{key}" in {what}{did}; expected one of: {", ".join(sorted(allowed))}'))
+            continue
+        out[key] = (k, v)
+    missing = [r for r in required if r not in out]
+    if missing:
+        problems.append(Problem(*where(node), f"missing key{'s' if len(missing) > 1 else ''} "
+                                              f"{', '.join(repr(m) for m in missing).replace(chr(39), chr(34))} in {what}"))
+    return out
+
+
+def _build_rule(node: yaml.Node, spec: _Kind, where, problems: list[Problem]) -> Any:
+    id_node = None
+    if isinstance(node, yaml.MappingNode):
+        id_node = next((v for k, v in node.value if getattr(k, "value", None) == "id"), None)
+    rid = id_node.value if isinstance(id_node, yaml.ScalarNode) else None
+    what = f'rule "{rid}"' if rid else "a rule"
+    required = [f for f, (_, req) in spec.fields.items() if req]
+    keys = _mapping(node, where, problems, what, spec.fields, required)
+    if keys is None:
+        return None
+    values: dict[str, Any] = {}
+    ok = True
+    for key, (_, vnode) in keys.items():
+        check, _ = spec.fields[key]
+        try:
+            values[spec.renamed.get(key, key)] = _convert(check, vnode, where, problems, what, key)
+        except _Bad as e:
+            problems.append(Problem(*where(e.node), e.message))
+            ok = False
+    if rid is not None:
+        if not _ID_RE.match(rid) or not rid.startswith(spec.prefix + "."):
+            problems.append(Problem(*where(id_node), f'bad rule id "{rid}"; expected "{spec.prefix}.<name>" '
+                                                      f"with a kebab-case name"))
+            ok = False
+    if spec.record is CueRule and ok:
+        t = values.get("type")
+        if t == "verb" and not values.get("verbs"):
+            problems.append(Problem(*where(node), f'{what} has type "verb" but no "verbs"'))
+            ok = False
+        if t == "phrase" and not values.get("phrases"):
+            problems.append(Problem(*where(node), f'{what} has type "phrase" but no "phrases"'))
+            ok = False
+    if not ok or any(r not in keys for r in required):
+        return None
+    return spec.record(**values)
+
+
+class _Bad(Exception):
+    def __init__(self, node: yaml.Node, message: str):
+        super().__init__(message)
+        self.node, self.message = node, message
+
+
+def _scalar(node: yaml.Node, what: str, key: str) -> str:
+    if not isinstance(node, yaml.ScalarNode) or node.value == "" and node.tag.endswith(":null"):
+        raise _Bad(node, f'"{key}" in {what} must be a string')
+    return node.value
+
+
+def _strlist(node: yaml.Node, what: str, key: str) -> tuple[str, ...]:
+    if not isinstance(node, yaml.SequenceNode):
+        raise _Bad(node, f'"{key}" in {what} must be a list of strings')
+    out = []
+    for item in node.value:
+        if not isinstance(item, yaml.ScalarNode) or not item.value.strip():
+            raise _Bad(item, f'items of "{key}" in {what} must be non-empty strings')
+        out.append(item.value)
+    return tuple(out)
+
+
+def _convert(check: Any, node: yaml.Node, where, problems: list[Problem], what: str, key: str) -> Any:
+    if check == _STR:
+        return _scalar(node, what, key)
+    if check == _BOOL:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":bool")):
+            raise _Bad(node, f'"{key}" in {what} must be true or false')
+        return node.value.lower() in ("true", "yes", "on")
+    if check == _STRLIST:
+        return _strlist(node, what, key)
+    if check == _REGEX:
+        pattern = _scalar(node, what, key)
+        try:
+            re.compile(pattern, re.MULTILINE)
+        except re.error as e:
+            raise _Bad(node, f'regex "{pattern}" in {what} does not compile: {e}') from None
+        return pattern
+    if check == _VERBS:
+        keys = _mapping(node, where, problems, f'"{key}" of {what}', _AnyKey(), ())
+        if keys is None:
+            raise _Bad(node, f'"{key}" in {what} must map each lemma to a list of its forms')
+        return tuple((lemma, _strlist(v, what, f"{key}.{lemma}")) for lemma, (_, v) in keys.items())
+    if check == _EXAMPLES:
+        keys = _mapping(node, where, problems, f'"examples" of {what}', ("match", "no_match"))
+        if keys is None:
+            raise _Bad(node, f'"examples" in {what} must be a mapping with keys: match, no_match')
+        return Examples(**{k: _strlist(v, what, f"examples.{k}") for k, (_, v) in keys.items()})
+    if isinstance(check, tuple):  # enum
+        value = _scalar(node, what, key)
+        if value not in check:
+            raise _Bad(node, f'"{key}" in {what} is "{value}"; expected one of: {", ".join(check)}')
+        return value
+    raise AssertionError(f"unknown field check {check!r}")
+
+
+class _AnyKey:
+    """An "allowed keys" set that allows every key (for free-form mappings such as verbs)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(())
+
+
+# -- cross-rule checks -------------------------------------------------------------------
+
+
+def _check_references(rs: RuleSet, where: dict[str, tuple[str, int, int]]) -> list[Problem]:
+    problems: list[Problem] = []
+    org_names = [o.name for o in rs.organisations]
+
+    def unknown(rid: str, key: str, value: str) -> None:
+        near = difflib.get_close_matches(value, org_names, n=3, cutoff=0.5)
+        hint = f"; nearest: {', '.join(near)}" if near else ""
+        problems.append(Problem(*where[rid], f'{key} "{value}" of rule "{rid}" is not the name of any organisation{hint}'))
+
+    for o in rs.organisations:
+        if o.parent and o.parent not in org_names:
+            unknown(o.id, "parent", o.parent)
+    for s in rs.speakers:
+        if s.affiliation and s.affiliation not in org_names:
+            unknown(s.id, "affiliation", s.affiliation)
+    # one surface form must not name two different things of the same kind
+    for kind, rules in (("speaker", rs.speakers), ("organisation", rs.organisations), ("outlet", rs.outlets)):
+        owner: dict[str, str] = {}
+        for r in rules:
+            for alias in dict.fromkeys(a.lower() for a in (r.name, *r.aliases)):
+                if alias in owner and owner[alias] != r.id:
+                    problems.append(Problem(*where[r.id], f'alias "{alias}" of rule "{r.id}" is also claimed by '
+                                                          f'{kind} rule "{owner[alias]}"'))
+                owner.setdefault(alias, r.id)
+    return problems
