@@ -1,0 +1,311 @@
+"""Annotate: Article -> Annotated (sentences, tokens, entities), with stanza or the built-in annotator.
+
+This is the only module that imports stanza, and it does so lazily: the
+built-in annotator, ``attrib --help`` and rule checks never load torch.
+stanza gives sentences and tokens (and POS, lemmas, dependencies and named
+entities where those models are installed); the built-in annotator gives
+sentences, tokens and capitalised-name chunks. Both add gazetteer hits from
+the rules (organisations, known speakers, outlets).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Protocol, Sequence
+
+from .model import Annotated, Article, Entity, Sentence, Token
+from .problems import NlpUnavailableError
+from .ruleset import RuleSet
+
+# ---------------------------------------------------------------- tokens and sentences
+
+_TOKEN_RE = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # U.S., a.m.
+    r"|\w+(?=[’']s\b)"  # Taliban in Taliban’s
+    r"|[’']s\b"  # the possessive itself
+    r"|\w+(?:[-’'.]\w+)*"  # words, hyphenated words, don’t, 3.5
+    r"|\.\.\.|…|--"
+    r"|[^\w\s]",
+    re.UNICODE,
+)
+# a sentence ends at . ! ? … (plus closing quotes/brackets) followed by space and an opener
+_SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ...]:
+    """Tokens of ``text[start:end]`` with offsets into ``text``."""
+    end = len(text) if end is None else end
+    return tuple(Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, end))
+
+
+def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence, ...]:
+    """Sentences of ``text``: paragraphs split at line breaks, then at sentence-final punctuation.
+
+    A period after a known abbreviation ("Mr.", "U.S.") or a single initial ("W.") does not end a sentence.
+    """
+    out: list[Sentence] = []
+    for para in re.finditer(r"[^\n]+", text):
+        s = para.start()
+        for m in _SENT_END_RE.finditer(text, para.start(), para.end()):
+            word = re.search(r"(\S+)$", text[s:m.end()])
+            w = word.group(1).lower().rstrip("\"”’')]") if word else ""
+            if m.group().startswith(".") and (w in abbreviations or re.fullmatch(r"[a-z]\.", w)):
+                continue
+            _add_sentence(out, text, s, m.end())
+            s = m.end()
+        _add_sentence(out, text, s, para.end())
+    return tuple(out)
+
+
+def _add_sentence(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, tokenize(text, start, end)))
+
+
+# ---------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    """Lower-cased token sequences of every name the rules know -> (label, canonical name)."""
+
+    entries: dict[tuple[str, ...], tuple[str, str]]
+    longest: int
+
+
+_GAZ_CACHE: dict[int, _Gazetteer] = {}
+
+
+def gazetteer(rules: RuleSet) -> _Gazetteer:
+    """The rules' names as a token-sequence lookup (built once per RuleSet)."""
+    gz = _GAZ_CACHE.get(id(rules))
+    if gz is None:
+        entries: dict[tuple[str, ...], tuple[str, str]] = {}
+
+        def add(surface: str, label: str, ref: str) -> None:
+            key = tuple(t.text.lower() for t in tokenize(surface))
+            if key and key not in entries:
+                entries[key] = (label, ref)
+
+        for s in rules.speakers:
+            for a in (s.name, *s.aliases):
+                add(a, "PERSON" if s.kind == "person" else s.kind.upper(), s.name)
+        for o in rules.organisations:
+            for a in (o.name, *o.aliases):
+                add(a, o.kind.upper(), o.name)
+            for adj in o.adjectives:
+                add(adj, "NORP", o.name)
+        for o in rules.outlets:
+            for a in (o.name, *o.aliases):
+                add(a, o.kind.upper(), o.name)
+        gz = _Gazetteer(entries, max((len(k) for k in entries), default=0))
+        _GAZ_CACHE[id(rules)] = gz
+    return gz
+
+
+def find_gazetteer_entities(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:
+    """Longest-first matches of the rules' names over each sentence's tokens."""
+    gz = gazetteer(rules)
+    out: list[Entity] = []
+    for sent in sentences:
+        toks = sent.tokens
+        i = 0
+        while i < len(toks):
+            for n in range(min(gz.longest, len(toks) - i), 0, -1):
+                key = tuple(t.text.lower() for t in toks[i:i + n])
+                hit = gz.entries.get(key)
+                # single lower-case words ("statement") match only where the rules wrote them lower-case
+                if hit and (n > 1 or toks[i].text[:1].isupper() or hit[0] in ("CHANNEL", "OUTLET")):
+                    s, e = toks[i].start, toks[i + n - 1].end
+                    out.append(Entity(s, e, text[s:e], hit[0], "gazetteer", hit[1]))
+                    i += n - 1
+                    break
+            i += 1
+    return tuple(out)
+
+
+def find_capitalised_chunks(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:
+    """Runs of capitalised words (with name particles) that may be names, as "caps" entities."""
+    non_names = rules.words("non-name")
+    particles = {"al", "bin", "ibn", "de", "van", "von", "der", "la", "du", "ul", "ud"}
+    out: list[Entity] = []
+    for sent in sentences:
+        run: list[Token] = []
+        for tok in (*sent.tokens, None):
+            word = tok.text if tok else ""
+            is_cap = bool(tok) and word[:1].isupper() and word.lower() not in non_names and not word.isupper()
+            is_particle = bool(tok) and bool(run) and word.lower() in particles
+            if is_cap or is_particle:
+                run.append(tok)
+                continue
+            while run and run[-1].text.lower() in particles:
+                run.pop()
+            if run:
+                s, e = run[0].start, run[-1].end
+                out.append(Entity(s, e, text[s:e], "PROPN", "caps"))
+            run = []
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- annotators
+
+
+class Annotator(Protocol):
+    """Anything that turns articles into annotated documents."""
+
+    name: str
+
+    def annotate_many(self, articles: Sequence[Article]) -> list[Annotated]:
+        ...
+
+
+class BuiltinAnnotator:
+    """The project's own annotator: sentences, tokens, capitalised chunks and gazetteer hits."""
+
+    name = "builtin"
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+
+    def annotate(self, article: Article) -> Annotated:
+        """Annotate one article."""
+        sents = split_sentences(article.text, self.rules.words("abbreviation"))
+        ents = find_gazetteer_entities(article.text, sents, self.rules) + find_capitalised_chunks(
+            article.text, sents, self.rules)
+        return Annotated(article, sents, _sorted_entities(ents), "builtin")
+
+    def annotate_many(self, articles: Sequence[Article]) -> list[Annotated]:
+        """Annotate several articles."""
+        return [self.annotate(a) for a in articles]
+
+
+def _sorted_entities(ents: Iterable[Entity]) -> tuple[Entity, ...]:
+    return tuple(sorted(set(ents), key=lambda e: (e.start, -e.end, e.source, e.label)))
+
+
+def from_stanza_document(article: Article, doc: Any, rules: RuleSet) -> Annotated:
+    """Convert a ``stanza.Document`` (real or built by hand) into an Annotated document.
+
+    Uses whatever the document carries: lemmas, POS, dependencies and NER where present.
+    """
+    sents: list[Sentence] = []
+    for s in doc.sentences:
+        toks = []
+        for w in s.words:
+            start = getattr(w, "start_char", None)
+            end = getattr(w, "end_char", None)
+            if start is None and getattr(w, "parent", None) is not None:
+                start, end = w.parent.start_char, w.parent.end_char
+            if start is None:
+                continue
+            toks.append(Token(w.text, start, end, w.lemma, w.upos, w.head, w.deprel))
+        if toks:
+            sents.append(Sentence(toks[0].start, toks[-1].end, tuple(toks)))
+    words = [t for s in sents for t in s.tokens]
+    has_ner = any(getattr(t, "ner", None) not in (None, "O") for s in doc.sentences for t in s.tokens)
+    ents = [Entity(e.start_char, e.end_char, e.text, e.type, "ner") for e in (doc.ents if has_ner else ())]
+    ents += find_gazetteer_entities(article.text, sents, rules)
+    if not has_ner:
+        ents += find_capitalised_chunks(article.text, sents, rules)
+    return Annotated(article, tuple(sents), _sorted_entities(ents), "stanza",
+                     has_pos=any(t.upos for t in words), has_deps=any(t.deprel for t in words),
+                     has_ner=has_ner)
+
+
+_OPTIONAL_PROCESSORS = ("pos", "lemma", "depparse", "ner")
+
+
+def models_dir(given: str | os.PathLike | None = None) -> Path:
+    """Where stanza's models are looked for: the given folder, $STANZA_RESOURCES_DIR, or stanza's default."""
+    if given:
+        return Path(given)
+    if os.environ.get("STANZA_RESOURCES_DIR"):
+        return Path(os.environ["STANZA_RESOURCES_DIR"])
+    return Path.home() / "stanza_resources"
+
+
+def installed_processors(directory: Path, lang: str = "en") -> tuple[str, ...]:
+    """The stanza processors whose model files are in ``directory`` (tokenize first; empty if none)."""
+    base = directory / lang
+    if not (directory / "resources.json").is_file() or not any((base / "tokenize").glob("*.pt")):
+        return ()
+    procs = ["tokenize"] + [p for p in ("mwt", *_OPTIONAL_PROCESSORS) if any((base / p).glob("*.pt"))]
+    # stanza's own requirements: lemma needs pos, depparse needs pos+lemma
+    if "pos" not in procs:
+        procs = [p for p in procs if p not in ("lemma", "depparse")]
+    if "lemma" not in procs and "depparse" in procs:
+        procs.remove("depparse")
+    return tuple(procs)
+
+
+class StanzaAnnotator:
+    """stanza, with whichever English processors are installed (tokenize at least)."""
+
+    name = "stanza"
+
+    def __init__(self, rules: RuleSet, directory: Path, pipeline: Any = None):
+        self.rules = rules
+        self.directory = directory
+        self.processors = installed_processors(directory)
+        if pipeline is None:
+            if not self.processors:
+                raise NlpUnavailableError(
+                    f"stanza's English models are not installed in {directory}; run `attrib models download` "
+                    f"or pass --models-dir, or use --nlp builtin")
+            try:
+                import stanza  # heavy: torch
+
+                pipeline = stanza.Pipeline("en", dir=str(directory), processors=",".join(self.processors),
+                                           download_method=None, logging_level="WARN")
+            except (FileNotFoundError, ValueError, RuntimeError, OSError) as e:
+                raise NlpUnavailableError(f"cannot load stanza from {directory}: {e}".splitlines()[0]) from None
+        self.pipeline = pipeline
+
+    def annotate_many(self, articles: Sequence[Article]) -> list[Annotated]:
+        """Annotate several articles in one stanza batch (faster than one call each)."""
+        import stanza
+
+        docs = self.pipeline([stanza.Document([], text=a.text) for a in articles]) if articles else []
+        return [from_stanza_document(a, d, self.rules) for a, d in zip(articles, docs)]
+
+
+def load_annotator(mode: str, rules: RuleSet, directory: str | os.PathLike | None = None) -> tuple[Annotator, str]:
+    """The annotator for ``--nlp auto|stanza|builtin`` and a one-line note saying which is used.
+
+    Raises:
+        NlpUnavailableError: ``stanza`` was asked for and cannot be loaded.
+    """
+    where = models_dir(directory)
+    if mode == "builtin":
+        return BuiltinAnnotator(rules), "nlp: built-in annotator (--nlp builtin)"
+    if mode == "auto" and not installed_processors(where):
+        return BuiltinAnnotator(rules), (
+            f"nlp: built-in annotator (no stanza English models in {where}; "
+            f"`attrib models download` or --models-dir DIR to use stanza)")
+    ann = StanzaAnnotator(rules, where)
+    return ann, f"nlp: stanza ({','.join(ann.processors)}) from {where}"
+
+
+def download_models(directory: str | os.PathLike | None = None) -> Path:
+    """Fetch stanza's English models with stanza's own downloader.
+
+    Raises:
+        NlpUnavailableError: the download failed (no network, hub unreachable, ...).
+    """
+    where = models_dir(directory)
+    try:
+        import stanza
+
+        stanza.download("en", model_dir=str(where), processors="tokenize,mwt,pos,lemma,depparse,ner",
+                        logging_level="WARN")
+    except Exception as e:  # noqa: BLE001 - any failure of the downloader is one user-facing line
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        raise NlpUnavailableError(f"could not download stanza's English models to {where}: "
+                                  f"{type(e).__name__}: {first}") from None
+    return where
