@@ -136,7 +136,7 @@ class FilterRule:
 LEXICON_CLASSES = (
     "abbreviation", "auxiliary", "clause-boundary", "complementizer", "determiner",
     "honorific", "non-name", "passive-auxiliary", "pronoun-female", "pronoun-first",
-    "pronoun-male", "pronoun-plural", "pronoun-thing", "time",
+    "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "time",
 )
 
 # -- schema: field -> (checker name, required) -----------------------------------
