@@ -128,8 +128,6 @@ class Attribution:
     mention: Span | None
     outlet: str | None
     rule_ids: tuple[str, ...]
-    #: when the speaker is elided ("..., adding: ..."), the attribution whose speaker it shares
-    shares_speaker_with: int | None = None
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ class CueRule:
     verbs: tuple[tuple[str, tuple[str, ...]], ...] = ()
     phrases: tuple[str, ...] = ()
     polarity: str = "neutral"
+    takes_recipient: bool = False  # "told Reuters that ...": never inverted ("..., told X" is not "X told")
     examples: Examples = Examples()
 
 
@@ -136,7 +137,7 @@ class FilterRule:
 LEXICON_CLASSES = (
     "abbreviation", "auxiliary", "clause-boundary", "complementizer", "determiner",
     "honorific", "non-name", "passive-auxiliary", "pronoun-female", "pronoun-first",
-    "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "time",
+    "org-descriptor", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "time",
 )
 
 # -- schema: field -> (checker name, required) -----------------------------------
@@ -161,7 +162,7 @@ KINDS: dict[str, _Kind] = {
     "cues": _Kind(CueRule, "cue", {**_COMMON, "type": (_enum("verb", "phrase"), True), "lang": (_enum("en"), False),
                                    "verbs": (_VERBS, False), "phrases": (_STRLIST, False),
                                    "polarity": (_enum("neutral", "supports", "disputes"), False),
-                                   "examples": (_EXAMPLES, False)}),
+                                   "takes_recipient": (_BOOL, False), "examples": (_EXAMPLES, False)}),
     "quotes": _Kind(QuoteRule, "quote", {**_COMMON, "open": (_STR, True), "close": (_STR, True),
                                          "examples": (_EXAMPLES, False)}),
     "organisations": _Kind(OrgRule, "org", {**_COMMON, "name": (_STR, True),

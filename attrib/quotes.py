@@ -1,0 +1,123 @@
+"""Find quotations in marks: Annotated -> (tuple[Quote, ...], tuple[Problem, ...]).
+
+Works on the article's characters, not inside sentences: a quotation may hold
+several sentences, run over paragraphs (an opening mark on each paragraph and a
+closing mark on the last only) or be split by its attribution ("A," he said,
+"B."), each part a quote of its own. An apostrophe (Taliban’s, don't) is never
+a mark; an unclosed mark is reported and never swallows the rest of the article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from .model import Annotated, Quote
+from .problems import Problem, line_col
+from .ruleset import QuoteRule, RuleSet
+
+_OPEN_BEFORE = set(" \t\n([{—–-/:;,") | {""}  # what may stand before an opening straight mark
+_CLOSE_AFTER = set(" \t\n)]}.,;:!?…—–-/") | {""}  # what may stand after a closing straight mark
+
+
+@dataclass(frozen=True)
+class _Mark:
+    pos: int
+    length: int
+    rule: QuoteRule
+    opens: bool
+    closes: bool
+
+
+def masked_spans(text: str, rules: RuleSet) -> tuple[tuple[int, int, str], ...]:
+    """Spans of text that the filter rules exclude (captions, credits, page furniture), with the rule id."""
+    spans = [(m.start(), m.end(), r.id) for r in rules.filters
+             for m in re.finditer(r.pattern, text, re.MULTILINE) if m.end() > m.start()]
+    return tuple(sorted(spans))
+
+
+def _in_spans(pos: int, spans: tuple[tuple[int, int, str], ...]) -> bool:
+    return any(s <= pos < e for s, e, _ in spans)
+
+
+def _marks(text: str, rules: RuleSet, masked) -> Iterator[_Mark]:
+    """Candidate quotation marks in text order, each classified as opening and/or closing."""
+    by_char = sorted(rules.quotes, key=lambda r: -max(len(r.open), len(r.close)))
+    i = 0
+    while i < len(text):
+        for r in by_char:
+            mark = next((m for m in (r.open, r.close) if text.startswith(m, i)), None)
+            if mark is None:
+                continue
+            before = text[i - 1] if i else ""
+            after = text[i + len(mark)] if i + len(mark) < len(text) else ""
+            word_inside = before.isalnum() and after.isalnum()
+            if r.open != r.close:
+                opens, closes = mark == r.open, mark == r.close
+                if closes and not opens and word_inside:
+                    break  # an apostrophe: Taliban’s, don’t
+            else:
+                if word_inside:
+                    break
+                opens = before in _OPEN_BEFORE and after not in ("", " ", "\n", "\t")
+                closes = before not in ("", " ", "\n", "\t") and (after in _CLOSE_AFTER or not after.isalnum())
+                if len(mark) == 1 and mark == "'" and closes and not opens and before.isalpha() and before in "sS":
+                    closes = True  # "the guards' commander": a closer only if an opener waits (see below)
+            if not _in_spans(i, masked):
+                yield _Mark(i, len(mark), r, opens, closes)
+            i += len(mark) - 1
+            break
+        i += 1
+
+
+def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...], tuple[Problem, ...]]:
+    """Quoted passages of an article, marks included, in text order.
+
+    Args:
+        annotated: the article (only its text is read).
+        rules: quote-mark pairs (``kind: quotes``) and filters.
+
+    Returns:
+        The quotes and warnings for marks that never close (their text is left alone).
+    """
+    text = annotated.article.text
+    masked = masked_spans(text, rules)
+    quotes: list[Quote] = []
+    problems: list[Problem] = []
+    open_mark: _Mark | None = None
+    last_open = 0  # the opening mark of the quote's current paragraph
+    for mark in _marks(text, rules, masked):
+        if open_mark is not None:
+            para_break = text.find("\n", last_open, mark.pos)
+            if para_break != -1:
+                # a quote runs on over paragraphs only when the next paragraph opens with the same mark
+                para_start = text.rfind("\n", 0, mark.pos) + 1
+                runs_on = mark.opens and mark.rule == open_mark.rule and not text[para_start:mark.pos].strip()
+                if runs_on and not text[last_open:para_break].rstrip().endswith(open_mark.rule.close):
+                    last_open = mark.pos
+                    continue
+                problems.append(_unclosed(annotated, open_mark))
+                open_mark = None
+            elif mark.closes and mark.rule.close == text[mark.pos:mark.pos + mark.length] and (
+                    mark.rule == open_mark.rule or open_mark.rule.close == mark.rule.close):
+                s, e = open_mark.pos, mark.pos + mark.length
+                if text[s + open_mark.length:mark.pos].strip():
+                    quotes.append(Quote(annotated.article.doc_id, s, e, text[s:e], open_mark.rule.id))
+                open_mark = None
+                continue
+            else:
+                continue  # other marks inside an open quote are part of it (nested quotes)
+        if mark.opens and (mark.rule.open == text[mark.pos:mark.pos + mark.length]):
+            if mark.rule.open == "'" and mark.closes and not (mark.pos == 0 or text[mark.pos - 1] in " \n\t(["):
+                continue  # "guards' commander": a closing apostrophe with no opener waiting
+            open_mark, last_open = mark, mark.pos
+    if open_mark is not None:
+        problems.append(_unclosed(annotated, open_mark))
+    return tuple(quotes), tuple(problems)
+
+
+def _unclosed(annotated: Annotated, mark: _Mark) -> Problem:
+    line, col = line_col(annotated.article.text, mark.pos)
+    return Problem(annotated.article.path, line, col,
+                   f"quotation mark {annotated.article.text[mark.pos:mark.pos + mark.length]!r} is never closed "
+                   f"in its paragraph; left out of the quotes", "warning")

@@ -1,0 +1,139 @@
+"""Stage 6: pooling quotes of one speaker across articles into claims."""
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from attrib import claims as claims_mod
+from attrib.claims import aggregate_claims, claim_id, normalise_text
+from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
+                          Speaker, SpeakerKind)
+from attrib.ruleset import load_ruleset
+
+MUJAHID = Speaker("person:zabihullah-mujahid", "Zabihullah Mujahid", SpeakerKind.PERSON, role="spokesman",
+                  affiliation="Taliban", affiliation_path=("Taliban",))
+ARIAN = Speaker("person:tareq-arian", "Tareq Arian", SpeakerKind.PERSON, role="spokesman",
+                affiliation="Afghan Ministry of Interior",
+                affiliation_path=("Afghan Ministry of Interior", "Afghan government", "Afghanistan"))
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_ruleset()
+
+
+def quote(doc_id: str, start: int, text: str, speaker: Speaker | None,
+          type: QuoteType = QuoteType.DIRECT) -> ResolvedAttribution:
+    end = start + len(text)
+    a = Attribution(doc_id, start, end, text, type, Cue(end + 1, end + 5, "said", "say", "cue.reporting-verbs"),
+                    Span(end + 6, end + 8, "he"), None, ("quote.curly-double", "cue.reporting-verbs"))
+    return ResolvedAttribution(a, speaker, a.mention, ("speaker.pronoun",))
+
+
+def article(doc_id: str, *quotes: ResolvedAttribution) -> ArticleResult:
+    return ArticleResult(Article(doc_id, f"{doc_id}.txt", f"Title of {doc_id}\n\nBody."), quotes, "builtin")
+
+
+def summary(claims) -> list[tuple]:
+    return [(c.speaker_id, c.text, [(r.attribution.doc_id, r.attribution.start) for r in c.reports])
+            for c in claims]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("“It is merely propaganda,” he said.", "it is merely propaganda he said"),
+    ('"We will  appeal,"\n the minister said', "we will appeal the minister said"),
+    ("Él está AQUÍ", "el esta aqui"),
+    ("«Pas d’accord»", "pas daccord"),
+    ("We don’t / don't accept it", "we dont dont accept it"),
+    ("U.S. forces", "us forces"),
+    ("a,b;c", "a b c"),
+    ("3.5 million", "3 5 million"),
+    ("STRASSE", "strasse"),
+    ("“ ”", ""),
+])
+def test_normalise_text(text, expected):
+    assert normalise_text(text) == expected
+
+
+@pytest.mark.parametrize("a, b", [
+    ("“It is merely propaganda,”", '"it is merely   propaganda"'),
+    ("“Kabul’s forces are lying.”", "'Kabul's forces are lying'"),
+    ("\"Déjà vu,\"", "“deja vu”"),
+])
+def test_same_statement_reported_in_two_articles_is_one_claim(rules, a, b):
+    results = [article("doc-b", quote("doc-b", 40, b, MUJAHID)),
+               article("doc-a", quote("doc-a", 7, a, MUJAHID))]
+    claims = aggregate_claims(results, rules)
+    assert len(claims) == 1
+    (claim,) = claims
+    # reports sorted by doc_id; text and type are the first report's
+    assert summary(claims) == [(MUJAHID.id, a, [("doc-a", 7), ("doc-b", 40)])]
+    norm = normalise_text(a)
+    assert norm == normalise_text(b)
+    digest = hashlib.sha1(f"{MUJAHID.id}\x1f{norm}".encode()).hexdigest()[:12]
+    assert claim.id == claim_id(MUJAHID.id, norm) == f"claim:{digest}"
+
+
+def test_different_speakers_same_words_are_two_claims(rules):
+    text = "“The crossing is under our control.”"
+    results = [article("a", quote("a", 0, text, MUJAHID)), article("b", quote("b", 0, text, ARIAN))]
+    claims = aggregate_claims(results, rules)
+    # sorted by speaker id: person:tareq-arian < person:zabihullah-mujahid
+    assert summary(claims) == [(ARIAN.id, text, [("b", 0)]), (MUJAHID.id, text, [("a", 0)])]
+    assert claims[0].id != claims[1].id
+
+
+def test_same_speaker_different_words_are_two_claims(rules):
+    results = [article("a", quote("a", 0, "“We hold the town.”", MUJAHID),
+                       quote("a", 50, "“We hold the border post.”", MUJAHID))]
+    claims = aggregate_claims(results, rules)
+    assert [c.text for c in claims] == ["“We hold the town.”", "“We hold the border post.”"]
+    assert len({c.id for c in claims}) == 2
+
+
+def test_quotes_without_speaker_are_claims_of_their_own(rules):
+    text = "“No comment.”"
+    results = [article("a", quote("a", 10, text, None), quote("a", 90, text, MUJAHID)),
+               article("b", quote("b", 3, text, None))]
+    claims = aggregate_claims(results, rules)
+    # attributed claims first, then each unattributed quote alone, by (doc_id, start)
+    assert summary(claims) == [(MUJAHID.id, text, [("a", 90)]),
+                               (None, text, [("a", 10)]),
+                               (None, text, [("b", 3)])]
+    assert len({c.id for c in claims}) == 3
+    assert all(c.id.startswith("claim:") and len(c.id) == len("claim:") + 12 for c in claims)
+
+
+def test_order_is_by_speaker_then_first_report(rules):
+    results = [article("b", quote("b", 5, "“Second.”", MUJAHID), quote("b", 80, "“Arian in b.”", ARIAN)),
+               article("a", quote("a", 60, "“First.”", MUJAHID), quote("a", 9, "“Zero.”", MUJAHID))]
+    claims = aggregate_claims(results, rules)
+    assert [(c.speaker_id, c.reports[0].attribution.doc_id, c.reports[0].attribution.start) for c in claims] == [
+        (ARIAN.id, "b", 80), (MUJAHID.id, "a", 9), (MUJAHID.id, "a", 60), (MUJAHID.id, "b", 5)]
+    assert aggregate_claims(list(reversed(results)), rules) == claims
+
+
+def test_claim_keeps_type_of_first_report(rules):
+    results = [article("a", quote("a", 0, "that it holds the town", MUJAHID, QuoteType.INDIRECT)),
+               article("b", quote("b", 0, "that it holds the town", MUJAHID, QuoteType.INDIRECT))]
+    (claim,) = aggregate_claims(results, rules)
+    assert claim.type is QuoteType.INDIRECT
+    assert claim.speaker_id == MUJAHID.id
+
+
+def test_empty_input(rules):
+    assert aggregate_claims([], rules) == ()
+    assert aggregate_claims([article("a")], rules) == ()
+
+
+def test_normalises_each_quote_once(rules, monkeypatch):
+    calls = []
+    real = claims_mod.normalise_text
+    monkeypatch.setattr(claims_mod, "normalise_text", lambda t: calls.append(t) or real(t))
+    results = [article(f"d{i:03}", *(quote(f"d{i:03}", j * 100, f"“Statement {j % 7}.”", MUJAHID)
+                                     for j in range(20))) for i in range(50)]
+    claims = aggregate_claims(results, rules)
+    assert len(calls) == 1000
+    assert len(claims) == 7
+    assert sum(len(c.reports) for c in claims) == 1000
