@@ -319,6 +319,8 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
         return None
 
     if i <= hi and rule.takes_recipient and not _is_q(toks[i]):
+        if _low(toks[i]) in lex.prep:
+            return i  # "asked for ...": not a reporting use
         m = that_ahead(i)
         if m is not None:
             return m

@@ -85,7 +85,8 @@ def read_jsonl(path: str | Path) -> list[dict]:
     try:
         with open(path, encoding="utf-8-sig") as f:
             for n, line in enumerate(f, 1):
-                if not line.strip():
+                line = line.rstrip()  # keeps JSON columns equal to file columns
+                if not line:
                     continue
                 try:
                     obj = json.loads(line)

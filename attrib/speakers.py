@@ -1,0 +1,407 @@
+"""Resolve speakers: (Annotated, Attribution...) -> tuple[ResolvedAttribution, ...].
+
+A speaker mention ("Taliban spokesman Zabihullah Mujahid", "he", "the official",
+"Pakistani authorities", "Kabul") becomes a Speaker with a kind, a canonical
+name, a role and an affiliation (with its parent organisations), using the
+rules (known speakers, organisations and their aliases, nationality adjectives,
+role nouns) and what the article said before:
+
+* known people and organisations by alias -> their canonical names;
+* pronouns and descriptors ("the official", "the group") -> the nearest earlier
+  compatible speaker, else the nearest compatible entity outside quotations;
+* anonymous sources with the same role noun in one article -> one speaker;
+* a bare surname -> the fuller name used earlier in the same article.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from .model import Annotated, Attribution, Entity, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
+from .nlp import tokenize
+from .ruleset import RoleRule, RuleSet, SpeakerRule
+
+_ORG_LABELS = {"COUNTRY": SpeakerKind.COUNTRY, "GOVERNMENT": SpeakerKind.ORGANIZATION,
+               "ORGANIZATION": SpeakerKind.ORGANIZATION, "GROUP": SpeakerKind.ORGANIZATION,
+               "MEDIA": SpeakerKind.ORGANIZATION, "ORG": SpeakerKind.ORGANIZATION, "GPE": SpeakerKind.COUNTRY,
+               "NORP": SpeakerKind.COUNTRY}
+_PERSONISH = (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS)
+_ORGISH = (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY, SpeakerKind.UNKNOWN)
+
+
+def slug(name: str) -> str:
+    """A node-id friendly form of a name: "Zabihullah Mujahid" -> "zabihullah-mujahid"."""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", s).strip("-") or "x"
+
+
+@dataclass
+class _Parsed:
+    """What one mention says about its speaker."""
+
+    kind: SpeakerKind
+    name: str | None = None
+    role: str | None = None
+    role_rule: RoleRule | None = None
+    affiliation: str | None = None
+    known: SpeakerRule | None = None
+    pronoun: str | None = None  # lexicon class of a pronoun mention
+    descriptor: bool = False  # "the group", "the ministry": refers back to an organisation
+    definite: bool = False
+
+
+class _Tables:
+    """Lookups built once per RuleSet."""
+
+    _cache: dict[int, "_Tables"] = {}
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.speakers = {s.name: s for s in rules.speakers}
+        self.roles: dict[tuple[str, ...], RoleRule] = {}
+        for r in rules.roles:
+            for w in r.words:
+                self.roles.setdefault(tuple(w.lower().split()), r)
+        self.role_len = max((len(k) for k in self.roles), default=1)
+        self.pronouns = {w: c for c in ("pronoun-male", "pronoun-female", "pronoun-thing", "pronoun-plural")
+                         for w in rules.words(c)}
+        self.det = rules.words("determiner")
+        self.prep = rules.words("preposition")
+        self.non_name = rules.words("non-name")
+        self.honorific = rules.words("honorific")
+        self.descriptors = {tuple(w.split()) for w in rules.words("org-descriptor")}
+        self.relative = {"who", "which", "whose", "whom", "where"}
+        self.governments: dict[str, str] = {}
+        for o in rules.organisations:  # a country's government: the government-kind child of the country
+            if o.kind == "government" and o.parent and (p := rules.org(o.parent)) and p.kind == "country":
+                self.governments.setdefault(o.parent, o.name)
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> "_Tables":
+        t = cls._cache.get(id(rules))
+        if t is None:
+            t = cls._cache[id(rules)] = cls(rules)
+        return t
+
+
+def resolve_speakers(annotated: Annotated, attributions: tuple[Attribution, ...], rules: RuleSet
+                     ) -> tuple[ResolvedAttribution, ...]:
+    """Resolve every attribution's speaker mention.
+
+    Args:
+        annotated: the article (text, entities).
+        attributions: from ``find_attributions``, in text order.
+        rules: speakers, organisations, roles and word classes.
+
+    Returns:
+        One ResolvedAttribution per attribution, same order; speaker None when there is no
+        mention or a pronoun has no antecedent.
+    """
+    tables = _Tables.of(rules)
+    resolver = _Resolver(annotated, tables)
+    by_mention: dict[tuple[int, int], tuple[Speaker | None, tuple[str, ...]]] = {}
+    order = sorted(range(len(attributions)),
+                   key=lambda i: (attributions[i].mention.start if attributions[i].mention else attributions[i].start))
+    out: list[ResolvedAttribution | None] = [None] * len(attributions)
+    for i in order:
+        a = attributions[i]
+        if a.mention is None:
+            out[i] = ResolvedAttribution(a, None, None)
+            continue
+        key = (a.mention.start, a.mention.end)
+        if key not in by_mention:
+            by_mention[key] = resolver.resolve(a.mention)
+        sp, rids = by_mention[key]
+        out[i] = ResolvedAttribution(a, sp, a.mention, rids)
+    return tuple(resolver.finish(r) for r in out)
+
+
+class _Resolver:
+    """Resolves mentions of one article in text order, remembering the speakers seen."""
+
+    def __init__(self, annotated: Annotated, tables: _Tables):
+        self.ann = annotated
+        self.text = annotated.article.text
+        self.t = tables
+        self.history: list[tuple[int, Speaker, _Parsed]] = []  # (mention start, speaker, parse)
+        self.anon_count = 0
+        self.anon_names: dict[str, list[str]] = {}  # anon id -> names seen
+        self.persons: dict[str, str] = {}  # last token -> full name, for unknown people
+        self.quotes = []
+
+    # -- parsing ------------------------------------------------------------------------
+
+    def _entities(self, start: int, end: int) -> list[Entity]:
+        return [e for e in self.ann.entities if start <= e.start and e.end <= end]
+
+    def parse(self, m: Span) -> _Parsed:
+        t = self.t
+        toks = [tok for tok in tokenize(self.text, m.start, m.end)]
+        words = [x.text.lower() for x in toks]
+        if len(toks) == 1 and words[0] in t.pronouns:
+            return _Parsed(SpeakerKind.UNKNOWN, pronoun=t.pronouns[words[0]])
+        # core = before the first comma or relative pronoun; head = core before its first preposition
+        cut = next((i for i, w in enumerate(words) if w == "," or (i and w in t.relative)), len(toks))
+        core, appos = toks[:cut], toks[cut:]
+        head_end = next((i for i, x in enumerate(core) if i and x.text.lower() in t.prep), len(core))
+        head = core[:head_end]
+        while head and head[0].text.lower() in t.det:
+            head = head[1:]
+        definite = bool(core) and core[0].text.lower() in ("the", "this", "that")
+        if not head:
+            return _Parsed(SpeakerKind.UNKNOWN)
+        ents = self._entities(m.start, m.end)
+        hs, he = head[0].start, head[-1].end
+        known = next((t.speakers.get(e.ref) for e in ents if e.label == "PERSON" and e.source == "gazetteer"
+                      and hs <= e.start and e.end <= he), None)
+        role_rule, role = _longest_role(head, t) or _longest_role(appos, t) or (None, None)
+        orgs = [e for e in ents if e.source in ("gazetteer", "ner") and e.label in _ORG_LABELS]
+        core_end = core[-1].end if core else he
+        if role_rule is not None and role_rule.kind == "group":
+            orgs = [e for e in orgs if e.end <= core_end]  # "Residents of X, which fell to the Taliban"
+        # "a foreign ministry statement": the channel word is not the speaker
+        chan = [e for e in self._entities(hs, he) if e.label == "CHANNEL" and e.end == he and e.start > hs]
+        if chan:
+            head = [x for x in head if x.end <= chan[0].start]
+            hs, he = head[0].start, head[-1].end
+        org = _pick_org(orgs, hs, he)
+        affiliation = org.ref if org and org.ref else None
+        if org and org.label in ("NORP", "COUNTRY", "GPE") and role_rule and role_rule.governmental:
+            affiliation = t.governments.get(org.ref or "", affiliation)
+        if known:
+            return _Parsed(SpeakerKind.PERSON, known.name, role or known.role, role_rule,
+                           known.affiliation or affiliation, known, definite=definite)
+        name = self._person_name(head, ents)
+        if name:
+            return _Parsed(SpeakerKind.PERSON, name, role, role_rule, affiliation, definite=definite)
+        head_words = tuple(x.text.lower() for x in head)
+        last_role = role_rule is not None and head_words[-len(role.split()):] == tuple(role.split())
+        if last_role:
+            name_end = core_end if role_rule.kind == "group" else he
+            return _Parsed(SpeakerKind(role_rule.kind), _clean(self.text[hs:name_end]), role, role_rule,
+                           affiliation, definite=definite and len(head_words) == len(role.split()))
+        if org and org.end >= he - 1 and org.ref:
+            kind = _ORG_LABELS.get(org.label, SpeakerKind.ORGANIZATION)
+            if org.label == "NORP":  # "the Pakistani said": the nationality stands for its country
+                kind = SpeakerKind.COUNTRY
+            return _Parsed(kind, org.ref, affiliation=self.t.rules.org(org.ref).parent if self.t.rules.org(org.ref)
+                           else None, definite=definite)
+        if any(head_words[-len(d):] == d for d in t.descriptors):
+            return _Parsed(SpeakerKind.UNKNOWN, _clean(self.text[hs:he]), descriptor=True, definite=definite,
+                           affiliation=affiliation)
+        if role_rule is not None:
+            return _Parsed(SpeakerKind(role_rule.kind), _clean(self.text[hs:he]), role, role_rule, affiliation,
+                           definite=definite)
+        return _Parsed(SpeakerKind.UNKNOWN, _clean(self.text[hs:he]), affiliation=affiliation, definite=definite)
+
+    def _person_name(self, head: list[Token], ents: list[Entity]) -> str | None:
+        """The last run of capitalised words in the head that is not an organisation, place or role."""
+        if self.ann.has_ner:
+            pers = [e for e in ents if e.label == "PERSON" and head[0].start <= e.start and e.end <= head[-1].end]
+            if pers:
+                return _clean(pers[-1].text)
+        covered = [(e.start, e.end) for e in ents if e.source in ("gazetteer", "ner") and e.label != "PERSON"]
+        runs: list[list[Token]] = []
+        cur: list[Token] = []
+        for i, tok in enumerate(head + [Token("", 10**9, 10**9)]):
+            w = tok.text
+            ok = (w[:1].isupper() and not w.isupper() and w.lower() not in self.t.non_name
+                  and not any(s <= tok.start < e for s, e in covered))
+            if ok:
+                cur.append(tok)
+                continue
+            if cur and w not in ("’s", "'s"):  # "Vladimir Putin’s special envoy": Putin is not the speaker
+                runs.append(cur)
+            cur = []
+        for run in reversed(runs):
+            words = [x.text.lower() for x in run]
+            # strip role words in front: "Information Minister Fawad Chaudhry"
+            k = 0
+            for n in range(len(words), 0, -1):
+                if tuple(words[:n]) in self.t.roles:
+                    k = n
+                    break
+            run = run[k:]
+            if not run or (len(run) == 1 and (run[0].text.lower(),) in self.t.roles):
+                continue
+            if all(x.text.lower() in self.t.honorific for x in run):
+                continue
+            return _clean(self.text[run[0].start:run[-1].end])
+        return None
+
+    # -- resolving ---------------------------------------------------------------------
+
+    def resolve(self, m: Span) -> tuple[Speaker | None, tuple[str, ...]]:
+        p = self.parse(m)
+        rids: list[str] = []
+        if p.pronoun:
+            sp = self._antecedent(m.start, p)
+            rids.append("speaker.pronoun")
+        elif p.descriptor:
+            sp = self._antecedent(m.start, p)
+            rids.append("speaker.descriptor")
+            if sp is None and p.name:
+                sp = Speaker(f"unknown:{self.ann.article.doc_id}:{slug(p.name)}", p.name, SpeakerKind.UNKNOWN)
+        elif p.kind is SpeakerKind.PERSON:
+            sp = self._person(p)
+            rids.append("speaker.known" if p.known else "speaker.name")
+        elif p.kind is SpeakerKind.ANONYMOUS:
+            sp = self._anonymous(m.start, p)
+            rids.append("speaker.anonymous")
+        elif p.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY):
+            org = self.t.rules.org(p.name or "")
+            sp = Speaker(f"org:{slug(p.name or '')}", p.name or "", p.kind, None, p.name,
+                         self.t.rules.org_path(p.name) if org else ())
+            rids.append("speaker.organisation")
+        elif p.kind is SpeakerKind.GROUP:
+            sp = Speaker(f"group:{self.ann.article.doc_id}:{slug(p.name or '')}", p.name or "", p.kind, p.role,
+                         p.affiliation, self._path(p.affiliation))
+            rids.append("speaker.group")
+        else:
+            sp = Speaker(f"unknown:{self.ann.article.doc_id}:{slug(p.name or '')}", p.name or "", p.kind, p.role,
+                         p.affiliation, self._path(p.affiliation)) if p.name else None
+            rids.append("speaker.unknown")
+        if sp is not None:
+            self.history.append((m.start, sp, p))
+        return sp, tuple(rids)
+
+    def _path(self, org: str | None) -> tuple[str, ...]:
+        if not org:
+            return ()
+        return self.t.rules.org_path(org) if self.t.rules.org(org) else (org,)
+
+    def _person(self, p: _Parsed) -> Speaker:
+        name = p.name or ""
+        if not p.known:
+            parts = name.split()
+            if len(parts) == 1 and parts[0] in self.persons:
+                name = self.persons[parts[0]]  # "Hassan" after "Mullah Muhammad Hassan"
+            else:
+                self.persons[parts[-1]] = name
+            prev = next((s for _, s, _ in reversed(self.history) if s.kind is SpeakerKind.PERSON and s.name == name),
+                        None)
+            role = p.role or (prev.role if prev else None)
+            aff = p.affiliation or (prev.affiliation if prev else None)
+        else:
+            role, aff = p.role, p.affiliation
+        return Speaker(f"person:{slug(name)}", name, SpeakerKind.PERSON, role, aff, self._path(aff))
+
+    def _anonymous(self, start: int, p: _Parsed) -> Speaker:
+        head = (p.role or "").split()[-1:] or [""]
+        for _, sp, q in reversed(self.history):
+            if sp.kind is not SpeakerKind.ANONYMOUS or (sp.role or "").split()[-1:] != head:
+                continue
+            if p.affiliation and sp.affiliation and not _compatible(self.t.rules, p.affiliation, sp.affiliation):
+                continue
+            self.anon_names[sp.id].append(p.name or "")
+            aff = sp.affiliation or p.affiliation
+            role = sp.role if len(sp.role or "") >= len(p.role or "") else p.role
+            merged = replace(sp, role=role, affiliation=aff, affiliation_path=self._path(aff))
+            self._update(sp.id, merged)
+            return merged
+        if p.definite:  # "the official" with no earlier official: maybe a named person with that role
+            for _, sp, _ in reversed(self.history):
+                if sp.kind is SpeakerKind.PERSON and (sp.role or "").split()[-1:] == head:
+                    return sp
+        self.anon_count += 1
+        sid = f"anon:{self.ann.article.doc_id}:{self.anon_count}"
+        self.anon_names[sid] = [p.name or ""]
+        return Speaker(sid, p.name or p.role or "source", SpeakerKind.ANONYMOUS, p.role, p.affiliation,
+                       self._path(p.affiliation))
+
+    def _update(self, sid: str, new: Speaker) -> None:
+        self.history = [(s, new if sp.id == sid else sp, q) for s, sp, q in self.history]
+
+    def _antecedent(self, start: int, p: _Parsed) -> Speaker | None:
+        """The nearest earlier speaker (else entity outside quotations) a pronoun or descriptor can refer to."""
+        want_person = p.pronoun in ("pronoun-male", "pronoun-female")
+        for _, sp, _ in reversed(self.history):
+            if want_person and sp.kind in _PERSONISH:
+                known = self.t.speakers.get(sp.name)
+                gender = known.gender if known else None
+                if gender and p.pronoun != f"pronoun-{gender}":
+                    continue
+                return sp
+            if not want_person and p.pronoun == "pronoun-plural" and sp.kind is SpeakerKind.GROUP:
+                return sp
+            if not want_person and sp.kind in _ORGISH + (SpeakerKind.GROUP,) and self._fits(p, sp):
+                return sp
+        # no earlier speaker: the nearest named entity before the mention, outside quotations
+        labels = ("PERSON",) if want_person else tuple(_ORG_LABELS)
+        ents = [e for e in self.ann.entities if e.end <= start and e.label in labels and e.source != "caps"
+                and not self._in_quote(e.start)]
+        if not ents:
+            return None
+        e = ents[-1]
+        if want_person:
+            known = self.t.speakers.get(e.ref or "")
+            name = known.name if known else _clean(e.text)
+            aff = known.affiliation if known else None
+            return Speaker(f"person:{slug(name)}", name, SpeakerKind.PERSON, known.role if known else None, aff,
+                           self._path(aff))
+        name = e.ref or _clean(e.text)
+        kind = _ORG_LABELS.get(e.label, SpeakerKind.ORGANIZATION)
+        return Speaker(f"org:{slug(name)}", name, kind, None, name, self._path(name))
+
+    def _fits(self, p: _Parsed, sp: Speaker) -> bool:
+        """A descriptor ("the group", "the ministry") fits an organisation whose kind or name has its noun."""
+        if not p.descriptor:
+            return sp.kind is not SpeakerKind.GROUP or p.pronoun == "pronoun-plural"
+        noun = (p.name or "").split()[-1:] or [""]
+        org = self.t.rules.org(sp.affiliation or sp.name or "")
+        if org is None:
+            return sp.kind is not SpeakerKind.GROUP
+        return noun[0] in org.name.lower().split() or noun[0] == org.kind or (
+            noun[0] in ("group", "movement", "organization", "organisation") and org.kind == "group")
+
+    def _in_quote(self, pos: int) -> bool:
+        if not self.quotes:
+            from .quotes import find_quotes
+
+            self.quotes = list(find_quotes(self.ann, self.t.rules)[0]) or [None]
+        return any(q is not None and q.start <= pos < q.end for q in self.quotes)
+
+    def finish(self, ra: ResolvedAttribution) -> ResolvedAttribution:
+        """Give merged anonymous speakers their final (fullest) name, role and affiliation."""
+        sp = ra.speaker
+        if sp is None:
+            return ra
+        latest = next((s for _, s, _ in reversed(self.history) if s.id == sp.id), sp)
+        if sp.kind is SpeakerKind.ANONYMOUS and sp.id in self.anon_names:
+            latest = replace(latest, name=max(self.anon_names[sp.id], key=lambda n: (len(n.split()), n)) or sp.name)
+        return replace(ra, speaker=latest)
+
+
+def _clean(s: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip(" ,.;:")
+    return re.sub(r"^(?:the|a|an)\s+", "", s, flags=re.IGNORECASE)
+
+
+def _longest_role(toks: list[Token], t: _Tables) -> tuple[RoleRule, str] | None:
+    words = [x.text.lower() for x in toks]
+    best = None
+    for i in range(len(words)):
+        for n in range(min(t.role_len, len(words) - i), 0, -1):
+            r = t.roles.get(tuple(words[i:i + n]))
+            if r and (best is None or n >= len(best[1].split())):
+                best = (r, " ".join(words[i:i + n]))
+                break
+    return best
+
+
+def _pick_org(orgs: list[Entity], hs: int, he: int) -> Entity | None:
+    """The organisation a mention speaks for: one in the head first, the most specific (not a country)."""
+    if not orgs:
+        return None
+    in_head = [e for e in orgs if hs <= e.start < he]
+    pool = in_head or orgs
+    specific = [e for e in pool if e.label not in ("COUNTRY", "GPE", "NORP")]
+    return (specific or pool)[0]
+
+
+def _compatible(rules: RuleSet, a: str, b: str) -> bool:
+    """Two affiliations can belong to one source when one lies on the other's path to the top."""
+    pa, pb = rules.org_path(a), rules.org_path(b)
+    return a in pb or b in pa

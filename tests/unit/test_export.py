@@ -1,0 +1,238 @@
+"""Stage 8: quotes.jsonl records, GraphML and node-link JSON files, written atomically and reproducibly."""
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import networkx as nx
+import pytest
+
+from attrib import export
+from attrib.claims import aggregate_claims
+from attrib.export import quote_record, write_graphml, write_json, write_quotes
+from attrib.graph import build_graph
+from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
+                          Speaker, SpeakerKind)
+from attrib.ruleset import load_ruleset
+
+MUJAHID = Speaker("person:zabihullah-mujahid", "Zabihullah Mujahid", SpeakerKind.PERSON, role="spokesman",
+                  affiliation="Taliban", affiliation_path=("Taliban",))
+ARIAN = Speaker("person:tareq-arian", "Tareq Arian", SpeakerKind.PERSON, role="spokesman",
+                affiliation="Afghan Ministry of Interior",
+                affiliation_path=("Afghan Ministry of Interior", "Afghan government", "Afghanistan"))
+OFFICIAL = Speaker("anon:a:1", "a senior official", SpeakerKind.ANONYMOUS)
+
+QUOTE_KEYS = ["doc_id", "id", "text", "start", "end", "type", "cue", "speaker", "outlet", "rule"]
+SPEAKER_KEYS = ["id", "name", "mention", "start", "end", "kind", "role", "affiliation", "affiliations"]
+
+
+def quote(doc_id: str, start: int, text: str, speaker: Speaker | None, *, outlet: str | None = None,
+          type: QuoteType = QuoteType.DIRECT, cue: bool = True, mention: Span | None = Span(0, 2, "He"),
+          rule_ids: tuple[str, ...] = ("quote.curly-double", "cue.reporting-verbs"),
+          resolution: tuple[str, ...] = ("speaker.pronoun",)) -> ResolvedAttribution:
+    end = start + len(text)
+    c = Cue(end + 1, end + 5, "said", "say", "cue.reporting-verbs") if cue else None
+    a = Attribution(doc_id, start, end, text, type, c, mention, outlet, rule_ids)
+    return ResolvedAttribution(a, speaker, mention, resolution)
+
+
+def corpus() -> list[ArticleResult]:
+    return [
+        ArticleResult(Article("b", "b.txt", "Taliban say crossing held\nBody"), (
+            quote("b", 80, "“Kabul’s claim is propaganda,”", MUJAHID, outlet="Reuters"),
+            quote("b", 12, "“Nous tenons la ville,”", MUJAHID, mention=Span(0, 7, "Mujahid")),
+        ), "builtin"),
+        ArticleResult(Article("a", "a.txt", "Afghan gov’t says crossing retaken\x0b\nBody"), (
+            quote("a", 300, "that the crossing was retaken", ARIAN, type=QuoteType.INDIRECT, cue=False),
+            quote("a", 40, "“No\x00 comment”", None),
+            quote("a", 40, "“No comment” indeed", OFFICIAL, type=QuoteType.MIXED),
+        ), "builtin"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_ruleset()
+
+
+@pytest.fixture
+def graph(rules) -> nx.DiGraph:
+    results = corpus()
+    return build_graph(results, aggregate_claims(results, rules), rules)
+
+
+# -- quote records ------------------------------------------------------------------------
+
+
+def test_quote_record_full():
+    ra = quote("doc-1", 10, "“It is merely propaganda,”", ARIAN, outlet="Reuters",
+               resolution=("speaker.pronoun", "cue.reporting-verbs", "speaker.affiliation"))
+    rec = quote_record(ra)
+    assert list(rec) == QUOTE_KEYS
+    assert list(rec["speaker"]) == SPEAKER_KEYS
+    assert rec == {
+        "doc_id": "doc-1", "id": "doc-1:10-36", "text": "“It is merely propaganda,”", "start": 10, "end": 36,
+        "type": "direct", "cue": {"text": "said", "lemma": "say", "start": 37, "end": 41},
+        "speaker": {"id": "person:tareq-arian", "name": "Tareq Arian", "mention": "He", "start": 0, "end": 2,
+                    "kind": "person", "role": "spokesman", "affiliation": "Afghan Ministry of Interior",
+                    "affiliations": ["Afghan Ministry of Interior", "Afghan government", "Afghanistan"]},
+        "outlet": "Reuters",
+        # rule ids deduplicated, first occurrence kept
+        "rule": "quote.curly-double+cue.reporting-verbs+speaker.pronoun+speaker.affiliation"}
+    assert json.loads(json.dumps(rec)) == rec
+
+
+@pytest.mark.parametrize("qtype, expected", [
+    (QuoteType.DIRECT, "direct"), (QuoteType.INDIRECT, "indirect"), (QuoteType.MIXED, "mixed")])
+def test_quote_record_type(qtype, expected):
+    assert quote_record(quote("d", 0, "x", MUJAHID, type=qtype))["type"] == expected
+
+
+def test_quote_record_without_speaker_or_cue():
+    rec = quote_record(quote("d", 5, "“Hi”", None, cue=False, rule_ids=("quote.curly-double",), resolution=()))
+    assert list(rec) == QUOTE_KEYS
+    assert (rec["cue"], rec["speaker"], rec["outlet"], rec["rule"]) == (None, None, None, "quote.curly-double")
+
+
+def test_quote_record_speaker_without_mention():
+    rec = quote_record(quote("d", 5, "“Hi”", OFFICIAL, mention=None))
+    assert rec["speaker"] == {"id": "anon:a:1", "name": "a senior official", "mention": None, "start": None,
+                              "end": None, "kind": "anonymous", "role": None, "affiliation": None,
+                              "affiliations": []}
+
+
+def test_write_quotes_order_and_shape(tmp_path):
+    path = tmp_path / "quotes.jsonl"
+    assert write_quotes(corpus(), path) == 5
+    raw = path.read_bytes()
+    assert raw.endswith(b"\n") and b"\r" not in raw
+    text = raw.decode("utf-8")
+    assert "“Kabul’s claim" in text  # ensure_ascii off
+    lines = text.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["id"] for r in records] == ["a:40-53", "a:40-59", "a:300-329", "b:12-35", "b:80-110"]
+    assert all(list(r) == QUOTE_KEYS for r in records)
+    assert [r["type"] for r in records] == ["direct", "mixed", "indirect", "direct", "direct"]
+    assert [r["speaker"] and r["speaker"]["id"] for r in records] == [
+        None, "anon:a:1", "person:tareq-arian", "person:zabihullah-mujahid", "person:zabihullah-mujahid"]
+    assert records[3]["speaker"]["mention"] == "Mujahid"
+
+
+def test_write_quotes_empty(tmp_path):
+    path = tmp_path / "quotes.jsonl"
+    assert write_quotes([], path) == 0
+    assert path.read_bytes() == b""
+
+
+# -- GraphML -------------------------------------------------------------------------------
+
+
+def test_graphml_round_trip(graph, tmp_path):
+    path = tmp_path / "graph.graphml"
+    write_graphml(graph, path)
+    back = nx.read_graphml(path)
+    assert back.is_directed()
+    assert list(back.nodes) == list(graph.nodes)
+    assert sorted(back.edges) == sorted(graph.edges)
+    assert {n: d for n, d in back.nodes(data=True)} == {n: d for n, d in graph.nodes(data=True)}
+    for u, v, d in graph.edges(data=True):
+        assert back.edges[u, v] == d
+        assert type(back.edges[u, v]["weight"]) is float
+    assert {d["label"] for _, d in back.nodes(data=True)} >= {"Zabihullah Mujahid", "Taliban say crossing held"}
+
+
+def test_graphml_is_valid_xml_with_named_keys(graph, tmp_path):
+    path = tmp_path / "graph.graphml"
+    write_graphml(graph, path)
+    root = ET.parse(path).getroot()  # control characters in the input would make this fail
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    keys = {(k.get("for"), k.get("id")) for k in root.findall("g:key", ns)}
+    assert ("node", "label") in keys and ("edge", "weight") in keys
+    assert all(k.get("id") == k.get("attr.name") for k in root.findall("g:key", ns))
+    # one key per attribute name and domain (an int weight beside a float one would make two)
+    assert len(keys) == len(root.findall("g:key", ns))
+
+
+def test_graphml_is_byte_identical(rules, tmp_path):
+    def build():
+        results = corpus()
+        return build_graph(results, aggregate_claims(results, rules), rules)
+    write_graphml(build(), tmp_path / "one.graphml")
+    write_graphml(build(), tmp_path / "two.graphml")
+    write_graphml(build(), tmp_path / "two.graphml")  # overwriting gives the same bytes too
+    assert (tmp_path / "one.graphml").read_bytes() == (tmp_path / "two.graphml").read_bytes()
+
+
+def test_json_round_trip_and_bytes(graph, tmp_path):
+    write_json(graph, tmp_path / "one.json")
+    write_json(graph, tmp_path / "two.json")
+    raw = (tmp_path / "one.json").read_bytes()
+    assert raw == (tmp_path / "two.json").read_bytes()
+    data = json.loads(raw)
+    assert data["directed"] is True
+    assert [n["id"] for n in data["nodes"]] == list(graph.nodes)
+    back = nx.node_link_graph(data, edges="edges")
+    assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
+    assert sorted(back.edges(data=True)) == sorted(graph.edges(data=True))
+
+
+# -- atomic writes ---------------------------------------------------------------------------
+
+
+def _fail_graphml(monkeypatch):
+    def broken(g, path, **kw):
+        with open(path, "wb") as f:
+            f.write(b"<?xml partial")
+        raise OSError("disk full")
+    monkeypatch.setattr(export.nx, "write_graphml", broken)
+
+
+def _fail_json_dumps(monkeypatch):
+    real = json.dumps
+    calls = []
+
+    def broken(*a, **kw):
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError("disk full")
+        return real(*a, **kw)
+    monkeypatch.setattr(export.json, "dumps", broken)
+
+
+@pytest.mark.parametrize("write, name, fail", [
+    (lambda g, p: write_graphml(g, p), "graph.graphml", _fail_graphml),
+    (lambda g, p: write_quotes(corpus(), p), "quotes.jsonl", _fail_json_dumps),
+    (lambda g, p: write_json(g, p), "graph.json",
+     lambda mp: mp.setattr(export.json, "dumps", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))),
+])
+@pytest.mark.parametrize("existing", [None, b"previous run\n"])
+def test_failed_write_leaves_no_partial_file(graph, tmp_path, monkeypatch, write, name, fail, existing):
+    path = tmp_path / name
+    if existing is not None:
+        path.write_bytes(existing)
+    fail(monkeypatch)
+    with pytest.raises(OSError, match="disk full"):
+        write(graph, path)
+    if existing is None:
+        assert not path.exists()
+    else:
+        assert path.read_bytes() == existing
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([name] if existing else [])
+
+
+def test_unwritable_attribute_leaves_no_file(tmp_path):
+    g = nx.DiGraph()
+    g.add_node("x", label="x", tags=["a", "b"])  # a list: GraphML cannot hold it
+    path = tmp_path / "bad.graphml"
+    with pytest.raises((nx.NetworkXError, TypeError)):
+        write_graphml(g, path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_written_file_has_the_mode_of_an_ordinary_file(graph, tmp_path):
+    path = tmp_path / "graph.graphml"
+    write_graphml(graph, path)
+    ordinary = tmp_path / "ordinary.txt"
+    ordinary.write_text("x")
+    # the umask applies, not the 0600 of a bare temporary file
+    assert path.stat().st_mode == ordinary.stat().st_mode

@@ -1,0 +1,269 @@
+"""Stage 7: the speaker-claim graph (nodes, edges, aggregated weights, GraphML-safe attributes)."""
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pytest
+
+from attrib.claims import aggregate_claims
+from attrib.graph import build_graph, org_node_id, slug
+from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
+                          Speaker, SpeakerKind)
+from attrib.ruleset import load_ruleset
+
+MUJAHID = Speaker("person:zabihullah-mujahid", "Zabihullah Mujahid", SpeakerKind.PERSON, role="spokesman",
+                  affiliation="Taliban", affiliation_path=("Taliban",))
+ARIAN = Speaker("person:tareq-arian", "Tareq Arian", SpeakerKind.PERSON, role="spokesman",
+                affiliation="Afghan Ministry of Interior",
+                affiliation_path=("Afghan Ministry of Interior", "Afghan government", "Afghanistan"))
+# affiliation without a path: the graph completes it from the rules
+OFFICIAL = Speaker("anon:a:1", "a senior government official", SpeakerKind.ANONYMOUS,
+                   affiliation="Afghan government")
+TALIBAN = Speaker("org:taliban", "Taliban", SpeakerKind.ORGANIZATION)
+# an organisation the rules do not know
+DOE = Speaker("person:jane-doe", "Jane Doe", SpeakerKind.PERSON, affiliation="Acme Corp",
+              affiliation_path=("Acme Corp", "Acme Holdings"))
+
+PROPAGANDA = "“It is merely propaganda and a baseless claim,”"
+LONG = "“" + "The border crossing at Spin Boldak is fully under the control of government forces " * 2 + "”"
+TITLE_A = "Afghan gov’t says Pakistan border crossing retaken from Taliban | Taliban News"
+TITLE_B = "Taliban claim control of key border crossing with Pakistan — and much more besides, " * 2
+
+
+def quote(doc_id: str, start: int, text: str, speaker: Speaker | None, outlet: str | None = None,
+          type: QuoteType = QuoteType.DIRECT, resolution: tuple[str, ...] = ("speaker.name",)
+          ) -> ResolvedAttribution:
+    end = start + len(text)
+    a = Attribution(doc_id, start, end, text, type, Cue(end + 1, end + 5, "said", "say", "cue.reporting-verbs"),
+                    Span(end + 6, end + 8, "he"), outlet, ("quote.curly-double", "cue.reporting-verbs"))
+    return ResolvedAttribution(a, speaker, a.mention, resolution)
+
+
+def corpus() -> list[ArticleResult]:
+    a = ArticleResult(Article("a", "a.txt", f"\n  \n{TITLE_A}\x0b\n\nBody."), (
+        quote("a", 100, PROPAGANDA, MUJAHID, outlet="Reuters"),
+        quote("a", 300, "“We retook the market.”", OFFICIAL, outlet="Reuters"),
+        quote("a", 400, "“Bad\x00 bytes\x1f here.”", None),
+        quote("a", 500, LONG, ARIAN, resolution=("speaker.alias", "speaker.affiliation")),
+    ), "builtin")
+    b = ArticleResult(Article("b", "b.txt", f"{TITLE_B}\nBody."), (
+        quote("b", 10, "“it is merely propaganda and a baseless claim”", MUJAHID, outlet="Sputnik"),
+        quote("b", 90, "“We hold the town.”", MUJAHID),
+        quote("b", 200, "“The Islamic Emirate is in control.”", TALIBAN, outlet="Twitter"),
+        quote("b", 300, "“Profits are up.”", DOE, outlet="Some Blog"),
+    ), "builtin")
+    c = ArticleResult(Article("c", "c.txt", ""), (), "builtin")
+    return [a, b, c]
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_ruleset()
+
+
+@pytest.fixture(scope="module")
+def graph(rules) -> nx.DiGraph:
+    results = corpus()
+    return build_graph(results, aggregate_claims(results, rules), rules)
+
+
+def claim_of(g: nx.DiGraph, speaker: str, words: str) -> str:
+    found = [v for v in g.successors(speaker) if g.nodes[v]["type"] == "claim" and words in g.nodes[v]["text"]]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_is_directed_simple_graph(graph):
+    assert type(graph) is nx.DiGraph
+
+
+@pytest.mark.parametrize("node, expected", [
+    (MUJAHID.id, {"label": "Zabihullah Mujahid", "type": "speaker", "kind": "person", "role": "spokesman",
+                  "affiliation": "Taliban", "quotes": 2 + 1, "articles": 2}),
+    (OFFICIAL.id, {"label": "a senior government official", "type": "speaker", "kind": "anonymous",
+                   "affiliation": "Afghan government", "quotes": 1, "articles": 1}),
+    ("org:afghan-ministry-of-interior", {"label": "Afghan Ministry of Interior", "type": "organisation",
+                                         "kind": "government", "parent": "Afghan government",
+                                         "rule_id": "org.afghan-interior-ministry"}),
+    ("org:afghan-government", {"label": "Afghan government", "type": "organisation", "kind": "government",
+                               "parent": "Afghanistan", "rule_id": "org.afghan-government"}),
+    ("org:afghanistan", {"label": "Afghanistan", "type": "organisation", "kind": "country",
+                         "rule_id": "org.afghanistan"}),
+    ("org:acme-corp", {"label": "Acme Corp", "type": "organisation", "kind": "organization",
+                       "parent": "Acme Holdings"}),
+    ("org:acme-holdings", {"label": "Acme Holdings", "type": "organisation", "kind": "organization"}),
+    # a speaker that is itself an organisation is one node, typed as a speaker
+    ("org:taliban", {"label": "Taliban", "type": "speaker", "kind": "organization", "quotes": 1, "articles": 1,
+                     "rule_id": "org.taliban"}),
+    ("doc:a", {"label": TITLE_A, "type": "article", "doc_id": "a", "quotes": 4}),
+    ("doc:b", {"label": TITLE_B[:100].rstrip(), "type": "article", "doc_id": "b", "quotes": 4}),
+    ("doc:c", {"label": "c", "type": "article", "doc_id": "c", "quotes": 0}),
+    ("outlet:reuters", {"label": "Reuters", "type": "outlet", "kind": "outlet", "rule_id": "outlet.reuters"}),
+    ("outlet:twitter", {"label": "Twitter", "type": "outlet", "kind": "channel", "rule_id": "outlet.twitter"}),
+    ("outlet:some-blog", {"label": "Some Blog", "type": "outlet"}),
+])
+def test_node_attributes(graph, node, expected):
+    assert graph.nodes[node] == expected
+
+
+def test_node_set(graph):
+    by_type: dict[str, set[str]] = {}
+    for n, d in graph.nodes(data=True):
+        by_type.setdefault(d["type"], set()).add(n)
+    assert by_type["speaker"] == {MUJAHID.id, ARIAN.id, OFFICIAL.id, DOE.id, "org:taliban"}
+    assert by_type["organisation"] == {"org:afghan-ministry-of-interior", "org:afghan-government",
+                                       "org:afghanistan", "org:acme-corp", "org:acme-holdings"}
+    assert by_type["article"] == {"doc:a", "doc:b", "doc:c"}
+    assert by_type["outlet"] == {"outlet:reuters", "outlet:sputnik", "outlet:twitter", "outlet:some-blog"}
+    assert len(by_type["claim"]) == 7  # 8 quotes, two of them the same statement
+    assert set(by_type) == {"speaker", "organisation", "article", "outlet", "claim"}
+
+
+def test_pooled_claim_node(graph):
+    cid = claim_of(graph, MUJAHID.id, "propaganda")
+    assert graph.nodes[cid] == {
+        "label": PROPAGANDA, "type": "claim", "text": PROPAGANDA, "quote_type": "direct",
+        "speaker": "Zabihullah Mujahid", "reports": 2, "articles": 2, "outlets": "Reuters; Sputnik"}
+
+
+def test_claim_label_is_first_80_characters(graph):
+    cid = claim_of(graph, ARIAN.id, "border crossing")
+    assert graph.nodes[cid]["text"] == LONG
+    assert graph.nodes[cid]["label"] == LONG[:80].rstrip()
+
+
+def test_unattributed_claim_has_no_speaker_and_no_control_characters(graph):
+    (cid,) = [n for n, d in graph.nodes(data=True) if d["type"] == "claim" and "speaker" not in d]
+    assert graph.nodes[cid]["text"] == "“Bad bytes here.”"
+    assert graph.in_degree(cid) == 0
+    assert list(graph.successors(cid)) == ["doc:a"]
+
+
+def edge_rows(g: nx.DiGraph, relation: str) -> list[tuple]:
+    def name(n: str) -> str:  # claims by their first words, for readable expectations
+        return g.nodes[n]["text"][1:12] if g.nodes[n]["type"] == "claim" else n
+    return sorted((name(u), name(v), d["weight"], d["doc_ids"], d["rule_ids"])
+                  for u, v, d in g.edges(data=True) if d["relation"] == relation)
+
+
+QC = "cue.reporting-verbs; quote.curly-double"
+
+
+@pytest.mark.parametrize("relation, expected", [
+    ("said", [
+        (OFFICIAL.id, "We retook t", 1.0, "a", f"{QC}; speaker.name"),
+        ("org:taliban", "The Islamic", 1.0, "b", f"{QC}; speaker.name"),
+        ("person:jane-doe", "Profits are", 1.0, "b", f"{QC}; speaker.name"),
+        ("person:tareq-arian", "The border ", 1.0, "a", f"{QC}; speaker.affiliation; speaker.alias"),
+        ("person:zabihullah-mujahid", "It is merel", 2.0, "a; b", f"{QC}; speaker.name"),
+        ("person:zabihullah-mujahid", "We hold the", 1.0, "b", f"{QC}; speaker.name"),
+    ]),
+    ("reported_in", [
+        ("Bad bytes h", "doc:a", 1.0, "a", QC),
+        ("It is merel", "doc:a", 1.0, "a", QC),
+        ("It is merel", "doc:b", 1.0, "b", QC),
+        ("Profits are", "doc:b", 1.0, "b", QC),
+        ("The Islamic", "doc:b", 1.0, "b", QC),
+        ("The border ", "doc:a", 1.0, "a", QC),
+        ("We hold the", "doc:b", 1.0, "b", QC),
+        ("We retook t", "doc:a", 1.0, "a", QC),
+    ]),
+    ("via", [
+        ("It is merel", "outlet:reuters", 1.0, "a", QC),
+        ("It is merel", "outlet:sputnik", 1.0, "b", QC),
+        ("Profits are", "outlet:some-blog", 1.0, "b", QC),
+        ("The Islamic", "outlet:twitter", 1.0, "b", QC),
+        ("We retook t", "outlet:reuters", 1.0, "a", QC),
+    ]),
+    ("affiliated_with", [
+        (OFFICIAL.id, "org:afghan-government", 1.0, "a", "speaker.name"),
+        ("person:jane-doe", "org:acme-corp", 1.0, "b", "speaker.name"),
+        ("person:tareq-arian", "org:afghan-ministry-of-interior", 1.0, "a", "speaker.affiliation; speaker.alias"),
+        # one per quote of the speaker: 3 quotes in 2 articles
+        ("person:zabihullah-mujahid", "org:taliban", 3.0, "a; b", "speaker.name"),
+    ]),
+    ("part_of", [
+        ("org:acme-corp", "org:acme-holdings", 1.0, "b", "speaker.name"),
+        # reached through Arian's path and through the official's affiliation completed from the rules
+        ("org:afghan-government", "org:afghanistan", 2.0, "a", "org.afghan-government"),
+        ("org:afghan-ministry-of-interior", "org:afghan-government", 1.0, "a", "org.afghan-interior-ministry"),
+    ]),
+])
+def test_edges(graph, relation, expected):
+    assert edge_rows(graph, relation) == expected
+
+
+def test_every_edge_has_relation_weight_and_provenance(graph):
+    assert graph.number_of_edges() == 6 + 8 + 5 + 4 + 3
+    for u, v, d in graph.edges(data=True):
+        assert set(d) == {"relation", "weight", "rule_ids", "doc_ids"}, (u, v)
+        assert type(d["weight"]) is float and d["weight"] > 0 and math.isfinite(d["weight"])
+        assert d["doc_ids"]
+        assert d["doc_ids"].split("; ") == sorted(d["doc_ids"].split("; "))
+        assert d["rule_ids"].split("; ") == sorted(d["rule_ids"].split("; "))
+
+
+def test_every_node_has_label_and_type(graph):
+    for n, d in graph.nodes(data=True):
+        assert isinstance(d.get("label"), str) and d["label"].strip(), n
+        assert d["type"] in {"speaker", "organisation", "claim", "article", "outlet"}, n
+        assert len(d["label"]) <= 100 and "\n" not in d["label"]
+
+
+def test_only_scalar_attributes_without_control_characters(graph):
+    def check(value):
+        assert type(value) in (str, int, float, bool), repr(value)
+        if isinstance(value, str):
+            assert not [c for c in value if ord(c) < 32 and c not in "\t\n\r"], repr(value)
+    for n, d in graph.nodes(data=True):
+        check(n)
+        for v in d.values():
+            check(v)
+    for u, v, d in graph.edges(data=True):
+        for value in d.values():
+            check(value)
+    for value in graph.graph.values():
+        check(value)
+
+
+def test_repeated_quotes_sum_weights(rules):
+    results = [ArticleResult(Article(d, d, d), tuple(quote(d, 10 * i, "“Same words.”", MUJAHID, outlet="AP")
+                                                     for i in range(3)), "builtin") for d in ("x", "y")]
+    g = build_graph(results, aggregate_claims(results, rules), rules)
+    (cid,) = [n for n, d in g.nodes(data=True) if d["type"] == "claim"]
+    assert g.edges[MUJAHID.id, cid]["weight"] == 6.0
+    assert g.edges[cid, "doc:x"]["weight"] == 3.0
+    assert g.edges[cid, "outlet:ap"]["weight"] == 6.0
+    assert g.edges[cid, "outlet:ap"]["doc_ids"] == "x; y"
+    assert g.edges[MUJAHID.id, "org:taliban"]["weight"] == 6.0
+    assert g.nodes[cid]["reports"] == 6 and g.nodes[cid]["articles"] == 2
+
+
+def test_build_is_deterministic(rules):
+    def build(results):
+        g = build_graph(results, aggregate_claims(results, rules), rules)
+        return list(g.nodes(data=True)), list(g.edges(data=True))
+    first = build(corpus())
+    assert build(corpus()) == first
+    assert build(list(reversed(corpus()))) == first
+    nodes, edges = first
+    assert [n for n, _ in nodes] == sorted(n for n, _ in nodes)
+    assert [(u, v) for u, v, _ in edges] == sorted((u, v) for u, v, _ in edges)
+
+
+def test_empty_input(rules):
+    g = build_graph([], (), rules)
+    assert g.number_of_nodes() == 0 and g.number_of_edges() == 0
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Afghan Ministry of Interior", "afghan-ministry-of-interior"),
+    ("Taliban", "taliban"),
+    ("U.S. government", "us-government"),
+    ("Agence France-Presse", "agence-france-presse"),
+    ("Émir  Ḫān", "emir-han"),
+])
+def test_slug(name, expected):
+    assert slug(name) == expected
+    assert org_node_id(name) == "org:" + expected
