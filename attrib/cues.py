@@ -101,7 +101,13 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked) -> list[_Uni
     text = annotated.article.text
     units: list[_Unit] = []
     for sent in annotated.sentences:
-        if units and any(q.start < sent.start < q.end or q.start < units[-1].end <= q.end
+        prev_text = text[units[-1].start:units[-1].end] if units else ""
+        asked = bool(re.search(r"[?!…][”\"’']$", prev_text)) and text[sent.start] not in "“\"‘'" and \
+            "\n" not in text[units[-1].end:sent.start]
+        if units and asked:  # '“Why not?” Trump asked.': the attribution is the next "sentence"
+            last = units[-1]
+            units[-1] = _Unit(last.start, max(last.end, sent.end), last.para, [], [])
+        elif units and any(q.start < sent.start < q.end or q.start < units[-1].end <= q.end
                          for q in units[-1].quotes + [q for q in quotes if q.start < sent.start < q.end]):
             last = units[-1]
             units[-1] = _Unit(last.start, max(last.end, sent.end), last.para, [], [])
@@ -231,6 +237,9 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
             j = k - 1
         elif toks[j].text == "," and j - 2 >= lo and toks[j - 2].text == "," and _low(toks[j - 1]) in lex.boundary:
             j -= 3
+        elif toks[j].text == ")" and (k := next((k for k in range(j - 1, max(lo, j - 8) - 1, -1)
+                                                 if toks[k].text == "("), None)) is not None:
+            j = k - 1  # "Rep. Gwen Moore (D-Wis.) said"
         else:
             break
     return j

@@ -34,10 +34,17 @@ _TOKEN_RE = re.compile(
 _SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
 
 
-def tokenize(text: str, start: int = 0, end: int | None = None) -> tuple[Token, ...]:
-    """Tokens of ``text[start:end]`` with offsets into ``text``."""
+def tokenize(text: str, start: int = 0, end: int | None = None,
+             abbreviations: frozenset[str] = frozenset()) -> tuple[Token, ...]:
+    """Tokens of ``text[start:end]`` with offsets into ``text``; a known abbreviation keeps its period."""
     end = len(text) if end is None else end
-    return tuple(Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, end))
+    toks: list[Token] = []
+    for m in _TOKEN_RE.finditer(text, start, end):
+        if m.group() == "." and toks and toks[-1].end == m.start() and (toks[-1].text + ".").lower() in abbreviations:
+            toks[-1] = Token(toks[-1].text + ".", toks[-1].start, m.end())  # "Rep." "Mr."
+            continue
+        toks.append(Token(m.group(), m.start(), m.end()))
+    return tuple(toks)
 
 
 def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence, ...]:
@@ -53,19 +60,20 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence,
             w = word.group(1).lower().rstrip("\"”’')]") if word else ""
             if m.group().startswith(".") and (w in abbreviations or re.fullmatch(r"[a-z]\.", w)):
                 continue
-            _add_sentence(out, text, s, m.end())
+            _add_sentence(out, text, s, m.end(), abbreviations)
             s = m.end()
-        _add_sentence(out, text, s, para.end())
+        _add_sentence(out, text, s, para.end(), abbreviations)
     return tuple(out)
 
 
-def _add_sentence(out: list[Sentence], text: str, start: int, end: int) -> None:
+def _add_sentence(out: list[Sentence], text: str, start: int, end: int,
+                  abbreviations: frozenset[str] = frozenset()) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        out.append(Sentence(start, end, tokenize(text, start, end)))
+        out.append(Sentence(start, end, tokenize(text, start, end, abbreviations)))
 
 
 # ---------------------------------------------------------------- entities
