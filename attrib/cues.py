@@ -24,7 +24,7 @@ from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, 
 from .ruleset import CueRule, RuleSet
 
 _QUOTE = "\x00Q"  # text of the placeholder token that stands for a whole quotation
-_HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
+_HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "―", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
 _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
 _MIN_CONTENT_WORDS = 3  # "Pakistan denied that." reports no content
 _MIN_UNATTRIBUTED_WORDS = 4  # shorter quotes with no speaker are scare quotes or titles
@@ -251,13 +251,15 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
     if end < lo or _is_q(toks[end]):
         return None
     if toks[end].text == ",":
-        # "NAME, APPOSITIVE, said" / "NAME, who ..., said"
+        # "NAME, APPOSITIVE, said" / "NAME, who ..., said"; never for "..., saying": that shares a subject
+        if _low(toks[ci]).endswith("ing"):
+            return None
         k = end - 1
         while k >= lo and not _is_q(toks[k]) and toks[k].text not in _HARD:
             k -= 1
         if k < lo and end - lo <= 4 and toks[lo].text[:1].isupper():
             return lo, end - 1  # "Ghani, blamed ...": a stray comma after a short name
-        if k < lo or toks[k].text != "," or k == end - 1:
+        if k < lo or toks[k].text != "," or k == end - 1 or end - k > _MAX_NP + 6:
             return None
         start = _np_start(toks, k - 1, lo, lex)
         return (start, end - 1) if start is not None else None
@@ -419,7 +421,11 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
         f = _Found(cue, rule, ci, unit, rule_ids=[rule.id])
         prev_end = cues[n - 1][1] + 1 if n else 0
         next_start = cues[n + 1][0] if n + 1 < len(cues) else hi + 1
-        if rule.type == "phrase":
+        if rule.type == "dash":
+            _quote_dash(f, toks, ci, hi, text)
+            if f.content is None:
+                continue  # a dash inside a sentence is no cue
+        elif rule.type == "phrase":
             _according_to(f, toks, ci, cj, prev_end, next_start, hi, lex, text)
         else:
             _verb_cue(annotated, f, toks, ci, prev_end, next_start, hi, lex, ents, text, found, first_here)
@@ -514,7 +520,8 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     if _is_q(first):
         if after_comma and any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1]):
             return None, False
-    elif after_comma or _low(first) in lex.boundary - lex.that or (_low(first) in lex.prep and _low(first) != "to"):
+    elif after_comma or _low(first) in lex.boundary - lex.that or (_low(first) in lex.prep and (
+            _low(first) != "to" or cs + 1 > ce or _low(toks[cs + 1]) in lex.det or toks[cs + 1].text[:1].isupper())):
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
     s, e = _trim(text, first.start, toks[ce].end)
@@ -530,6 +537,22 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
             and _low(toks[k]) not in lex.boundary:
         k += 1
     return (lo, k - 1) if lo < k and k - lo <= 6 and k < hi else None
+
+
+def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
+    """'"…" ― Jane Doe': a quotation, a dash and a name running to the end of the line."""
+    if ci == 0 or not _is_q(toks[ci - 1]) or ci + 1 > hi:
+        return
+    end = hi
+    while end > ci and toks[end].text in _HARD:
+        end -= 1
+    if end <= ci or end - ci > 6 or not toks[ci + 1].text[:1].isupper() or any(
+            _is_q(t) or t.text in _HARD - {"."} for t in toks[ci + 1:end + 1]):
+        return
+    if "\n" in text[toks[ci - 1].end:toks[end].end]:
+        return
+    f.speaker = Span(toks[ci + 1].start, toks[end].end, text[toks[ci + 1].start:toks[end].end])
+    f.content = (toks[ci - 1].start, toks[ci - 1].end)
 
 
 def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) -> None:
@@ -582,6 +605,18 @@ def _type_and_attach(annotated: Annotated, units: list[_Unit], found: list[_Foun
             out.append(Attribution(doc_id, s, e, text[s:e], QuoteType.MIXED if inside else QuoteType.INDIRECT,
                                    f.cue, speaker, outlet,
                                    tuple(dict.fromkeys([*(q.rule_id for q in inside), *f.rule_ids]))))
+    # "X said:" at the end of a paragraph introduces the quotation that opens the next one
+    for n, f in enumerate(found):
+        if f.content is not None or f.speaker is None:
+            continue
+        tail = text[f.cue.end:f.unit.end]
+        nxt = next((q for q in quotes if q.start >= f.unit.end), None)
+        if nxt is not None and nxt not in used and re.fullmatch(r"[^\n“\"‘]{0,40}:\s*", tail) and \
+                not text[f.unit.end:nxt.start].strip():
+            used.add(nxt)
+            out.append(Attribution(doc_id, nxt.start, nxt.end, nxt.text, QuoteType.DIRECT, f.cue,
+                                   found[_root(found, n)].speaker, _outlet(f, ents),
+                                   (nxt.rule_id, *f.rule_ids, "cue.colon-before-quote")))
     # quotes with no cue of their own: continuations of the previous attributed quote, or unattributed
     for q in quotes:
         if q in used:

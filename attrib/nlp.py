@@ -58,7 +58,8 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence,
         for m in _SENT_END_RE.finditer(text, para.start(), para.end()):
             word = re.search(r"(\S+)$", text[s:m.end()])
             w = word.group(1).lower().rstrip("\"”’')]") if word else ""
-            if m.group().startswith(".") and (w in abbreviations or re.fullmatch(r"[a-z]\.", w)):
+            if m.group().startswith(".") and (w in abbreviations or re.fullmatch(r"[a-z]\.", w)
+                                              or re.fullmatch(r"[A-Z]\.(?:[A-Z]\.)+", word.group(1) if word else "")):
                 continue
             _add_sentence(out, text, s, m.end(), abbreviations)
             s = m.end()

@@ -45,7 +45,7 @@ class CueRule:
 
     id: str
     description: str
-    type: str  # "verb" or "phrase"
+    type: str  # "verb", "phrase" ("according to") or "dash" ('"..." ― Jane Doe')
     lang: str = "en"
     verbs: tuple[tuple[str, tuple[str, ...]], ...] = ()
     phrases: tuple[str, ...] = ()
@@ -137,7 +137,7 @@ class FilterRule:
 LEXICON_CLASSES = (
     "abbreviation", "auxiliary", "clause-boundary", "complementizer", "determiner",
     "honorific", "non-name", "passive-auxiliary", "pronoun-female", "pronoun-first",
-    "org-descriptor", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "time",
+    "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "time",
 )
 
 # -- schema: field -> (checker name, required) -----------------------------------
@@ -159,7 +159,7 @@ class _Kind:
 
 _COMMON = {"id": (_STR, True), "description": (_STR, True)}
 KINDS: dict[str, _Kind] = {
-    "cues": _Kind(CueRule, "cue", {**_COMMON, "type": (_enum("verb", "phrase"), True), "lang": (_enum("en"), False),
+    "cues": _Kind(CueRule, "cue", {**_COMMON, "type": (_enum("verb", "phrase", "dash"), True), "lang": (_enum("en"), False),
                                    "verbs": (_VERBS, False), "phrases": (_STRLIST, False),
                                    "polarity": (_enum("neutral", "supports", "disputes"), False),
                                    "takes_recipient": (_BOOL, False), "examples": (_EXAMPLES, False)}),
@@ -427,7 +427,7 @@ def _build_rule(node: yaml.Node, spec: _Kind, where, problems: list[Problem]) ->
         if t == "verb" and not values.get("verbs"):
             problems.append(Problem(*where(node), f'{what} has type "verb" but no "verbs"'))
             ok = False
-        if t == "phrase" and not values.get("phrases"):
+        if t in ("phrase", "dash") and not values.get("phrases"):
             problems.append(Problem(*where(node), f'{what} has type "phrase" but no "phrases"'))
             ok = False
     if not ok or any(r not in keys for r in required):

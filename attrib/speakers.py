@@ -72,6 +72,7 @@ class _Tables:
         self.non_name = rules.words("non-name")
         self.honorific = rules.words("honorific")
         self.descriptors = {tuple(w.split()) for w in rules.words("org-descriptor")}
+        self.org_words = rules.words("org-word")
         self.relative = {"who", "which", "whose", "whom", "where"}
         self.governments: dict[str, str] = {}
         for o in rules.organisations:  # a country's government: the government-kind child of the country
@@ -181,7 +182,7 @@ class _Resolver:
         if last_role:
             name_end = core_end if role_rule.kind == "group" else he
             return _Parsed(SpeakerKind(role_rule.kind), _clean(self.text[hs:name_end]), role, role_rule,
-                           affiliation, definite=definite and len(head_words) == len(role.split()))
+                           affiliation, definite=definite and "’s" not in head_words and "'s" not in head_words)
         if org and org.end >= he - 1 and org.ref:
             kind = _ORG_LABELS.get(org.label, SpeakerKind.ORGANIZATION)
             if org.label == "NORP":  # "the Pakistani said": the nationality stands for its country
@@ -228,6 +229,8 @@ class _Resolver:
                 continue
             if all(x.text.lower() in self.t.honorific for x in run):
                 continue
+            if any(x.text.lower() in self.t.org_words for x in run):
+                continue  # "Commission on Presidential Debates" is no person
             return _clean(self.text[run[0].start:run[-1].end])
         return None
 

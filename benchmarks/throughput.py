@@ -1,0 +1,49 @@
+"""Throughput of stages 2-5 on a JSONL corpus (one {"doc_id","text"} per line): articles/s and chars/s.
+
+usage: python benchmarks/throughput.py CORPUS.jsonl [--nlp builtin|stanza] [--models-dir DIR] [--repeat N]
+
+Prints the median of N timed passes (these machines are noisy), after one warm-up pass.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+
+from attrib.documents import articles_from_jsonl_docs
+from attrib.nlp import load_annotator
+from attrib.pipeline import process_articles
+from attrib.ruleset import load_ruleset
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus")
+    ap.add_argument("--nlp", default="builtin", choices=("builtin", "stanza"))
+    ap.add_argument("--models-dir")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    with open(args.corpus, encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f if line.strip()]
+    articles = articles_from_jsonl_docs(docs, source=args.corpus)
+    rules = load_ruleset()
+    annotator, note = load_annotator(args.nlp, rules, args.models_dir)
+    chars = sum(len(a.text) for a in articles)
+    process_articles(articles[:5], rules, annotator)  # warm-up: model load, caches
+    times = []
+    quotes = 0
+    for _ in range(args.repeat):
+        t0 = time.perf_counter()
+        results, _ = process_articles(articles, rules, annotator)
+        times.append(time.perf_counter() - t0)
+        quotes = sum(len(r.attributions) for r in results)
+    med = statistics.median(times)
+    print(f"{note}")
+    print(f"articles={len(articles)} chars={chars} quotes={quotes} runs={args.repeat} "
+          f"median={med:.2f}s min={min(times):.2f}s max={max(times):.2f}s")
+    print(f"throughput: {len(articles) / med:.1f} articles/s, {chars / med:,.0f} chars/s")
+
+
+if __name__ == "__main__":
+    main()
