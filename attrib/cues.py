@@ -259,7 +259,8 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
             k -= 1
         if k < lo and end - lo <= 4 and toks[lo].text[:1].isupper():
             return lo, end - 1  # "Ghani, blamed ...": a stray comma after a short name
-        if k < lo or toks[k].text != "," or k == end - 1 or end - k > _MAX_NP + 6:
+        relative = k + 1 < end and _low(toks[k + 1]) in ("who", "which", "whose", "whom", "where")
+        if k < lo or toks[k].text != "," or k == end - 1 or (end - k > _MAX_NP + 6 and not relative):
             return None
         start = _np_start(toks, k - 1, lo, lex)
         return (start, end - 1) if start is not None else None
