@@ -53,6 +53,7 @@ class _Found:
     speaker: Span | None = None
     content: tuple[int, int] | None = None
     shares: int | None = None  # index into the found list
+    extra: tuple[int, int] | None = None  # the first part of a split quote
     rule_ids: list[str] = field(default_factory=list)
 
 
@@ -219,8 +220,8 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
     start = k + 1
     if start > end or end - start + 1 > _MAX_NP:
         return None
-    while start <= end and _low(toks[start]) in lex.boundary:
-        start += 1  # "However the ministry said": the marker is not part of the speaker
+    while start <= end and (_low(toks[start]) in lex.boundary or _low(toks[start]) in lex.time_nouns):
+        start += 1  # "However the ministry said", "Yesterday the mayor said": not part of the speaker
     return start if start <= end else None
 
 
@@ -351,9 +352,11 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
                     i += 1
                 changed = True
                 continue
-        if low in lex.time_nouns or (low in lex.time and i + 1 <= hi and _low(toks[i + 1]) in lex.time):
-            while i <= hi and _low(toks[i]) in lex.time:
-                i += 1
+        j = i
+        while j <= hi and _low(toks[j]) in lex.time:
+            j += 1
+        if any(_low(t) in lex.time_nouns for t in toks[i:j]):  # "on Thursday", not "that the"
+            i = j
             changed = True
         elif toks[i].text in (",", ":") or low in lex.aux:
             i += 1
@@ -484,6 +487,13 @@ def _verb_cue(annotated, f: _Found, toks, ci, prev_end, next_start, hi, lex, ent
                 f.rule_ids.append("speaker.elided")
     if right or right_has_words:
         f.content = right
+        if right and _is_q_span(toks, right) and f.speaker is not None:
+            # '"A," he said, "B."': the quote right before the attribution is the same speaker's
+            k = next((n for n, t in enumerate(toks) if t.start >= min(f.speaker.start, f.cue.start)), 0) - 1
+            while k >= left_bound and toks[k].text in (",", ":"):
+                k -= 1
+            if k >= left_bound and _is_q(toks[k]):
+                f.extra = (toks[k].start, toks[k].end)
         return
     # content on the left: "CONTENT, X said" / '"...," he said'
     end_tok = None
@@ -529,6 +539,10 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     if e > s and (_words(text[s:e]) >= _MIN_CONTENT_WORDS or any(_is_q(t) for t in toks[cs:ce + 1])):
         return (s, e), True
     return None, has_words
+
+
+def _is_q_span(toks: list[Token], span: tuple[int, int]) -> bool:
+    return any(_is_q(t) and (t.start, t.end) == span for t in toks)
 
 
 def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
@@ -585,6 +599,13 @@ def _type_and_attach(annotated: Annotated, units: list[_Unit], found: list[_Foun
     out: list[Attribution] = []
     used: set[Quote] = set()
     for n, f in enumerate(found):
+        if f.extra is not None:
+            q = next((q for q in quotes if (q.start, q.end) == f.extra and q not in used), None)
+            if q is not None:
+                used.add(q)
+                out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, f.cue,
+                                       found[_root(found, n)].speaker, _outlet(f, ents),
+                                       (q.rule_id, *f.rule_ids, "quote.split")))
         if f.content is None:
             continue  # a cue with no content ("Pakistan denied that.") only lends its speaker
         s, e = f.content

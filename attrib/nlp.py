@@ -123,7 +123,7 @@ def find_gazetteer_entities(text: str, sentences: Sequence[Sentence], rules: Rul
     gz = gazetteer(rules)
     out: list[Entity] = []
     for sent in sentences:
-        toks = sent.tokens
+        toks = tokenize(text, sent.start, sent.end)  # our own tokens, whatever the annotator's ("gov’t")
         i = 0
         while i < len(toks):
             for n in range(min(gz.longest, len(toks) - i), 0, -1):

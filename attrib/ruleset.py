@@ -405,12 +405,15 @@ def _build_rule(node: yaml.Node, spec: _Kind, where, problems: list[Problem]) ->
     rid = id_node.value if isinstance(id_node, yaml.ScalarNode) else None
     what = f'rule "{rid}"' if rid else "a rule"
     required = [f for f, (_, req) in spec.fields.items() if req]
-    keys = _mapping(node, where, problems, what, spec.fields, required)
+    keys = _mapping(node, where, problems, what, spec.fields, ())
     if keys is None:
         return None
     values: dict[str, Any] = {}
     ok = True
-    for key, (_, vnode) in keys.items():
+    for key, (_, vnode) in list(keys.items()):
+        if isinstance(vnode, yaml.ScalarNode) and vnode.tag.endswith(":null"):
+            del keys[key]  # `role: null` / `role: ~` is the same as leaving the key out
+            continue
         check, _ = spec.fields[key]
         try:
             values[spec.renamed.get(key, key)] = _convert(check, vnode, where, problems, what, key)
@@ -430,7 +433,11 @@ def _build_rule(node: yaml.Node, spec: _Kind, where, problems: list[Problem]) ->
         if t in ("phrase", "dash") and not values.get("phrases"):
             problems.append(Problem(*where(node), f'{what} has type "phrase" but no "phrases"'))
             ok = False
-    if not ok or any(r not in keys for r in required):
+    missing = [r for r in required if r not in keys]
+    if missing:
+        problems.append(Problem(*where(node), f"missing key{'s' if len(missing) > 1 else ''} "
+                                              f"{', '.join(chr(34) + m + chr(34) for m in missing)} in {what}"))
+    if not ok or missing:
         return None
     return spec.record(**values)
 

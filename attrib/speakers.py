@@ -131,6 +131,7 @@ class _Resolver:
         self.anon_names: dict[str, list[str]] = {}  # anon id -> names seen
         self.persons: dict[str, str] = {}  # last token -> full name, for unknown people
         self.quotes = []
+        self.pos = 0  # start of the mention being resolved
 
     # -- parsing ------------------------------------------------------------------------
 
@@ -237,6 +238,7 @@ class _Resolver:
     # -- resolving ---------------------------------------------------------------------
 
     def resolve(self, m: Span) -> tuple[Speaker | None, tuple[str, ...]]:
+        self.pos = m.start
         p = self.parse(m)
         rids: list[str] = []
         if p.pronoun:
@@ -279,8 +281,13 @@ class _Resolver:
         name = p.name or ""
         if not p.known:
             parts = name.split()
+            earlier = [e.text for e in self.ann.entities if e.label in ("PERSON", "PROPN") and e.end <= self.pos
+                       and len(e.text.split()) > 1 and e.text.split()[-1] == name]
             if len(parts) == 1 and parts[0] in self.persons:
                 name = self.persons[parts[0]]  # "Hassan" after "Mullah Muhammad Hassan"
+            elif len(parts) == 1 and earlier:
+                name = _clean(earlier[-1])  # "Sadiq" after "fighters led by Abdul Karim Sadiq"
+                self.persons[parts[0]] = name
             else:
                 self.persons[parts[-1]] = name
             prev = next((s for _, s, _ in reversed(self.history) if s.kind is SpeakerKind.PERSON and s.name == name),
@@ -337,6 +344,11 @@ class _Resolver:
                 and not self._in_quote(e.start)]
         if not ents:
             return None
+        if want_person:  # a known man is no antecedent for "she"
+            ents = [e for e in ents if not ((k := self.t.speakers.get(e.ref or "")) and k.gender
+                                            and p.pronoun != f"pronoun-{k.gender}")]
+            if not ents:
+                return None
         e = ents[-1]
         if want_person:
             known = self.t.speakers.get(e.ref or "")

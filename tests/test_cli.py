@@ -61,14 +61,13 @@ def write_bad_rules(folder: Path) -> list[str]:
     (folder / "speakers.yaml").write_text(
         "version: 1\nkind: speakers\nrules:\n"
         "  - id: speaker.jane-doe\n"
-        "    description: Unknown affiliation.\n"
+        "    description: Aliases must be a list.\n"
         "    name: Jane Doe\n"
-        "    affiliation: Talibann\n", encoding="utf-8")
+        "    aliases: Doe\n", encoding="utf-8")
     return [
         f'{folder}/cues.yaml:8:5: unknown key "polarty" in rule "cue.announced" (did you mean "polarity"?); '
         "expected one of: description, examples, id, lang, phrases, polarity, takes_recipient, type, verbs",
-        f'{folder}/speakers.yaml:4:5: affiliation "Talibann" of rule "speaker.jane-doe" is not the name of '
-        "any organisation; nearest: Taliban",
+        f'{folder}/speakers.yaml:7:14: "aliases" in rule "speaker.jane-doe" must be a list of strings',
     ]
 
 
@@ -242,13 +241,18 @@ def test_run_missing_input_exits_1_without_output(runner: CliRunner, tmp_path: P
     assert not out.exists()
 
 
-def test_run_output_over_a_file_exits_1(runner: CliRunner, tmp_path: Path) -> None:
-    out = tmp_path / "taken"
-    out.write_text("not a folder")
-    result = runner.invoke(attrib, ["run", "seeds/", "-o", str(out), "--nlp", "builtin"])
+def test_run_output_that_cannot_be_written(runner: CliRunner, tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    # -o naming a file is a usage error ...
+    result = runner.invoke(attrib, ["run", "seeds/", "-o", str(taken), "--nlp", "builtin"])
+    assert result.exit_code == 2
+    assert "is a file" in result.stderr
+    # ... a folder that cannot be made is reported in one line, exit 1
+    result = runner.invoke(attrib, ["run", "seeds/", "-o", str(taken / "out"), "--nlp", "builtin"])
     assert result.exit_code == 1
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert f"{out}: cannot write output" in result.stderr
+    assert not isinstance(result.exception, OSError)
+    assert result.stderr.splitlines()[-1].startswith(f"{taken / 'out'}: cannot write output (")
 
 
 def test_run_stanza_without_models_exits_1(runner: CliRunner, tmp_path: Path) -> None:

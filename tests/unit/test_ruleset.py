@@ -1,0 +1,174 @@
+"""ruleset: every file in fixtures/rules/invalid/ gives its exact ``path:line:col: message`` lines,
+and a --rules folder overrides the default rules by id.
+
+Paths are passed relative to the repository root, as a user would type them, so
+the expected lines read exactly as the CLI prints them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from attrib.ruleset import DEFAULT_RULES_DIR, RuleFileError, RuleSet, load_ruleset, rule_files
+
+INVALID = "fixtures/rules/invalid"
+VALID = "fixtures/rules/valid"
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(repo_root)
+
+
+def problem_lines(paths: list[str | Path], defaults: bool = False) -> list[str]:
+    """The lines a RuleFileError prints for these rule files (fails if they load cleanly)."""
+    with pytest.raises(RuleFileError) as info:
+        load_ruleset(paths, defaults=defaults)
+    return info.value.lines()
+
+
+# file name -> exact lines, loaded alone (defaults=False): the problem is local to the file
+LOCAL_CASES = {
+    "syntax_error.yaml": [
+        f"{INVALID}/syntax_error.yaml:5:44: syntax error: mapping values are not allowed here",
+    ],
+    "unknown_key.yaml": [
+        f'{INVALID}/unknown_key.yaml:9:5: unknown key "takes_recipent" in rule "cue.told" '
+        '(did you mean "takes_recipient"?); expected one of: description, examples, id, lang, phrases, '
+        "polarity, takes_recipient, type, verbs",
+    ],
+    "missing_key.yaml": [
+        f'{INVALID}/missing_key.yaml:4:5: missing keys "name", "kind" in rule "org.chaman-traders"',
+    ],
+    "wrong_type.yaml": [
+        f'{INVALID}/wrong_type.yaml:7:12: "words" in rule "role.officials" must be a list of strings',
+        f'{INVALID}/wrong_type.yaml:8:19: "governmental" in rule "role.officials" must be true or false',
+    ],
+    "duplicate_key.yaml": [
+        f'{INVALID}/duplicate_key.yaml:8:5: duplicate key "name" in rule "outlet.tolo-news" (first at line 6)',
+    ],
+    "duplicate_id.yaml": [
+        f'{INVALID}/duplicate_id.yaml:8:5: duplicate rule id "quote.guillemets" '
+        f"(first defined at {INVALID}/duplicate_id.yaml:4:5)",
+    ],
+    "bad_kind.yaml": [
+        f'{INVALID}/bad_kind.yaml:2:7: no such rule kind: "speaker"; known: cues, filters, lexicon, '
+        "organisations, outlets, quotes, roles, speakers",
+    ],
+    "bad_regex.yaml": [
+        f'{INVALID}/bad_regex.yaml:6:14: regex "^(Photo|Image: .*$" in rule "filter.photo-credit" does not '
+        "compile: missing ), unterminated subpattern at position 1",
+    ],
+    "unknown_affiliation.yaml": [
+        f'{INVALID}/unknown_affiliation.yaml:4:5: affiliation "Afghan Ministry of Interor" of rule '
+        '"speaker.ahmad-zia" is not the name of any organisation',
+    ],
+    "alias_conflict.yaml": [
+        f'{INVALID}/alias_conflict.yaml:8:5: alias "khan" of rule "speaker.omar-khan" is also claimed by '
+        'speaker rule "speaker.jane-khan"',
+    ],
+}
+
+
+def test_every_invalid_file_has_a_case() -> None:
+    assert sorted(p.name for p in Path(INVALID).glob("*.yaml")) == sorted(LOCAL_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(LOCAL_CASES))
+def test_invalid_file_alone(name: str) -> None:
+    assert problem_lines([f"{INVALID}/{name}"]) == LOCAL_CASES[name]
+
+
+def test_unknown_affiliation_names_the_nearest_default_organisations() -> None:
+    # the reference is checked against the default organisations, so the hint can name them
+    assert problem_lines([f"{INVALID}/unknown_affiliation.yaml"], defaults=True) == [
+        f'{INVALID}/unknown_affiliation.yaml:4:5: affiliation "Afghan Ministry of Interor" of rule '
+        '"speaker.ahmad-zia" is not the name of any organisation; nearest: Afghan Ministry of Interior, '
+        "Pakistan Ministry of Foreign Affairs, Afghanistan",
+    ]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    # the whole folder in one load: nothing stops at the first problem, lines come sorted by place
+    expected = sorted(line for lines in LOCAL_CASES.values() for line in lines)
+    assert problem_lines([INVALID]) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", "{path}:1:1: empty rules file; expected keys: kind, rules, version"),
+    ("version: 2\nkind: cues\nrules: []\n", '{path}:1:10: unsupported version "2"; supported: 1'),
+    ("version: 1\nkind: cues\nrules: {}\n", '{path}:3:8: "rules" must be a list of rules'),
+    ("version: 1\nkind: cues\n", '{path}:1:1: missing key "rules" in the file'),
+    ("version: 1\nkind: quotes\nrules:\n  - id: Quote.Curly\n    description: d\n    open: x\n    close: y\n",
+     '{path}:4:9: bad rule id "Quote.Curly"; expected "quote.<name>" with a kebab-case name'),
+    ("version: 1\nkind: cues\nrules:\n  - id: cue.said\n    description: d\n    type: verb\n",
+     '{path}:4:5: rule "cue.said" has type "verb" but no "verbs"'),
+])
+def test_small_invalid_files(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert problem_lines([path]) == [expected.format(path=path)]
+
+
+def test_missing_rules_folder(tmp_path: Path) -> None:
+    assert problem_lines([tmp_path / "nope"]) == [f"{tmp_path}/nope: no such rules file or directory"]
+
+
+# ---------------------------------------------------------------- valid rules and overrides
+
+
+def test_default_rules_load(ruleset: RuleSet) -> None:
+    assert ruleset.sources == tuple(str(p) for p in rule_files([DEFAULT_RULES_DIR]))
+    ids = [r.id for r in ruleset.all_rules()]
+    assert len(ids) == len(set(ids))
+    for kind in ("cues", "quotes", "organisations", "speakers", "outlets", "roles", "lexicon", "filters"):
+        assert getattr(ruleset, kind), f"no default {kind} rules"
+
+
+def test_rules_folder_overrides_a_default_speaker(ruleset: RuleSet) -> None:
+    default = next(s for s in ruleset.speakers if s.id == "speaker.arif-kakar")
+    assert "Haji Arif" not in default.aliases
+
+    merged = load_ruleset([VALID])
+    kakar = [s for s in merged.speakers if s.id == "speaker.arif-kakar"]
+    assert len(kakar) == 1
+    assert kakar[0].aliases == ("Kakar", "Haji Arif")
+    assert kakar[0].affiliation == "Chaman local administration"
+    # the rest of the defaults are untouched
+    assert len(merged.all_rules()) == len(ruleset.all_rules())
+    assert merged.sources[-1] == f"{VALID}/speakers.yaml"
+
+
+def test_later_rules_folder_wins(tmp_path: Path) -> None:
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "speakers.yaml").write_text(
+        "version: 1\nkind: speakers\nrules:\n"
+        "  - id: speaker.arif-kakar\n"
+        "    description: Second override.\n"
+        "    name: Arif Kakar\n"
+        "    aliases: [A. Kakar]\n"
+        "    affiliation: Pakistan\n", encoding="utf-8")
+    merged = load_ruleset([VALID, later])
+    [kakar] = [s for s in merged.speakers if s.id == "speaker.arif-kakar"]
+    assert (kakar.aliases, kakar.affiliation) == (("A. Kakar",), "Pakistan")
+
+
+def test_override_can_reference_default_organisations() -> None:
+    # the valid override alone, without the defaults, names an organisation nobody defines
+    assert problem_lines([VALID]) == [
+        f'{VALID}/speakers.yaml:5:5: affiliation "Chaman local administration" of rule "speaker.arif-kakar" '
+        "is not the name of any organisation",
+    ]
+
+
+def test_null_optional_value_is_not_the_string_null(tmp_path: Path) -> None:
+    path = tmp_path / "speakers.yaml"
+    path.write_text("version: 1\nkind: speakers\nrules:\n  - id: speaker.jane-doe\n    description: d\n"
+                    "    name: Jane Doe\n    role: null\n", encoding="utf-8")
+    try:
+        rs = load_ruleset([path], defaults=False)
+    except RuleFileError:
+        return  # rejecting null is fine too
+    assert rs.speakers[0].role is None
