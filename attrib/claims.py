@@ -8,35 +8,15 @@ fuzzy matching of re-translations can later replace the key without touching the
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from typing import Sequence
+
+from ._util import normalise_text  # noqa: F401 - part of this stage's API
 
 from .model import ArticleResult, Claim, ResolvedAttribution
 from .ruleset import RuleSet
 
 # an apostrophe inside a word ("don't", "Taliban’s") or a dot inside an abbreviation ("U.S.")
 # is dropped, so "dont"/"don't" and "US"/"U.S." match; other punctuation separates words
-_JOINERS = re.compile(r"(?<=\w)['’‘ʼ`´](?=\w)|(?<=[^\W\d_])\.(?=[^\W\d_])")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise_text(text: str) -> str:
-    """The form two reports of one statement share: case, accents, quote marks, punctuation and spacing removed.
-
-    Args:
-        text: a quotation as written, marks included.
-
-    Returns:
-        Lower-case words separated by single spaces, e.g. ``'"We will  appeal," he said.'``
-        -> ``"we will appeal he said"``.
-    """
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = _JOINERS.sub("", folded)
-    # every punctuation character (quote marks included) becomes a word break
-    folded = "".join(" " if unicodedata.category(c).startswith("P") else c for c in folded)
-    return _SPACES.sub(" ", folded).strip()
 
 
 def claim_id(*parts: str) -> str:

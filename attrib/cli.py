@@ -11,7 +11,6 @@ stays fast and never loads torch.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path

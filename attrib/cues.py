@@ -60,8 +60,6 @@ class _Found:
 class _Lexicon:
     """The word classes and cue tables of a RuleSet, looked up once per RuleSet."""
 
-    _cache: dict[int, "_Lexicon"] = {}
-
     def __init__(self, rules: RuleSet):
         self.forms: dict[str, tuple[str, CueRule]] = {}
         self.phrases: list[tuple[tuple[str, ...], CueRule]] = []
@@ -81,10 +79,7 @@ class _Lexicon:
 
     @classmethod
     def of(cls, rules: RuleSet) -> "_Lexicon":
-        lex = cls._cache.get(id(rules))
-        if lex is None:
-            lex = cls._cache[id(rules)] = cls(rules)
-        return lex
+        return rules.cached(cls.__name__, lambda: cls(rules))
 
 
 def _low(t: Token) -> str:

@@ -11,7 +11,6 @@ the same input write byte-identical GraphML.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter
@@ -21,7 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import networkx as nx
 
-from .claims import normalise_text
+from ._util import slug  # noqa: F401 - used for node ids, re-exported
 from .model import ArticleResult, Claim, ResolvedAttribution, Speaker
 from .ruleset import OutletRule, RuleSet
 
@@ -33,7 +32,6 @@ _LABEL_MAX = 100  # articles (their first line), speakers, organisations, outlet
 # characters XML 1.0 cannot hold (C0 controls but tab/newline/CR, surrogates, U+FFFE/U+FFFF)
 # plus DEL and the C1 controls, which it can hold but Gephi and most viewers choke on
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_NOT_SLUG = re.compile(r"[^\w]+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -62,12 +60,6 @@ def build_graph(results: Sequence[ArticleResult], claims: Sequence[Claim], rules
 
 
 # -- ids and values ------------------------------------------------------------------
-
-
-def slug(name: str) -> str:
-    """A node-id-safe form of a name: ``"Afghan Ministry of Interior"`` -> ``"afghan-ministry-of-interior"``."""
-    s = _NOT_SLUG.sub("-", normalise_text(name)).strip("-")
-    return s or hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
 
 
 def org_node_id(name: str) -> str:

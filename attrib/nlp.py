@@ -88,34 +88,31 @@ class _Gazetteer:
     longest: int
 
 
-_GAZ_CACHE: dict[int, _Gazetteer] = {}
-
-
 def gazetteer(rules: RuleSet) -> _Gazetteer:
     """The rules' names as a token-sequence lookup (built once per RuleSet)."""
-    gz = _GAZ_CACHE.get(id(rules))
-    if gz is None:
-        entries: dict[tuple[str, ...], tuple[str, str]] = {}
+    return rules.cached("gazetteer", lambda: _build_gazetteer(rules))
 
-        def add(surface: str, label: str, ref: str) -> None:
-            key = tuple(t.text.lower() for t in tokenize(surface))
-            if key and key not in entries:
-                entries[key] = (label, ref)
 
-        for s in rules.speakers:
-            for a in (s.name, *s.aliases):
-                add(a, "PERSON" if s.kind == "person" else s.kind.upper(), s.name)
-        for o in rules.organisations:
-            for a in (o.name, *o.aliases):
-                add(a, o.kind.upper(), o.name)
-            for adj in o.adjectives:
-                add(adj, "NORP", o.name)
-        for o in rules.outlets:
-            for a in (o.name, *o.aliases):
-                add(a, o.kind.upper(), o.name)
-        gz = _Gazetteer(entries, max((len(k) for k in entries), default=0))
-        _GAZ_CACHE[id(rules)] = gz
-    return gz
+def _build_gazetteer(rules: RuleSet) -> _Gazetteer:
+    entries: dict[tuple[str, ...], tuple[str, str]] = {}
+
+    def add(surface: str, label: str, ref: str) -> None:
+        key = tuple(t.text.lower() for t in tokenize(surface))
+        if key and key not in entries:
+            entries[key] = (label, ref)
+
+    for s in rules.speakers:
+        for a in (s.name, *s.aliases):
+            add(a, "PERSON" if s.kind == "person" else s.kind.upper(), s.name)
+    for o in rules.organisations:
+        for a in (o.name, *o.aliases):
+            add(a, o.kind.upper(), o.name)
+        for adj in o.adjectives:
+            add(adj, "NORP", o.name)
+    for o in rules.outlets:
+        for a in (o.name, *o.aliases):
+            add(a, o.kind.upper(), o.name)
+    return _Gazetteer(entries, max((len(k) for k in entries), default=0))
 
 
 def find_gazetteer_entities(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:

@@ -213,6 +213,16 @@ class RuleSet:
     filters: tuple[FilterRule, ...] = ()
     sources: tuple[str, ...] = ()  # the files read, for the run summary and cache keys
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_derived", {})  # lookups built from the rules, kept with them
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """A lookup derived from these rules (built once, on first use, and kept with this RuleSet)."""
+        derived = self.__dict__["_derived"]
+        if key not in derived:
+            derived[key] = build()
+        return derived[key]
+
     def words(self, word_class: str) -> frozenset[str]:
         """Lower-cased words of one lexicon class."""
         if word_class not in LEXICON_CLASSES:
@@ -238,23 +248,13 @@ class RuleSet:
                 *self.roles, *self.lexicon, *self.filters)
 
 
-_CACHE: dict[tuple[int, str], Any] = {}
-
-
-def _memo(rs: RuleSet, key: str, build: Callable[[], Any]) -> Any:
-    k = (id(rs), key)
-    if k not in _CACHE:
-        _CACHE[k] = build()
-    return _CACHE[k]
-
-
 def _words(rs: RuleSet, word_class: str) -> frozenset[str]:
-    return _memo(rs, "words:" + word_class, lambda: frozenset(
+    return rs.cached("words:" + word_class, lambda: frozenset(
         w.lower() for r in rs.lexicon if r.word_class == word_class for w in r.words))
 
 
 def _orgs_by_name(rs: RuleSet) -> dict[str, OrgRule]:
-    return _memo(rs, "orgs", lambda: {o.name: o for o in rs.organisations})
+    return rs.cached("orgs", lambda: {o.name: o for o in rs.organisations})
 
 
 # -- loading -----------------------------------------------------------------------

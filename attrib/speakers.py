@@ -15,9 +15,9 @@ role nouns) and what the article said before:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
+from ._util import slug
 from .model import Annotated, Attribution, Entity, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
 from .ruleset import RoleRule, RuleSet, SpeakerRule
@@ -28,13 +28,6 @@ _ORG_LABELS = {"COUNTRY": SpeakerKind.COUNTRY, "GOVERNMENT": SpeakerKind.ORGANIZ
                "NORP": SpeakerKind.COUNTRY}
 _PERSONISH = (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS)
 _ORGISH = (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY, SpeakerKind.UNKNOWN)
-
-
-def slug(name: str) -> str:
-    """A node-id friendly form of a name: "Zabihullah Mujahid" -> "zabihullah-mujahid"."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", s).strip("-") or "x"
 
 
 @dataclass
@@ -54,8 +47,6 @@ class _Parsed:
 
 class _Tables:
     """Lookups built once per RuleSet."""
-
-    _cache: dict[int, "_Tables"] = {}
 
     def __init__(self, rules: RuleSet):
         self.rules = rules
@@ -81,10 +72,7 @@ class _Tables:
 
     @classmethod
     def of(cls, rules: RuleSet) -> "_Tables":
-        t = cls._cache.get(id(rules))
-        if t is None:
-            t = cls._cache[id(rules)] = cls(rules)
-        return t
+        return rules.cached(cls.__name__, lambda: cls(rules))
 
 
 def resolve_speakers(annotated: Annotated, attributions: tuple[Attribution, ...], rules: RuleSet

@@ -29,7 +29,10 @@ OUTPUTS = ("quotes.jsonl", "graph.graphml", "graph.json", "problems.jsonl")
 
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    try:
+        return CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into stdout by default
+    except TypeError:  # click >= 8.2 always keeps result.stderr apart
+        return CliRunner()
 
 
 @pytest.fixture(autouse=True)
