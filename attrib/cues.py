@@ -37,7 +37,6 @@ class _Unit:
 
     start: int
     end: int
-    para: int  # index of the paragraph where it starts
     toks: list[Token]  # tokens outside quotes, each quote as one placeholder token
     quotes: list[Quote]
 
@@ -102,13 +101,13 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked) -> list[_Uni
             "\n" not in text[units[-1].end:sent.start]
         if units and asked:  # '“Why not?” Trump asked.': the attribution is the next "sentence"
             last = units[-1]
-            units[-1] = _Unit(last.start, max(last.end, sent.end), last.para, [], [])
+            units[-1] = _Unit(last.start, max(last.end, sent.end), [], [])
         elif units and any(q.start < sent.start < q.end or q.start < units[-1].end <= q.end
                          for q in units[-1].quotes + [q for q in quotes if q.start < sent.start < q.end]):
             last = units[-1]
-            units[-1] = _Unit(last.start, max(last.end, sent.end), last.para, [], [])
+            units[-1] = _Unit(last.start, max(last.end, sent.end), [], [])
         else:
-            units.append(_Unit(sent.start, sent.end, text.count("\n", 0, sent.start), [], []))
+            units.append(_Unit(sent.start, sent.end, [], []))
     all_tokens = [t for s in annotated.sentences for t in s.tokens]
     out = []
     ti = 0
@@ -406,7 +405,7 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
     units = _units(annotated, quotes, masked_spans(text, rules))
     for unit in units:
         _find_in_unit(annotated, unit, lex, ents, found)
-    return _type_and_attach(annotated, units, found, quotes, ents)
+    return _type_and_attach(annotated, found, quotes, ents)
 
 
 def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[Entity], found: list[_Found]) -> None:
@@ -587,7 +586,7 @@ def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) 
         f.content = (s, e)
 
 
-def _type_and_attach(annotated: Annotated, units: list[_Unit], found: list[_Found], quotes: tuple[Quote, ...],
+def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Quote, ...],
                      ents: list[Entity]) -> tuple[Attribution, ...]:
     text = annotated.article.text
     doc_id = annotated.article.doc_id

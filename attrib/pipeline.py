@@ -38,7 +38,7 @@ def extract(annotated: Annotated, rules: RuleSet) -> tuple[ArticleResult, tuple[
     """Stages 3-5 on one annotated article: quotes, their cues and speakers."""
     quotes, problems = find_quotes(annotated, rules)
     attributions = find_attributions(annotated, quotes, rules)
-    resolved = resolve_speakers(annotated, attributions, rules)
+    resolved = resolve_speakers(annotated, attributions, rules, quotes)
     return ArticleResult(annotated.article, resolved, annotated.nlp), problems
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ._util import slug
-from .model import Annotated, Attribution, Entity, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
+from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
 from .ruleset import RoleRule, RuleSet, SpeakerRule
 
@@ -75,21 +75,22 @@ class _Tables:
         return rules.cached(cls.__name__, lambda: cls(rules))
 
 
-def resolve_speakers(annotated: Annotated, attributions: tuple[Attribution, ...], rules: RuleSet
-                     ) -> tuple[ResolvedAttribution, ...]:
+def resolve_speakers(annotated: Annotated, attributions: tuple[Attribution, ...], rules: RuleSet,
+                     quotes: tuple[Quote, ...] = ()) -> tuple[ResolvedAttribution, ...]:
     """Resolve every attribution's speaker mention.
 
     Args:
         annotated: the article (text, entities).
         attributions: from ``find_attributions``, in text order.
         rules: speakers, organisations, roles and word classes.
+        quotes: the article's quotations; names inside them are never antecedents.
 
     Returns:
         One ResolvedAttribution per attribution, same order; speaker None when there is no
         mention or a pronoun has no antecedent.
     """
     tables = _Tables.of(rules)
-    resolver = _Resolver(annotated, tables)
+    resolver = _Resolver(annotated, tables, quotes)
     by_mention: dict[tuple[int, int], tuple[Speaker | None, tuple[str, ...]]] = {}
     order = sorted(range(len(attributions)),
                    key=lambda i: (attributions[i].mention.start if attributions[i].mention else attributions[i].start))
@@ -110,7 +111,7 @@ def resolve_speakers(annotated: Annotated, attributions: tuple[Attribution, ...]
 class _Resolver:
     """Resolves mentions of one article in text order, remembering the speakers seen."""
 
-    def __init__(self, annotated: Annotated, tables: _Tables):
+    def __init__(self, annotated: Annotated, tables: _Tables, quotes: tuple[Quote, ...]):
         self.ann = annotated
         self.text = annotated.article.text
         self.t = tables
@@ -118,7 +119,7 @@ class _Resolver:
         self.anon_count = 0
         self.anon_names: dict[str, list[str]] = {}  # anon id -> names seen
         self.persons: dict[str, str] = {}  # last token -> full name, for unknown people
-        self.quotes = []
+        self.quotes = quotes
         self.pos = 0  # start of the mention being resolved
 
     # -- parsing ------------------------------------------------------------------------
@@ -360,11 +361,7 @@ class _Resolver:
             noun[0] in ("group", "movement", "organization", "organisation") and org.kind == "group")
 
     def _in_quote(self, pos: int) -> bool:
-        if not self.quotes:
-            from .quotes import find_quotes
-
-            self.quotes = list(find_quotes(self.ann, self.t.rules)[0]) or [None]
-        return any(q is not None and q.start <= pos < q.end for q in self.quotes)
+        return any(q.start <= pos < q.end for q in self.quotes)
 
     def finish(self, ra: ResolvedAttribution) -> ResolvedAttribution:
         """Give merged anonymous speakers their final (fullest) name, role and affiliation."""

@@ -1,0 +1,25 @@
+"""The throughput benchmark runs end to end (slow: `python -m pytest -m slow`)."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_throughput_benchmark_reports_rates(tmp_path: Path) -> None:
+    corpus = tmp_path / "seeds.jsonl"
+    with corpus.open("w", encoding="utf-8") as f:
+        for p in sorted((ROOT / "seeds").glob("*.txt")):
+            f.write(json.dumps({"doc_id": p.stem, "text": p.read_text(encoding="utf-8")}) + "\n")
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "throughput.py"), str(corpus),
+                          "--nlp", "builtin", "--repeat", "3"], capture_output=True, text=True, check=True)
+    assert "articles=5" in out.stdout
+    rate = re.search(r"throughput: ([\d.]+) articles/s, ([\d,]+) chars/s", out.stdout)
+    assert rate and float(rate.group(1)) > 0 and int(rate.group(2).replace(",", "")) > 0
