@@ -305,12 +305,15 @@ def download_models(directory: str | os.PathLike | None = None) -> Path:
         NlpUnavailableError: the download failed (no network, hub unreachable, ...).
     """
     where = models_dir(directory)
+    existed = where.exists()
     try:
         import stanza
 
         stanza.download("en", model_dir=str(where), processors="tokenize,mwt,pos,lemma,depparse,ner",
                         logging_level="WARN")
     except Exception as e:  # noqa: BLE001 - any failure of the downloader is one user-facing line
+        if not existed and where.is_dir() and not any(where.iterdir()):
+            where.rmdir()  # leave no empty folder behind a failed download
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise NlpUnavailableError(f"could not download stanza's English models to {where}: "
                                   f"{type(e).__name__}: {first}") from None
