@@ -300,6 +300,9 @@ class _Resolver:
             merged = replace(sp, role=role, affiliation=aff, affiliation_path=self._path(aff))
             self._update(sp.id, merged)
             return merged
+        known = self._known_by_role(p)
+        if known is not None:  # "Putin's special envoy" where the article names Zamir Kabulov, the envoy
+            return known
         if p.definite:  # "the official" with no earlier official: maybe a named person with that role
             for _, sp, _ in reversed(self.history):
                 if sp.kind is SpeakerKind.PERSON and (sp.role or "").split()[-1:] == head:
@@ -309,6 +312,20 @@ class _Resolver:
         self.anon_names[sid] = [p.name or ""]
         return Speaker(sid, p.name or p.role or "source", SpeakerKind.ANONYMOUS, p.role, p.affiliation,
                        self._path(p.affiliation))
+
+    def _known_by_role(self, p: _Parsed) -> Speaker | None:
+        """The one known speaker named in this article whose role and affiliation the mention gives."""
+        if not (p.role and p.affiliation):
+            return None
+        head = p.role.split()[-1]
+        named = {e.ref for e in self.ann.entities if e.label == "PERSON" and e.source == "gazetteer"}
+        fits = [k for k in self.t.rules.speakers if k.name in named and k.role and k.role.split()[-1] == head
+                and k.affiliation == p.affiliation]
+        if len(fits) != 1:
+            return None
+        k = fits[0]
+        return Speaker(f"person:{slug(k.name)}", k.name, SpeakerKind.PERSON, k.role, k.affiliation,
+                       self._path(k.affiliation))
 
     def _update(self, sid: str, new: Speaker) -> None:
         self.history = [(s, new if sp.id == sid else sp, q) for s, sp, q in self.history]

@@ -46,6 +46,14 @@ SPEAKER_CASES = [
      [("Mujahid", "Zabihullah Mujahid", "person", "Taliban")]),
     ("Taliban spokesman Zabihullah Mujahid said the town had fallen.",
      [("Taliban spokesman Zabihullah Mujahid", "Zabihullah Mujahid", "person", "Taliban")]),
+    # a role + affiliation that fits exactly one known speaker named in the same article is that speaker
+    ("Zamir Kabulov arrived in Kabul. Russian President Vladimir Putin’s special envoy warned that any attack "
+     "would have consequences.",
+     [("Russian President Vladimir Putin’s special envoy", "Zamir Kabulov", "person", "Russian government")]),
+    # ... and stays an anonymous source where the article does not name him
+    ("Russian President Vladimir Putin’s special envoy warned that any attack would have consequences.",
+     [("Russian President Vladimir Putin’s special envoy", "Russian President Vladimir Putin’s special envoy",
+       "anonymous", "Russian government")]),
     # unknown people are found by their capitalised name
     ("Mohammad Zahir said the market had been shut for days.",
      [("Mohammad Zahir", "Mohammad Zahir", "person", None)]),
