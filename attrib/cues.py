@@ -92,18 +92,12 @@ def _is_q(t: Token) -> bool:
 # ---------------------------------------------------------------------- units
 
 
-def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked) -> list[_Unit]:
+def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked, lex: _Lexicon) -> list[_Unit]:
     text = annotated.article.text
     units: list[_Unit] = []
     for sent in annotated.sentences:
-        prev_text = text[units[-1].start:units[-1].end] if units else ""
-        asked = bool(re.search(r"[?!…][”\"’']$", prev_text)) and text[sent.start] not in "“\"‘'" and \
-            "\n" not in text[units[-1].end:sent.start]
-        if units and asked:  # '“Why not?” Trump asked.': the attribution is the next "sentence"
-            last = units[-1]
-            units[-1] = _Unit(last.start, max(last.end, sent.end), [], [])
-        elif units and any(q.start < sent.start < q.end or q.start < units[-1].end <= q.end
-                         for q in units[-1].quotes + [q for q in quotes if q.start < sent.start < q.end]):
+        inside_quote = any(q.start < sent.start < q.end for q in quotes)
+        if units and (inside_quote or _attribution_after_quote(text, units[-1], sent, quotes, lex)):
             last = units[-1]
             units[-1] = _Unit(last.start, max(last.end, sent.end), [], [])
         else:
@@ -139,6 +133,17 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked) -> list[_Uni
         if clean:
             out.append(u)
     return out
+
+
+def _attribution_after_quote(text: str, unit: _Unit, sent, quotes: tuple[Quote, ...], lex: _Lexicon) -> bool:
+    """'“…?” Trump asked.' / '“….” Mr. Burman said.': a short sentence right after a quotation that
+    holds a cue in its first words is that quotation's attribution."""
+    if "\n" in text[unit.end:sent.start] or not any(q.end == unit.end for q in quotes):
+        return False
+    if text[sent.start] in "“\"‘'«" or any(sent.start <= q.start < sent.end for q in quotes):
+        return False
+    words = [t.text.lower() for t in sent.tokens]
+    return len(words) <= 15 and any(w in lex.forms for w in words[:6])
 
 
 # ---------------------------------------------------------------------- cues
@@ -347,8 +352,9 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
                 changed = True
                 continue
         j = i
-        while j <= hi and _low(toks[j]) in lex.time:
-            j += 1
+        while j <= hi and _low(toks[j]) in lex.time and _low(toks[j]) not in lex.that and not (
+                _low(toks[j]) in lex.det and (j + 1 > hi or _low(toks[j + 1]) not in lex.time)):
+            j += 1  # "on Thursday", "late on Wednesday", "the next day"; not "later | that the ..."
         if any(_low(t) in lex.time_nouns for t in toks[i:j]):  # "on Thursday", not "that the"
             i = j
             changed = True
@@ -402,7 +408,7 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
     lex = _Lexicon.of(rules)
     ents = [e for e in annotated.entities if e.label in ("OUTLET", "CHANNEL")]
     found: list[_Found] = []
-    units = _units(annotated, quotes, masked_spans(text, rules))
+    units = _units(annotated, quotes, masked_spans(text, rules), lex)
     for unit in units:
         _find_in_unit(annotated, unit, lex, ents, found)
     return _type_and_attach(annotated, found, quotes, ents)
@@ -517,8 +523,8 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     bar = next((k for k in range(cs, ce + 1) if toks[k].text == "|"), None)
     if bar is not None:
         ce = bar - 1  # "X says Y | Outlet name": a headline ends at the bar
-    if cs > ce:
-        return None, False
+    if cs > ce or toks[cs].text in (".", "!", "?"):
+        return None, False  # '…,'' he said. ''Next…'': the sentence ended at the cue
     first = toks[cs]
     after_comma = cs - 1 > ci and toks[cs - 1].text == ","
     has_words = any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1])

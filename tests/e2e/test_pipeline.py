@@ -15,9 +15,11 @@ REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
 GOLD = REPO / "fixtures" / "seeds" / "gold.jsonl"
 DOC_000 = "000_45f1571a1c99d061"
-# the floor for the seed articles
-MIN_OVERLAP_F1 = 0.9
-MIN_SPEAKER_ACCURACY = 0.9
+# what the built-in annotator reaches on the seeds (overlap F1 0.9846, speaker accuracy 0.9375, end-to-end
+# F1 0.9231 when these were set); the floor is 0.9 and 0.9. Raise these when the figures rise.
+MIN_OVERLAP_F1 = 0.98
+MIN_SPEAKER_ACCURACY = 0.93
+MIN_END_TO_END_F1 = 0.92
 
 
 @pytest.fixture(scope="module")
@@ -127,6 +129,7 @@ def test_scores_against_the_seed_gold(records: list[dict]) -> None:
     assert result["summary"]["pred_spans_unresolved"] == 0
     assert overlap["detection"]["f1"] >= MIN_OVERLAP_F1, json.dumps(overlap, indent=1)
     assert overlap["attribution"]["accuracy"] >= MIN_SPEAKER_ACCURACY, json.dumps(overlap, indent=1)
+    assert overlap["end_to_end"]["f1"] >= MIN_END_TO_END_F1, json.dumps(overlap, indent=1)
 
 
 def test_graphml_reads_back(run) -> None:

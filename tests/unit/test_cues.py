@@ -64,6 +64,18 @@ CUE_CASES = [
     # "...," said X.
     ("“We will not give up the town,” said Ahmad Wali.",
      [("direct", "Ahmad Wali", "said", "“We will not give up the town,”")]),
+    # the attribution as a sentence of its own after a quote that ends with ? ! or .
+    ("“Why should we leave our homes?” Ahmad Wali asked.",
+     [("direct", "Ahmad Wali", "asked", "“Why should we leave our homes?”")]),
+    ("“We will not give up the town.” Ahmad Wali said.",
+     [("direct", "Ahmad Wali", "said", "“We will not give up the town.”")]),
+    # ... but a longer sentence after a quote is its own statement (and the quote stays unattributed)
+    ("“We will not give up the town.” Ahmad Wali said later that the elders had met the commanders overnight.",
+     [("direct", None, None, "“We will not give up the town.”"),
+      ("indirect", "Ahmad Wali", "said", "that the elders had met the commanders overnight")]),
+    # the sentence ends at the cue: the next quote continues the speaker, it is not the cue's content
+    ("''The town is calm,'' Mr. Wali said. ''The shops are open again.''",
+     [("direct", "Mr. Wali", "said", "''The town is calm,''"), ("direct", "Mr. Wali", "said", "''The shops are open again.''")]),
     # X told AFP: "..."
     ("Ahmad Wali told AFP: “We will not give up the town.”",
      [("direct", "Ahmad Wali", "told", "“We will not give up the town.”")]),
