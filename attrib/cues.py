@@ -73,6 +73,7 @@ class _Lexicon:
         self.det, self.aux, self.passive = w("determiner"), w("auxiliary"), w("passive-auxiliary")
         self.boundary, self.time, self.that = w("clause-boundary"), w("time"), w("complementizer")
         self.prep = w("preposition")
+        self.relative, self.coordinator, self.channel_prep = w("relative"), w("coordinator"), w("channel-preposition")
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
 
@@ -259,7 +260,7 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
             k -= 1
         if k < lo and end - lo <= 4 and toks[lo].text[:1].isupper():
             return lo, end - 1  # "Ghani, blamed ...": a stray comma after a short name
-        relative = k + 1 < end and _low(toks[k + 1]) in ("who", "which", "whose", "whom", "where")
+        relative = k + 1 < end and _low(toks[k + 1]) in lex.relative
         if k < lo or toks[k].text != "," or k == end - 1 or (end - k > _MAX_NP + 6 and not relative):
             return None
         start = _np_start(toks, k - 1, lo, lex)
@@ -343,7 +344,7 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
         low = _low(toks[i])
         if low == "to" and (m := that_ahead(i + 1)) is not None:  # "confirmed to Al Jazeera that"
             return m
-        if low in ("on", "in", "via", "through", "during") and i + 1 <= hi:
+        if low in lex.channel_prep and i + 1 <= hi:
             ent = next((e for e in ents if toks[i + 1].start <= e.start < toks[min(hi, i + 4)].end
                         and e.label in ("OUTLET", "CHANNEL")), None)
             if ent:
@@ -479,7 +480,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, prev_end, next_start, hi, lex, ent
         if len(found) > first_here:
             f.shares = len(found) - 1  # "..., adding: ...", "... and vowed ...": the previous clause's speaker
             f.rule_ids.append("speaker.elided")
-        elif before_cue >= left_bound and _low(toks[before_cue]) in ("and", "but"):
+        elif before_cue >= left_bound and _low(toks[before_cue]) in lex.coordinator:
             subj = _clause_subject(toks, left_bound, before_cue, lex)  # "He did not elaborate but told ..."
             if subj:
                 s, e = toks[subj[0]].start, toks[subj[1]].end

@@ -139,7 +139,7 @@ def find_gazetteer_entities(text: str, sentences: Sequence[Sentence], rules: Rul
 def find_capitalised_chunks(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:
     """Runs of capitalised words (with name particles) that may be names, as "caps" entities."""
     non_names = rules.words("non-name")
-    particles = {"al", "bin", "ibn", "de", "van", "von", "der", "la", "du", "ul", "ud"}
+    particles = rules.words("name-particle")
     out: list[Entity] = []
     for sent in sentences:
         run: list[Token] = []

@@ -135,9 +135,10 @@ class FilterRule:
 
 
 LEXICON_CLASSES = (
-    "abbreviation", "auxiliary", "clause-boundary", "complementizer", "determiner",
+    "abbreviation", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
+    "definite", "determiner",
     "honorific", "non-name", "passive-auxiliary", "pronoun-female", "pronoun-first",
-    "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "time",
+    "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "relative", "time",
 )
 
 # -- schema: field -> (checker name, required) -----------------------------------

@@ -64,7 +64,8 @@ class _Tables:
         self.honorific = rules.words("honorific")
         self.descriptors = {tuple(w.split()) for w in rules.words("org-descriptor")}
         self.org_words = rules.words("org-word")
-        self.relative = {"who", "which", "whose", "whom", "where"}
+        self.relative = rules.words("relative")
+        self.definite = rules.words("definite")
         self.governments: dict[str, str] = {}
         for o in rules.organisations:  # a country's government: the government-kind child of the country
             if o.kind == "government" and o.parent and (p := rules.org(o.parent)) and p.kind == "country":
@@ -140,7 +141,7 @@ class _Resolver:
         head = core[:head_end]
         while head and head[0].text.lower() in t.det:
             head = head[1:]
-        definite = bool(core) and core[0].text.lower() in ("the", "this", "that")
+        definite = bool(core) and core[0].text.lower() in t.definite
         if not head:
             return _Parsed(SpeakerKind.UNKNOWN)
         ents = self._entities(m.start, m.end)
@@ -171,7 +172,7 @@ class _Resolver:
         last_role = role_rule is not None and head_words[-len(role.split()):] == tuple(role.split())
         if last_role:
             name_end = core_end if role_rule.kind == "group" else he
-            return _Parsed(SpeakerKind(role_rule.kind), _clean(self.text[hs:name_end]), role, role_rule,
+            return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:name_end]), role, role_rule,
                            affiliation, definite=definite and "’s" not in head_words and "'s" not in head_words)
         if org and org.end >= he - 1 and org.ref:
             kind = _ORG_LABELS.get(org.label, SpeakerKind.ORGANIZATION)
@@ -180,19 +181,19 @@ class _Resolver:
             return _Parsed(kind, org.ref, affiliation=self.t.rules.org(org.ref).parent if self.t.rules.org(org.ref)
                            else None, definite=definite)
         if any(head_words[-len(d):] == d for d in t.descriptors):
-            return _Parsed(SpeakerKind.UNKNOWN, _clean(self.text[hs:he]), descriptor=True, definite=definite,
+            return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), descriptor=True, definite=definite,
                            affiliation=affiliation)
         if role_rule is not None:
-            return _Parsed(SpeakerKind(role_rule.kind), _clean(self.text[hs:he]), role, role_rule, affiliation,
+            return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:he]), role, role_rule, affiliation,
                            definite=definite)
-        return _Parsed(SpeakerKind.UNKNOWN, _clean(self.text[hs:he]), affiliation=affiliation, definite=definite)
+        return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), affiliation=affiliation, definite=definite)
 
     def _person_name(self, head: list[Token], ents: list[Entity]) -> str | None:
         """The last run of capitalised words in the head that is not an organisation, place or role."""
         if self.ann.has_ner:
             pers = [e for e in ents if e.label == "PERSON" and head[0].start <= e.start and e.end <= head[-1].end]
             if pers:
-                return _clean(pers[-1].text)
+                return self._clean(pers[-1].text)
         covered = [(e.start, e.end) for e in ents if e.source in ("gazetteer", "ner") and e.label != "PERSON"]
         runs: list[list[Token]] = []
         cur: list[Token] = []
@@ -221,7 +222,7 @@ class _Resolver:
                 continue
             if any(x.text.lower() in self.t.org_words for x in run):
                 continue  # "Commission on Presidential Debates" is no person
-            return _clean(self.text[run[0].start:run[-1].end])
+            return self._clean(self.text[run[0].start:run[-1].end])
         return None
 
     # -- resolving ---------------------------------------------------------------------
@@ -275,7 +276,7 @@ class _Resolver:
             if len(parts) == 1 and parts[0] in self.persons:
                 name = self.persons[parts[0]]  # "Hassan" after "Mullah Muhammad Hassan"
             elif len(parts) == 1 and earlier:
-                name = _clean(earlier[-1])  # "Sadiq" after "fighters led by Abdul Karim Sadiq"
+                name = self._clean(earlier[-1])  # "Sadiq" after "fighters led by Abdul Karim Sadiq"
                 self.persons[parts[0]] = name
             else:
                 self.persons[parts[-1]] = name
@@ -358,11 +359,11 @@ class _Resolver:
         e = ents[-1]
         if want_person:
             known = self.t.speakers.get(e.ref or "")
-            name = known.name if known else _clean(e.text)
+            name = known.name if known else self._clean(e.text)
             aff = known.affiliation if known else None
             return Speaker(f"person:{slug(name)}", name, SpeakerKind.PERSON, known.role if known else None, aff,
                            self._path(aff))
-        name = e.ref or _clean(e.text)
+        name = e.ref or self._clean(e.text)
         kind = _ORG_LABELS.get(e.label, SpeakerKind.ORGANIZATION)
         return Speaker(f"org:{slug(name)}", name, kind, None, name, self._path(name))
 
@@ -374,8 +375,14 @@ class _Resolver:
         org = self.t.rules.org(sp.affiliation or sp.name or "")
         if org is None:
             return sp.kind is not SpeakerKind.GROUP
-        return noun[0] in org.name.lower().split() or noun[0] == org.kind or (
-            noun[0] in ("group", "movement", "organization", "organisation") and org.kind == "group")
+        return noun[0] in org.name.lower().split() or noun[0] == org.kind
+
+    def _clean(self, s: str) -> str:
+        """A name as written, on one line, without edge punctuation or a leading determiner ("the")."""
+        words = re.sub(r"\s+", " ", s).strip(" ,.;:").split(" ")
+        while len(words) > 1 and words[0].lower() in self.t.det:
+            words = words[1:]
+        return " ".join(words)
 
     def _in_quote(self, pos: int) -> bool:
         return any(q.start <= pos < q.end for q in self.quotes)
@@ -389,11 +396,6 @@ class _Resolver:
         if sp.kind is SpeakerKind.ANONYMOUS and sp.id in self.anon_names:
             latest = replace(latest, name=max(self.anon_names[sp.id], key=lambda n: (len(n.split()), n)) or sp.name)
         return replace(ra, speaker=latest)
-
-
-def _clean(s: str) -> str:
-    s = re.sub(r"\s+", " ", s).strip(" ,.;:")
-    return re.sub(r"^(?:the|a|an)\s+", "", s, flags=re.IGNORECASE)
 
 
 def _longest_role(toks: list[Token], t: _Tables) -> tuple[RoleRule, str] | None:
