@@ -121,10 +121,11 @@ def find_gazetteer_entities(text: str, sentences: Sequence[Sentence], rules: Rul
     out: list[Entity] = []
     for sent in sentences:
         toks = tokenize(text, sent.start, sent.end)  # our own tokens, whatever the annotator's ("gov’t")
+        low = [t.text.lower() for t in toks]
         i = 0
         while i < len(toks):
             for n in range(min(gz.longest, len(toks) - i), 0, -1):
-                key = tuple(t.text.lower() for t in toks[i:i + n])
+                key = tuple(low[i:i + n])
                 hit = gz.entries.get(key)
                 # single lower-case words ("statement") match only where the rules wrote them lower-case
                 if hit and (n > 1 or toks[i].text[:1].isupper() or hit[0] in ("CHANNEL", "OUTLET")):

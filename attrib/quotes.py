@@ -40,34 +40,41 @@ def _in_spans(pos: int, spans: tuple[tuple[int, int, str], ...]) -> bool:
     return any(s <= pos < e for s, e, _ in spans)
 
 
+def _mark_pattern(rules: RuleSet) -> re.Pattern[str]:
+    marks = sorted({m for r in rules.quotes for m in (r.open, r.close)}, key=lambda m: (-len(m), m))
+    return re.compile("|".join(re.escape(m) for m in marks)) if marks else re.compile(r"(?!)")
+
+
+def _rules_by_mark(rules: RuleSet) -> dict[str, QuoteRule]:
+    """Each mark's rule; a mark two rules share belongs to the one with the longest marks."""
+    out: dict[str, QuoteRule] = {}
+    for r in sorted(rules.quotes, key=lambda r: -max(len(r.open), len(r.close))):
+        for m in (r.open, r.close):
+            out.setdefault(m, r)
+    return out
+
+
 def _marks(text: str, rules: RuleSet, masked) -> Iterator[_Mark]:
     """Candidate quotation marks in text order, each classified as opening and/or closing."""
-    by_char = sorted(rules.quotes, key=lambda r: -max(len(r.open), len(r.close)))
-    i = 0
-    while i < len(text):
-        for r in by_char:
-            mark = next((m for m in (r.open, r.close) if text.startswith(m, i)), None)
-            if mark is None:
+    pattern = rules.cached("quote-marks", lambda: _mark_pattern(rules))
+    by_mark = rules.cached("quote-rules-by-mark", lambda: _rules_by_mark(rules))
+    for found in pattern.finditer(text):
+        i, mark = found.start(), found.group()
+        r = by_mark[mark]
+        before = text[i - 1] if i else ""
+        after = text[i + len(mark)] if i + len(mark) < len(text) else ""
+        word_inside = before.isalnum() and after.isalnum()
+        if r.open != r.close:
+            opens, closes = mark == r.open, mark == r.close
+            if closes and not opens and word_inside:
+                continue  # an apostrophe: Taliban’s, don’t
+        else:
+            if word_inside:
                 continue
-            before = text[i - 1] if i else ""
-            after = text[i + len(mark)] if i + len(mark) < len(text) else ""
-            word_inside = before.isalnum() and after.isalnum()
-            if r.open != r.close:
-                opens, closes = mark == r.open, mark == r.close
-                if closes and not opens and word_inside:
-                    break  # an apostrophe: Taliban’s, don’t
-            else:
-                if word_inside:
-                    break
-                opens = before in _OPEN_BEFORE and after not in ("", " ", "\n", "\t")
-                closes = before not in ("", " ", "\n", "\t") and (after in _CLOSE_AFTER or not after.isalnum())
-                if len(mark) == 1 and mark == "'" and closes and not opens and before.isalpha() and before in "sS":
-                    closes = True  # "the guards' commander": a closer only if an opener waits (see below)
-            if not _in_spans(i, masked):
-                yield _Mark(i, len(mark), r, opens, closes)
-            i += len(mark) - 1
-            break
-        i += 1
+            opens = before in _OPEN_BEFORE and after not in ("", " ", "\n", "\t")
+            closes = before not in ("", " ", "\n", "\t") and (after in _CLOSE_AFTER or not after.isalnum())
+        if not _in_spans(i, masked):
+            yield _Mark(i, len(mark), r, opens, closes)
 
 
 def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...], tuple[Problem, ...]]:
