@@ -47,7 +47,6 @@ class _Found:
 
     cue: Cue
     rule: CueRule
-    index: int  # the cue token's index in its unit
     unit: _Unit
     speaker: Span | None = None
     content: tuple[int, int] | None = None
@@ -423,7 +422,7 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
     first_here = len(found)
     for n, (ci, cj, lemma, rule) in enumerate(cues):
         cue = Cue(toks[ci].start, toks[cj].end, text[toks[ci].start:toks[cj].end], lemma, rule.id)
-        f = _Found(cue, rule, ci, unit, rule_ids=[rule.id])
+        f = _Found(cue, rule, unit, rule_ids=[rule.id])
         prev_end = cues[n - 1][1] + 1 if n else 0
         next_start = cues[n + 1][0] if n + 1 < len(cues) else hi + 1
         if rule.type == "dash":
