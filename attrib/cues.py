@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ._util import in_spans, masked_spans
 from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, Token
 from .ruleset import CueRule, RuleSet
 
@@ -106,31 +107,17 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked, lex: _Lexico
     out = []
     ti = 0
     for u in units:
-        u.quotes = [q for q in quotes if q.start >= u.start and q.start < u.end]
+        u.quotes = [q for q in quotes if u.start <= q.start < u.end]
         u.end = max([u.end] + [q.end for q in u.quotes])
-        toks: list[Token] = []
+        toks = [Token(_QUOTE, q.start, q.end) for q in u.quotes]  # each quotation becomes one token
         while ti < len(all_tokens) and all_tokens[ti].start < u.end:
             t = all_tokens[ti]
             ti += 1
-            if t.start < u.start or any(s <= t.start < e for s, e, _ in masked):
-                continue
-            q = next((q for q in u.quotes if q.start <= t.start < q.end), None)
-            if q is None:
+            if t.start >= u.start and not in_spans(t.start, masked) and \
+                    not any(q.start <= t.start < q.end for q in u.quotes):
                 toks.append(t)
-            elif not toks or toks[-1].start != q.start:
-                toks.append(Token(_QUOTE, q.start, q.end))
-        for q in u.quotes:  # a quote whose marks the tokenizer glued to a word still gets its placeholder
-            if not any(_is_q(t) and t.start == q.start for t in toks):
-                toks.append(Token(_QUOTE, q.start, q.end))
-        toks.sort(key=lambda t: t.start)
-        # drop tokens that fall inside a placeholder's span
-        clean: list[Token] = []
-        for t in toks:
-            if clean and _is_q(clean[-1]) and t.start < clean[-1].end:
-                continue
-            clean.append(t)
-        u.toks = clean
-        if clean:
+        u.toks = sorted(toks, key=lambda t: t.start)
+        if u.toks:
             out.append(u)
     return out
 
@@ -402,8 +389,6 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
         Attributions (direct, indirect, mixed) sorted by (start, end); ``mention`` is the raw
         speaker mention as written (resolved to a speaker later).
     """
-    from .quotes import masked_spans
-
     text = annotated.article.text
     lex = _Lexicon.of(rules)
     ents = [e for e in annotated.entities if e.label in ("OUTLET", "CHANNEL")]

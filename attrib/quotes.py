@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from ._util import in_spans, masked_spans
 from .model import Annotated, Quote
 from .problems import Problem, line_col
 from .ruleset import QuoteRule, RuleSet
@@ -27,17 +28,6 @@ class _Mark:
     rule: QuoteRule
     opens: bool
     closes: bool
-
-
-def masked_spans(text: str, rules: RuleSet) -> tuple[tuple[int, int, str], ...]:
-    """Spans of text that the filter rules exclude (captions, credits, page furniture), with the rule id."""
-    spans = [(m.start(), m.end(), r.id) for r in rules.filters
-             for m in re.finditer(r.pattern, text, re.MULTILINE) if m.end() > m.start()]
-    return tuple(sorted(spans))
-
-
-def _in_spans(pos: int, spans: tuple[tuple[int, int, str], ...]) -> bool:
-    return any(s <= pos < e for s, e, _ in spans)
 
 
 def _mark_pattern(rules: RuleSet) -> re.Pattern[str]:
@@ -73,7 +63,7 @@ def _marks(text: str, rules: RuleSet, masked) -> Iterator[_Mark]:
                 continue
             opens = before in _OPEN_BEFORE and after not in ("", " ", "\n", "\t")
             closes = before not in ("", " ", "\n", "\t") and (after in _CLOSE_AFTER or not after.isalnum())
-        if not _in_spans(i, masked):
+        if not in_spans(i, masked):
             yield _Mark(i, len(mark), r, opens, closes)
 
 

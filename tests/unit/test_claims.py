@@ -8,14 +8,10 @@ import pytest
 from attrib import claims as claims_mod
 from attrib.claims import aggregate_claims, claim_id, normalise_text
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
-                          Speaker, SpeakerKind)
+                          Speaker)
 from attrib.ruleset import load_ruleset
+from sample_speakers import ARIAN, MUJAHID
 
-MUJAHID = Speaker("person:zabihullah-mujahid", "Zabihullah Mujahid", SpeakerKind.PERSON, role="spokesman",
-                  affiliation="Taliban", affiliation_path=("Taliban",))
-ARIAN = Speaker("person:tareq-arian", "Tareq Arian", SpeakerKind.PERSON, role="spokesman",
-                affiliation="Afghan Ministry of Interior",
-                affiliation_path=("Afghan Ministry of Interior", "Afghan government", "Afghanistan"))
 
 
 @pytest.fixture(scope="module")

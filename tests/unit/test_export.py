@@ -14,12 +14,8 @@ from attrib.graph import build_graph
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                           Speaker, SpeakerKind)
 from attrib.ruleset import load_ruleset
+from sample_speakers import ARIAN, MUJAHID
 
-MUJAHID = Speaker("person:zabihullah-mujahid", "Zabihullah Mujahid", SpeakerKind.PERSON, role="spokesman",
-                  affiliation="Taliban", affiliation_path=("Taliban",))
-ARIAN = Speaker("person:tareq-arian", "Tareq Arian", SpeakerKind.PERSON, role="spokesman",
-                affiliation="Afghan Ministry of Interior",
-                affiliation_path=("Afghan Ministry of Interior", "Afghan government", "Afghanistan"))
 OFFICIAL = Speaker("anon:a:1", "a senior official", SpeakerKind.ANONYMOUS)
 
 QUOTE_KEYS = ["doc_id", "id", "text", "start", "end", "type", "cue", "speaker", "outlet", "rule"]

@@ -11,12 +11,8 @@ from attrib.graph import build_graph, org_node_id, slug
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                           Speaker, SpeakerKind)
 from attrib.ruleset import load_ruleset
+from sample_speakers import ARIAN, MUJAHID
 
-MUJAHID = Speaker("person:zabihullah-mujahid", "Zabihullah Mujahid", SpeakerKind.PERSON, role="spokesman",
-                  affiliation="Taliban", affiliation_path=("Taliban",))
-ARIAN = Speaker("person:tareq-arian", "Tareq Arian", SpeakerKind.PERSON, role="spokesman",
-                affiliation="Afghan Ministry of Interior",
-                affiliation_path=("Afghan Ministry of Interior", "Afghan government", "Afghanistan"))
 # affiliation without a path: the graph completes it from the rules
 OFFICIAL = Speaker("anon:a:1", "a senior government official", SpeakerKind.ANONYMOUS,
                    affiliation="Afghan government")
