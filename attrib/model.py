@@ -30,11 +30,16 @@ class SpeakerKind(str, Enum):
 
 @dataclass(frozen=True)
 class Article:
-    """One input article: its id (path relative to its input folder, no extension) and text."""
+    """One input article: its id (path relative to its input folder, no extension) and text.
+
+    ``meta`` holds other fields an input carried (a JSON Lines article's outlet, date,
+    url, title...) as sorted (name, value) pairs; they go into the run's articles.jsonl.
+    """
 
     doc_id: str
     path: str
     text: str
+    meta: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -170,3 +175,20 @@ class ArticleResult:
     article: Article
     attributions: tuple[ResolvedAttribution, ...]
     nlp: str
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the corpus-level stages (identity, claims, graph) know of an article: everything but its text."""
+
+    doc_id: str
+    path: str
+    title: str  # the input's title field, else the text's first non-empty line (may be "")
+    chars: int
+    quotes: int
+    nlp: str
+    meta: tuple[tuple[str, str], ...] = ()
+
+    def get(self, name: str) -> str | None:
+        """The value of one metadata field (``outlet``, ``date``, ``url``...), or None."""
+        return dict(self.meta).get(name)
