@@ -12,7 +12,7 @@ from typing import Sequence
 
 from ._util import normalise_text  # noqa: F401 - part of this stage's API
 
-from .model import ArticleResult, Claim, ResolvedAttribution
+from .model import Claim, ResolvedAttribution
 from .ruleset import RuleSet
 
 # an apostrophe inside a word ("don't", "Taliban’s") or a dot inside an abbreviation ("U.S.")
@@ -29,11 +29,11 @@ def _report_key(ra: ResolvedAttribution) -> tuple[str, int, int]:
     return a.doc_id, a.start, a.end
 
 
-def aggregate_claims(results: Sequence[ArticleResult], rules: RuleSet) -> tuple[Claim, ...]:
+def aggregate_claims(attributions: Sequence[ResolvedAttribution], rules: RuleSet) -> tuple[Claim, ...]:
     """Pool the quotes of all articles into claims, one per statement of one speaker.
 
     Args:
-        results: the per-article results of stages 1-5.
+        attributions: every quote of the run (any order).
         rules: the rules (unused for exact matching; fuzzy matching will read thresholds from them).
 
     Returns:
@@ -45,12 +45,11 @@ def aggregate_claims(results: Sequence[ArticleResult], rules: RuleSet) -> tuple[
     """
     pooled: dict[tuple[str, str], list[ResolvedAttribution]] = {}
     alone: list[ResolvedAttribution] = []
-    for result in results:
-        for ra in result.attributions:
-            if ra.speaker is None:
-                alone.append(ra)
-            else:
-                pooled.setdefault((ra.speaker.id, normalise_text(ra.attribution.text)), []).append(ra)
+    for ra in attributions:
+        if ra.speaker is None:
+            alone.append(ra)
+        else:
+            pooled.setdefault((ra.speaker.id, normalise_text(ra.attribution.text)), []).append(ra)
 
     claims: list[Claim] = []
     for (speaker_id, norm), reports in pooled.items():

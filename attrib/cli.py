@@ -125,14 +125,16 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     from .export import write_graphml, write_json, write_quotes
     from .graph import build_graph
     from .pipeline import run_pipeline
+    from .rundir import article_info
 
     result = run_pipeline(list(inputs), rules, nlp=nlp, models_dir=models_dir)
     if result.nlp:
         click.echo(result.nlp, err=True)
     _echo_problems(result.problems)
 
-    claims = aggregate_claims(result.results, rules)
-    graph = build_graph(result.results, claims, rules)
+    attributions = [ra for r in result.results for ra in r.attributions]
+    claims = aggregate_claims(attributions, rules)
+    graph = build_graph([article_info(r) for r in result.results], claims, rules)
     files = [out / "quotes.jsonl", out / "graph.graphml"] + ([out / "graph.json"] if as_json else [])
     files.append(out / "problems.jsonl")
     try:

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Sequence
 import networkx as nx
 
 from ._util import slug  # noqa: F401 - used for node ids, re-exported
-from .model import ArticleResult, Claim, ResolvedAttribution, Speaker
+from .model import ArticleInfo, Claim, ResolvedAttribution, Speaker
 from .ruleset import OutletRule, RuleSet
 
 #: edge relations, strongest first: when two relations land on one node pair, the first one names the edge
@@ -35,11 +35,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 _SPACES = re.compile(r"\s+")
 
 
-def build_graph(results: Sequence[ArticleResult], claims: Sequence[Claim], rules: RuleSet) -> nx.DiGraph:
+def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules: RuleSet) -> nx.DiGraph:
     """Build the speaker-claim graph of all articles.
 
     Args:
-        results: the per-article results (one article node each, labelled with its first line).
+        articles: the run's articles (one article node each, labelled with its title).
         claims: the pooled claims from ``claims.aggregate_claims``.
         rules: the rules, for organisation kinds and parents and outlet kinds.
 
@@ -51,8 +51,8 @@ def build_graph(results: Sequence[ArticleResult], claims: Sequence[Claim], rules
         node of type "speaker" that also carries the organisation's attributes.
     """
     builder = _Builder(rules)
-    for result in results:
-        builder.add_article(result)
+    for article in articles:
+        builder.add_article(article)
     for claim in claims:
         builder.add_claim(claim)
     builder.add_speakers()
@@ -114,13 +114,6 @@ def _attrs(raw: dict[str, Any]) -> dict[str, str | int | float | bool]:
     return out
 
 
-def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line
-    return ""
-
-
 def _most_common(values: Iterable[Any]) -> Any:
     """The most frequent non-None value; ties go to the one seen first."""
     counts = Counter(v for v in values if v is not None)
@@ -166,11 +159,10 @@ class _Builder:
         e.doc_ids.add(doc_id)
         e.rule_ids.update(rule_ids)
 
-    def add_article(self, result: ArticleResult) -> None:
-        a = result.article
+    def add_article(self, a: ArticleInfo) -> None:
         self.nodes[article_node_id(a.doc_id)] = {
-            "label": _label(_first_line(a.text), _LABEL_MAX) or _label(a.doc_id, _LABEL_MAX),
-            "type": "article", "doc_id": a.doc_id, "quotes": len(result.attributions)}
+            "label": _label(a.title, _LABEL_MAX) or _label(a.doc_id, _LABEL_MAX),
+            "type": "article", "doc_id": a.doc_id, "quotes": a.quotes}
 
     def add_claim(self, claim: Claim) -> None:
         docs = sorted({ra.attribution.doc_id for ra in claim.reports})

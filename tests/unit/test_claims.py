@@ -10,7 +10,7 @@ from attrib.claims import aggregate_claims, claim_id, normalise_text
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                           Speaker)
 from attrib.ruleset import load_ruleset
-from sample_speakers import ARIAN, MUJAHID
+from sample_speakers import ARIAN, MUJAHID, quotes_of
 
 
 
@@ -60,7 +60,7 @@ def test_normalise_text(text, expected):
 def test_same_statement_reported_in_two_articles_is_one_claim(rules, a, b):
     results = [article("doc-b", quote("doc-b", 40, b, MUJAHID)),
                article("doc-a", quote("doc-a", 7, a, MUJAHID))]
-    claims = aggregate_claims(results, rules)
+    claims = aggregate_claims(quotes_of(results), rules)
     assert len(claims) == 1
     (claim,) = claims
     # reports sorted by doc_id; text and type are the first report's
@@ -74,7 +74,7 @@ def test_same_statement_reported_in_two_articles_is_one_claim(rules, a, b):
 def test_different_speakers_same_words_are_two_claims(rules):
     text = "“The crossing is under our control.”"
     results = [article("a", quote("a", 0, text, MUJAHID)), article("b", quote("b", 0, text, ARIAN))]
-    claims = aggregate_claims(results, rules)
+    claims = aggregate_claims(quotes_of(results), rules)
     # sorted by speaker id: person:tareq-arian < person:zabihullah-mujahid
     assert summary(claims) == [(ARIAN.id, text, [("b", 0)]), (MUJAHID.id, text, [("a", 0)])]
     assert claims[0].id != claims[1].id
@@ -83,7 +83,7 @@ def test_different_speakers_same_words_are_two_claims(rules):
 def test_same_speaker_different_words_are_two_claims(rules):
     results = [article("a", quote("a", 0, "“We hold the town.”", MUJAHID),
                        quote("a", 50, "“We hold the border post.”", MUJAHID))]
-    claims = aggregate_claims(results, rules)
+    claims = aggregate_claims(quotes_of(results), rules)
     assert [c.text for c in claims] == ["“We hold the town.”", "“We hold the border post.”"]
     assert len({c.id for c in claims}) == 2
 
@@ -92,7 +92,7 @@ def test_quotes_without_speaker_are_claims_of_their_own(rules):
     text = "“No comment.”"
     results = [article("a", quote("a", 10, text, None), quote("a", 90, text, MUJAHID)),
                article("b", quote("b", 3, text, None))]
-    claims = aggregate_claims(results, rules)
+    claims = aggregate_claims(quotes_of(results), rules)
     # attributed claims first, then each unattributed quote alone, by (doc_id, start)
     assert summary(claims) == [(MUJAHID.id, text, [("a", 90)]),
                                (None, text, [("a", 10)]),
@@ -104,23 +104,23 @@ def test_quotes_without_speaker_are_claims_of_their_own(rules):
 def test_order_is_by_speaker_then_first_report(rules):
     results = [article("b", quote("b", 5, "“Second.”", MUJAHID), quote("b", 80, "“Arian in b.”", ARIAN)),
                article("a", quote("a", 60, "“First.”", MUJAHID), quote("a", 9, "“Zero.”", MUJAHID))]
-    claims = aggregate_claims(results, rules)
+    claims = aggregate_claims(quotes_of(results), rules)
     assert [(c.speaker_id, c.reports[0].attribution.doc_id, c.reports[0].attribution.start) for c in claims] == [
         (ARIAN.id, "b", 80), (MUJAHID.id, "a", 9), (MUJAHID.id, "a", 60), (MUJAHID.id, "b", 5)]
-    assert aggregate_claims(list(reversed(results)), rules) == claims
+    assert aggregate_claims(quotes_of(list(reversed(results))), rules) == claims
 
 
 def test_claim_keeps_type_of_first_report(rules):
     results = [article("a", quote("a", 0, "that it holds the town", MUJAHID, QuoteType.INDIRECT)),
                article("b", quote("b", 0, "that it holds the town", MUJAHID, QuoteType.INDIRECT))]
-    (claim,) = aggregate_claims(results, rules)
+    (claim,) = aggregate_claims(quotes_of(results), rules)
     assert claim.type is QuoteType.INDIRECT
     assert claim.speaker_id == MUJAHID.id
 
 
 def test_empty_input(rules):
-    assert aggregate_claims([], rules) == ()
-    assert aggregate_claims([article("a")], rules) == ()
+    assert aggregate_claims(quotes_of([]), rules) == ()
+    assert aggregate_claims(quotes_of([article("a")]), rules) == ()
 
 
 def test_normalises_each_quote_once(rules, monkeypatch):
@@ -129,7 +129,7 @@ def test_normalises_each_quote_once(rules, monkeypatch):
     monkeypatch.setattr(claims_mod, "normalise_text", lambda t: calls.append(t) or real(t))
     results = [article(f"d{i:03}", *(quote(f"d{i:03}", j * 100, f"“Statement {j % 7}.”", MUJAHID)
                                      for j in range(20))) for i in range(50)]
-    claims = aggregate_claims(results, rules)
+    claims = aggregate_claims(quotes_of(results), rules)
     assert len(calls) == 1000
     assert len(claims) == 7
     assert sum(len(c.reports) for c in claims) == 1000

@@ -14,7 +14,7 @@ from attrib.graph import build_graph
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                           Speaker, SpeakerKind)
 from attrib.ruleset import load_ruleset
-from sample_speakers import ARIAN, MUJAHID
+from sample_speakers import ARIAN, MUJAHID, infos, quotes_of
 
 OFFICIAL = Speaker("anon:a:1", "a senior official", SpeakerKind.ANONYMOUS)
 
@@ -54,7 +54,7 @@ def rules():
 @pytest.fixture
 def graph(rules) -> nx.DiGraph:
     results = corpus()
-    return build_graph(results, aggregate_claims(results, rules), rules)
+    return build_graph(infos(results), aggregate_claims(quotes_of(results), rules), rules)
 
 
 # -- quote records ------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def test_graphml_is_valid_xml_with_named_keys(graph, tmp_path):
 def test_graphml_is_byte_identical(rules, tmp_path):
     def build():
         results = corpus()
-        return build_graph(results, aggregate_claims(results, rules), rules)
+        return build_graph(infos(results), aggregate_claims(quotes_of(results), rules), rules)
     write_graphml(build(), tmp_path / "one.graphml")
     write_graphml(build(), tmp_path / "two.graphml")
     write_graphml(build(), tmp_path / "two.graphml")  # overwriting gives the same bytes too

@@ -11,7 +11,7 @@ from attrib.graph import build_graph, org_node_id, slug
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                           Speaker, SpeakerKind)
 from attrib.ruleset import load_ruleset
-from sample_speakers import ARIAN, MUJAHID
+from sample_speakers import ARIAN, MUJAHID, infos, quotes_of
 
 # affiliation without a path: the graph completes it from the rules
 OFFICIAL = Speaker("anon:a:1", "a senior government official", SpeakerKind.ANONYMOUS,
@@ -61,7 +61,7 @@ def rules():
 @pytest.fixture(scope="module")
 def graph(rules) -> nx.DiGraph:
     results = corpus()
-    return build_graph(results, aggregate_claims(results, rules), rules)
+    return build_graph(infos(results), aggregate_claims(quotes_of(results), rules), rules)
 
 
 def claim_of(g: nx.DiGraph, speaker: str, words: str) -> str:
@@ -226,7 +226,7 @@ def test_only_scalar_attributes_without_control_characters(graph):
 def test_repeated_quotes_sum_weights(rules):
     results = [ArticleResult(Article(d, d, d), tuple(quote(d, 10 * i, "“Same words.”", MUJAHID, outlet="AP")
                                                      for i in range(3)), "builtin") for d in ("x", "y")]
-    g = build_graph(results, aggregate_claims(results, rules), rules)
+    g = build_graph(infos(results), aggregate_claims(quotes_of(results), rules), rules)
     (cid,) = [n for n, d in g.nodes(data=True) if d["type"] == "claim"]
     assert g.edges[MUJAHID.id, cid]["weight"] == 6.0
     assert g.edges[cid, "doc:x"]["weight"] == 3.0
@@ -238,7 +238,7 @@ def test_repeated_quotes_sum_weights(rules):
 
 def test_build_is_deterministic(rules):
     def build(results):
-        g = build_graph(results, aggregate_claims(results, rules), rules)
+        g = build_graph(infos(results), aggregate_claims(quotes_of(results), rules), rules)
         return list(g.nodes(data=True)), list(g.edges(data=True))
     first = build(corpus())
     assert build(corpus()) == first
@@ -249,7 +249,7 @@ def test_build_is_deterministic(rules):
 
 
 def test_empty_input(rules):
-    g = build_graph([], (), rules)
+    g = build_graph(infos([]), (), rules)
     assert g.number_of_nodes() == 0 and g.number_of_edges() == 0
 
 
