@@ -37,7 +37,17 @@ class _Group(click.Group):
             ctx.exit(1)
 
 
+def _no_default_rules(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["attrib.no_default_rules"] = True
+
+
 def _rules_option(f):
+    """``--rules DIR`` (repeatable) and ``--no-default-rules``; ``_load_rules`` reads both."""
+    f = click.option(
+        "--no-default-rules", is_flag=True, expose_value=False, callback=_no_default_rules,
+        help="Start from no rules: only the --rules folders are used (to drop a few default rules "
+             "instead, list them as `- {id: RULE-ID, disabled: true}` in a --rules folder).")(f)
     return click.option(
         "--rules", "rules_dirs", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
         help="Extra rules folder or file; adds to and overrides the default rules by rule id "
@@ -72,10 +82,14 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _load_rules(rules_dirs: Sequence[Path]):
-    """The validated rule set (raises RuleFileError, reported by the group)."""
+    """The validated rule set (raises RuleFileError, reported by the group); honours --no-default-rules."""
     from .ruleset import load_ruleset
 
-    return load_ruleset(list(rules_dirs))
+    ctx = click.get_current_context(silent=True)
+    defaults = not (ctx is not None and ctx.meta.get("attrib.no_default_rules"))
+    if not defaults and not rules_dirs:
+        raise AttribError("--no-default-rules needs at least one --rules DIR (there would be no rules at all)")
+    return load_ruleset(list(rules_dirs), defaults=defaults)
 
 
 def _echo_problems(problems: Sequence[Problem]) -> None:
@@ -84,19 +98,16 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
 
 
 def _problem_record(p: Problem) -> dict[str, Any]:
-    return {"path": p.path, "line": p.line, "col": p.col, "level": p.level, "message": p.message}
+    from .rundir import problem_record
+
+    return problem_record(p)
 
 
 def _write_lines(path: Path, records: Sequence[dict]) -> None:
-    """Write JSON Lines (UTF-8, ``\\n`` line ends) through a temporary file, so a failure leaves no partial file."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            for rec in records:
-                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    """Write JSON Lines (UTF-8, ``\\n`` line ends) atomically, so a failure leaves no partial file."""
+    from .rundir import write_lines
+
+    write_lines(path, records)
 
 
 # ---------------------------------------------------------------- attrib run
@@ -109,67 +120,104 @@ def _write_lines(path: Path, records: Sequence[dict]) -> None:
 @_rules_option
 @_nlp_options
 @click.option("--json", "as_json", is_flag=True, help="Also write the graph as node-link JSON (graph.json).")
-def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: str,
-        models_dir: Path | None, as_json: bool) -> None:
-    """Extract and attribute the quotations of INPUTS (files, folders or globs) into OUT.
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for the per-article stages (default: the number of cores).")
+@click.option("--resume", is_flag=True,
+              help="Go on with the run that was interrupted in OUT (same inputs, rules and NLP settings).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True, metavar="N",
+              help="Skip (with a warning) an article larger than N bytes: a file, or one JSON line.")
+@click.option("--text-field", default="text", show_default=True, metavar="NAME",
+              help="JSON Lines inputs: the field that holds the article's text.")
+@click.option("--id-field", default=None, metavar="NAME",
+              help="JSON Lines inputs: the field that holds the article's id (default: id, else doc_id, "
+                   "else FILE:LINE).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+              help="Where stanza's annotations are cached between runs (default: $XDG_CACHE_HOME/attrib, "
+                   "else ~/.cache/attrib; safe to delete).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the annotation cache.")
+@click.option("--engine", type=click.Choice(("local", "dask")), default="local", show_default=True,
+              help="Run the per-article stages here, or on a Dask cluster (pip install 'attrib[dask]').")
+@click.option("--scheduler", default="local", show_default=True, metavar="ADDRESS",
+              help="With --engine dask: the scheduler's address (tcp://host:8786), or local to start a "
+                   "LocalCluster of --jobs workers.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
+def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: str, models_dir: Path | None,
+        as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
+        cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, quiet: bool) -> None:
+    """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
 
-    Writes OUT/quotes.jsonl (one quotation a line), OUT/graph.graphml (open it in
-    Gephi), OUT/problems.jsonl and, with --json, OUT/graph.json. Problems go to
-    stderr, a summary to stdout. Unreadable, binary or non-UTF-8 articles are
-    reported and skipped; bad rules stop the run before anything is written.
+    INPUTS are text, HTML or JSON Lines files (one article a line), each maybe
+    gzip-compressed. Writes OUT/quotes.jsonl (one quotation a line),
+    OUT/graph.graphml (open it in Gephi), OUT/articles.jsonl, OUT/problems.jsonl,
+    OUT/merges.jsonl and, with --json, OUT/graph.json. Problems and progress go to
+    stderr, a summary to stdout. Unusable articles are reported and skipped; bad
+    rules stop the run before anything is written. Ctrl-C keeps the finished
+    articles in OUT/.partial; --resume goes on from there.
     """
+    import shlex
+    import signal
+    import sys
+
+    from .cache import default_cache_dir
+    from .documents import InputOptions
+    from .engine import default_jobs
+    from .pipeline import BatchOptions, run_batch
+
     t0 = time.perf_counter()
     rules = _load_rules(rules_dirs)  # validated before any article is read
+    options = BatchOptions(jobs=jobs or default_jobs(), engine=engine, scheduler=scheduler, resume=resume,
+                           cache_dir=None if no_cache else (cache_dir or default_cache_dir()), as_json=as_json,
+                           quiet=quiet)
+    signals: list[int] = []
 
-    from .claims import aggregate_claims
-    from .export import write_graphml, write_json, write_quotes
-    from .graph import build_graph
-    from .pipeline import run_pipeline
-    from .rundir import article_info
+    def on_term(signum: int, _frame: Any) -> None:
+        signals.append(signum)
+        raise KeyboardInterrupt
 
-    result = run_pipeline(list(inputs), rules, nlp=nlp, models_dir=models_dir)
-    if result.nlp:
-        click.echo(result.nlp, err=True)
-    _echo_problems(result.problems)
-
-    attributions = [ra for r in result.results for ra in r.attributions]
-    claims = aggregate_claims(attributions, rules)
-    graph = build_graph([article_info(r) for r in result.results], claims, rules)
-    files = [out / "quotes.jsonl", out / "graph.graphml"] + ([out / "graph.json"] if as_json else [])
-    files.append(out / "problems.jsonl")
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        write_quotes(result.results, files[0])
-        write_graphml(graph, files[1])
-        if as_json:
-            write_json(graph, files[2])
-        _write_lines(files[-1], [_problem_record(p) for p in result.problems])
+        old_term = signal.signal(signal.SIGTERM, on_term)
+    except ValueError:  # not the main thread: leave SIGTERM alone
+        old_term = None
+    try:
+        result = run_batch(list(inputs), out, rules, nlp=nlp, models_dir=models_dir,
+                           input_options=InputOptions(max_bytes, text_field, id_field), options=options,
+                           on_note=lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt:
+        again = [a for a in sys.argv[1:] if a != "--resume"] if sys.argv[1:2] == ["run"] else \
+            ["run", *inputs, "-o", str(out), "..."]
+        click.echo(f"interrupted: the finished articles are kept in {out / '.partial'}; to go on from there, run:\n"
+                   f"  attrib {shlex.join(again)} --resume", err=True)
+        sys.exit(143 if signals == [signal.SIGTERM] else 130)
     except OSError as e:
         raise AttribError(f"{e.filename or out}: cannot write output ({e.strerror or e})") from None
-    seconds = time.perf_counter() - t0
-    click.echo(_summary(result, files, seconds))
+    finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
+    click.echo(_summary(result, time.perf_counter() - t0))
 
 
-def _summary(result, files: Sequence[Path], seconds: float) -> str:
-    """The run summary printed on stdout."""
-    read_paths = {r.article.path for r in result.results}
-    skipped = {p.path for p in result.problems if p.path not in read_paths}
-    types = Counter(ra.attribution.type.value for r in result.results for ra in r.attributions)
-    speakers = {ra.speaker.id for r in result.results for ra in r.attributions if ra.speaker is not None}
-    used = ", ".join(sorted({r.nlp for r in result.results})) or "none (no article read)"
-    n_quotes = sum(types.values())
+def _summary(result, seconds: float) -> str:
+    """The run summary printed on stdout (``result`` is a ``pipeline.BatchResult``)."""
+    types = result.quote_types
     by_type = ", ".join(f"{t} {types.get(t, 0)}" for t in _QUOTE_TYPES)
-    rate = result.chars / seconds if seconds > 0 else 0.0
-    n_warn = sum(p.level == "warning" for p in result.problems)
-    return "\n".join([
-        f"articles: {len(result.results)} read, {len(skipped)} skipped",
-        f"quotes:   {n_quotes} ({by_type})",
-        f"speakers: {len(speakers)}",
-        f"problems: {len(result.problems)} ({n_warn} warnings)",
-        f"nlp:      {used}",
-        f"time:     {seconds:.2f} s ({rate:,.0f} chars/s, {result.chars:,} chars)",
-        f"output:   {', '.join(str(f) for f in files)}",
-    ])
+    chars = result.processed_chars
+    rate = chars / seconds if seconds > 0 else 0.0
+    lines = [
+        f"articles: {result.articles} read, {result.skipped} skipped",
+        f"quotes:   {sum(types.values())} ({by_type})",
+        f"speakers: {result.speakers}" + (f" ({result.merges} merges across articles)" if result.merges else ""),
+        f"problems: {result.problems} ({result.warnings} warnings)",
+        f"nlp:      {', '.join(result.nlp) or 'none (no article read)'}",
+    ]
+    if result.cache is not None:
+        c = result.cache
+        lines.append(f"cache:    {c.hits} of {c.hits + c.misses + c.corrupt} annotations reused from "
+                     f"{result.cache_dir}" + (f"; {c.corrupt} corrupt entries recomputed" if c.corrupt else ""))
+    if result.resumed:
+        lines.append(f"resumed:  {result.resumed} input items were finished before the interruption")
+    lines += [f"time:     {seconds:.2f} s ({rate:,.0f} chars/s, {chars:,} chars)",
+              f"output:   {', '.join(str(f) for f in result.files)}"]
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- attrib eval
@@ -247,10 +295,114 @@ def rules() -> None:
 
 @rules.command(name="check")
 @_rules_option
-def rules_check(rules_dirs: tuple[Path, ...]) -> None:
-    """Validate the default rules plus every --rules DIR; print each problem as path:line:col: message."""
+@click.option("--no-examples", is_flag=True, help="Validate only; do not run the rules' examples.")
+def rules_check(rules_dirs: tuple[Path, ...], no_examples: bool) -> None:
+    """Validate the default rules plus every --rules DIR and run their examples.
+
+    Prints each problem as path:line:col: message (unknown keys, undefined
+    organisations, aliases two speakers claim, regexes that do not compile, an
+    example sentence its rule does not match or wrongly matches) and exits 1
+    when there is one.
+    """
     rs = _load_rules(rules_dirs)
+    n_examples = 0
+    if not no_examples:
+        from .examples import check_examples, iter_examples
+
+        problems = check_examples(rs)
+        if problems:
+            raise AttribError(f"{len(problems)} example(s) failed", tuple(problems))
+        n_examples = sum(1 for _ in iter_examples(rs))
     click.echo(f"rules OK: {len(rs.all_rules())} rules in {len(rs.sources)} files")
+    if not no_examples:
+        click.echo(f"examples: {n_examples} run, all pass", err=True)
+
+
+@rules.command(name="suggest")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None, metavar="PATH",
+              help="A folder (gets speakers.yaml and organisations.yaml) or a FILE.yaml (speakers; organisations "
+                   "go to FILE.organisations.yaml). Default: print to stdout.")
+@click.option("--min-quotes", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Leave out speakers quoted fewer times.")
+@_rules_option
+def rules_suggest(run_dir: Path, out: Path | None, min_quotes: int, rules_dirs: tuple[Path, ...]) -> None:
+    """Suggest rules for the speakers and organisations of RUN_DIR that the rules do not know.
+
+    Reads RUN_DIR/quotes.jsonl (and articles.jsonl when present) from `attrib run`
+    and writes YAML stubs in the rules' own format, most quoted first: canonical
+    name, other spellings as aliases, role, affiliation, and comments with the
+    counts, the mentions as written and one example quote. The stubs load as
+    written with `attrib rules check --rules PATH`; check and edit them before use.
+    """
+    rs = _load_rules(rules_dirs)
+
+    from .rundir import read_articles, read_quotes
+    from .suggest import organisations_yaml, read_merged_names, speakers_yaml, suggest_rules
+
+    found = suggest_rules(read_quotes(run_dir), read_articles(run_dir), rs, source=str(run_dir),
+                          min_quotes=min_quotes, merged_names=read_merged_names(run_dir))
+    sp_text, org_text = speakers_yaml(found), organisations_yaml(found)
+    summary = f"suggested: {len(found.speakers)} speakers, {len(found.organisations)} organisations"
+    if out is None:
+        click.echo(sp_text, nl=False)
+        if found.organisations:
+            click.echo("---  # organisations: save as a file of its own\n" + org_text, nl=False)
+        click.echo(summary, err=True)
+        return
+    if out.suffix in (".yaml", ".yml") and not out.is_dir():
+        files = [(out, sp_text)]
+        if found.organisations:
+            files.append((out.with_name(out.stem + ".organisations" + out.suffix), org_text))
+    else:
+        files = [(out / "speakers.yaml", sp_text)] + ([(out / "organisations.yaml", org_text)]
+                                                      if found.organisations else [])
+    try:
+        for path, text in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_text(text, encoding="utf-8", newline="\n")
+            tmp.replace(path)
+    except OSError as e:
+        raise AttribError(f"{e.filename or out}: cannot write suggestions ({e.strerror or e})") from None
+    ctx = click.get_current_context()
+    given = (["--no-default-rules"] if ctx.meta.get("attrib.no_default_rules") else []) + \
+        [f"--rules {d}" for d in rules_dirs]
+    written = [f"--rules {p}" for p, _ in files] if out.suffix in (".yaml", ".yml") else [f"--rules {out}"]
+    click.echo(f"{summary}; written to {', '.join(str(p) for p, _ in files)}", err=True)
+    click.echo(f"check them with: attrib rules check {' '.join(given + written)}", err=True)
+
+
+# ---------------------------------------------------------------- attrib speakers
+
+
+@attrib.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--sort", type=click.Choice(("quotes", "articles", "name")), default="quotes", show_default=True,
+              help="Most quoted first, in most articles first, or by name.")
+@click.option("--format", "fmt", type=click.Choice(("text", "csv")), default="text", show_default=True,
+              help="An aligned table or CSV.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, metavar="FILE",
+              help="Write the table to FILE instead of stdout.")
+def speakers(run_dir: Path, sort: str, fmt: str, out: Path | None) -> None:
+    """List the speakers of RUN_DIR: name, id, kind, affiliation, quotes, articles and the forms seen.
+
+    Reads RUN_DIR/quotes.jsonl from `attrib run`. "seen as" lists the names the
+    quotes carry and the mentions as written (pronouns included), most frequent first.
+    """
+    from .roster import format_csv, format_table, speaker_rows
+    from .rundir import read_quotes
+
+    rows = speaker_rows(read_quotes(run_dir), sort=sort)
+    text = format_csv(rows) if fmt == "csv" else format_table(rows)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as e:
+        raise AttribError(f"{out}: cannot write ({e.strerror or e})") from None
+    click.echo(f"{len(rows)} speakers written to {out}", err=True)
 
 
 @attrib.group()
@@ -267,3 +419,53 @@ def models_download(models_dir: Path | None) -> None:
 
     where = download_models(models_dir)
     click.echo(f"stanza English models installed in {where}")
+
+
+# ---------------------------------------------------------------- attrib export
+
+
+@attrib.command(name="export")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "csv", "json")), default="graphml",
+              show_default=True, help="graphml or gexf (Gephi), csv (nodes.csv + edges.csv for Gephi's data "
+                                      "laboratory) or json (networkx node-link).")
+@click.option("--view", type=click.Choice(("full", "speakers", "affiliations")), default="full", show_default=True,
+              help="The whole graph, speakers only (disputes/supports/co-quoted), or organisations only.")
+@click.option("-o", "--out", required=True, type=click.Path(path_type=Path), metavar="PATH",
+              help="The file to write (a folder for csv, or for any format an existing folder: default names).")
+@_rules_option
+def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Path, ...]) -> None:
+    """Export the speaker-claim graph of a finished run (RUN_DIR from `attrib run -o`), without re-running NLP.
+
+    Reads RUN_DIR/quotes.jsonl, and articles.jsonl and stances.jsonl when present, pools
+    the claims, adds the disputes/supports edges and writes one view of the graph.
+    Prints the node and edge counts and the files written.
+    """
+    rules = _load_rules(rules_dirs)
+
+    from .export import FORMATS, write_csv, write_gexf, write_graphml, write_json
+    from .graph import graph_from_run, graph_view
+    from .rundir import read_articles, read_quotes, read_stances
+
+    if run_dir.exists() and not run_dir.is_dir():
+        raise AttribError(f"{run_dir}: not a run folder (expected the folder `attrib run -o` wrote)")
+    graph = graph_from_run(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir), rules)
+    view_graph = graph_view(graph, view)
+    if fmt == "csv" or out.is_dir():
+        files = [out / name for name in FORMATS[fmt]]
+    else:
+        files = [out]
+    if not files[0].parent.is_dir() and not (fmt == "csv" and files[0].parent.parent.is_dir()):
+        raise AttribError(f"{files[0].parent.parent if fmt == 'csv' else files[0].parent}: no such folder "
+                          f"(for -o {out})")
+    try:
+        if fmt == "csv":
+            out.mkdir(exist_ok=True)
+            write_csv(view_graph, files[0], files[1])
+        else:
+            {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt](view_graph, files[0])
+    except OSError as e:
+        raise AttribError(f"{e.filename or out}: cannot write output ({e.strerror or e})") from None
+    click.echo(f"graph:  {view_graph.number_of_nodes():,} nodes, {view_graph.number_of_edges():,} edges "
+               f"(view {view})")
+    click.echo(f"output: {', '.join(str(f) for f in files)}")

@@ -17,6 +17,7 @@ dependency relations, the speaker is the cue's subject (``nsubj``).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
 _MIN_CONTENT_WORDS = 3  # "Pakistan denied that." reports no content
 _MIN_UNATTRIBUTED_WORDS = 4  # shorter quotes with no speaker are scare quotes or titles
 _WORD_RE = re.compile(r"\w+")
+_MAX_TAIL = 150  # the longest attribution clause ("..., said X, a doctor at ...") that may end a paragraph
 
 
 @dataclass
@@ -40,6 +42,7 @@ class _Unit:
     end: int
     toks: list[Token]  # tokens outside quotes, each quote as one placeholder token
     quotes: list[Quote]
+    cue_starts: list[int] = field(default_factory=list)  # token index of each cue, in order
 
 
 @dataclass
@@ -53,6 +56,7 @@ class _Found:
     content: tuple[int, int] | None = None
     shares: int | None = None  # index into the found list
     extra: tuple[int, int] | None = None  # the first part of a split quote
+    part: tuple[int, int] | None = None  # the first part of content split by its attribution ("A, X said, B")
     rule_ids: list[str] = field(default_factory=list)
 
 
@@ -61,11 +65,16 @@ class _Lexicon:
 
     def __init__(self, rules: RuleSet):
         self.forms: dict[str, tuple[str, CueRule]] = {}
+        self.multi: dict[str, list[tuple[tuple[str, ...], str, CueRule]]] = {}  # "called for": by first word
         self.phrases: list[tuple[tuple[str, ...], CueRule]] = []
         for rule in rules.cues:
             for lemma, forms in rule.verbs:
                 for f in forms:
-                    self.forms.setdefault(f.lower(), (lemma, rule))
+                    words = tuple(f.lower().split())
+                    if len(words) > 1:
+                        self.multi.setdefault(words[0], []).append((words, lemma, rule))
+                    else:
+                        self.forms.setdefault(f.lower(), (lemma, rule))
             for ph in rule.phrases:
                 self.phrases.append((tuple(ph.lower().split()), rule))
         self.lemmas = {lemma: rule for rule in rules.cues for lemma, _ in rule.verbs}
@@ -73,6 +82,9 @@ class _Lexicon:
         self.det, self.aux, self.passive = w("determiner"), w("auxiliary"), w("passive-auxiliary")
         self.boundary, self.time, self.that = w("clause-boundary"), w("time"), w("complementizer")
         self.prep = w("preposition")
+        self.non_name = w("non-name")
+        self.ambiguous = w("ambiguous-cue")
+        self.pronouns = w("pronoun-male") | w("pronoun-female") | w("pronoun-plural") | w("pronoun-thing")
         self.relative, self.coordinator, self.channel_prep = w("relative"), w("coordinator"), w("channel-preposition")
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
@@ -130,7 +142,7 @@ def _attribution_after_quote(text: str, unit: _Unit, sent, quotes: tuple[Quote, 
     if text[sent.start] in "“\"‘'«" or any(sent.start <= q.start < sent.end for q in quotes):
         return False
     words = [t.text.lower() for t in sent.tokens]
-    return len(words) <= 15 and any(w in lex.forms for w in words[:6])
+    return len(words) <= 20 and any(w in lex.forms for w in words[:12])
 
 
 # ---------------------------------------------------------------------- cues
@@ -149,9 +161,19 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
         low = _low(t)
         phrase = next(((n, r) for p, r in lex.phrases if (n := len(p)) and i + n <= len(toks)
                        and tuple(_low(x) for x in toks[i:i + n]) == p), None)
+        if phrase and phrase[1].type == "phrase" and not any(c.isalpha() for c in low) and \
+                not _is_speaker_colon(toks, i, unit, annotated.article.text, lex):
+            phrase = None  # a colon is a cue only after a name that opens its paragraph
         if phrase:
             found.append((i, i + phrase[0] - 1, " ".join(_low(x) for x in toks[i:i + phrase[0]]), phrase[1]))
             i += phrase[0]
+            continue
+        multi = next(((n, lemma, r) for words, lemma, r in lex.multi.get(low, ()) if (n := len(words))
+                      and i + n <= len(toks) and tuple(_low(x) for x in toks[i:i + n]) == words), None)
+        if multi and (i == 0 or _low(toks[i - 1]) not in lex.det) and (
+                not annotated.has_pos or not t.upos or t.upos in ("VERB", "AUX")):
+            found.append((i, i + multi[0] - 1, multi[1], multi[2]))  # "called for", "pointed out"
+            i += multi[0]
             continue
         hit = lex.forms.get(low)
         if hit and t.text[:1].isupper() and i > 0 and not _is_title_case(toks):
@@ -161,6 +183,8 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
                 hit = None
             elif t.lemma and t.lemma.lower() in lex.lemmas and not hit:
                 hit = (t.lemma.lower(), lex.lemmas[t.lemma.lower()])
+        if hit and low in lex.ambiguous and not annotated.has_pos and not _opener_follows(toks, i, lex):
+            hit = None  # "state law", "the reports", "add fuel"
         if hit and _is_verb_use(toks, i, lex, annotated):
             found.append((i, i, hit[0], hit[1]))
         i += 1
@@ -173,6 +197,17 @@ def _is_title_case(toks: list[Token]) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words)
 
 
+def _opener_follows(toks: list[Token], i: int, lex: _Lexicon) -> bool:
+    """Whether reported content opens right after the word at ``i`` ("that", a colon, a quotation), or the
+    word ends its sentence right after a name or pronoun ("..., the agency reports.")."""
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if nxt is not None and (_is_q(nxt) or nxt.text == ":" or _low(nxt) in lex.that):
+        return True
+    prev = toks[i - 1] if i else None
+    return (nxt is None or nxt.text in (".", "!", "?")) and prev is not None and not _is_q(prev) and (
+        prev.text[:1].isupper() or _low(prev) in lex.pronouns)
+
+
 def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated) -> bool:
     """A cue word used as a reporting verb: not a noun ("the claim"), not passive ("was told")."""
     prev = _low(toks[i - 1]) if i else ""
@@ -183,8 +218,10 @@ def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated)
         return True
     if prev in lex.det and prev not in lex.that or prev in ("’s", "'s"):
         return False
-    if nxt == "of" and _low(toks[i]).endswith("s"):
-        return False  # "reports of", "claims of"
+    if prev in lex.prep and prev != "to" and not _low(toks[i]).endswith("ing"):
+        return False  # "talked of plans", "a call for calm": a noun after a preposition
+    if nxt == "of" and _low(toks[i]).endswith("s") and not (i + 2 < len(toks) and toks[i + 2].text[:1].isupper()):
+        return False  # "reports of", "claims of"; not "says of Clinton"
     return True
 
 
@@ -242,17 +279,48 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
         if _low(toks[ci]).endswith("ing"):
             return None
         k = end - 1
+        if k >= lo and toks[k].text == ")":  # "NAME (D-Va.), said"
+            k = next((m - 1 for m in range(k - 1, max(lo, k - 8) - 1, -1) if toks[m].text == "("), k)
+        last = k
         while k >= lo and not _is_q(toks[k]) and toks[k].text not in _HARD:
             k -= 1
         if k < lo and end - lo <= 4 and toks[lo].text[:1].isupper():
             return lo, end - 1  # "Ghani, blamed ...": a stray comma after a short name
+        if last < end - 1 and 0 <= last - k <= 5 and (k < lo or toks[k].text != ",") and _opens_name(toks[k + 1], lex):
+            return k + 1, end - 1  # '"...," Jane Doe (D-Va.), said': a comma after the bracket
         relative = k + 1 < end and _low(toks[k + 1]) in lex.relative
-        if k < lo or toks[k].text != "," or k == end - 1 or (end - k > _MAX_NP + 6 and not relative):
+        if k < lo or toks[k].text != "," or k == last or (end - k > _MAX_NP + 6 and not relative):
             return None
-        start = _np_start(toks, k - 1, lo, lex)
+        start = _np_start(toks, _skip_back(toks, k - 1, lo, lex) if toks[k - 1].text == ")" else k - 1, lo, lex)
+        while start is not None and not _opens_name(toks[start], lex) and (
+                named := _name_before_comma(toks, start, lo, lex)) is not None:
+            start = named  # "Jane Doe, 56, a lawyer, ..., said": the name heads the appositives
         return (start, end - 1) if start is not None else None
     start = _np_start(toks, end, lo, lex)
     return (start, end) if start is not None else None
+
+
+def _opens_name(tok: Token, lex: _Lexicon) -> bool:
+    return tok.text[:1].isupper() and _low(tok) not in lex.det and _low(tok) not in lex.boundary
+
+
+def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) -> int | None:
+    """Where a short run of capitalised words ending right before the comma at ``start - 1`` begins
+    ("Adam Smith (D-Wash.), | 56"), if it stands alone after a clause boundary; else None."""
+    j = start - 2
+    if j < lo or toks[start - 1].text != ",":
+        return None
+    if toks[j].text == ")":
+        j = next((m - 1 for m in range(j - 1, max(lo, j - 8) - 1, -1) if toks[m].text == "("), -1)
+    m = j
+    while m >= lo and m > j - 6 and (toks[m].text[:1].isupper() or _low(toks[m]) in ("’s", "'s")) \
+            and not _is_q(toks[m]) and _low(toks[m]) not in lex.time and _low(toks[m]) not in lex.boundary:
+        m -= 1
+    if m == j or (m >= lo and not (_is_q(toks[m]) or toks[m].text in _HARD)) or not _opens_name(toks[m + 1], lex):
+        return None
+    if _low(toks[m + 1]) in lex.prep or _low(toks[m + 1]) in lex.channel_prep:
+        return None  # "In Washington, the ..."
+    return m + 1
 
 
 def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
@@ -260,8 +328,8 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
     i = ci + 1
     while i <= hi and _low(toks[i]) in lex.aux:
         i += 1
-    if i > hi or _is_q(toks[i]) or _low(toks[i]) in lex.that or toks[i].text in _HARD:
-        return None
+    if i > hi or _is_q(toks[i]) or _low(toks[i]) in lex.that or toks[i].text in _HARD or _low(toks[i]) in lex.prep:
+        return None  # '"...," she shouted to the crowd': no speaker after a preposition
     j = i
     while j <= hi and not _is_q(toks[j]) and toks[j].text not in _HARD and (
             j == i or _low(toks[j]) not in lex.boundary):
@@ -311,8 +379,8 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     """Index where the content starts after a cue: past recipients, time words, channels."""
     def that_ahead(k: int, limit: int = 10) -> int | None:
         for m in range(k, min(hi + 1, k + limit)):
-            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":"):
-                return None
+            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or _low(toks[m]) in lex.boundary - lex.that - lex.coordinator:
+                return None  # "told reporters after the meeting that was held ...": a relative clause
             if _low(toks[m]) in lex.that:
                 return m
         return None
@@ -330,6 +398,8 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
         low = _low(toks[i])
         if low == "to" and (m := that_ahead(i + 1)) is not None:  # "confirmed to Al Jazeera that"
             return m
+        if low in lex.prep and (m := _past_phrase(toks, i + 1, hi, lex)) is not None:
+            return m  # "said in an interview that ...", "says of Clinton, “...”"
         if low in lex.channel_prep and i + 1 <= hi:
             ent = next((e for e in ents if toks[i + 1].start <= e.start < toks[min(hi, i + 4)].end
                         and e.label in ("OUTLET", "CHANNEL")), None)
@@ -345,10 +415,27 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
         if any(_low(t) in lex.time_nouns for t in toks[i:j]):  # "on Thursday", not "that the"
             i = j
             changed = True
+        elif toks[i].text == "," and i + 2 <= hi and _low(toks[i + 1]) in lex.boundary and toks[i + 2].text == ",":
+            i += 3  # "said, however, that ..."
+            changed = True
         elif toks[i].text in (",", ":") or low in lex.aux:
             i += 1
             changed = True
     return i
+
+
+def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int = 8) -> int | None:
+    """After a preposition at ``i - 1``: where a "that" clause or a quotation starts within a few words
+    ("in a blog post that ...", "on the other hand, “...”"), else None."""
+    for m in range(i, min(hi + 1, i + limit)):
+        t = toks[m]
+        if _is_q(t) or t.text in (";", ".", "!", "?") or _low(t) in lex.boundary - lex.that:
+            return None
+        if _low(t) in lex.that and m > i:
+            return m
+        if t.text in (",", ":") and m > i:
+            return m + 1 if m + 1 <= hi and _is_q(toks[m + 1]) else None
+    return None
 
 
 def _entity_at(tok: Token, ents: list[Entity]) -> Entity | None:
@@ -404,6 +491,7 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
     toks = unit.toks
     hi = len(toks) - 1
     cues = _cue_tokens(unit, lex, annotated)
+    unit.cue_starts = [c[0] for c in cues]
     first_here = len(found)
     for n, (ci, cj, lemma, rule) in enumerate(cues):
         cue = Cue(toks[ci].start, toks[cj].end, text[toks[ci].start:toks[cj].end], lemma, rule.id)
@@ -414,10 +502,12 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
             _quote_dash(f, toks, ci, hi, text)
             if f.content is None:
                 continue  # a dash inside a sentence is no cue
+        elif rule.type == "phrase" and not any(c.isalpha() for c in cue.text):
+            _speaker_colon(f, toks, ci, text)
         elif rule.type == "phrase":
             _according_to(f, toks, ci, cj, prev_end, next_start, hi, lex, text)
         else:
-            _verb_cue(annotated, f, toks, ci, prev_end, next_start, hi, lex, ents, text, found, first_here)
+            _verb_cue(annotated, f, toks, ci, cj, prev_end, next_start, hi, lex, ents, text, found, first_here)
         found.append(f)
 
 
@@ -431,13 +521,23 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
     return len(toks)  # "told local media his government had asked ...": a cue nested in the content
 
 
-def _verb_cue(annotated, f: _Found, toks, ci, prev_end, next_start, hi, lex, ents, text, found, first_here) -> None:
+def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, ents, text, found, first_here) -> None:
     is_participle = _low(toks[ci]).endswith("ing")
     left_bound = prev_end
-    right, right_has_words = _right_content(f, toks, ci, next_start, hi, lex, ents, text)
+    right, right_has_words = _right_content(f, toks, cj, next_start, hi, lex, ents, text)
     # the speaker: dependency subject, else left noun phrase, else inverted, else the clause before
     dep = _dep_speaker(annotated, f.unit, ci) if annotated.has_deps else None
     left = _left_speaker(toks, ci, left_bound, lex) if not dep else None
+    if not dep and ci > left_bound and (_low(toks[ci - 1]) == "to" or (
+            is_participle and _low(toks[ci - 1]) in lex.prep)):
+        # "X refused to admit ...", "X began by saying ...": a non-finite cue; its speaker is the subject of
+        # the verb before it, else of the clause
+        verb = ci - 2
+        left = _pronoun_at_start(toks, left_bound, ci - 1, lex) or _clause_subject(toks, left_bound, ci - 1, lex) \
+            or (_left_speaker(toks, verb, left_bound, lex) if verb > left_bound and toks[verb].text.isalpha()
+                and toks[verb].text.islower() else None) or _name_at_start(toks, left_bound, ci - 1, lex)
+        if left and not (toks[left[0]].text[:1].isupper() or _low(toks[left[0]]) in lex.det):
+            left = None  # "going on to say": no noun phrase stands there
     before_cue = _skip_back(toks, ci - 1, left_bound, lex)
     at_boundary = before_cue < left_bound or _is_q(toks[before_cue]) or toks[before_cue].text in (",", ":", "—", "–")
     if dep:
@@ -446,8 +546,13 @@ def _verb_cue(annotated, f: _Found, toks, ci, prev_end, next_start, hi, lex, ent
     elif left:
         s, e = toks[left[0]].start, toks[left[1]].end
         f.speaker = Span(s, e, text[s:e])
-    elif at_boundary and not is_participle and not f.rule.takes_recipient and before_cue >= left_bound:
-        inv = _right_speaker(toks, ci, next_start - 1 if next_start <= hi else hi, lex)
+        if right_has_words and _quote_before(toks, left[0], left_bound) and not (
+                right and _opens_content(toks, right, lex, text)):
+            # '"...," Jane Doe told the audience on Friday.': the quotation is the content, not what follows
+            right, right_has_words = None, False
+    elif at_boundary and not is_participle and not f.rule.takes_recipient and (
+            before_cue >= left_bound or ci == left_bound == 0 and toks[ci].text[:1].isupper()):  # 'Said X: "..."'
+        inv = _right_speaker(toks, cj, next_start - 1 if next_start <= hi else hi, lex)
         if inv:
             s, e = toks[inv[0]].start, toks[inv[1]].end
             f.speaker = Span(s, e, text[s:e])
@@ -461,8 +566,14 @@ def _verb_cue(annotated, f: _Found, toks, ci, prev_end, next_start, hi, lex, ent
                 if rs <= hi and _is_q(toks[rs]):
                     right = (toks[rs].start, toks[rs].end)  # '"A," said X, "B."' -> B
     if f.speaker is None:
-        if len(found) > first_here:
-            f.shares = len(found) - 1  # "..., adding: ...", "... and vowed ...": the previous clause's speaker
+        prev = _previous_clause(found, first_here)
+        if prev is not None and found[_root(found, prev)].speaker is not None:
+            f.shares = prev  # "..., adding: ...", "... and vowed ...": the previous clause's speaker
+            f.rule_ids.append("speaker.elided")
+        elif is_participle and before_cue >= left_bound and toks[before_cue].text == "," and \
+                (subj := _clause_subject(toks, 0, before_cue, lex) or _name_at_start(toks, 0, before_cue, lex)):
+            s, e = toks[subj[0]].start, toks[subj[1]].end  # "Jane Doe was defiant, saying ...": the clause's subject
+            f.speaker = Span(s, e, text[s:e])
             f.rule_ids.append("speaker.elided")
         elif before_cue >= left_bound and _low(toks[before_cue]) in lex.coordinator:
             subj = _clause_subject(toks, left_bound, before_cue, lex)  # "He did not elaborate but told ..."
@@ -470,6 +581,8 @@ def _verb_cue(annotated, f: _Found, toks, ci, prev_end, next_start, hi, lex, ent
                 s, e = toks[subj[0]].start, toks[subj[1]].end
                 f.speaker = Span(s, e, text[s:e])
                 f.rule_ids.append("speaker.elided")
+    if left and not dep and _parenthetical(f, toks, cj, left, left_bound, next_start, hi, lex, ents, text):
+        return
     if right or right_has_words:
         f.content = right
         if right and _is_q_span(toks, right) and f.speaker is not None:
@@ -499,12 +612,26 @@ def _verb_cue(annotated, f: _Found, toks, ci, prev_end, next_start, hi, lex, ent
         f.content = (s, e)
 
 
+def _previous_clause(found: list[_Found], first_here: int) -> int | None:
+    """The last cue found in this unit that is not nested in the content of an earlier one."""
+    for n in range(len(found) - 1, first_here - 1, -1):
+        pos = found[n].cue.start
+        if not any(g.content and g.content[0] <= pos < g.content[1] for g in found[first_here:n]):
+            return n
+    return None
+
+
 def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tuple[tuple[int, int] | None, bool]:
     """The content after a cue, and whether any words stand there at all (then none is on the left)."""
     cs = _skip_right(toks, ci + 1, hi, lex, ents, f.rule)
     ce = hi
-    if next_start <= hi:
-        ce = _clause_cut(toks, cs, next_start, lex) - 1
+    for later in (k for k in f.unit.cue_starts if k >= next_start):
+        # "said that X would formally declare ... and suggested ...": a cue nested in the content does
+        # not end it; the first later cue that opens a clause of its own does
+        cut = _clause_cut(toks, cs, later, lex)
+        if cut != len(toks):
+            ce = cut - 1
+            break
     bar = next((k for k in range(cs, ce + 1) if toks[k].text == "|"), None)
     if bar is not None:
         ce = bar - 1  # "X says Y | Outlet name": a headline ends at the bar
@@ -516,7 +643,7 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     if _is_q(first):
         if after_comma and any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1]):
             return None, False
-    elif after_comma or _low(first) in lex.boundary - lex.that or (_low(first) in lex.prep and (
+    elif (after_comma and _low(first) not in lex.that) or _low(first) in lex.boundary - lex.that or (_low(first) in lex.prep and (
             _low(first) != "to" or cs + 1 > ce or _low(toks[cs + 1]) in lex.det or toks[cs + 1].text[:1].isupper())):
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
@@ -526,17 +653,93 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     return None, has_words
 
 
+def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, ents, text) -> bool:
+    """'A, X said, B.': an attribution set off by commas inside its content; A and B become two parts.
+
+    Returns whether the shape was found (then ``f.content`` and ``f.part`` are set).
+    """
+    if left[0] - 1 <= left_bound or toks[left[0] - 1].text != ",":
+        return False
+    cs = _skip_right(toks, ci + 1, hi, lex, ents, f.rule)
+    comma = next((k for k in range(ci + 1, min(cs, hi + 1)) if toks[k].text == ","), None)
+    if comma is None or comma + 1 > hi or comma + 1 >= next_start:
+        return False  # "..., X said, adding: ...": what follows is the next cue's
+    cs = comma + 1  # "The museum, he said, would ...": B keeps its auxiliary
+    if _is_q(toks[cs]) or _low(toks[cs]) in lex.boundary:
+        return False
+    ce = _clause_cut(toks, cs, next_start, lex) - 1 if next_start <= hi else hi
+    a = left_bound
+    while a < left[0] - 1 and (_low(toks[a]) in lex.boundary or toks[a].text in _HARD - {"“", "\""}):
+        a += 1
+    if a >= left[0] - 1 or ce < cs or any(t.text in (".", "!", "?", ";") for t in toks[a:left[0] - 1]):
+        return False
+    if (a == left[0] - 2 and _is_q(toks[a])) or any(_is_q(t) for t in toks[cs:ce + 1]) and ce == cs:
+        return False  # '"A," he said, "B."' is a split quotation
+    ps, pe = _trim(text, toks[a].start, toks[left[0] - 2].end)
+    s, e = _trim(text, toks[cs].start, toks[ce].end)
+    if pe <= ps or e <= s or _words(text[s:e]) < 2:
+        return False
+    f.part, f.content = (ps, pe), (s, e)
+    f.rule_ids.append("cue.parenthetical")
+    return True
+
+
+def _quote_before(toks: list[Token], k: int, lo: int) -> bool:
+    """Whether a quotation (and at most a comma) stands right before token ``k``."""
+    k -= 1
+    while k >= lo and toks[k].text == ",":
+        k -= 1
+    return k >= lo and _is_q(toks[k])
+
+
+def _opens_content(toks: list[Token], span: tuple[int, int], lex: _Lexicon, text: str) -> bool:
+    """Whether a right-hand content opens as reported speech does: with "that", a colon or a quotation."""
+    first = next((t for t in toks if t.start >= span[0]), None)
+    return first is not None and (_is_q(first) or _low(first) in lex.that or text[:span[0]].rstrip().endswith(":"))
+
+
 def _is_q_span(toks: list[Token], span: tuple[int, int]) -> bool:
     return any(_is_q(t) and (t.start, t.end) == span for t in toks)
 
 
 def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
-    """The subject at the start of a clause: the words before its first auxiliary or verb-like word."""
+    """The subject at the start of a clause: the words before its first auxiliary or verb-like word.
+
+    An opening adverbial ("In August, ...", "During the debate, ...") is stepped over first.
+    """
+    if lo < hi and _opens_adverbial(toks[lo], lex):
+        comma = next((m for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), None)
+        if comma is None:
+            return None
+        lo = comma + 1
     k = lo
     while k < hi and not _is_q(toks[k]) and toks[k].text not in _HARD and _low(toks[k]) not in lex.aux \
             and _low(toks[k]) not in lex.boundary:
         k += 1
     return (lo, k - 1) if lo < k and k - lo <= 6 and k < hi else None
+
+
+def _opens_adverbial(tok: Token, lex: _Lexicon) -> bool:
+    """Whether a clause's first word opens an adverbial ("In May, ...", "Last week, ...", "However, ...")."""
+    low = _low(tok)
+    return low in lex.prep or low in lex.channel_prep or low in lex.boundary or low in lex.time
+
+
+def _pronoun_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """A pronoun that opens a clause ("She started off by saying ..."), after any opening adverbial."""
+    if lo < hi and _opens_adverbial(toks[lo], lex):
+        lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
+    return (lo, lo) if lo < hi and _low(toks[lo]) in lex.pronouns else None
+
+
+def _name_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """The run of capitalised words that opens a clause ("In May, Jane Doe spoke, saying ..."), if any."""
+    if lo < hi and _opens_adverbial(toks[lo], lex):
+        lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
+    k = lo
+    while k < hi and toks[k].text[:1].isupper() and not _is_q(toks[k]) and _low(toks[k]) not in lex.boundary:
+        k += 1
+    return (lo, k - 1) if lo < k <= lo + 4 else None
 
 
 def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
@@ -553,6 +756,34 @@ def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
         return
     f.speaker = Span(toks[ci + 1].start, toks[end].end, text[toks[ci + 1].start:toks[end].end])
     f.content = (toks[ci - 1].start, toks[ci - 1].end)
+
+
+def _is_speaker_colon(toks: list[Token], i: int, unit: _Unit, text: str, lex: _Lexicon) -> bool:
+    """'Jane Doe: Talks will resume' / 'MINISTER: We will ...': a colon right after one to four capitalised
+    words (or one upper-case word) that open their paragraph, with words after it."""
+    first = next((k for k, t in enumerate(toks) if t.text not in ("\"", "“", "‘", "'")), 0)
+    if not 0 < i - first <= 4 or i + 1 >= len(toks):
+        return False
+    words = toks[first:i]
+    if toks[i - 1].end != toks[i].start or sum(t.text.isalpha() for t in toks[i + 1:i + 8]) < 3:
+        return False  # "Publish Date : 14 July 2021": a label, not a speaker
+    para = text.rfind("\n", 0, words[0].start) + 1
+    if text[para:words[0].start].strip(" \t\"“'‘"):
+        return False
+    if len(words) == 1 and words[0].text.isupper() and len(words[0].text) > 1 and words[0].text.isalpha():
+        return True
+    return all(w.text[:1].isupper() and w.text.isalpha() and _low(w) not in lex.non_name for w in words)
+
+
+def _speaker_colon(f: _Found, toks, ci, text) -> None:
+    """The speaker is the name before the colon, the content the rest of the paragraph."""
+    first = next((k for k, t in enumerate(toks) if t.text not in ("\"", "“", "‘", "'")), 0)
+    s, e = toks[first].start, toks[ci - 1].end
+    f.speaker = Span(s, e, text[s:e])
+    end = text.find("\n", toks[ci].end)
+    cs, ce = _trim(text, toks[ci].end, len(text) if end == -1 else end)
+    if ce > cs and _words(text[cs:ce]) >= _MIN_CONTENT_WORDS:
+        f.content = (cs, ce)
 
 
 def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) -> None:
@@ -593,25 +824,10 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
                                        (q.rule_id, *f.rule_ids, "quote.split")))
         if f.content is None:
             continue  # a cue with no content ("Pakistan denied that.") only lends its speaker
-        s, e = f.content
-        inside = [q for q in quotes if q.start >= s - 1 and q.end <= e + 1]
         mention = found[_root(found, n)].speaker
         outlet = _outlet(f, ents)
-        rest = text[s:e]
-        for q in inside:
-            rest = rest.replace(q.text, " ")
-        if inside and _words(re.sub(r"^\W*that\b", "", rest.strip())) == 0:
-            for q in inside:
-                if q not in used:
-                    used.add(q)
-                    out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, f.cue, mention,
-                                           outlet, tuple(dict.fromkeys([q.rule_id, *f.rule_ids]))))
-            continue
-        used.update(inside)
-        for speaker in _split_coordinated(mention, text):
-            out.append(Attribution(doc_id, s, e, text[s:e], QuoteType.MIXED if inside else QuoteType.INDIRECT,
-                                   f.cue, speaker, outlet,
-                                   tuple(dict.fromkeys([*(q.rule_id for q in inside), *f.rule_ids]))))
+        for s, e in ([f.part] if f.part else []) + [f.content]:
+            _attach_content(text, doc_id, f, s, e, mention, outlet, quotes, used, out)
     # "X said:" at the end of a paragraph introduces the quotation that opens the next one
     for n, f in enumerate(found):
         if f.content is not None or f.speaker is None:
@@ -628,7 +844,7 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
     for q in quotes:
         if q in used:
             continue
-        prev = max((a for a in out if a.type is QuoteType.DIRECT and a.end <= q.start and a.cue is not None),
+        prev = max((a for a in out if a.end <= q.start and a.cue is not None and a.mention is not None),
                    key=lambda a: a.end, default=None)
         if prev is not None and _continues(text, prev, q):
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
@@ -636,7 +852,37 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         elif _words(q.text) >= _MIN_UNATTRIBUTED_WORDS:
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, None, None, None,
                                    (q.rule_id,)))
+    # "X said Y believes Z": Y's attribution is part of what X said, not a statement of Y's own
+    spans = sorted((a.start, a.end) for a in out if a.type is not QuoteType.DIRECT)
+    out = [a for a in out if a.type is QuoteType.DIRECT or a.cue is None or not _inside_any(a.cue.start, spans)]
     return tuple(sorted(out, key=lambda a: (a.start, a.end, a.mention.start if a.mention else -1)))
+
+
+def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` lies inside one of the sorted ``(start, end)`` spans."""
+    k = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return any(s < pos < e for s, e in spans[max(0, k - 3):k + 1])
+
+
+def _attach_content(text: str, doc_id: str, f: _Found, s: int, e: int, mention: Span | None, outlet: str | None,
+                    quotes: tuple[Quote, ...], used: set[Quote], out: list[Attribution]) -> None:
+    """Type one content span: the quotations it is made of (direct), else one mixed or indirect record."""
+    inside = [q for q in quotes if q.start >= s - 1 and q.end <= e + 1]
+    rest = text[s:e]
+    for q in inside:
+        rest = rest.replace(q.text, " ")
+    if inside and _words(re.sub(r"^\W*that\b", "", rest.strip())) == 0:
+        for q in inside:
+            if q not in used:
+                used.add(q)
+                out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, f.cue, mention,
+                                       outlet, tuple(dict.fromkeys([q.rule_id, *f.rule_ids]))))
+        return
+    used.update(inside)
+    for speaker in _split_coordinated(mention, text):
+        out.append(Attribution(doc_id, s, e, text[s:e], QuoteType.MIXED if inside else QuoteType.INDIRECT,
+                               f.cue, speaker, outlet,
+                               tuple(dict.fromkeys([*(q.rule_id for q in inside), *f.rule_ids]))))
 
 
 def _split_coordinated(mention: Span | None, text: str) -> list[Span | None]:
@@ -660,15 +906,19 @@ def _root(found: list[_Found], n: int) -> int:
 
 
 def _continues(text: str, prev: Attribution, q: Quote) -> bool:
-    """A quote continues the previous one's speaker when only its attribution, or nothing, stands between."""
+    """A quote continues the previous attribution's speaker when only that attribution's own clause, or
+    nothing, stands between them, in one paragraph or as the next paragraph wholly in quotation marks."""
     between = text[prev.end:q.start]
     if between.count("\n") > 0:
         # the next paragraph wholly a quotation continues the speaker ("floating" quote)
         line_start = text.rfind("\n", 0, q.start) + 1
         line_end = text.find("\n", q.end)
         line_end = len(text) if line_end == -1 else line_end
-        return between.count("\n\n") <= 1 and not text[line_start:q.start].strip() and \
-            not text[q.end:line_end].strip(" .") and between.strip() == ""
+        tail = between[:between.find("\n")]  # what ends the previous paragraph after the attribution
+        own_clause = not tail.strip(" .!?") or (prev.cue is not None and prev.end <= prev.cue.start < prev.end + len(tail)
+                                          and len(tail) < _MAX_TAIL and not re.search(r"[.!?]\s+\S", tail))
+        return between.count("\n\n") <= 1 and not between.strip("\n" + tail) and own_clause and \
+            not text[line_start:q.start].strip() and not text[q.end:line_end].strip(" .")
     return len(between) < 200
 
 

@@ -1,4 +1,4 @@
-"""Stage 8, export: results/graph, path -> quotes.jsonl, GraphML and node-link JSON files.
+"""Stage 8, export: results/graph, path -> quotes.jsonl and the graph as GraphML, GEXF, CSV (Gephi) and node-link JSON.
 
 Every writer writes a temporary file next to the target and renames it over the
 target (``os.replace``), so a failed write never leaves a partial or empty file,
@@ -6,12 +6,18 @@ and identical input gives byte-identical output.
 """
 from __future__ import annotations
 
+import colorsys
 import contextlib
+import csv
+import hashlib
 import json
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
+from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
 
@@ -69,15 +75,86 @@ def write_quotes(results: Sequence[ArticleResult], path: str | Path) -> int:
 def write_graphml(graph: nx.Graph, path: str | Path) -> None:
     """Write the graph as GraphML with keys named after the attributes (Gephi misreads ``d3``-style ids).
 
+    The file is what ``nx.write_graphml(graph, path, named_key_ids=True)`` writes, streamed
+    by attrib itself: networkx builds the whole XML tree in memory first, which takes
+    minutes and gigabytes for a graph of a million quotes.
+
     Args:
         graph: a graph whose attribute values are str/int/float/bool (``graph.build_graph`` makes one).
         path: the file to write (replaced atomically).
 
     Raises:
-        networkx.NetworkXError: an attribute value GraphML cannot hold (the target is left untouched).
+        TypeError: an attribute value GraphML cannot hold (the target is left untouched).
     """
-    with _atomic(path) as tmp:
-        nx.write_graphml(graph, tmp, named_key_ids=True)
+    node_keys = _keys(d for _, d in graph.nodes(data=True))
+    edge_keys = _keys(d for _, _, d in graph.edges(data=True))
+    ids = {("node", k): k for k in node_keys}
+    ids.update({("edge", k): (k if k not in node_keys else "edge_" + k) for k in edge_keys})
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for domain, keys in (("node", node_keys), ("edge", edge_keys)):
+            for k, t in keys.items():
+                f.write(f'  <key id={_q(ids[domain, k])} for="{domain}" attr.name={_q(k)} '
+                        f'attr.type="{_GRAPHML_TYPES[t]}" />\n')
+        f.write(f'  <graph edgedefault="{"directed" if graph.is_directed() else "undirected"}">\n')
+        out: list[str] = []
+        for n, d in graph.nodes(data=True):
+            out.append(f"    <node id={_q(str(n))}>")
+            out.extend(f'<data key={_q(ids["node", k])}>{_text(v)}</data>' for k, v in d.items())
+            out.append("</node>\n")
+            if len(out) > 4096:
+                f.write("".join(out))
+                out.clear()
+        for u, v, d in graph.edges(data=True):
+            out.append(f"    <edge source={_q(str(u))} target={_q(str(v))}>")
+            out.extend(f'<data key={_q(ids["edge", k])}>{_text(x)}</data>' for k, x in d.items())
+            out.append("</edge>\n")
+            if len(out) > 4096:
+                f.write("".join(out))
+                out.clear()
+        f.write("".join(out))
+        f.write("  </graph>\n</graphml>\n")
+
+
+_GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+_GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+
+
+def _keys(records: Iterable[dict[str, Any]]) -> dict[str, type]:
+    """Attribute name -> its one type, in the order first seen; anything but str/int/float/bool raises TypeError."""
+    keys: dict[str, type] = {}
+    for d in records:
+        for k, v in d.items():
+            t = type(v)
+            if t not in _GRAPHML_TYPES:
+                raise TypeError(f"attribute {k!r} has a {t.__name__} value ({v!r}); only str, int, float and bool "
+                                f"can be written")
+            seen = keys.setdefault(k, t)
+            if seen is not t:
+                raise TypeError(f"attribute {k!r} is both {seen.__name__} and {t.__name__}; give it one type")
+    return keys
+
+
+def _text(value: Any) -> str:
+    """A value as XML text: booleans in lower case, floats as Python writes them, strings escaped."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return xml_escape(value, _TEXT_ENTITIES)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _q(value: str) -> str:
+    """A quoted XML attribute value (newlines and tabs kept as character references)."""
+    return '"' + xml_escape(value, _ATTR_ENTITIES) + '"'
+
+
+_TEXT_ENTITIES = {"\r": "&#13;"}
+_ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
 def write_json(graph: nx.Graph, path: str | Path) -> None:
@@ -110,3 +187,197 @@ def _atomic(path: str | Path) -> Iterator[str]:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+
+def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
+    """Write the graph as GEXF 1.2 with Gephi's ``viz`` colours, sizes and positions.
+
+    Colours: one per top-level affiliation (``affiliation_colour``), grey for nodes without
+    one. Sizes grow with the square root of ``quotes`` (speakers), ``reports`` (claims) or
+    ``quotes`` summed (organisations). Positions put each top-level affiliation's nodes
+    round its own point of a circle (z is 0), so the graph looks sorted on first open.
+    The file carries no date, so the same graph always gives the same bytes.
+
+    Args:
+        graph: a graph whose attribute values are str/int/float/bool.
+        path: the file to write (replaced atomically).
+    """
+    nodes = graph.nodes(data=True)
+    groups = sorted({str(d.get("top_affiliation", "")) for _, d in nodes})
+    centres = _centres(groups)
+    sizes = Counter(str(d.get("top_affiliation", "")) for _, d in nodes)
+    node_keys = _keys({k: v for k, v in d.items() if k != "label"} for _, d in nodes)
+    edge_keys = _keys({k: v for k, v in d.items() if k != "weight"} for _, _, d in graph.edges(data=True))
+    node_ids = {k: str(i) for i, k in enumerate(node_keys)}
+    edge_ids = {k: str(i) for i, k in enumerate(edge_keys)}
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write("<?xml version='1.0' encoding='utf-8'?>\n"
+                '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.gexf.net/1.2draft '
+                'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
+                "  <meta>\n    <creator>attrib</creator>\n  </meta>\n"
+                f'  <graph defaultedgetype="{"directed" if graph.is_directed() else "undirected"}" mode="static">\n')
+        for cls, keys, ids in (("node", node_keys, node_ids), ("edge", edge_keys, edge_ids)):
+            f.write(f'    <attributes class="{cls}" mode="static">\n')
+            for k, t in keys.items():
+                f.write(f'      <attribute id="{ids[k]}" title={_q(k)} type="{_GEXF_TYPES[t]}" />\n')
+            f.write("    </attributes>\n")
+        f.write("    <nodes>\n")
+        out: list[str] = []
+        for n, d in nodes:
+            group = str(d.get("top_affiliation", ""))
+            r, gr, b = affiliation_colour(group or None)
+            cx, cy = centres[group]
+            h = hashlib.sha1(str(n).encode("utf-8")).digest()
+            angle = int.from_bytes(h[:4], "big") / 2**32 * 2 * math.pi
+            radius = math.sqrt(int.from_bytes(h[4:8], "big") / 2**32) * 40.0 * math.sqrt(sizes[group])
+            x, y = round(cx + radius * math.cos(angle), 3), round(cy + radius * math.sin(angle), 3)
+            out.append(f"      <node id={_q(str(n))} label={_q(str(d.get('label', n)))}>\n        <attvalues>")
+            out.extend(f"<attvalue for=\"{node_ids[k]}\" value={_q(_text_plain(v))} />"
+                       for k, v in d.items() if k != "label")
+            out.append(f'</attvalues>\n        <viz:color r="{r}" g="{gr}" b="{b}" a="1.0" />'
+                       f'<viz:size value="{node_size(d)!r}" />'
+                       f'<viz:position x="{x!r}" y="{y!r}" z="0.0" />\n      </node>\n')
+            if len(out) > 4096:
+                f.write("".join(out))
+                out.clear()
+        f.write("".join(out))
+        f.write("    </nodes>\n    <edges>\n")
+        out.clear()
+        for i, (u, v, d) in enumerate(graph.edges(data=True)):
+            weight = float(d.get("weight", 1.0))
+            label = f" label={_q(str(d['relation']))}" if "relation" in d else ""
+            out.append(f'      <edge source={_q(str(u))} target={_q(str(v))} id="{i}" weight="{weight!r}"{label}>'
+                       "<attvalues>")
+            out.extend(f"<attvalue for=\"{edge_ids[k]}\" value={_q(_text_plain(x))} />"
+                       for k, x in d.items() if k != "weight")
+            out.append("</attvalues></edge>\n")
+            if len(out) > 4096:
+                f.write("".join(out))
+                out.clear()
+        f.write("".join(out))
+        f.write("    </edges>\n  </graph>\n</gexf>\n")
+
+
+def _text_plain(value: Any) -> str:
+    """A value as GEXF writes it (unescaped: ``_q`` escapes)."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def affiliation_colour(name: str | None) -> tuple[int, int, int]:
+    """A stable colour for a top-level affiliation: the hue comes from the SHA-1 of the name; grey for None."""
+    if not name:
+        return 170, 170, 170
+    h = hashlib.sha1(name.encode("utf-8")).digest()
+    hue = int.from_bytes(h[:2], "big") / 65536
+    sat = 0.55 + h[2] / 255 * 0.35
+    val = 0.75 + h[3] / 255 * 0.2
+    return tuple(int(round(c * 255)) for c in colorsys.hsv_to_rgb(hue, sat, val))  # type: ignore[return-value]
+
+
+def node_size(attrs: dict[str, Any]) -> float:
+    """Gephi's node size: 5 plus 5 times the square root of the node's quotes (or a claim's reports)."""
+    count = attrs.get("quotes") if attrs.get("type") != "claim" else attrs.get("reports")
+    return round(5.0 + 5.0 * math.sqrt(max(int(count or 0), 0)), 3)
+
+
+def _centres(groups: list[str]) -> dict[str, tuple[float, float]]:
+    """A point on a circle for each group (the group without an affiliation in the middle)."""
+    named = [g for g in groups if g]
+    radius = 100.0 * math.sqrt(len(named) + 1) * 4
+    out = {"": (0.0, 0.0)}
+    for i, g in enumerate(named):
+        a = 2 * math.pi * i / max(len(named), 1)
+        out[g] = (round(radius * math.cos(a), 3), round(radius * math.sin(a), 3))
+    return out
+
+
+#: the first columns of nodes.csv and edges.csv, as Gephi's data laboratory names them
+NODE_COLUMNS = ("Id", "Label")
+EDGE_COLUMNS = ("Source", "Target", "Type", "Weight", "Label")
+
+
+def write_csv(graph: nx.DiGraph, nodes_path: str | Path, edges_path: str | Path) -> None:
+    """Write the graph as the two CSV files Gephi's data laboratory imports.
+
+    ``nodes.csv``: ``Id``, ``Label``, then every other node attribute in sorted order.
+    ``edges.csv``: ``Source``, ``Target``, ``Type`` (``Directed``), ``Weight``, ``Label`` (the
+    relation), then every other edge attribute in sorted order. A missing value is an empty cell.
+
+    Args:
+        graph: the graph.
+        nodes_path: where nodes.csv goes (replaced atomically).
+        edges_path: where edges.csv goes (replaced atomically).
+    """
+    node_keys = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"label"})
+    edge_keys = sorted({k for _, _, d in graph.edges(data=True) for k in d} - {"weight"})
+    with _atomic(nodes_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow([*NODE_COLUMNS, *node_keys])
+        for n, d in graph.nodes(data=True):
+            w.writerow([n, d.get("label", n), *(_cell(d.get(k)) for k in node_keys)])
+    with _atomic(edges_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow([*EDGE_COLUMNS, *edge_keys])
+        for u, v, d in graph.edges(data=True):
+            w.writerow([u, v, "Directed", _cell(d.get("weight", 1.0)), d.get("relation", ""),
+                        *(_cell(d.get(k)) for k in edge_keys)])
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+#: export formats and the files each writes into the output folder
+FORMATS = {"graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "json": ("graph.json",),
+           "csv": ("nodes.csv", "edges.csv")}
+
+
+def write_graph_files(graph: nx.DiGraph, formats: Sequence[str], out_dir: str | Path, view: str = "full"
+                      ) -> list[Path]:
+    """Write one view of the graph in each format into ``out_dir`` (created if missing).
+
+    Args:
+        graph: the full graph (``graph.graph_from_run``).
+        formats: any of ``graphml``, ``gexf``, ``csv``, ``json``.
+        out_dir: the output folder.
+        view: ``full``, ``speakers`` or ``affiliations`` (``graph.VIEWS``).
+
+    Returns:
+        The files written, in the order of ``formats`` (csv gives nodes.csv then edges.csv).
+        For a view other than ``full`` the names carry it: ``graph.speakers.graphml``,
+        ``nodes.speakers.csv``.
+    """
+    from .graph import graph_view
+
+    g = graph_view(graph, view)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for fmt in formats:
+        paths = [out_dir / _view_name(name, view) for name in FORMATS[fmt]]
+        if fmt == "graphml":
+            write_graphml(g, paths[0])
+        elif fmt == "json":
+            write_json(g, paths[0])
+        elif fmt == "gexf":
+            write_gexf(g, paths[0])
+        else:
+            write_csv(g, paths[0], paths[1])
+        written += paths
+    return written
+
+
+def _view_name(name: str, view: str) -> str:
+    if view == "full":
+        return name
+    stem, ext = name.rsplit(".", 1)
+    return f"{stem}.{view}.{ext}"
+

@@ -1,31 +1,44 @@
-"""Stage 7, graph: article results + claims -> nx.DiGraph of speakers, organisations, claims, articles and outlets.
+"""Stage 7, graph: claims + stances + articles -> nx.DiGraph of speakers, organisations, claims, articles and outlets.
 
 Edges (``relation``): said (speaker -> claim), reported_in (claim -> article),
 via (claim -> outlet), affiliated_with (speaker -> organisation), part_of
-(organisation -> parent organisation). Every report of a claim adds 1.0 to the
-``weight`` of each edge it supports, and its doc_id and rule ids to the edge's
-``doc_ids``/``rule_ids``, so any edge can be traced back to articles and rules.
+(organisation -> parent organisation), disputes and supports (speaker -> the speaker
+or organisation whose claim it answers, from ``attrib.stance``). Every report of a
+claim adds 1.0 to the ``weight`` of each edge it supports, and its doc_id and rule
+ids to the edge's ``doc_ids``/``rule_ids``, so any edge can be traced back to
+articles and rules; stance edges also carry their ``evidence`` and ``sentences``.
 Attribute values are only str/int/float/bool, free of XML-invalid control
 characters, and nodes and edges are inserted in sorted order, so two builds on
 the same input write byte-identical GraphML.
+
+Views (``graph_view``) derive smaller graphs for Gephi from the full one: ``speakers``
+(speakers and the parties they answer, with disputes/supports and co_quoted edges)
+and ``affiliations`` (organisations only, everything aggregated to them).
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import combinations
 from typing import Any, Iterable, Sequence
 
 import networkx as nx
 
 from ._util import slug  # noqa: F401 - used for node ids, re-exported
-from .model import ArticleInfo, Claim, ResolvedAttribution, Speaker
+from .model import ArticleInfo, Claim, ResolvedAttribution, Speaker, SpeakerKind, Stance
+from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
 
 #: edge relations, strongest first: when two relations land on one node pair, the first one names the edge
-RELATIONS = ("said", "reported_in", "via", "part_of", "affiliated_with")
+RELATIONS = ("said", "reported_in", "via", "part_of", "affiliated_with", "disputes", "supports", "co_quoted")
+#: the graphs ``graph_view`` gives
+VIEWS = ("full", "speakers", "affiliations")
+#: stance relations
+STANCE_RELATIONS = ("disputes", "supports")
 
 _LABEL_CLAIM = 80
 _LABEL_MAX = 100  # articles (their first line), speakers, organisations, outlets
@@ -33,15 +46,23 @@ _LABEL_MAX = 100  # articles (their first line), speakers, organisations, outlet
 # plus DEL and the C1 controls, which it can hold but Gephi and most viewers choke on
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
+# a first line that is only a web site's name ("kayhan.ir", "www.aljazeera.com"): the article's site
+_SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
+_URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/:?#]+)", re.IGNORECASE)
+#: metadata fields that name an article's outlet, in order of preference
+_OUTLET_FIELDS = ("outlet", "source", "site", "publisher")
 
 
-def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules: RuleSet) -> nx.DiGraph:
+def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules: RuleSet,
+                stances: Sequence[Stance] = ()) -> nx.DiGraph:
     """Build the speaker-claim graph of all articles.
 
     Args:
         articles: the run's articles (one article node each, labelled with its title).
         claims: the pooled claims from ``claims.aggregate_claims``.
-        rules: the rules, for organisation kinds and parents and outlet kinds.
+        rules: the rules, for organisation kinds and parents, outlet kinds and stance targets.
+        stances: the run's stances; each becomes a disputes/supports edge from the quote's
+            speaker to the party it answers (a stance whose party cannot be found is left out).
 
     Returns:
         A directed graph whose nodes all carry ``label`` and ``type`` ("speaker",
@@ -49,6 +70,8 @@ def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules:
         ``relation``, ``weight`` (float), ``rule_ids`` and ``doc_ids`` ("; "-joined, sorted).
         A speaker whose id is also an organisation's node id (``org:taliban``) is one
         node of type "speaker" that also carries the organisation's attributes.
+        Speakers, organisations and claims carry ``top_affiliation`` (the top of the
+        affiliation path: a country or a movement) to colour by.
     """
     builder = _Builder(rules)
     for article in articles:
@@ -56,17 +79,39 @@ def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules:
     for claim in claims:
         builder.add_claim(claim)
     builder.add_speakers()
+    for stance in sorted(stances, key=lambda s: (s.doc_id, s.start, s.end, s.rule_id)):
+        builder.add_stance(stance)
     return builder.graph()
+
+
+def graph_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
+                   stances: Sequence[Stance], rules: RuleSet) -> nx.DiGraph:
+    """Claims, stance edges and the full graph of a run in one call (what ``attrib run``/``export`` need).
+
+    Args:
+        attributions: every quote of the run.
+        articles: the run's articles (may be empty: article nodes then come from the quotes' doc_ids).
+        stances: the run's stances (``ArticleResult.stances``, or ``rundir.read_stances``).
+        rules: the rules.
+
+    Returns:
+        The full graph (``build_graph``).
+    """
+    from .claims import aggregate_claims
+
+    return build_graph(articles, aggregate_claims(attributions, rules), rules, stances)
 
 
 # -- ids and values ------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def org_node_id(name: str) -> str:
     """The node id of an organisation, ``org:<slug of name>``."""
     return "org:" + slug(name)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def outlet_node_id(name: str) -> str:
     """The node id of an outlet or channel, ``outlet:<slug of name>``."""
     return "outlet:" + slug(name)
@@ -108,6 +153,9 @@ def _scalar(value: Any) -> str | int | float | bool | None:
 def _attrs(raw: dict[str, Any]) -> dict[str, str | int | float | bool]:
     out = {}
     for key, value in raw.items():
+        if type(value) is str and value.isascii() and value.isprintable():
+            out[key] = value  # the usual case, nothing to clean (a fast path: this runs for every node and edge)
+            continue
         value = _scalar(value)
         if value is not None:
             out[key] = value
@@ -133,6 +181,10 @@ class _Edge:
     weight: float = 0.0
     rule_ids: set[str] = field(default_factory=set)
     doc_ids: set[str] = field(default_factory=set)
+    evidence: set[str] = field(default_factory=set)  # stance edges: 'doc:start-end "wording"'
+    sentences: set[str] = field(default_factory=set)  # stance edges: 'doc:start-end'
+    claims: set[str] = field(default_factory=set)  # stance edges: the claims that dispute/support
+    answers: set[str] = field(default_factory=set)  # stance edges: the claims answered, when known
 
 
 class _Builder:
@@ -143,7 +195,15 @@ class _Builder:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.orgs: dict[str, dict[str, Any]] = {}
         self.edges: dict[tuple[str, str], _Edge] = {}
+        self.stance_edges: dict[tuple[str, str], _Edge] = {}
         self.reports_by_speaker: dict[str, list[ResolvedAttribution]] = {}
+        self.claims: list[Claim] = []
+        self.sites: dict[str, str] = {}  # doc_id -> the article's outlet or site
+        self._by_span: dict[tuple[str, int, int], list[tuple[str | None, ResolvedAttribution, str]]] | None = None
+        self.party: dict[str, str] = {}  # speaker id -> top-level affiliation (or its own id)
+        self.paths: dict[Speaker, tuple[tuple[str, ...], list[str]]] = {}
+        self.named: dict[str, str | None] = {}  # name key -> party node (stance targets)
+        self.speaker_names: dict[str, str] | None = None  # name key -> speaker id, built on first use
         self.outlet_rules: dict[str, OutletRule] = {}
         for o in rules.outlets:
             for alias in (*o.aliases, o.name):  # the canonical name wins over an alias
@@ -159,38 +219,61 @@ class _Builder:
         e.doc_ids.add(doc_id)
         e.rule_ids.update(rule_ids)
 
+    def edge_n(self, u: str, v: str, relation: str, n: int, doc_ids: set[str], rule_ids: set[str]) -> None:
+        """``edge`` for ``n`` reports at once."""
+        e = self.edges.get((u, v))
+        if e is None:
+            e = self.edges[(u, v)] = _Edge(relation)
+        elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
+            e.relation = relation
+        e.weight += float(n)
+        e.doc_ids |= doc_ids
+        e.rule_ids |= rule_ids
+
     def add_article(self, a: ArticleInfo) -> None:
+        site = article_outlet(a)
+        if site:
+            self.sites[a.doc_id] = site
         self.nodes[article_node_id(a.doc_id)] = {
             "label": _label(a.title, _LABEL_MAX) or _label(a.doc_id, _LABEL_MAX),
-            "type": "article", "doc_id": a.doc_id, "quotes": a.quotes}
+            "type": "article", "doc_id": a.doc_id, "quotes": a.quotes, "outlet": site}
 
     def add_claim(self, claim: Claim) -> None:
-        docs = sorted({ra.attribution.doc_id for ra in claim.reports})
-        outlets = sorted({ra.attribution.outlet for ra in claim.reports if ra.attribution.outlet})
-        speaker = _most_common(ra.speaker.name for ra in claim.reports if ra.speaker)
+        reports = claim.reports
+        docs = sorted({ra.attribution.doc_id for ra in reports})
+        outlets = {ra.attribution.outlet for ra in reports if ra.attribution.outlet}
+        sites = {self.sites[d] for d in docs if d in self.sites}
+        speaker = _most_common(ra.speaker.name for ra in reports if ra.speaker)
         self.nodes[claim.id] = {
             "label": _label(claim.text, _LABEL_CLAIM), "type": "claim", "text": claim.text,
-            "quote_type": claim.type, "speaker": speaker, "reports": len(claim.reports),
-            "articles": len(docs), "outlets": outlets or None}
-        for ra in claim.reports:
+            "quote_type": claim.type, "speaker": speaker, "speaker_id": claim.speaker_id,
+            "reports": len(reports), "articles": len(docs), "outlets": sorted(outlets | sites) or None}
+        self.claims.append(claim)
+        # the claim's own edges (reported_in, via, said) belong to it alone: built here in one pass
+        for ra in reports:
             a = ra.attribution
             doc = article_node_id(a.doc_id)
-            self.nodes.setdefault(doc, {"label": _label(a.doc_id, _LABEL_MAX), "type": "article",
-                                        "doc_id": a.doc_id})
+            if doc not in self.nodes:
+                self.nodes[doc] = {"label": _label(a.doc_id, _LABEL_MAX), "type": "article", "doc_id": a.doc_id}
             self.edge(claim.id, doc, "reported_in", a.doc_id, a.rule_ids)
             if a.outlet:
-                self.add_outlet(a.outlet)
-                self.edge(claim.id, outlet_node_id(a.outlet), "via", a.doc_id, a.rule_ids)
-            if claim.speaker_id is not None:
-                self.edge(claim.speaker_id, claim.id, "said", a.doc_id, _report_rule_ids(ra))
-                self.reports_by_speaker.setdefault(claim.speaker_id, []).append(ra)
+                oid = self.add_outlet(a.outlet)
+                self.edge(claim.id, oid, "via", a.doc_id, a.rule_ids)
+        if claim.speaker_id is not None:
+            e = self.edges[(claim.speaker_id, claim.id)] = _Edge("said", float(len(reports)))
+            e.doc_ids.update(docs)
+            for ra in reports:
+                e.rule_ids.update(ra.attribution.rule_ids)
+                e.rule_ids.update(ra.rule_ids)
+            self.reports_by_speaker.setdefault(claim.speaker_id, []).extend(reports)
 
-    def add_outlet(self, name: str) -> None:
+    def add_outlet(self, name: str) -> str:
         nid = outlet_node_id(name)
         if nid not in self.nodes:
             rule = self.outlet_rules.get(name.lower())
             self.nodes[nid] = {"label": _label(name, _LABEL_MAX), "type": "outlet",
                                "kind": rule.kind if rule else None, "rule_id": rule.id if rule else None}
+        return nid
 
     def add_org(self, name: str, parent: str | None) -> str:
         nid = org_node_id(name)
@@ -214,40 +297,331 @@ class _Builder:
                 path.append(parent)
         return tuple(dict.fromkeys(path))
 
+    def speaker_path(self, speaker: Speaker) -> tuple[tuple[str, ...], list[str]]:
+        """The speaker's affiliation path and the node ids of its organisations (added once per speaker value)."""
+        found = self.paths.get(speaker)
+        if found is None:
+            path = self.affiliation_path(speaker)
+            ids = [self.add_org(name, path[i + 1] if i + 1 < len(path) else None) for i, name in enumerate(path)]
+            found = self.paths[speaker] = (path, ids)
+        return found
+
     def add_speakers(self) -> None:
+        org_names = _org_names_by_node(self.rules)
         for sid, reports in self.reports_by_speaker.items():
             reports.sort(key=lambda ra: (ra.attribution.doc_id, ra.attribution.start, ra.attribution.end))
             speakers = [ra.speaker for ra in reports]
+            paths = [self.speaker_path(s)[0] for s in speakers]
+            top = _most_common(p[-1] for p in paths if p) or org_names.get(sid)
+            self.party[sid] = top or sid
             self.nodes[sid] = {
-                "label": _label(_most_common(s.name for s in speakers) or sid, _LABEL_MAX),
+                # a speaker that is an organisation of the rules goes by the organisation's name
+                "label": _label(org_names.get(sid) or _most_common(s.name for s in speakers) or sid, _LABEL_MAX),
                 "type": "speaker", "kind": _most_common(s.kind for s in speakers),
                 "role": _most_common(s.role for s in speakers),
                 "affiliation": _most_common(s.affiliation for s in speakers),
+                "top_affiliation": top,
                 "quotes": len(reports), "articles": len({ra.attribution.doc_id for ra in reports})}
+            by_value: dict[Speaker, list[ResolvedAttribution]] = {}
             for ra in reports:
-                path = self.affiliation_path(ra.speaker)
-                doc_id = ra.attribution.doc_id
-                ids = [self.add_org(name, path[i + 1] if i + 1 < len(path) else None)
-                       for i, name in enumerate(path)]
+                by_value.setdefault(ra.speaker, []).append(ra)
+            for value, some in by_value.items():  # one pass per distinct speaker record, not per quote
+                path, ids = self.speaker_path(value)
+                docs = {ra.attribution.doc_id for ra in some}
+                rule_ids = {r for ra in some for r in ra.rule_ids}
                 if ids and ids[0] != sid:
-                    self.edge(sid, ids[0], "affiliated_with", doc_id, ra.rule_ids)
+                    self.edge_n(sid, ids[0], "affiliated_with", len(some), docs, rule_ids)
                 for i in range(len(ids) - 1):
                     if ids[i] != ids[i + 1]:
                         rule = self.rules.org(path[i])
-                        self.edge(ids[i], ids[i + 1], "part_of", doc_id, (rule.id,) if rule else ra.rule_ids)
+                        self.edge_n(ids[i], ids[i + 1], "part_of", len(some), docs,
+                                    {rule.id} if rule else rule_ids)
+
+    # -- stances
+
+    @property
+    def by_span(self) -> dict[tuple[str, int, int], list[tuple[str | None, ResolvedAttribution, str]]]:
+        """(doc_id, start, end) -> (pooled speaker id, report, claim id) of every report (built on first use)."""
+        if self._by_span is None:
+            self._by_span = {}
+            for c in self.claims:
+                for ra in c.reports:
+                    a = ra.attribution
+                    self._by_span.setdefault((a.doc_id, a.start, a.end), []).append((c.speaker_id, ra, c.id))
+        return self._by_span
+
+    def add_stance(self, s: Stance) -> None:
+        """A disputes/supports edge from the quote's speaker to the party its stance answers."""
+        sources = [(sid, cid) for sid, _, cid in self.by_span.get((s.doc_id, s.start, s.end), ()) if sid]
+        if not sources:
+            return
+        target, answers = None, None
+        if s.target:
+            target = self.named_party(s.target)
+        if target is None and s.answers_start is not None:
+            for sid, ra, cid in self.by_span.get((s.doc_id, s.answers_start, s.answers_end), ()):
+                if sid is not None and ra.speaker is not None:
+                    target, answers = self.party_node(sid, ra.speaker), cid
+                    break
+        if target is None:
+            return
+        for sid, cid in sources:
+            if target == sid or self.party_of_node(target) == self.party.get(sid, sid):
+                continue  # nobody disputes (or supports) their own side
+            e = self.stance_edges.get((sid, target))
+            if e is None:
+                e = self.stance_edges[(sid, target)] = _Edge(s.relation)
+            elif s.relation == "disputes":
+                e.relation = "disputes"  # both on one pair: the dispute names the edge
+            e.weight += 1.0
+            e.doc_ids.add(s.doc_id)
+            e.rule_ids.add(s.rule_id)
+            e.evidence.add(f'{s.doc_id}:{s.evidence.start}-{s.evidence.end} "{_label(s.evidence.text, 60)}"')
+            e.sentences.add(f"{s.doc_id}:{s.sentence_start}-{s.sentence_end}")
+            e.claims.add(cid)
+            if answers:
+                e.answers.add(answers)
+
+    def party_node(self, sid: str, speaker: Speaker) -> str:
+        """The node a claim's author stands for: an anonymous source's organisation, else the speaker."""
+        if speaker.kind in (SpeakerKind.ANONYMOUS, SpeakerKind.UNKNOWN) and speaker.affiliation:
+            path = self.affiliation_path(speaker)
+            return self.add_org(path[0], path[1] if len(path) > 1 else None)
+        return sid
+
+    def named_party(self, name: str) -> str | None:
+        """The node of a party named in a sentence: an organisation of the rules, or a speaker of the corpus."""
+        key = _name_key(name)
+        if key not in self.named:
+            self.named[key] = self._named_party(key)
+        return self.named[key]
+
+    def _named_party(self, key: str) -> str | None:
+        org = _org_names_by_alias(self.rules).get(key)
+        if org is not None:
+            nid = org_node_id(org)
+            if nid not in self.nodes:
+                path = self.rules.org_path(org)
+                for i, n in enumerate(path):
+                    self.add_org(n, path[i + 1] if i + 1 < len(path) else None)
+            return nid
+        for rule in self.rules.speakers:
+            if key in {_name_key(a) for a in (rule.name, *rule.aliases)}:
+                sid = "person:" + slug(rule.name)
+                if sid in self.reports_by_speaker:
+                    return sid
+        if self.speaker_names is None:
+            self.speaker_names = {}
+            for sid in sorted(self.reports_by_speaker):
+                name = self.nodes.get(sid, {}).get("label")
+                if name:
+                    self.speaker_names.setdefault(_name_key(name), sid)
+        return self.speaker_names.get(key)
+
+    def party_of_node(self, nid: str) -> str:
+        if nid in self.party:
+            return self.party[nid]
+        seen = []
+        while nid in self.orgs and nid not in seen:  # up the parents, as the rules or the speakers' paths give them
+            seen.append(nid)
+            parent = self.orgs[nid].get("parent")
+            if not parent:
+                break
+            nid = org_node_id(parent)
+        name = _org_names_by_node(self.rules).get(nid) or (self.orgs.get(nid) or {}).get("label")
+        return self.rules.org_path(name)[-1] if name else nid
 
     def graph(self) -> nx.DiGraph:
         nodes = dict(self.nodes)
         for nid, attrs in self.orgs.items():
             # a speaker that is itself an organisation keeps its speaker attributes and gains the org's
             nodes[nid] = {**attrs, **nodes[nid]} if nid in nodes else attrs
+            if "top_affiliation" not in nodes[nid]:
+                nodes[nid]["top_affiliation"] = self.party_of_node(nid)
+        for nid, attrs in nodes.items():
+            if attrs["type"] == "claim":
+                sid = attrs.get("speaker_id")
+                attrs["top_affiliation"] = nodes[sid].get("top_affiliation") if sid in nodes else None
         g = nx.DiGraph()
         for nid in sorted(nodes):
             g.add_node(_clean(nid), **_attrs(nodes[nid]))
-        for (u, v) in sorted(self.edges):
-            e = self.edges[(u, v)]
+        edges = dict(self.edges)
+        for pair, e in self.stance_edges.items():
+            edges.setdefault(pair, e)  # a pair already linked (affiliated_with, part_of) keeps that link
+        for (u, v) in sorted(edges):
+            e = edges[(u, v)]
             g.add_edge(_clean(u), _clean(v), **_attrs({
                 "relation": e.relation, "weight": float(e.weight),
                 "rule_ids": "; ".join(sorted(e.rule_ids)),
-                "doc_ids": "; ".join(sorted(e.doc_ids))}))
+                "doc_ids": "; ".join(sorted(e.doc_ids)),
+                "evidence": "; ".join(sorted(e.evidence)) or None,
+                "sentences": "; ".join(sorted(e.sentences)) or None,
+                "claims": "; ".join(sorted(e.claims)) or None,
+                "answers": "; ".join(sorted(e.answers)) or None}))
         return g
+
+
+def _name_key(name: str) -> str:
+    """A name compared case- and punctuation-blind, without a leading "the"."""
+    key = " ".join(slug(name).split("-"))
+    return key[4:] if key.startswith("the ") else key
+
+
+def _org_names_by_alias(rules: RuleSet) -> dict[str, str]:
+    def build() -> dict[str, str]:
+        out: dict[str, str] = {}
+        for o in rules.organisations:
+            for alias in o.aliases:
+                out.setdefault(_name_key(alias), o.name)
+        for o in rules.organisations:  # a canonical name wins over an alias
+            out[_name_key(o.name)] = o.name
+        return out
+    return rules.cached("graph:org-aliases", build)
+
+
+def _org_names_by_node(rules: RuleSet) -> dict[str, str]:
+    return rules.cached("graph:org-nodes", lambda: {org_node_id(o.name): o.name for o in rules.organisations})
+
+
+def article_outlet(a: ArticleInfo) -> str | None:
+    """The outlet or site an article comes from: its metadata's outlet/site/url, else a first line that is a site name."""
+    for name in _OUTLET_FIELDS:
+        value = a.get(name)
+        if value and value.strip():
+            return value.strip()
+    url = a.get("url")
+    if url:
+        m = _URL_HOST.match(url.strip())
+        if m:
+            return m.group(1).lower()
+    m = _SITE_LINE.match(a.title.strip())
+    return m.group(1).lower() if m else None
+
+
+# -- views ----------------------------------------------------------------------------
+
+
+def graph_view(g: nx.DiGraph, view: str) -> nx.DiGraph:
+    """One view of the full graph for Gephi.
+
+    Args:
+        g: the full graph (``build_graph``).
+        view: ``full`` (``g`` itself), ``speakers`` or ``affiliations``.
+
+    Returns:
+        ``speakers``: speaker nodes and the organisations they dispute or support, with the
+        disputes/supports edges of ``g`` and ``co_quoted`` edges (two speakers quoted in the
+        same article; ``weight`` = the number of such articles, from the smaller id to the
+        larger). ``affiliations``: organisation nodes (and organisations that speak) with
+        ``quotes`` and ``speakers`` summed over the speakers affiliated with them directly,
+        ``part_of`` edges, and the disputes/supports/co_quoted edges of their speakers summed.
+
+    Raises:
+        AttribError: an unknown view.
+    """
+    if view == "full":
+        return g
+    if view == "speakers":
+        return _speakers_view(g)
+    if view == "affiliations":
+        return _affiliations_view(g)
+    raise AttribError(f'unknown view "{view}"; expected one of: {", ".join(VIEWS)}')
+
+
+def _speakers_by_article(g: nx.DiGraph) -> dict[str, set[str]]:
+    """Article node -> the speakers with a claim reported in it."""
+    out: dict[str, set[str]] = {}
+    succ, pred = g._succ, g._pred  # direct adjacency: this runs over every claim of a large corpus
+    for n, d in g.nodes(data=True):
+        if d.get("type") != "claim":
+            continue
+        speakers = [u for u, e in pred[n].items() if e.get("relation") == "said"]
+        if not speakers:
+            continue
+        for v, e in succ[n].items():
+            if e.get("relation") == "reported_in":
+                out.setdefault(v, set()).update(speakers)
+    return out
+
+
+def _pairs(groups: Iterable[set[str]]) -> Counter:
+    counts: Counter = Counter()
+    for members in groups:
+        if len(members) > 1:
+            counts.update(combinations(sorted(members), 2))
+    return counts
+
+
+_NODE_KEYS = ("label", "type", "kind", "role", "affiliation", "top_affiliation", "parent", "quotes", "articles",
+              "rule_id")
+
+
+def _speakers_view(g: nx.DiGraph) -> nx.DiGraph:
+    stance = [(u, v, d) for u, v, d in g.edges(data=True) if d.get("relation") in STANCE_RELATIONS]
+    keep = {n for n, d in g.nodes(data=True) if d.get("type") == "speaker"}
+    keep.update(n for u, v, _ in stance for n in (u, v))
+    co = _pairs(_speakers_by_article(g).values())
+    view = nx.DiGraph()
+    for n in sorted(keep):
+        d = g.nodes[n]
+        view.add_node(n, **{k: d[k] for k in _NODE_KEYS if k in d})
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for u, v, d in stance:
+        edges[(u, v)] = {**d, "co_quoted": co.get(tuple(sorted((u, v))), 0)}
+    for (u, v), n in co.items():
+        if (u, v) not in edges:
+            edges[(u, v)] = {"relation": "co_quoted", "weight": float(n), "co_quoted": n}
+    for u, v in sorted(edges):
+        view.add_edge(u, v, **edges[(u, v)])
+    return view
+
+
+def _affiliations_view(g: nx.DiGraph) -> nx.DiGraph:
+    def is_org(n: str) -> bool:
+        return g.nodes[n].get("type") == "organisation" or (n.startswith("org:") and g.nodes[n].get("type") == "speaker")
+
+    org_of: dict[str, str] = {}
+    for n, d in g.nodes(data=True):
+        if is_org(n):
+            org_of[n] = n
+        elif d.get("type") == "speaker":
+            orgs = sorted(v for v, e in g._succ[n].items() if e.get("relation") == "affiliated_with")
+            if orgs:
+                org_of[n] = orgs[0]
+    quotes: Counter = Counter()
+    speakers: Counter = Counter()
+    for n, org in org_of.items():
+        if g.nodes[n].get("type") == "speaker":
+            quotes[org] += g.nodes[n].get("quotes", 0)
+            speakers[org] += 1
+    view = nx.DiGraph()
+    for n in sorted(n for n in g if is_org(n)):
+        d = g.nodes[n]
+        attrs = {k: d[k] for k in ("label", "kind", "parent", "top_affiliation", "rule_id") if k in d}
+        view.add_node(n, **attrs, type="organisation", quotes=quotes[n], speakers=speakers[n])
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
+    for u, v, d in g.edges(data=True):
+        rel = d.get("relation")
+        if rel == "part_of" and u in view and v in view:
+            edges[(u, v)] = {"relation": "part_of", "weight": d["weight"], "rule_ids": d.get("rule_ids", ""),
+                             "doc_ids": d.get("doc_ids", "")}
+        elif rel in STANCE_RELATIONS and u in org_of and v in org_of and org_of[u] != org_of[v]:
+            pair = (org_of[u], org_of[v])
+            e = edges.setdefault(pair, {"relation": rel, "weight": 0.0, "rule_ids": set(), "doc_ids": set()})
+            if isinstance(e["rule_ids"], str):
+                continue  # a part_of link between the two keeps its meaning
+            if rel == "disputes":
+                e["relation"] = "disputes"
+            e["weight"] += d["weight"]
+            e["rule_ids"].update(x for x in d.get("rule_ids", "").split("; ") if x)
+            e["doc_ids"].update(x for x in d.get("doc_ids", "").split("; ") if x)
+    by_article = _speakers_by_article(g)
+    co = _pairs({org_of[s] for s in members if s in org_of} for members in by_article.values())
+    for pair, n in co.items():
+        if pair not in edges:
+            edges[pair] = {"relation": "co_quoted", "weight": float(n), "rule_ids": "", "doc_ids": ""}
+    for u, v in sorted(edges):
+        e = edges[(u, v)]
+        e = {k: ("; ".join(sorted(x)) if isinstance(x, set) else x) for k, x in e.items()}
+        view.add_edge(u, v, **{k: x for k, x in e.items() if x != ""})
+    return view

@@ -175,6 +175,7 @@ class ArticleResult:
     article: Article
     attributions: tuple[ResolvedAttribution, ...]
     nlp: str
+    stances: tuple["Stance", ...] = ()  # filled by attrib.stance (disputes/supports between parties)
 
 
 @dataclass(frozen=True)
@@ -192,3 +193,44 @@ class ArticleInfo:
     def get(self, name: str) -> str | None:
         """The value of one metadata field (``outlet``, ``date``, ``url``...), or None."""
         return dict(self.meta).get(name)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Why the speakers of several ids became one across the corpus (written to merges.jsonl).
+
+    ``evidence`` says why in words (``spelling variant (similarity 0.91) + same affiliation
+    Afghan Ministry of Interior``); ``rule_id`` names the rule that allowed it (a speaker
+    rule whose alias matched, or the identity rule whose threshold was met).
+    """
+
+    kept_id: str
+    kept_name: str
+    merged_ids: tuple[str, ...]  # the ids that now read kept_id (kept_id itself not included)
+    merged_names: tuple[str, ...]
+    evidence: str
+    rule_id: str
+
+
+@dataclass(frozen=True)
+class Stance:
+    """A quote that disputes or supports another party's claim (``attrib.stance``; written to stances.jsonl).
+
+    ``start``/``end`` are the quote's span (the key of its record in quotes.jsonl). ``target``
+    is the other party as named in the sentence ("the Kabul administration"), or None when the
+    sentence names nobody: ``answers_start``/``answers_end`` then give the quote it answers (the
+    most recent claim of another party on the same subject), or None when there is none. ``evidence`` is the wording that gave the stance and ``sentence_start``/
+    ``sentence_end`` the sentence holding it; ``rule_id`` names the stance rule.
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    relation: str  # "disputes" or "supports"
+    target: str | None
+    evidence: Span
+    sentence_start: int
+    sentence_end: int
+    rule_id: str
+    answers_start: int | None = None  # the answered quote (same article) when the sentence names nobody
+    answers_end: int | None = None

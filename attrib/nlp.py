@@ -23,6 +23,8 @@ from .ruleset import RuleSet
 
 _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # U.S., a.m.
+    r"|[A-Z]\.(?=\s[A-Z][a-z])"  # a middle initial: Leonard E. Burman
+    r"|[A-Z]-[A-Z][A-Za-z.]*\.(?=[,)])"  # a party and state: (D-Mo.), R-Ky.,
     r"|\w+(?=[’']s\b)"  # Taliban in Taliban’s
     r"|[’']s\b"  # the possessive itself
     r"|\w+(?:[-’'.]\w+)*"  # words, hyphenated words, don’t, 3.5
@@ -31,7 +33,7 @@ _TOKEN_RE = re.compile(
     re.UNICODE,
 )
 # a sentence ends at . ! ? … (plus closing quotes/brackets) followed by space and an opener
-_SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]?[A-Z0-9])")
+_SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]*[A-Z0-9])")
 
 
 def tokenize(text: str, start: int = 0, end: int | None = None,
@@ -319,3 +321,29 @@ def download_models(directory: str | os.PathLike | None = None) -> Path:
         raise NlpUnavailableError(f"could not download stanza's English models to {where}: "
                                   f"{type(e).__name__}: {first}") from None
     return where
+
+
+# ---------------------------------------------------------------- the rules-free layer (batch runs' annotation cache)
+
+
+def without_rule_entities(annotated: Annotated) -> Annotated:
+    """The part of a stanza annotation that does not depend on the rules: sentences, tokens, tags and NER.
+
+    The gazetteer hits and capitalised chunks come from the rules, so an annotation
+    cache keeps only this layer and ``with_rule_entities`` adds the rest on each run.
+    """
+    return Annotated(annotated.article, annotated.sentences, tuple(e for e in annotated.entities if e.source == "ner"),
+                     annotated.nlp, annotated.has_pos, annotated.has_deps, annotated.has_ner)
+
+
+def with_rule_entities(base: Annotated, rules: RuleSet) -> Annotated:
+    """Add the rules' layer (gazetteer hits; capitalised chunks where there is no NER) to a rules-free annotation.
+
+    ``with_rule_entities(without_rule_entities(a), rules) == a`` for what ``from_stanza_document`` makes.
+    """
+    text, sents = base.article.text, base.sentences
+    ents = list(base.entities) + list(find_gazetteer_entities(text, sents, rules))
+    if not base.has_ner:
+        ents += find_capitalised_chunks(text, sents, rules)
+    return Annotated(base.article, sents, _sorted_entities(ents), base.nlp, base.has_pos, base.has_deps,
+                     base.has_ner)

@@ -76,6 +76,7 @@ class OrgRule:
     aliases: tuple[str, ...] = ()
     parent: str | None = None
     adjectives: tuple[str, ...] = ()
+    examples: Examples = Examples()  # match: sentences whose quote is said by or for this organisation
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class SpeakerRule:
     role: str | None = None
     affiliation: str | None = None
     gender: str | None = None
+    distinct_from: tuple[str, ...] = ()  # names or speaker rule ids that are never this person
+    examples: Examples = Examples()  # match: sentences whose quote this speaker must be given
 
 
 @dataclass(frozen=True)
@@ -134,9 +137,22 @@ class FilterRule:
     examples: Examples = Examples()
 
 
+@dataclass(frozen=True)
+class IdentityRule:
+    """How mentions of one person across articles become one speaker (``attrib.identity``)."""
+
+    id: str
+    description: str
+    name_similarity: float = 0.85  # spelling variants: difflib ratio of the folded names, at least this
+    block_prefix: int = 2  # candidates compared only within a block: same first letters of the surname
+    merge_surnames: bool = True  # "Mujahid" -> "Zabihullah Mujahid" when only one full name fits
+    anonymous_across_articles: bool = False  # two "senior officials" in two articles stay two
+    spelling_folds: tuple[tuple[str, str], ...] = ()  # (letters, replacement) applied before comparing
+
+
 LEXICON_CLASSES = (
-    "abbreviation", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
-    "definite", "determiner",
+    "abbreviation", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
+    "definite", "determiner", "female-word", "male-word",
     "honorific", "non-name", "passive-auxiliary", "pronoun-female", "pronoun-first",
     "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "relative", "time",
 )
@@ -144,6 +160,7 @@ LEXICON_CLASSES = (
 # -- schema: field -> (checker name, required) -----------------------------------
 
 _STR, _BOOL, _STRLIST, _VERBS, _EXAMPLES, _REGEX = "str", "bool", "strlist", "verbs", "examples", "regex"
+_RATIO, _COUNT, _FOLDS = "ratio", "count", "folds"
 
 
 def _enum(*values: str) -> tuple[str, ...]:
@@ -169,11 +186,12 @@ KINDS: dict[str, _Kind] = {
     "organisations": _Kind(OrgRule, "org", {**_COMMON, "name": (_STR, True),
                                             "kind": (_enum("country", "government", "organization", "group", "media"), True),
                                             "aliases": (_STRLIST, False), "parent": (_STR, False),
-                                            "adjectives": (_STRLIST, False)}),
+                                            "adjectives": (_STRLIST, False), "examples": (_EXAMPLES, False)}),
     "speakers": _Kind(SpeakerRule, "speaker", {**_COMMON, "name": (_STR, True), "aliases": (_STRLIST, False),
                                                "kind": (_enum("person", "organization", "group"), False),
                                                "role": (_STR, False), "affiliation": (_STR, False),
-                                               "gender": (_enum("male", "female"), False)}),
+                                               "gender": (_enum("male", "female"), False),
+                                               "distinct_from": (_STRLIST, False), "examples": (_EXAMPLES, False)}),
     "outlets": _Kind(OutletRule, "outlet", {**_COMMON, "name": (_STR, True), "kind": (_enum("outlet", "channel"), True),
                                             "aliases": (_STRLIST, False)}),
     "roles": _Kind(RoleRule, "role", {**_COMMON, "kind": (_enum("anonymous", "group"), True),
@@ -181,8 +199,69 @@ KINDS: dict[str, _Kind] = {
     "lexicon": _Kind(LexiconRule, "lexicon", {**_COMMON, "class": (_enum(*LEXICON_CLASSES), True),
                                               "words": (_STRLIST, True)}, renamed={"class": "word_class"}),
     "filters": _Kind(FilterRule, "filter", {**_COMMON, "pattern": (_REGEX, True), "examples": (_EXAMPLES, False)}),
+    "identity": _Kind(IdentityRule, "identity", {**_COMMON, "name_similarity": (_RATIO, False),
+                                                 "block_prefix": (_COUNT, False), "merge_surnames": (_BOOL, False),
+                                                 "anonymous_across_articles": (_BOOL, False),
+                                                 "spelling_folds": (_FOLDS, False)}),
 }
 _ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# -- claims and stance rules (attrib.claims, attrib.stance) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimRule:
+    """How quotes of one speaker become one claim, and which words never tell two statements apart.
+
+    Two statements are compared as sets of content tokens (normalised words not in
+    ``stopwords``, cut to their first ``stem_prefix`` letters); they are one claim when they
+    share at least ``min_shared`` tokens and ``similarity`` of the smaller set.
+    """
+
+    id: str
+    description: str
+    similarity: float = 0.6  # shared tokens / tokens of the smaller statement
+    min_shared: int = 3
+    stem_prefix: int = 5  # 0 keeps whole words
+    max_bucket: int = 200  # a token held by more statements of one speaker is too common to propose pairs
+    group_speaks_for_affiliation: bool = True  # "Taliban militants" (a group) speak for the Taliban
+    subject_min_shared: int = 1  # stance: an answered claim shares this many content tokens with the sentence
+    stopwords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StanceRule:
+    """Wording or a cue that makes a quote dispute or support another party's claim (``attrib.stance``).
+
+    The rule matches a quote when its cue's lemma is one of ``cues`` (if given) and one of
+    ``words`` (if given) occurs in ``scope``: ``quote`` (the quoted words), ``sentence`` (the
+    rest of the quote's sentence, nearer this quote's cue than any other's) or ``cue`` (from
+    the speaker mention to the cue: "X also said"). ``targets`` are phrases naming the answered
+    party, ``{party}`` standing for its name ("claim by {party}"). The ``examples`` are run by
+    tests/unit/test_stance.py (they need the stance stage, so the record keeps them as ``cases``).
+    """
+
+    id: str
+    description: str
+    relation: str  # "disputes" or "supports"
+    cues: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+    scope: str = "sentence"
+    targets: tuple[str, ...] = ()
+    cases: Examples = Examples()
+
+
+KINDS["claims"] = _Kind(ClaimRule, "claims", {
+    **_COMMON, "similarity": (_RATIO, False), "min_shared": (_COUNT, False), "stem_prefix": (_COUNT, False),
+    "max_bucket": (_COUNT, False), "group_speaks_for_affiliation": (_BOOL, False),
+    "subject_min_shared": (_COUNT, False), "stopwords": (_STRLIST, False)})
+KINDS["stance"] = _Kind(StanceRule, "stance", {
+    **_COMMON, "relation": (_enum("disputes", "supports"), True), "cues": (_STRLIST, False),
+    "words": (_STRLIST, False), "scope": (_enum("quote", "sentence", "cue"), False),
+    "targets": (_STRLIST, False), "examples": (_EXAMPLES, False)}, renamed={"examples": "cases"})
+
+# -- end of claims and stance rules ----------------------------------------------------------------------
 
 
 def get_kind(name: str) -> _Kind:
@@ -212,7 +291,12 @@ class RuleSet:
     roles: tuple[RoleRule, ...] = ()
     lexicon: tuple[LexiconRule, ...] = ()
     filters: tuple[FilterRule, ...] = ()
+    identity: tuple[IdentityRule, ...] = ()
+    claims: tuple[ClaimRule, ...] = ()  # attrib.claims settings (rules/claims.yaml)
+    stance: tuple[StanceRule, ...] = ()  # attrib.stance rules (rules/stance.yaml)
     sources: tuple[str, ...] = ()  # the files read, for the run summary and cache keys
+    # where each rule (key: id) and each example sentence (key: "<id>:match:<n>") is written
+    places: tuple[tuple[str, str, int, int], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_derived", {})  # lookups built from the rules, kept with them
@@ -230,6 +314,11 @@ class RuleSet:
             raise KeyError(f'no such word class: "{word_class}"; known: {", ".join(LEXICON_CLASSES)}')
         return _words(self, word_class)
 
+    def place(self, key: str) -> tuple[str, int, int]:
+        """Where a rule (by id) or one of its examples (``"<id>:match:<n>"``) is written: path, line, col."""
+        places = self.cached("places", lambda: {k: (p, ln, col) for k, p, ln, col in self.places})
+        return places.get(key) or places.get(key.split(":")[0]) or ("<rules>", 0, 0)
+
     def org(self, name: str) -> OrgRule | None:
         """The organisation with this canonical name."""
         return _orgs_by_name(self).get(name)
@@ -246,7 +335,12 @@ class RuleSet:
     def all_rules(self) -> tuple[Any, ...]:
         """Every rule of every kind."""
         return (*self.cues, *self.quotes, *self.organisations, *self.speakers, *self.outlets,
-                *self.roles, *self.lexicon, *self.filters)
+                *self.roles, *self.lexicon, *self.filters, *self.identity,
+                *self.claims, *self.stance)
+
+    def identity_settings(self) -> IdentityRule:
+        """The identity rule (``rules/identity.yaml``), or the built-in defaults when none is loaded."""
+        return self.identity[-1] if self.identity else IdentityRule("identity.default", "defaults")
 
 
 def _words(rs: RuleSet, word_class: str) -> frozenset[str]:
@@ -290,6 +384,7 @@ def load_ruleset(dirs: Iterable[Path | str] | None = None, *, defaults: bool = T
     problems: list[Problem] = []
     merged: dict[str, tuple[str, Any, tuple[str, int, int]]] = {}  # id -> (kind, rule, where)
     sources: list[str] = []
+    places: list[tuple[str, str, int, int]] = []
     for layer in layers:
         if not layer.exists():
             problems.append(Problem(str(layer), 0, 0, "no such rules file or directory"))
@@ -300,13 +395,24 @@ def load_ruleset(dirs: Iterable[Path | str] | None = None, *, defaults: bool = T
         seen_here: dict[str, tuple[str, int, int]] = {}
         for path in files:
             sources.append(str(path))
-            for kind, rule, where in _load_file(path, problems):
+            for kind, rule, where in _load_file(path, problems, places):
                 if rule.id in seen_here:
                     p, ln, col = seen_here[rule.id]
                     problems.append(Problem(where[0], where[1], where[2],
                                             f'duplicate rule id "{rule.id}" (first defined at {p}:{ln}:{col})'))
                     continue
                 seen_here[rule.id] = where
+                if isinstance(rule, _Disabled):
+                    if rule.id in merged and merged[rule.id][0] == kind:
+                        del merged[rule.id]
+                    else:
+                        same_kind = {i.partition(".")[2]: i for i, m in merged.items() if m[0] == kind}
+                        near = [same_kind[n] for n in difflib.get_close_matches(rule.id.partition(".")[2],
+                                                                                 same_kind, n=3, cutoff=0.7)]
+                        hint = f"; nearest: {', '.join(near)}" if near else ""
+                        problems.append(Problem(*where, f'rule "{rule.id}" is disabled but no rules loaded before it '
+                                                        f'define a {kind} rule with that id{hint}'))
+                    continue
                 if rule.id in merged and merged[rule.id][0] != kind:
                     problems.append(Problem(where[0], where[1], where[2],
                                             f'rule "{rule.id}" overrides a rule of kind "{merged[rule.id][0]}" '
@@ -316,7 +422,10 @@ def load_ruleset(dirs: Iterable[Path | str] | None = None, *, defaults: bool = T
     by_kind: dict[str, list[Any]] = {k: [] for k in KINDS}
     for kind, rule, _ in merged.values():
         by_kind[kind].append(rule)
-    rs = RuleSet(**{k: tuple(v) for k, v in by_kind.items()}, sources=tuple(sources))
+    live = set(merged)
+    rs = RuleSet(**{k: tuple(v) for k, v in by_kind.items()}, sources=tuple(sources),
+                 places=tuple(sorted({pl for pl in places if pl[0].split(":")[0] in live
+                                      and merged[pl[0].split(":")[0]][2][0] == pl[1]})))
     problems += _check_references(rs, {rid: w for rid, (_, _, w) in merged.items()})
     if problems:
         errors = sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.message))
@@ -328,7 +437,8 @@ def _pos(path: Path, node: yaml.Node) -> tuple[str, int, int]:
     return str(path), node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _load_file(path: Path, problems: list[Problem]) -> list[tuple[str, Any, tuple[str, int, int]]]:
+def _load_file(path: Path, problems: list[Problem], places: list[tuple[str, str, int, int]] | None = None
+               ) -> list[tuple[str, Any, tuple[str, int, int]]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -369,6 +479,19 @@ def _load_file(path: Path, problems: list[Problem]) -> list[tuple[str, Any, tupl
         rule = _build_rule(item, spec, where, problems)
         if rule is not None:
             out.append((kind_name, rule, where(item)))
+            if places is not None and not isinstance(rule, _Disabled):
+                places += _example_places(rule.id, item, where)
+    return out
+
+
+def _example_places(rid: str, item: yaml.Node, where) -> list[tuple[str, str, int, int]]:
+    """Where a rule and each of its example sentences are written (keys ``id`` and ``id:match:n``)."""
+    out = [(rid, *where(item))]
+    ex = next((v for k, v in item.value if getattr(k, "value", None) == "examples"), None)
+    if isinstance(ex, yaml.MappingNode):
+        for k, v in ex.value:
+            if isinstance(v, yaml.SequenceNode):
+                out += [(f"{rid}:{k.value}:{n}", *where(s)) for n, s in enumerate(v.value)]
     return out
 
 
@@ -399,12 +522,33 @@ def _mapping(node: yaml.Node, where, problems: list[Problem], what: str, allowed
     return out
 
 
+@dataclass(frozen=True)
+class _Disabled:
+    """``- {id: x, disabled: true}`` in a later rules folder: rule x of an earlier folder is dropped."""
+
+    id: str
+
+
 def _build_rule(node: yaml.Node, spec: _Kind, where, problems: list[Problem]) -> Any:
     id_node = None
     if isinstance(node, yaml.MappingNode):
         id_node = next((v for k, v in node.value if getattr(k, "value", None) == "id"), None)
     rid = id_node.value if isinstance(id_node, yaml.ScalarNode) else None
     what = f'rule "{rid}"' if rid else "a rule"
+    if isinstance(node, yaml.MappingNode):
+        flag = next(((k, v) for k, v in node.value if getattr(k, "value", None) == "disabled"), None)
+        if flag is not None:
+            k, v = flag
+            if not (isinstance(v, yaml.ScalarNode) and v.tag.endswith(":bool")):
+                problems.append(Problem(*where(v), f'"disabled" in {what} must be true or false'))
+                return None
+            if v.value.lower() in ("true", "yes", "on"):
+                if rid is None:
+                    problems.append(Problem(*where(node), f'missing key "id" in {what} (which rule to disable?)'))
+                    return None
+                return _Disabled(rid)
+            node = yaml.MappingNode(node.tag, [(a, b) for a, b in node.value if a is not k],
+                                    node.start_mark, node.end_mark, node.flow_style)
     required = [f for f, (_, req) in spec.fields.items() if req]
     keys = _mapping(node, where, problems, what, spec.fields, ())
     if keys is None:
@@ -492,6 +636,26 @@ def _convert(check: Any, node: yaml.Node, where, problems: list[Problem], what: 
         if keys is None:
             raise _Bad(node, f'"examples" in {what} must be a mapping with keys: match, no_match')
         return Examples(**{k: _strlist(v, what, f"examples.{k}") for k, (_, v) in keys.items()})
+    if check == _RATIO:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag.endswith((":float", ":int"))
+                and 0 <= float(node.value) <= 1):
+            raise _Bad(node, f'"{key}" in {what} must be a number from 0 to 1, not "{getattr(node, "value", "")}"')
+        return float(node.value)
+    if check == _COUNT:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":int") and int(node.value) >= 0):
+            raise _Bad(node, f'"{key}" in {what} must be a whole number of 0 or more, not "{getattr(node, "value", "")}"')
+        return int(node.value)
+    if check == _FOLDS:
+        keys = _mapping(node, where, problems, f'"{key}" of {what}', _AnyKey(), ()) \
+            if isinstance(node, yaml.MappingNode) else None
+        if keys is None:
+            raise _Bad(node, f'"{key}" in {what} must map letters to the letters that replace them ({{q: k}})')
+        folds = []
+        for letters, (knode, vnode) in keys.items():
+            if not letters.strip() or not isinstance(vnode, yaml.ScalarNode):
+                raise _Bad(knode, f'"{key}" in {what} must map letters to the letters that replace them ({{q: k}})')
+            folds.append((letters.lower(), vnode.value.lower() if not vnode.tag.endswith(":null") else ""))
+        return tuple(folds)
     if isinstance(check, tuple):  # enum
         value = _scalar(node, what, key)
         if value not in check:
@@ -528,13 +692,34 @@ def _check_references(rs: RuleSet, where: dict[str, tuple[str, int, int]]) -> li
     for s in rs.speakers:
         if s.affiliation and s.affiliation not in org_names:
             unknown(s.id, "affiliation", s.affiliation)
+    speaker_ids = [s.id for s in rs.speakers]
+    for s in rs.speakers:
+        own = {n.lower() for n in (s.name, *s.aliases)}
+        for d in s.distinct_from:
+            if d.startswith("speaker.") and d not in speaker_ids:
+                others = {i.partition(".")[2]: i for i in speaker_ids if i != s.id}
+                near = [others[n] for n in difflib.get_close_matches(d.partition(".")[2], others, n=3, cutoff=0.7)]
+                hint = f"; nearest: {', '.join(near)}" if near else "; give a speaker rule id or a name as written"
+                problems.append(Problem(*where[s.id], f'distinct_from "{d}" of rule "{s.id}" is not the id of any '
+                                                      f"speaker rule{hint}"))
+            elif d == s.id or d.lower() in own:
+                problems.append(Problem(*where[s.id], f'distinct_from "{d}" of rule "{s.id}" is the rule\'s own '
+                                                      "name, alias or id; expected another speaker's name or id"))
+    if len(rs.identity) > 1:
+        first = rs.identity[0].id
+        for r in rs.identity[1:]:
+            problems.append(Problem(*where[r.id], f'second identity rule "{r.id}" (first: "{first}"); only one '
+                                                  f'may be loaded: override "{first}" by its id instead'))
     # one surface form must not name two different things of the same kind
     for kind, rules in (("speaker", rs.speakers), ("organisation", rs.organisations), ("outlet", rs.outlets)):
         owner: dict[str, str] = {}
         for r in rules:
             for alias in dict.fromkeys(a.lower() for a in (r.name, *r.aliases)):
                 if alias in owner and owner[alias] != r.id:
+                    other = where.get(owner[alias])
+                    at = f" (at {other[0]}:{other[1]}:{other[2]})" if other else ""
                     problems.append(Problem(*where[r.id], f'alias "{alias}" of rule "{r.id}" is also claimed by '
-                                                          f'{kind} rule "{owner[alias]}"'))
+                                                          f'{kind} rule "{owner[alias]}"{at}; an alias names one '
+                                                          f"{kind}: remove it from one of the two rules"))
                 owner.setdefault(alias, r.id)
     return problems

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
+from typing import Sequence  # the stances block at the end
 
 from .model import (ArticleInfo, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                     Speaker, SpeakerKind)
-from .problems import AttribError
+from .model import Stance  # the stances block at the end
+from .problems import AttribError, Problem
 
 QUOTES = "quotes.jsonl"
 ARTICLES = "articles.jsonl"
 PROBLEMS = "problems.jsonl"
+MERGES = "merges.jsonl"
 
 
 def article_info(result: ArticleResult) -> ArticleInfo:
@@ -61,6 +64,40 @@ def attribution_from_record(rec: dict[str, Any]) -> ResolvedAttribution:
     a = Attribution(rec["doc_id"], rec["start"], rec["end"], rec["text"], QuoteType(rec["type"]), c, mention,
                     rec.get("outlet"), rule_ids)
     return ResolvedAttribution(a, speaker, mention)
+
+
+def problem_record(p: Problem) -> dict[str, Any]:
+    """One line of problems.jsonl: ``{"path", "line", "col", "level", "message"}`` (line 0: the whole file)."""
+    return {"path": p.path, "line": p.line, "col": p.col, "level": p.level, "message": p.message}
+
+
+def problem_from_record(rec: dict[str, Any]) -> Problem:
+    """The inverse of ``problem_record``."""
+    return Problem(rec["path"], int(rec["line"]), int(rec["col"]), rec["message"], rec.get("level", "error"))
+
+
+def write_quote_records(attributions: Iterable[ResolvedAttribution], path: str | Path) -> int:
+    """Write quotes.jsonl from resolved attributions, sorted by (doc_id, start, end), atomically.
+
+    Returns:
+        The number of quotes written.
+    """
+    from .export import _atomic, quote_record  # one atomic writer for every output
+
+    records = sorted((quote_record(ra) for ra in attributions), key=lambda r: (r["doc_id"], r["start"], r["end"]))
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return len(records)
+
+
+def write_lines(path: str | Path, records: Iterable[dict[str, Any]]) -> None:
+    """Write JSON Lines (UTF-8, ``\\n`` line ends) atomically."""
+    from .export import _atomic
+
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -112,4 +149,65 @@ def read_articles(run_dir: str | Path) -> list[ArticleInfo]:
             out.append(article_from_record(rec))
         except (KeyError, TypeError, ValueError) as e:
             raise AttribError(f"{path}:{n}:1: not an article record ({type(e).__name__}: {e})") from None
+    return out
+
+
+# -- stances (attrib.stance): stances.jsonl ------------------------------------------------------------
+
+STANCES = "stances.jsonl"
+
+
+def stance_record(s: Stance) -> dict[str, Any]:
+    """One line of stances.jsonl, keys in a fixed order.
+
+    ``{"doc_id", "quote", "start", "end", "relation", "target", "answers", "evidence", "sentence", "rule"}``:
+    ``quote`` is the quote's id in quotes.jsonl (``<doc_id>:<start>-<end>``), ``answers`` the id of
+    the quote it answers (or None), ``evidence`` ``{"text", "start", "end"}`` and ``sentence``
+    ``{"start", "end"}``.
+    """
+    answers = None if s.answers_start is None else f"{s.doc_id}:{s.answers_start}-{s.answers_end}"
+    return {"doc_id": s.doc_id, "quote": f"{s.doc_id}:{s.start}-{s.end}", "start": s.start, "end": s.end,
+            "relation": s.relation, "target": s.target, "answers": answers,
+            "evidence": {"text": s.evidence.text, "start": s.evidence.start, "end": s.evidence.end},
+            "sentence": {"start": s.sentence_start, "end": s.sentence_end}, "rule": s.rule_id}
+
+
+def stance_from_record(rec: dict[str, Any]) -> Stance:
+    """The inverse of ``stance_record``."""
+    ev, sent = rec["evidence"], rec.get("sentence") or {}
+    answers_start = answers_end = None
+    if rec.get("answers"):
+        answers_start, answers_end = (int(x) for x in rec["answers"].rsplit(":", 1)[1].split("-"))
+    return Stance(rec["doc_id"], int(rec["start"]), int(rec["end"]), rec["relation"], rec.get("target"),
+                  Span(int(ev["start"]), int(ev["end"]), ev["text"]), int(sent.get("start", ev["start"])),
+                  int(sent.get("end", ev["end"])), rec.get("rule", ""), answers_start, answers_end)
+
+
+def write_stances(results: Sequence[ArticleResult], path: str | Path) -> int:
+    """Write every stance of every article to stances.jsonl, sorted by (doc_id, start, end); returns the count."""
+    from .export import _atomic
+
+    records = sorted((stance_record(s) for r in results for s in r.stances),
+                     key=lambda rec: (rec["doc_id"], rec["start"], rec["end"], rec["rule"]))
+    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return len(records)
+
+
+def read_stances(run_dir: str | Path) -> list[Stance]:
+    """Every stance of a finished run (RUN_DIR/stances.jsonl); [] for a run made before that file existed.
+
+    Raises:
+        AttribError: a line is not a stance record (``path:line:col: message``).
+    """
+    path = Path(run_dir) / STANCES
+    if not Path(run_dir).is_dir() or not path.is_file():
+        return []
+    out = []
+    for n, rec in _lines(path):
+        try:
+            out.append(stance_from_record(rec))
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            raise AttribError(f"{path}:{n}:1: not a stance record ({type(e).__name__}: {e})") from None
     return out

@@ -14,6 +14,7 @@ role nouns) and what the article said before:
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -56,6 +57,7 @@ class _Tables:
             for w in r.words:
                 self.roles.setdefault(tuple(w.lower().split()), r)
         self.role_len = max((len(k) for k in self.roles), default=1)
+        self.role_heads = {k[-1] for k in self.roles}  # "minister", "leader": a title ends in one
         self.pronouns = {w: c for c in ("pronoun-male", "pronoun-female", "pronoun-thing", "pronoun-plural")
                          for w in rules.words(c)}
         self.det = rules.words("determiner")
@@ -66,6 +68,9 @@ class _Tables:
         self.org_words = rules.words("org-word")
         self.relative = rules.words("relative")
         self.definite = rules.words("definite")
+        self.gender_words = {**{w: "male" for w in rules.words("male-word")},
+                             **{w: "female" for w in rules.words("female-word")}}
+        self.abbreviations = rules.words("abbreviation")
         self.governments: dict[str, str] = {}
         for o in rules.organisations:  # a country's government: the government-kind child of the country
             if o.kind == "government" and o.parent and (p := rules.org(o.parent)) and p.kind == "country":
@@ -92,6 +97,9 @@ def resolve_speakers(annotated: Annotated, attributions: tuple[Attribution, ...]
     """
     tables = _Tables.of(rules)
     resolver = _Resolver(annotated, tables, quotes)
+    # a capitalised word that ends a short speaker mention anywhere in the article names a person there
+    resolver.speaker_words = {w[-1].lower() for a in attributions if a.mention
+                              for w in [a.mention.text.split()] if 0 < len(w) <= 4 and w[-1][:1].isupper()}
     by_mention: dict[tuple[int, int], tuple[Speaker | None, tuple[str, ...]]] = {}
     order = sorted(range(len(attributions)),
                    key=lambda i: (attributions[i].mention.start if attributions[i].mention else attributions[i].start))
@@ -122,6 +130,10 @@ class _Resolver:
         self.persons: dict[str, str] = {}  # last token -> full name, for unknown people
         self.quotes = quotes
         self.pos = 0  # start of the mention being resolved
+        self.sent_starts = [x.start for x in annotated.sentences]
+        self.genders: dict[str, str] = {}  # speaker id -> "male"/"female", learnt from pronouns and honorifics
+        self._people: list[_Candidate] | None = None
+        self.speaker_words: set[str] = set()
 
     # -- parsing ------------------------------------------------------------------------
 
@@ -130,14 +142,16 @@ class _Resolver:
 
     def parse(self, m: Span) -> _Parsed:
         t = self.t
-        toks = [tok for tok in tokenize(self.text, m.start, m.end)]
+        toks = _outside_brackets(tokenize(self.text, m.start, m.end))  # "Jim Jordan (R-Ohio)": the bracket is no name
         words = [x.text.lower() for x in toks]
         if len(toks) == 1 and words[0] in t.pronouns:
             return _Parsed(SpeakerKind.UNKNOWN, pronoun=t.pronouns[words[0]])
         # core = before the first comma or relative pronoun; head = core before its first preposition
         cut = next((i for i, w in enumerate(words) if w == "," or (i and w in t.relative)), len(toks))
         core, appos = toks[:cut], toks[cut:]
-        head_end = next((i for i, x in enumerate(core) if i and x.text.lower() in t.prep), len(core))
+        core_words = [x.text.lower() for x in core]
+        head_end = next((i for i, w in enumerate(core_words) if i and w in t.prep
+                         and not _inside_role(core_words, i, t)), len(core))  # "Secretary of State X" is one head
         head = core[:head_end]
         while head and head[0].text.lower() in t.det:
             head = head[1:]
@@ -165,7 +179,13 @@ class _Resolver:
         if known:
             return _Parsed(SpeakerKind.PERSON, known.name, role or known.role, role_rule,
                            known.affiliation or affiliation, known, definite=definite)
-        name = self._person_name(head, ents)
+        # "the Trump campaign", "Clinton supporters": a name in front of a common noun only modifies it
+        modifier_only = head[-1].text.islower() and (
+            (head[-1].text,) in t.descriptors or (t.roles.get((head[-1].text,)) or role_rule) is not None
+            and (t.roles.get((head[-1].text,)) or role_rule).kind == "group")
+        name = None if modifier_only else self._person_name(head, ents)
+        if not name and not modifier_only and head[-1].text.islower():
+            name = self._appositive_name(appos, ents)  # "the state's campaign chairman, Jane Doe,"
         if name:
             return _Parsed(SpeakerKind.PERSON, name, role, role_rule, affiliation, definite=definite)
         head_words = tuple(x.text.lower() for x in head)
@@ -180,13 +200,24 @@ class _Resolver:
                 kind = SpeakerKind.COUNTRY
             return _Parsed(kind, org.ref, affiliation=self.t.rules.org(org.ref).parent if self.t.rules.org(org.ref)
                            else None, definite=definite)
-        if any(head_words[-len(d):] == d for d in t.descriptors):
+        if any(head_words[-len(d):] == d for d in t.descriptors) and not any(x.text[:1].isupper() for x in head):
             return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), descriptor=True, definite=definite,
                            affiliation=affiliation)
         if role_rule is not None:
             return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:he]), role, role_rule, affiliation,
                            definite=definite)
         return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), affiliation=affiliation, definite=definite)
+
+    def _appositive_name(self, appos: list[Token], ents: list[Entity]) -> str | None:
+        """The name that makes up a whole appositive after a role ("the campaign chairman, Jane Doe,")."""
+        if len(appos) < 2 or appos[0].text != ",":
+            return None
+        seg = appos[1:next((i for i, x in enumerate(appos[1:], 1) if x.text == ","), len(appos))]
+        caps = [x for x in seg if x.text != "."]
+        if not 0 < len(seg) <= 6 or seg[0].text.lower() in self.t.det or not all(
+                x.text[:1].isupper() for x in caps[-2:]) or sum(not x.text[:1].isupper() for x in caps) > 1:
+            return None  # "Jane Doe", "state Sen. Jane Doe"; not "a lawyer from Leeds"
+        return self._person_name(seg, ents)
 
     def _person_name(self, head: list[Token], ents: list[Entity]) -> str | None:
         """The last run of capitalised words in the head that is not an organisation, place or role."""
@@ -199,7 +230,7 @@ class _Resolver:
         cur: list[Token] = []
         for i, tok in enumerate(head + [Token("", 10**9, 10**9)]):
             w = tok.text
-            ok = (w[:1].isupper() and not w.isupper() and w.lower() not in self.t.non_name
+            ok = (w[:1].isupper() and (not w.isupper() or _INITIAL.fullmatch(w)) and w.lower() not in self.t.non_name
                   and not any(s <= tok.start < e for s, e in covered))
             if ok:
                 cur.append(tok)
@@ -208,13 +239,10 @@ class _Resolver:
                 runs.append(cur)
             cur = []
         for run in reversed(runs):
-            words = [x.text.lower() for x in run]
-            # strip role words in front: "Information Minister Fawad Chaudhry"
-            k = 0
-            for n in range(len(words), 0, -1):
-                if tuple(words[:n]) in self.t.roles:
-                    k = n
-                    break
+            words = [x.text.lower().rstrip(".") for x in run]
+            # strip titles in front, up to the last role or organisation word:
+            # "Information Minister Fawad Chaudhry", "Senate Majority Leader Mitch McConnell"
+            k = max((i + 1 for i, w in enumerate(words) if w in self.t.role_heads or w in self.t.org_words), default=0)
             run = run[k:]
             if not run or (len(run) == 1 and (run[0].text.lower(),) in self.t.roles):
                 continue
@@ -334,6 +362,10 @@ class _Resolver:
     def _antecedent(self, start: int, p: _Parsed) -> Speaker | None:
         """The nearest earlier speaker (else entity outside quotations) a pronoun or descriptor can refer to."""
         want_person = p.pronoun in ("pronoun-male", "pronoun-female")
+        if want_person:
+            sp = self._salient_person(start, p.pronoun.split("-")[1])
+            if sp is not None:
+                return sp
         for _, sp, _ in reversed(self.history):
             if want_person and sp.kind in _PERSONISH:
                 known = self.t.speakers.get(sp.name)
@@ -356,7 +388,13 @@ class _Resolver:
                                             and p.pronoun != f"pronoun-{k.gender}")]
             if not ents:
                 return None
+        if p.descriptor:  # "the campaign" is no antecedent's unless the name or kind of one says campaign
+            ents = [e for e in ents if self._entity_fits(p, e)]
+            if not ents:
+                return None
         e = ents[-1]
+        if p.descriptor and (gov := self._government_of(p, e.ref or "")):
+            return Speaker(f"org:{slug(gov)}", gov, SpeakerKind.ORGANIZATION, None, gov, self._path(gov))
         if want_person:
             known = self.t.speakers.get(e.ref or "")
             name = known.name if known else self._clean(e.text)
@@ -367,14 +405,114 @@ class _Resolver:
         kind = _ORG_LABELS.get(e.label, SpeakerKind.ORGANIZATION)
         return Speaker(f"org:{slug(name)}", name, kind, None, name, self._path(name))
 
+    def _salient_person(self, start: int, gender: str) -> Speaker | None:
+        """The person "he"/"she" at ``start`` most likely refers to: the first compatible person named
+        (outside quotations) in the nearest sentence before it that names one, its own sentence first.
+
+        The first person of a sentence is most often its subject, and a pronoun that opens an
+        attribution most often continues the subject of the sentence before, not the last name seen.
+        """
+        here = bisect.bisect_right(self.sent_starts, start) - 1
+        people = self._candidates()
+        stop = bisect.bisect_left([c.start for c in people], start)
+        by_sentence: dict[int, list[_Candidate]] = {}
+        for c in people[:stop]:
+            k = bisect.bisect_right(self.sent_starts, c.start) - 1
+            if here - k <= _MAX_SENTENCES_BACK:
+                by_sentence.setdefault(k, []).append(c)
+        for k in sorted(by_sentence, reverse=True):
+            for c in by_sentence[k]:
+                sp = c.speaker or self._candidate_speaker(c)
+                if sp is None:
+                    continue
+                known = self.t.speakers.get(sp.name)
+                has = (known.gender if known and known.gender else None) or self.genders.get(sp.id) or c.gender
+                if has and has != gender:
+                    continue
+                self.genders.setdefault(sp.id, gender)
+                return sp
+        return None
+
+    def _candidates(self) -> list["_Candidate"]:
+        """Person mentions outside quotations, in text order: earlier speakers and person-like names."""
+        if self._people is not None:
+            cands = [c for c in self._people if c.speaker is None]
+        else:
+            cands = []
+            names: set[str] = set()  # last words of the multi-word names seen so far
+            for e in self.ann.entities:
+                if self._in_quote(e.start):
+                    continue
+                if e.label == "PERSON":
+                    cands.append(_Candidate(e.start, e.end, self._entity_gender(e)))
+                    continue
+                if e.source != "caps" or any(o.source != "caps" and o.label != "PERSON" and o.start < e.end
+                                             and e.start < o.end for o in self.ann.entities):
+                    continue
+                words = [w.strip(".").lower() for w in e.text.split()]
+                before = self.text[max(0, e.start - 12):e.start].split()
+                if before and before[-1].lower() in self.t.det:
+                    continue  # "the Morning Show", "the South": a name after a determiner is no person's
+                gender = self._entity_gender(e)
+                titled = gender is not None or words[0] in self.t.honorific or (words[0],) in self.t.roles \
+                    or self.text[max(0, e.start - 12):e.start].rstrip().split(" ")[-1].lower() in self.t.abbreviations
+                if len(words) == 1 and not titled and words[0] not in names and words[0] not in self.speaker_words:
+                    continue  # a lone capitalised word is a person only as a known surname or after a title
+                if len(words) > 1:
+                    names.add(words[-1])
+                cands.append(_Candidate(e.start, e.end, gender))
+        # earlier attributed speakers that are people, at their mentions (their speakers already resolved)
+        spoken = [_Candidate(s, s, None, sp) for s, sp, _ in self.history if sp.kind in _PERSONISH]
+        spans = [(c.start, c.end) for c in spoken]
+        self._people = sorted(cands, key=lambda c: c.start)
+        merged = [c for c in self._people if not any(a <= c.start < max(b, a + 1) for a, b in spans)] + spoken
+        return sorted(merged, key=lambda c: c.start)
+
+    def _entity_gender(self, e: Entity) -> str | None:
+        """The gender an entity's own words or the word right before it give ("Mrs. Lee", "spokeswoman Lee")."""
+        known = self.t.speakers.get(e.ref or "")
+        if known and known.gender:
+            return known.gender
+        first = e.text.split()[0].lower()
+        before = self.text[max(0, e.start - 20):e.start].split()
+        prev = before[-1].lower() if before else ""
+        return self.t.gender_words.get(first) or self.t.gender_words.get(prev)
+
+    def _candidate_speaker(self, c: "_Candidate") -> Speaker | None:
+        """The person a name candidate stands for (a bare surname becomes the fuller name used before)."""
+        p = self.parse(Span(c.start, c.end, self.text[c.start:c.end]))
+        if p.kind is not SpeakerKind.PERSON:
+            return None
+        saved = self.pos
+        self.pos = c.start
+        try:
+            return self._person(p)
+        finally:
+            self.pos = saved
+
+    def _entity_fits(self, p: _Parsed, e: Entity) -> bool:
+        """A descriptor fits an entity whose canonical name or kind has its noun ("the fund" -> IMF),
+        or a country whose government it names ("the government", "the administration")."""
+        noun = (p.name or "").split()[-1:] or [""]
+        org = self.t.rules.org(e.ref or "")
+        if org is None:
+            return noun[0] in e.text.lower().split()
+        return noun[0] in org.name.lower().split() or noun[0] == org.kind or self._government_of(p, org.name) is not None
+
+    def _government_of(self, p: _Parsed, country: str) -> str | None:
+        noun = (p.name or "").split()[-1:] or [""]
+        gov = self.t.governments.get(country)
+        org = self.t.rules.org(gov or "")
+        return gov if org is not None and noun[0] in (org.kind, "government", "administration") else None
+
     def _fits(self, p: _Parsed, sp: Speaker) -> bool:
         """A descriptor ("the group", "the ministry") fits an organisation whose kind or name has its noun."""
         if not p.descriptor:
             return sp.kind is not SpeakerKind.GROUP or p.pronoun == "pronoun-plural"
         noun = (p.name or "").split()[-1:] or [""]
         org = self.t.rules.org(sp.affiliation or sp.name or "")
-        if org is None:
-            return sp.kind is not SpeakerKind.GROUP
+        if org is None:  # "the union" -> an earlier speaker whose own name says union
+            return sp.kind is not SpeakerKind.GROUP and noun[0] in (sp.name or "").lower().split()
         return noun[0] in org.name.lower().split() or noun[0] == org.kind
 
     def _clean(self, s: str) -> str:
@@ -396,6 +534,42 @@ class _Resolver:
         if sp.kind is SpeakerKind.ANONYMOUS and sp.id in self.anon_names:
             latest = replace(latest, name=max(self.anon_names[sp.id], key=lambda n: (len(n.split()), n)) or sp.name)
         return replace(ra, speaker=latest)
+
+
+_INITIAL = re.compile(r"[A-Z]\.")  # a middle initial inside a name ("John F. Kerry")
+_MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it
+
+
+@dataclass
+class _Candidate:
+    """A person mention a pronoun may refer to: a resolved earlier speaker, or a name not yet resolved."""
+
+    start: int
+    end: int
+    gender: str | None
+    speaker: Speaker | None = None
+
+
+def _inside_role(words: list[str], i: int, t: _Tables) -> bool:
+    """Whether word ``i`` lies inside a multi-word role ("secretary of state", "chief of staff")."""
+    for j in range(max(0, i - t.role_len + 1), i):
+        for n in range(i - j + 2, t.role_len + 1):
+            if tuple(words[j:j + n]) in t.roles:
+                return True
+    return False
+
+
+def _outside_brackets(toks: tuple[Token, ...]) -> list[Token]:
+    """The tokens not inside round brackets."""
+    out, depth = [], 0
+    for tok in toks:
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth = max(0, depth - 1)
+        elif not depth:
+            out.append(tok)
+    return out
 
 
 def _longest_role(toks: list[Token], t: _Tables) -> tuple[RoleRule, str] | None:

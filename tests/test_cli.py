@@ -24,7 +24,8 @@ from attrib.ruleset import load_ruleset
 
 QUOTE_KEYS = ["doc_id", "id", "text", "start", "end", "type", "cue", "speaker", "outlet", "rule"]
 SPEAKER_KEYS = {"name", "mention", "start", "end", "kind", "role", "affiliation"}
-OUTPUTS = ("quotes.jsonl", "graph.graphml", "graph.json", "problems.jsonl")
+OUTPUTS = ("quotes.jsonl", "graph.graphml", "graph.json", "problems.jsonl", "articles.jsonl", "stances.jsonl",
+           "merges.jsonl")
 
 
 @pytest.fixture
@@ -190,7 +191,7 @@ def test_run_in_process_is_repeatable(runner: CliRunner, tmp_path: Path) -> None
     for out in (a, b):
         result = runner.invoke(attrib, ["run", "seeds/", "-o", str(out), "--nlp", "builtin"])
         assert result.exit_code == 0, result.output
-    for name in ("quotes.jsonl", "graph.graphml", "problems.jsonl"):
+    for name in ("quotes.jsonl", "graph.graphml", "problems.jsonl", "articles.jsonl"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 

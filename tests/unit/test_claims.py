@@ -125,11 +125,118 @@ def test_empty_input(rules):
 
 def test_normalises_each_quote_once(rules, monkeypatch):
     calls = []
-    real = claims_mod.normalise_text
-    monkeypatch.setattr(claims_mod, "normalise_text", lambda t: calls.append(t) or real(t))
+    real = claims_mod.normalise_quote
+    monkeypatch.setattr(claims_mod, "normalise_quote", lambda t: calls.append(t) or real(t))
     results = [article(f"d{i:03}", *(quote(f"d{i:03}", j * 100, f"“Statement {j % 7}.”", MUJAHID)
                                      for j in range(20))) for i in range(50)]
     claims = aggregate_claims(quotes_of(results), rules)
     assert len(calls) == 1000
     assert len(claims) == 7
     assert sum(len(c.reports) for c in claims) == 1000
+
+
+# -- similar statements (re-translations, trimmed and re-punctuated reprints) --------------------------
+
+from attrib.claims import claim_speaker_id, content_tokens, normalise_quote, similarity  # noqa: E402
+from attrib.model import SpeakerKind  # noqa: E402
+
+# seeds/003 and seeds/004: two translations of Arian's words to AFP
+ARIAN_003 = ("“The terrorist Taliban had some movements near the border area … The security forces have repelled "
+             "the attack,”")
+ARIAN_004 = "“The terrorist Taliban had some activities near the border area… The security forces repelled the attack,”"
+
+
+@pytest.mark.parametrize("a, b", [
+    (ARIAN_003, ARIAN_004),  # re-translation
+    ("the armed group’s attack had been repelled and government forces had control",  # seeds/002 vs 004
+     "that the attacks by armed groups had been repelled and government forces had control"),
+    ("“Kabul’s forces are lying about the border crossing at Spin Boldak,”",  # trimmed reprint
+     "“Kabul’s forces are lying about the border crossing at Spin Boldak, and they know it well,”"),
+    ("“We hold the town; the crossing; the market.”", "“We hold the town, the crossing and the market”"),
+])
+def test_similar_statements_of_one_speaker_are_one_claim(rules, a, b):
+    results = [article("d1", quote("d1", 5, a, ARIAN)), article("d2", quote("d2", 9, b, ARIAN))]
+    (claim,) = aggregate_claims(quotes_of(results), rules)
+    assert [(r.attribution.doc_id, r.attribution.start) for r in claim.reports] == [("d1", 5), ("d2", 9)]
+    assert claim.text == a
+    assert claim.id == claim_id(ARIAN.id, normalise_text(a))
+
+
+@pytest.mark.parametrize("a, b", [
+    ("“We hold the town.”", "“We hold the border post.”"),
+    ("“The security forces have repelled the attack,”", "“The security forces have retaken the market,”"),
+    # similar words, but fewer than min_shared content words in common
+    ("“Fighting continues.”", "“Fighting continues in the south.”"),
+])
+def test_different_statements_of_one_speaker_stay_apart(rules, a, b):
+    results = [article("d1", quote("d1", 5, a, ARIAN)), article("d2", quote("d2", 9, b, ARIAN))]
+    assert len(aggregate_claims(quotes_of(results), rules)) == 2
+
+
+def test_the_same_statement_of_two_speakers_stays_two_claims(rules):
+    results = [article("d1", quote("d1", 5, ARIAN_003, ARIAN)), article("d2", quote("d2", 9, ARIAN_004, MUJAHID))]
+    assert len(aggregate_claims(quotes_of(results), rules)) == 2
+
+
+def test_a_group_speaks_for_its_organisation(rules):
+    # seeds/002 "Taliban militants in Afghanistan said ..." and seeds/003 "The Taliban ... said ..."
+    group = Speaker("group:002:taliban-militants", "Taliban militants in Afghanistan", SpeakerKind.GROUP,
+                    affiliation="Taliban", affiliation_path=("Taliban",))
+    taliban = Speaker("org:taliban", "Taliban", SpeakerKind.ORGANIZATION, affiliation="Taliban")
+    results = [article("002", quote("002", 180, "they had taken control of one of the main border crossings with "
+                                                "Pakistan, perhaps the most strategic objective", group,
+                                    QuoteType.INDIRECT)),
+               article("003", quote("003", 1046, "the group had taken control of the crossing", taliban,
+                                    QuoteType.INDIRECT))]
+    (claim,) = aggregate_claims(quotes_of(results), rules)
+    assert claim.speaker_id == "org:taliban" == claim_speaker_id(group, rules)
+    assert [r.attribution.doc_id for r in claim.reports] == ["002", "003"]
+    # anonymous sources keep their own ids
+    anon = Speaker("anon:a:1", "a senior official", SpeakerKind.ANONYMOUS, affiliation="Taliban")
+    assert claim_speaker_id(anon, rules) == "anon:a:1"
+
+
+def test_threshold_and_stopwords_come_from_the_rules(tmp_path):
+    (tmp_path / "claims.yaml").write_text(
+        "version: 1\nkind: claims\nrules:\n  - id: claims.default\n    description: exact only\n"
+        "    similarity: 1.0\n    min_shared: 3\n    stopwords: [the, had, some, near]\n", encoding="utf-8")
+    strict = load_ruleset([tmp_path])
+    results = [article("d1", quote("d1", 5, ARIAN_003, ARIAN)), article("d2", quote("d2", 9, ARIAN_004, ARIAN))]
+    assert len(aggregate_claims(quotes_of(results), strict)) == 2
+    assert "the" not in content_tokens("the terrorist taliban", strict.claims[-1])
+
+
+def test_bad_claims_rule_is_reported_with_its_place(tmp_path):
+    from attrib.problems import RuleFileError
+
+    (tmp_path / "claims.yaml").write_text(
+        "version: 1\nkind: claims\nrules:\n  - id: claims.default\n    description: x\n    similarity: 1.5\n",
+        encoding="utf-8")
+    with pytest.raises(RuleFileError) as e:
+        load_ruleset([tmp_path])
+    assert [str(p) for p in e.value.problems] == [
+        f'{tmp_path / "claims.yaml"}:6:17: "similarity" in rule "claims.default" must be a number from 0 to 1, '
+        f'not "1.5"']
+
+
+def test_content_tokens_and_similarity(rules):
+    settings = rules.claims[-1]
+    a = content_tokens(normalise_quote(ARIAN_003), settings)
+    b = content_tokens(normalise_quote(ARIAN_004), settings)
+    assert a == {"terro", "talib", "movem", "near", "borde", "area", "secur", "force", "repel", "attac"}
+    assert similarity(a, b) == 9 / 10
+    assert similarity(a, frozenset()) == 0.0
+
+
+def test_pooling_does_not_depend_on_input_order(rules):
+    texts = [ARIAN_003, ARIAN_004, "“We hold the town.”", "“The town is ours and we hold it.”",
+             "“We hold the town, the market and the crossing.”"]
+    quotes = [quote(f"d{i}", 10 * i, t, ARIAN) for i, t in enumerate(texts)]
+    first = aggregate_claims(quotes, rules)
+    assert aggregate_claims(list(reversed(quotes)), rules) == first
+    assert len(first) < len(texts)
+
+
+def test_normalise_quote_is_normalise_text():
+    for text in [ARIAN_003, "“Kabul’s U.S.-backed forces”", "Él está AQUÍ", "a´b", "x…y ‥ z", "“ ”", "a\u00a0b"]:
+        assert normalise_quote(text) == normalise_text(text)

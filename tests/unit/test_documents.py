@@ -119,7 +119,8 @@ def test_every_missing_input_is_listed_and_nothing_is_read(tmp_path, monkeypatch
 
 def test_folder_without_article_files_raises(tmp_path):
     write(tmp_path, {"data.json": "{}", ".hidden.txt": "x"})
-    with pytest.raises(InputError, match=r"no article files \(\.md, \.text, \.txt or no extension\) in folder"):
+    with pytest.raises(InputError, match=r"no article files \(\.htm, \.html, \.jsonl, \.md, \.ndjson, \.text, \.txt or no extension, "
+                                         r"each maybe \.gz\) in folder"):
         load_documents([tmp_path])
 
 

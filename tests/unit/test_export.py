@@ -176,11 +176,19 @@ def test_json_round_trip_and_bytes(graph, tmp_path):
 
 
 def _fail_graphml(monkeypatch):
-    def broken(g, path, **kw):
-        with open(path, "wb") as f:
-            f.write(b"<?xml partial")
-        raise OSError("disk full")
-    monkeypatch.setattr(export.nx, "write_graphml", broken)
+    real = export._text
+    calls = []
+
+    def broken(value):  # fails halfway through the nodes, after the head of the file is written
+        calls.append(1)
+        if len(calls) > 5:
+            raise OSError("disk full")
+        return real(value)
+    monkeypatch.setattr(export, "_text", broken)
+
+
+def _fail_gexf(monkeypatch):
+    monkeypatch.setattr(export, "_text_plain", lambda v: (_ for _ in ()).throw(OSError("disk full")))
 
 
 def _fail_json_dumps(monkeypatch):
@@ -197,6 +205,7 @@ def _fail_json_dumps(monkeypatch):
 
 @pytest.mark.parametrize("write, name, fail", [
     (lambda g, p: write_graphml(g, p), "graph.graphml", _fail_graphml),
+    (lambda g, p: export.write_gexf(g, p), "graph.gexf", _fail_gexf),
     (lambda g, p: write_quotes(corpus(), p), "quotes.jsonl", _fail_json_dumps),
     (lambda g, p: write_json(g, p), "graph.json",
      lambda mp: mp.setattr(export.json, "dumps", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))),
@@ -220,9 +229,17 @@ def test_unwritable_attribute_leaves_no_file(tmp_path):
     g = nx.DiGraph()
     g.add_node("x", label="x", tags=["a", "b"])  # a list: GraphML cannot hold it
     path = tmp_path / "bad.graphml"
-    with pytest.raises((nx.NetworkXError, TypeError)):
+    with pytest.raises(TypeError, match="attribute 'tags' has a list value"):
         write_graphml(g, path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_one_attribute_one_type(tmp_path):
+    g = nx.DiGraph()
+    g.add_edge("a", "b", weight=1)
+    g.add_edge("b", "c", weight=1.0)  # an int weight beside a float one would make two keys
+    with pytest.raises(TypeError, match="attribute 'weight' is both int and float"):
+        write_graphml(g, tmp_path / "g.graphml")
 
 
 def test_written_file_has_the_mode_of_an_ordinary_file(graph, tmp_path):
@@ -232,3 +249,116 @@ def test_written_file_has_the_mode_of_an_ordinary_file(graph, tmp_path):
     ordinary.write_text("x")
     # the umask applies, not the 0600 of a bare temporary file
     assert path.stat().st_mode == ordinary.stat().st_mode
+
+
+# -- GraphML as networkx writes it, GEXF, CSV, views, files ------------------------------------------------
+
+import csv as csv_mod  # noqa: E402
+
+from attrib.export import (FORMATS, affiliation_colour, node_size, write_csv, write_gexf,  # noqa: E402
+                           write_graph_files)
+from attrib.graph import graph_view  # noqa: E402
+
+TRICKY = "a \"quoted\" <b> & c\nline two\ttab"
+
+
+@pytest.fixture
+def tricky(graph) -> nx.DiGraph:
+    g = graph.copy()
+    g.add_node("odd\"<&>", label=TRICKY, type="speaker", quotes=2, flag=True, top_affiliation="Taliban")
+    g.add_edge("odd\"<&>", "doc:a", relation="said", weight=2.5, rule_ids=TRICKY, doc_ids="a")
+    return g
+
+
+def test_graphml_reads_back_as_networkx_own_graphml(tricky, tmp_path):
+    write_graphml(tricky, tmp_path / "ours.graphml")
+    nx.write_graphml(tricky, tmp_path / "nx.graphml", named_key_ids=True)
+    ours, theirs = nx.read_graphml(tmp_path / "ours.graphml"), nx.read_graphml(tmp_path / "nx.graphml")
+    assert dict(ours.nodes(data=True)) == dict(theirs.nodes(data=True)) == dict(tricky.nodes(data=True))
+    assert sorted(ours.edges(data=True)) == sorted(theirs.edges(data=True)) == sorted(tricky.edges(data=True))
+
+
+def test_gexf_round_trip_with_viz(tricky, tmp_path):
+    path = tmp_path / "graph.gexf"
+    write_gexf(tricky, path)
+    back = nx.read_gexf(path)
+    assert back.is_directed()
+    assert sorted(back.nodes) == sorted(tricky.nodes)
+    for n, d in tricky.nodes(data=True):
+        got = dict(back.nodes[n])
+        viz = got.pop("viz")
+        assert got == d
+        assert got["label"].strip()
+        assert set(viz["position"]) == {"x", "y", "z"} and viz["position"]["z"] == 0.0
+        assert viz["size"] == node_size(d) >= 5.0
+        colour = (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"])
+        assert colour == affiliation_colour(d.get("top_affiliation"))
+    for u, v, d in tricky.edges(data=True):
+        got = dict(back.edges[u, v])
+        assert got.pop("label") == d["relation"]
+        got.pop("id")
+        assert got == d and type(got["weight"]) is float
+    raw = path.read_text(encoding="utf-8")
+    assert "lastmodifieddate" not in raw and raw.startswith("<?xml")
+
+
+def test_colours_are_stable_per_top_level_affiliation(tricky, tmp_path):
+    assert affiliation_colour("Taliban") == affiliation_colour("Taliban") != affiliation_colour("Afghanistan")
+    assert affiliation_colour(None) == (170, 170, 170)
+    assert all(0 <= c <= 255 for c in affiliation_colour("Pakistan"))
+    write_gexf(tricky, tmp_path / "g.gexf")
+    back = nx.read_gexf(tmp_path / "g.gexf")
+    taliban = {(d["viz"]["color"]["r"], d["viz"]["color"]["g"], d["viz"]["color"]["b"])
+               for _, d in back.nodes(data=True) if d.get("top_affiliation") == "Taliban"}
+    assert taliban == {affiliation_colour("Taliban")}
+
+
+def read_csv_graph(nodes_path, edges_path) -> nx.DiGraph:
+    g = nx.DiGraph()
+    with open(nodes_path, encoding="utf-8", newline="") as f:
+        for row in csv_mod.DictReader(f):
+            g.add_node(row.pop("Id"), label=row.pop("Label"), **{k: v for k, v in row.items() if v != ""})
+    with open(edges_path, encoding="utf-8", newline="") as f:
+        for row in csv_mod.DictReader(f):
+            assert row.pop("Type") == "Directed"
+            assert row.pop("Label") == row["relation"]
+            g.add_edge(row.pop("Source"), row.pop("Target"), weight=float(row.pop("Weight")),
+                       **{k: v for k, v in row.items() if v != ""})
+    return g
+
+
+def test_csv_round_trip_with_gephi_columns(tricky, tmp_path):
+    write_csv(tricky, tmp_path / "nodes.csv", tmp_path / "edges.csv")
+    with open(tmp_path / "nodes.csv", encoding="utf-8", newline="") as f:
+        header = next(csv_mod.reader(f))
+    assert header[:2] == ["Id", "Label"] and header[2:] == sorted(header[2:])
+    with open(tmp_path / "edges.csv", encoding="utf-8", newline="") as f:
+        assert next(csv_mod.reader(f))[:5] == ["Source", "Target", "Type", "Weight", "Label"]
+    back = read_csv_graph(tmp_path / "nodes.csv", tmp_path / "edges.csv")
+    as_text = {n: {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in d.items()}
+               for n, d in tricky.nodes(data=True)}
+    assert dict(back.nodes(data=True)) == as_text
+    for u, v, d in tricky.edges(data=True):
+        assert back.edges[u, v] == {k: (x if k == "weight" else str(x)) for k, x in d.items()}
+
+
+@pytest.mark.parametrize("view", ["full", "speakers", "affiliations"])
+def test_every_format_of_every_view_is_written_twice_byte_identical(rules, tmp_path, view):
+    def build():
+        results = corpus()
+        return build_graph(infos(results), aggregate_claims(quotes_of(results), rules), rules)
+    formats = ["graphml", "gexf", "csv", "json"]
+    one = write_graph_files(build(), formats, tmp_path / "one", view)
+    two = write_graph_files(build(), formats, tmp_path / "two", view)
+    suffix = "" if view == "full" else f".{view}"
+    assert [p.name for p in one] == [f"graph{suffix}.graphml", f"graph{suffix}.gexf", f"nodes{suffix}.csv",
+                                     f"edges{suffix}.csv", f"graph{suffix}.json"]
+    for a, b in zip(one, two):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    g = graph_view(build(), view)
+    assert nx.read_graphml(one[0]).number_of_nodes() == g.number_of_nodes()
+    assert nx.read_gexf(one[1]).number_of_edges() == g.number_of_edges()
+    assert read_csv_graph(one[2], one[3]).number_of_edges() == g.number_of_edges()
+    data = json.loads(one[4].read_bytes())
+    assert nx.node_link_graph(data, edges="edges").number_of_nodes() == g.number_of_nodes()
+    assert set(FORMATS) == set(formats)

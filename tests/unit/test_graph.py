@@ -76,22 +76,25 @@ def test_is_directed_simple_graph(graph):
 
 @pytest.mark.parametrize("node, expected", [
     (MUJAHID.id, {"label": "Zabihullah Mujahid", "type": "speaker", "kind": "person", "role": "spokesman",
-                  "affiliation": "Taliban", "quotes": 2 + 1, "articles": 2}),
+                  "affiliation": "Taliban", "top_affiliation": "Taliban", "quotes": 2 + 1, "articles": 2}),
     (OFFICIAL.id, {"label": "a senior government official", "type": "speaker", "kind": "anonymous",
-                   "affiliation": "Afghan government", "quotes": 1, "articles": 1}),
+                   "affiliation": "Afghan government", "top_affiliation": "Afghanistan", "quotes": 1,
+                   "articles": 1}),
     ("org:afghan-ministry-of-interior", {"label": "Afghan Ministry of Interior", "type": "organisation",
                                          "kind": "government", "parent": "Afghan government",
-                                         "rule_id": "org.afghan-interior-ministry"}),
+                                         "rule_id": "org.afghan-interior-ministry", "top_affiliation": "Afghanistan"}),
     ("org:afghan-government", {"label": "Afghan government", "type": "organisation", "kind": "government",
-                               "parent": "Afghanistan", "rule_id": "org.afghan-government"}),
+                               "parent": "Afghanistan", "rule_id": "org.afghan-government",
+                               "top_affiliation": "Afghanistan"}),
     ("org:afghanistan", {"label": "Afghanistan", "type": "organisation", "kind": "country",
-                         "rule_id": "org.afghanistan"}),
+                         "rule_id": "org.afghanistan", "top_affiliation": "Afghanistan"}),
     ("org:acme-corp", {"label": "Acme Corp", "type": "organisation", "kind": "organization",
-                       "parent": "Acme Holdings"}),
-    ("org:acme-holdings", {"label": "Acme Holdings", "type": "organisation", "kind": "organization"}),
+                       "parent": "Acme Holdings", "top_affiliation": "Acme Holdings"}),
+    ("org:acme-holdings", {"label": "Acme Holdings", "type": "organisation", "kind": "organization",
+                           "top_affiliation": "Acme Holdings"}),
     # a speaker that is itself an organisation is one node, typed as a speaker
     ("org:taliban", {"label": "Taliban", "type": "speaker", "kind": "organization", "quotes": 1, "articles": 1,
-                     "rule_id": "org.taliban"}),
+                     "rule_id": "org.taliban", "top_affiliation": "Taliban"}),
     ("doc:a", {"label": TITLE_A, "type": "article", "doc_id": "a", "quotes": 4}),
     ("doc:b", {"label": TITLE_B[:100].rstrip(), "type": "article", "doc_id": "b", "quotes": 4}),
     ("doc:c", {"label": "c", "type": "article", "doc_id": "c", "quotes": 0}),
@@ -120,7 +123,8 @@ def test_pooled_claim_node(graph):
     cid = claim_of(graph, MUJAHID.id, "propaganda")
     assert graph.nodes[cid] == {
         "label": PROPAGANDA, "type": "claim", "text": PROPAGANDA, "quote_type": "direct",
-        "speaker": "Zabihullah Mujahid", "reports": 2, "articles": 2, "outlets": "Reuters; Sputnik"}
+        "speaker": "Zabihullah Mujahid", "speaker_id": MUJAHID.id, "reports": 2, "articles": 2,
+        "outlets": "Reuters; Sputnik", "top_affiliation": "Taliban"}
 
 
 def test_claim_label_is_first_80_characters(graph):
@@ -263,3 +267,128 @@ def test_empty_input(rules):
 def test_slug(name, expected):
     assert slug(name) == expected
     assert org_node_id(name) == "org:" + expected
+
+
+# -- stances: disputes and supports edges -----------------------------------------------------------------
+
+from attrib.graph import VIEWS, article_outlet, graph_from_run, graph_view  # noqa: E402
+from attrib.model import ArticleInfo, Stance  # noqa: E402
+from attrib.problems import AttribError  # noqa: E402
+
+KAKAR = Speaker("person:arif-kakar", "Arif Kakar", SpeakerKind.PERSON, affiliation="Chaman local administration",
+                affiliation_path=("Chaman local administration", "Pakistani government", "Pakistan"))
+
+
+def stance_corpus() -> tuple[list[ResolvedAttribution], list[Stance]]:
+    q = [quote("a", 100, "“Afghan forces retook the market,”", OFFICIAL),
+         quote("a", 200, PROPAGANDA, MUJAHID),
+         quote("a", 300, "“The Taliban hold the crossing,”", KAKAR),
+         quote("a", 400, "“We hold the town,”", MUJAHID),
+         quote("b", 10, "“The attack was repelled,”", ARIAN),
+         quote("b", 90, "“Our side is sealed,”", KAKAR)]
+    end = {(r.attribution.doc_id, r.attribution.start): r.attribution.end for r in q}
+    s = [
+        # named: "a baseless claim by the Kabul administration"
+        Stance("a", 200, end["a", 200], "disputes", "Kabul administration", Span(210, 220, "propaganda"), 190, 260,
+               "stance.rejecting-words"),
+        # unnamed: answers the official's quote
+        Stance("a", 400, end["a", 400], "disputes", None, Span(380, 398, "dismisses the claim"), 370, 430,
+               "stance.rejects-the-claim", 100, end["a", 100]),
+        # Kakar confirms the Taliban
+        Stance("a", 300, end["a", 300], "supports", "Taliban", Span(290, 299, "confirmed"), 280, 340,
+               "stance.confirmed"),
+        Stance("b", 90, end["b", 90], "supports", "Taliban", Span(80, 89, "confirmed"), 70, 120, "stance.confirmed"),
+        # Arian "disputes" his own government: same party, no edge
+        Stance("b", 10, end["b", 10], "disputes", "Afghan government", Span(5, 9, "however"), 0, 60,
+               "stance.insisted-however"),
+        # a target nobody knows and no answered quote: no edge
+        Stance("b", 10, end["b", 10], "disputes", "Somebody Unknown", Span(5, 9, "however"), 0, 60,
+               "stance.insisted-however"),
+    ]
+    return q, s
+
+
+@pytest.fixture(scope="module")
+def stance_graph(rules) -> nx.DiGraph:
+    q, s = stance_corpus()
+    return graph_from_run(q, [], s, rules)
+
+
+def stance_rows(g: nx.DiGraph) -> list[tuple]:
+    return sorted((u, v, d["relation"], d["weight"], d["doc_ids"], d["rule_ids"], d["evidence"], d["sentences"])
+                  for u, v, d in g.edges(data=True) if d["relation"] in ("disputes", "supports"))
+
+
+def test_stance_edges_with_their_evidence(stance_graph):
+    assert stance_rows(stance_graph) == [
+        (KAKAR.id, "org:taliban", "supports", 2.0, "a; b", "stance.confirmed",
+         'a:290-299 "confirmed"; b:80-89 "confirmed"', "a:280-340; b:70-120"),
+        # the official is anonymous: the dispute goes to the organisation he speaks for
+        (MUJAHID.id, "org:afghan-government", "disputes", 2.0, "a", "stance.rejecting-words; stance.rejects-the-claim",
+         'a:210-220 "propaganda"; a:380-398 "dismisses the claim"', "a:190-260; a:370-430"),
+    ]
+    d = stance_graph.edges[MUJAHID.id, "org:afghan-government"]
+    claims = d["claims"].split("; ")
+    assert len(claims) == 2 and all(stance_graph.nodes[c]["type"] == "claim" for c in claims)
+    assert stance_graph.nodes[d["answers"]]["text"] == "“Afghan forces retook the market,”"
+    assert stance_graph.nodes["org:afghan-government"]["type"] == "organisation"
+
+
+def test_stances_are_optional(rules):
+    q, _ = stance_corpus()
+    g = graph_from_run(q, [], [], rules)
+    assert stance_rows(g) == []
+
+
+# -- views ------------------------------------------------------------------------------------------------
+
+
+def test_speakers_view(stance_graph):
+    v = graph_view(stance_graph, "speakers")
+    assert {d["type"] for _, d in v.nodes(data=True)} == {"speaker", "organisation"}
+    assert set(v) == {OFFICIAL.id, MUJAHID.id, KAKAR.id, ARIAN.id, "org:taliban", "org:afghan-government"}
+    rows = sorted((a, b, d["relation"], d["weight"], d["co_quoted"]) for a, b, d in v.edges(data=True))
+    # co_quoted: from the smaller id to the larger, weighted by the articles both are quoted in
+    assert rows == [
+        (OFFICIAL.id, KAKAR.id, "co_quoted", 1.0, 1),
+        (OFFICIAL.id, MUJAHID.id, "co_quoted", 1.0, 1),
+        (KAKAR.id, "org:taliban", "supports", 2.0, 0),
+        (KAKAR.id, ARIAN.id, "co_quoted", 1.0, 1),  # both quoted in b
+        (KAKAR.id, MUJAHID.id, "co_quoted", 1.0, 1),
+        (MUJAHID.id, "org:afghan-government", "disputes", 2.0, 0),
+    ]
+
+
+def test_affiliations_view(stance_graph):
+    v = graph_view(stance_graph, "affiliations")
+    assert all(d["type"] == "organisation" for _, d in v.nodes(data=True))
+    assert v.nodes["org:taliban"]["quotes"] == 2 and v.nodes["org:taliban"]["speakers"] == 1  # Mujahid
+    assert v.nodes["org:afghan-government"]["quotes"] == 1  # the official
+    rows = sorted((a, b, d["relation"], d["weight"]) for a, b, d in v.edges(data=True))
+    assert ("org:taliban", "org:afghan-government", "disputes", 2.0) in rows
+    assert ("org:chaman-local-administration", "org:taliban", "supports", 2.0) in rows
+    assert ("org:afghan-ministry-of-interior", "org:afghan-government", "part_of", 1.0) in rows
+    assert ("org:afghan-government", "org:chaman-local-administration", "co_quoted", 1.0) in rows
+    assert not any(a == b for a, b, _, _ in rows)
+
+
+def test_full_view_is_the_graph_and_unknown_view_is_an_error(stance_graph):
+    assert graph_view(stance_graph, "full") is stance_graph
+    assert VIEWS == ("full", "speakers", "affiliations")
+    with pytest.raises(AttribError, match='unknown view "people"; expected one of: full, speakers, affiliations'):
+        graph_view(stance_graph, "people")
+
+
+# -- articles' outlets ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title, meta, expected", [
+    ("kayhan.ir", (), "kayhan.ir"),  # seeds/002: the first line is the site
+    ("https://www.aljazeera.com/", (), "aljazeera.com"),
+    ("Taliban claims to occupy key border crossings | Taliban News", (), None),
+    ("Anything", (("outlet", "Al Jazeera"),), "Al Jazeera"),
+    ("Anything", (("url", "https://www.reuters.com/world/asia/x"),), "reuters.com"),
+    ("11.8 C", (), None),
+])
+def test_article_outlet(title, meta, expected):
+    assert article_outlet(ArticleInfo("d", "d.txt", title, 10, 0, "builtin", meta)) == expected

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from attrib.ruleset import DEFAULT_RULES_DIR, RuleFileError, RuleSet, load_ruleset, rule_files
+from attrib.ruleset import DEFAULT_RULES_DIR, KINDS, RuleFileError, RuleSet, load_ruleset, rule_files
 
 INVALID = "fixtures/rules/invalid"
 VALID = "fixtures/rules/valid"
@@ -53,8 +53,8 @@ LOCAL_CASES = {
         f"(first defined at {INVALID}/duplicate_id.yaml:4:5)",
     ],
     "bad_kind.yaml": [
-        f'{INVALID}/bad_kind.yaml:2:7: no such rule kind: "speaker"; known: cues, filters, lexicon, '
-        "organisations, outlets, quotes, roles, speakers",
+        # the known kinds are the registry's (other issues add kinds)
+        f'{INVALID}/bad_kind.yaml:2:7: no such rule kind: "speaker"; known: {", ".join(sorted(KINDS))}',
     ],
     "bad_regex.yaml": [
         f'{INVALID}/bad_regex.yaml:6:14: regex "^(Photo|Image: .*$" in rule "filter.photo-credit" does not '
@@ -66,7 +66,26 @@ LOCAL_CASES = {
     ],
     "alias_conflict.yaml": [
         f'{INVALID}/alias_conflict.yaml:8:5: alias "khan" of rule "speaker.omar-khan" is also claimed by '
-        'speaker rule "speaker.jane-khan"',
+        f'speaker rule "speaker.jane-khan" (at {INVALID}/alias_conflict.yaml:4:5); an alias names one speaker: '
+        "remove it from one of the two rules",
+    ],
+    "unknown_distinct.yaml": [
+        f'{INVALID}/unknown_distinct.yaml:4:5: distinct_from "Noori" of rule "speaker.ahmad-noori" is the rule\'s '
+        "own name, alias or id; expected another speaker's name or id",
+        f'{INVALID}/unknown_distinct.yaml:4:5: distinct_from "speaker.ahmed-nori" of rule "speaker.ahmad-noori" is '
+        "not the id of any speaker rule; give a speaker rule id or a name as written",
+    ],
+    "disable_unknown.yaml": [
+        f'{INVALID}/disable_unknown.yaml:4:5: rule "speaker.arif-kakr" is disabled but no rules loaded before it '
+        "define a speakers rule with that id",
+    ],
+    "bad_identity.yaml": [
+        f'{INVALID}/bad_identity.yaml:6:22: "name_similarity" in rule "identity.loose" must be a number from 0 to 1, '
+        'not "1.5"',
+        f'{INVALID}/bad_identity.yaml:7:19: "block_prefix" in rule "identity.loose" must be a whole number of 0 or '
+        'more, not "two"',
+        f'{INVALID}/bad_identity.yaml:8:21: "spelling_folds" in rule "identity.loose" must map letters to the '
+        "letters that replace them ({q: k})",
     ],
 }
 
@@ -172,3 +191,81 @@ def test_null_optional_value_is_not_the_string_null(tmp_path: Path) -> None:
     except RuleFileError:
         return  # rejecting null is fine too
     assert rs.speakers[0].role is None
+
+
+# ---------------------------------------------------------------- disabling, identity, distinct_from, places
+
+
+NO_SEED = "fixtures/rules/no_seed_people"
+
+
+def test_a_later_folder_disables_default_rules(ruleset: RuleSet) -> None:
+    rs = load_ruleset([NO_SEED])
+    names = {s.name for s in rs.speakers}
+    assert not names & {"Zabihullah Mujahid", "Tareq Arian", "Arif Kakar"}
+    assert len(rs.all_rules()) == len(ruleset.all_rules()) - 3
+
+
+def test_disabling_a_rule_that_the_same_file_defines_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "speakers.yaml"
+    path.write_text("version: 1\nkind: speakers\nrules:\n  - {id: speaker.jane-doe, disabled: true}\n"
+                    "  - {id: speaker.jane-doe, description: d, name: Jane Doe}\n", encoding="utf-8")
+    assert problem_lines([path]) == [
+        f'{path}:4:5: rule "speaker.jane-doe" is disabled but no rules loaded before it define a speakers rule '
+        "with that id",
+        f'{path}:5:5: duplicate rule id "speaker.jane-doe" (first defined at {path}:4:5)']
+
+
+def test_disabling_names_the_nearest_ids() -> None:
+    assert problem_lines([f"{INVALID}/disable_unknown.yaml"], defaults=True) == [
+        f'{INVALID}/disable_unknown.yaml:4:5: rule "speaker.arif-kakr" is disabled but no rules loaded before it '
+        "define a speakers rule with that id; nearest: speaker.arif-kakar"]
+
+
+def test_disabled_false_keeps_the_rule(tmp_path: Path) -> None:
+    path = tmp_path / "speakers.yaml"
+    path.write_text("version: 1\nkind: speakers\nrules:\n"
+                    "  - {id: speaker.jane-doe, description: d, name: Jane Doe, disabled: false}\n", encoding="utf-8")
+    assert [s.name for s in load_ruleset([path], defaults=False).speakers] == ["Jane Doe"]
+
+
+def test_disabling_an_organisation_a_speaker_names_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "organisations.yaml"
+    path.write_text("version: 1\nkind: organisations\nrules:\n  - {id: org.taliban, disabled: true}\n",
+                    encoding="utf-8")
+    lines = problem_lines([path], defaults=True)
+    assert any('affiliation "Taliban" of rule "speaker.zabihullah-mujahid" is not the name of any organisation'
+               in line for line in lines)
+
+
+def test_identity_settings_default_and_override(ruleset: RuleSet) -> None:
+    assert ruleset.identity_settings().name_similarity == 0.85
+    assert ("q", "k") in ruleset.identity_settings().spelling_folds
+    strict = load_ruleset(["fixtures/rules/identity_strict"]).identity_settings()
+    assert (strict.name_similarity, strict.block_prefix, strict.merge_surnames) == (0.99, 3, False)
+    alone = load_ruleset(["fixtures/rules/bad_examples/filters.yaml"], defaults=False)
+    assert alone.identity_settings().id == "identity.default"  # the built-in defaults
+
+
+def test_two_identity_rules_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "identity.yaml"
+    path.write_text("version: 1\nkind: identity\nrules:\n  - {id: identity.loose, description: d}\n",
+                    encoding="utf-8")
+    assert problem_lines([path], defaults=True) == [
+        f'{path}:4:5: second identity rule "identity.loose" (first: "identity.default"); only one may be loaded: '
+        'override "identity.default" by its id instead']
+
+
+def test_distinct_from_loads() -> None:
+    rs = load_ruleset(["fixtures/rules/distinct"])
+    [arian] = [s for s in rs.speakers if s.id == "speaker.tareq-arian"]
+    assert arian.distinct_from == ("Tarek Arian",)
+
+
+def test_places_of_rules_and_examples(ruleset: RuleSet) -> None:
+    assert ruleset.place("speaker.arif-kakar")[1:] > (1, 0)
+    path, line, col = ruleset.place("speaker.tareq-arian:match:0")
+    text = Path(path).read_text(encoding="utf-8").splitlines()[line - 1]
+    assert text[col - 1:].startswith("\'\"The road is closed,\"")
+    # an overriding file moves the rule's place there
+    assert load_ruleset([VALID]).place("speaker.arif-kakar") == (f"{VALID}/speakers.yaml", 5, 5)

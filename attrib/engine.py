@@ -1,0 +1,376 @@
+"""Run the per-article stages (annotate, quotes, cues, speakers) over a stream of input items, in order.
+
+Three ways, one result: in this process (``--jobs 1``), in worker processes
+(``--jobs N``) or on a Dask cluster (``--engine dask``). Each input item (an
+article, or the warning that says why one was skipped) becomes an ``Output``: its
+quote records, article record and problem records as JSON lines, ready to append
+to the run's spool (``spool.Spool``) in input order. The same ``Processor`` makes
+every ``Output``, so every way gives byte-identical files.
+
+Why stanza annotates in the parent: stanza is fastest on one bulk call with torch
+using every core (NOTES.md: on 2 cores, two processes each with a pipeline do not
+beat one bulk process, and each holds its own copy of the models). So with stanza
+the parent annotates batches (through the annotation cache) and the workers add
+the rules' entities and run the rules stages, which overlaps with the next batch's
+annotation. The built-in annotator is cheap and needs the rules, so with it the
+workers do everything.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import signal
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from .cache import AnnotationCache, CacheStats, stanza_settings, text_digest
+from .documents import DuplicateIds, InputOptions, InputPlan, Item, Source, iter_source
+from .export import quote_record
+from .model import Annotated, Article
+from .nlp import Annotator, BuiltinAnnotator, load_annotator, with_rule_entities, without_rule_entities
+from .problems import AttribError, Problem
+from .ruleset import RuleSet
+from .rundir import article_info, article_record, problem_from_record, problem_record, stance_record
+
+#: articles handed to the annotator at once (stanza is faster on batches)
+BATCH_SIZE = 32
+#: tasks (of up to BATCH_SIZE items) waiting or running per worker process: enough to keep workers busy,
+#: few enough that memory does not grow with the corpus
+_TASKS_PER_JOB = 3
+#: text and HTML files per Dask partition (a JSON Lines file is a partition of its own)
+FILES_PER_PARTITION = 64
+
+
+@dataclass(frozen=True)
+class NlpConfig:
+    """How articles are annotated: the resolved annotator ("stanza" or "builtin"), its models and the cache."""
+
+    mode: str
+    models_dir: str | None = None
+    cache_dir: str | None = None  # None: no annotation cache
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One input item on its way to a processor; ``base`` is stanza's rules-free layer when the parent made it."""
+
+    key: str
+    item: Item
+    digest: str = ""  # SHA-256 of an article's text (the cache key)
+    base: Annotated | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    """What one input item adds to the run: JSON lines for quotes.jsonl, articles.jsonl and problems.jsonl."""
+
+    key: str
+    doc_id: str | None  # None for a skipped input
+    path: str
+    quotes: str
+    article: str
+    problems: str
+    stances: str = ""
+
+    def problem_list(self) -> list[Problem]:
+        """The problems, as records (to print them)."""
+        return [problem_from_record(json.loads(line)) for line in self.problems.splitlines()]
+
+
+def item_key(item: Item, digest: str | None = None) -> str:
+    """What identifies an input item when a run is resumed: the doc_id and text hash, or the problem."""
+    if isinstance(item, Article):
+        return f"a:{item.doc_id}:{(digest or text_digest(item.text))[:20]}"
+    return "p:" + hashlib.sha256(str(item).encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def problem_output(key: str, problem: Problem) -> Output:
+    """The output of a skipped input: its warning only."""
+    return Output(key, None, problem.path, "", "", _json_line(problem_record(problem)))
+
+
+def _json_line(rec: dict[str, Any]) -> str:
+    return json.dumps(rec, ensure_ascii=False) + "\n"
+
+
+class Processor:
+    """The per-article stages for one process: annotate (stanza through the cache), extract, serialise."""
+
+    def __init__(self, rules: RuleSet, config: NlpConfig, annotator: Annotator | None = None):
+        self.rules = rules
+        self.config = config
+        self._annotator = annotator
+        self.cache: AnnotationCache | None = None
+        self.stats = CacheStats()
+
+    @property
+    def annotator(self) -> Annotator:
+        """The annotator, loaded on first use (once per process or Dask worker)."""
+        if self._annotator is None:
+            if self.config.mode == "builtin":
+                self._annotator = BuiltinAnnotator(self.rules)
+            else:
+                self._annotator = load_annotator(self.config.mode, self.rules, self.config.models_dir)[0]
+        if self.cache is None and self.config.cache_dir and self._annotator.name == "stanza":
+            ann: Any = self._annotator
+            self.cache = AnnotationCache(self.config.cache_dir, stanza_settings(ann.directory, ann.processors))
+            self.stats = self.cache.stats
+        return self._annotator
+
+    def bases(self, articles: Sequence[Article], digests: Sequence[str]) -> list[Annotated]:
+        """stanza's rules-free layer of each article: from the cache, else from one bulk stanza call."""
+        annotator = self.annotator
+        out: list[Annotated | None] = [self.cache.get(a, d) if self.cache else None
+                                       for a, d in zip(articles, digests)]
+        todo = [i for i, b in enumerate(out) if b is None]
+        if todo:
+            fresh = annotator.annotate_many([articles[i] for i in todo])
+            for i, annotated in zip(todo, fresh):
+                out[i] = without_rule_entities(annotated)
+                if self.cache:
+                    self.cache.put(digests[i], out[i])
+        return out  # type: ignore[return-value]
+
+    def run(self, work: Sequence[WorkItem]) -> list[Output]:
+        """The outputs of the items, in order (annotating the articles that have no ``base`` yet)."""
+        articles = [(i, w) for i, w in enumerate(work) if isinstance(w.item, Article) and w.base is None]
+        annotated: dict[int, Annotated] = {}
+        if articles:
+            if self.annotator.name == "stanza":
+                bases = self.bases([w.item for _, w in articles], [w.digest for _, w in articles])
+                annotated = {i: with_rule_entities(b, self.rules) for (i, _), b in zip(articles, bases)}
+            else:
+                done = self.annotator.annotate_many([w.item for _, w in articles])
+                annotated = {i: a for (i, _), a in zip(articles, done)}
+        out = []
+        for i, w in enumerate(work):
+            if isinstance(w.item, Problem):
+                out.append(problem_output(w.key, w.item))
+                continue
+            ann = annotated.get(i) or with_rule_entities(w.base, self.rules)  # type: ignore[arg-type]
+            out.append(self._extract(w.key, ann))
+        return out
+
+    def _extract(self, key: str, annotated: Annotated) -> Output:
+        from .pipeline import extract  # the stage order is stated in pipeline.py
+
+        result, problems = extract(annotated, self.rules)
+        records = sorted((quote_record(ra) for ra in result.attributions), key=lambda r: (r["start"], r["end"]))
+        a = result.article
+        return Output(key, a.doc_id, a.path, "".join(_json_line(r) for r in records),
+                      _json_line(article_record(article_info(result))),
+                      "".join(_json_line(problem_record(p)) for p in problems),
+                      "".join(_json_line(stance_record(s)) for s in result.stances))
+
+
+def work_items(items: Iterable[Item]) -> Iterator[WorkItem]:
+    """Input items with their resume keys (the text hash doubles as the cache key)."""
+    for item in items:
+        digest = text_digest(item.text) if isinstance(item, Article) else ""
+        yield WorkItem(item_key(item, digest), item, digest)
+
+
+# ---------------------------------------------------------------- in this process or in worker processes
+
+_WORKER: Processor | None = None
+
+
+def _init_worker(rules: RuleSet) -> None:
+    """Worker process start: keep the rules (sent once) and leave Ctrl-C to the parent."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER = Processor(rules, NlpConfig("builtin"))
+
+
+def _work(task: list[WorkItem]) -> list[Output]:
+    assert _WORKER is not None
+    return _WORKER.run(task)
+
+
+class LocalEngine:
+    """The per-article stages in this process (jobs=1) or in a pool of worker processes.
+
+    Create it before loading stanza in this process: the workers are forked at once,
+    from a parent that has not started torch's threads.
+    """
+
+    def __init__(self, rules: RuleSet, jobs: int):
+        self.rules = rules
+        self.jobs = max(1, jobs)
+        self.pool = None
+        if self.jobs > 1:
+            ctx = multiprocessing.get_context("fork")
+            self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(rules,))
+
+    def run(self, items: Iterable[WorkItem], processor: Processor, consume: Callable[[list[Output]], None]) -> None:
+        """Process the items and hand their outputs to ``consume`` in input order, a batch at a time."""
+        in_parent = processor.annotator.name == "stanza"  # see the module docstring
+        window: deque = deque()
+        limit = self.jobs * _TASKS_PER_JOB
+        try:
+            for batch in _batched(items, BATCH_SIZE):
+                if self.pool is None:
+                    consume(processor.run(batch))
+                    continue
+                if in_parent:
+                    arts = [w for w in batch if isinstance(w.item, Article)]
+                    bases = processor.bases([w.item for w in arts], [w.digest for w in arts])
+                    by_key = {id(w): b for w, b in zip(arts, bases)}
+                    batch = [WorkItem(w.key, w.item, w.digest, by_key.get(id(w))) for w in batch]
+                window.append(self.pool.apply_async(_work, (batch,)))
+                while window and (len(window) >= limit or window[0].ready()):
+                    consume(window.popleft().get())
+            while window:
+                consume(window.popleft().get())
+        except BaseException:
+            self.terminate()
+            raise
+        self.close()
+
+    def close(self) -> None:
+        """Let the workers finish and stop."""
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+    def terminate(self) -> None:
+        """Stop the workers now (Ctrl-C, errors)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+
+def _batched(items: Iterable[WorkItem], n: int) -> Iterator[list[WorkItem]]:
+    batch: list[WorkItem] = []
+    for w in items:
+        batch.append(w)
+        if len(batch) >= n:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# ---------------------------------------------------------------- on a Dask cluster
+
+_DASK_PROCESSORS: dict[Any, Processor] = {}
+
+
+def _dask_partition(groups: list[list[Source]], rules: RuleSet, options: InputOptions,
+                    config: NlpConfig) -> list[tuple[list[Output], CacheStats]]:
+    """One Dask partition: read its sources, run the per-article stages; the NLP is loaded once per worker."""
+    key = (id(rules), config)
+    proc = _DASK_PROCESSORS.get(key)
+    if proc is None:
+        proc = _DASK_PROCESSORS[key] = Processor(rules, config)
+    before = CacheStats(**vars(proc.stats))
+    outputs: list[Output] = []
+    for group in groups:
+        items = (item for source in group for item in iter_source(source, options))
+        for batch in _batched(work_items(items), BATCH_SIZE):
+            outputs.extend(proc.run(batch))
+    after = proc.stats
+    delta = CacheStats(after.hits - before.hits, after.misses - before.misses, after.corrupt - before.corrupt,
+                       after.write_errors - before.write_errors)
+    return [(outputs, delta)]
+
+
+def partition_sources(sources: Sequence[Source], files_per_partition: int = FILES_PER_PARTITION
+                      ) -> list[list[Source]]:
+    """Consecutive sources grouped for Dask: each JSON Lines file alone, text and HTML files by the batch."""
+    groups: list[list[Source]] = []
+    for s in sources:
+        if s.kind == "jsonl" or not groups or groups[-1][0].kind == "jsonl" or len(groups[-1]) >= files_per_partition:
+            groups.append([s])
+        else:
+            groups[-1].append(s)
+    return groups
+
+
+class DaskEngine:
+    """The per-article stages on a Dask distributed cluster (``--scheduler ADDRESS``, or ``local``)."""
+
+    def __init__(self, scheduler: str, jobs: int):
+        try:
+            import dask.bag  # noqa: F401
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise AttribError("--engine dask needs dask and distributed: pip install 'attrib[dask]'") from None
+        import logging
+
+        self.cluster = None
+        try:
+            if scheduler == "local":
+                self.cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
+                self.client = Client(self.cluster)
+            else:
+                self.client = Client(scheduler, timeout="10s")
+        except Exception as e:  # noqa: BLE001 - any failure to reach the cluster is one line
+            self.close()
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise AttribError(f"cannot reach the Dask scheduler at {scheduler}: {first}") from None
+
+    def run(self, plan: InputPlan, options: InputOptions, rules: RuleSet, config: NlpConfig,
+            consume: Callable[[list[Output]], None]) -> CacheStats:
+        """Process every planned source on the cluster; outputs come back to ``consume`` in input order."""
+        import dask.bag as db
+
+        if plan.reads_stdin:
+            raise AttribError("--engine dask cannot read stdin (-): the workers read the inputs; "
+                              "give files, or use --engine local")
+        stats = CacheStats()
+        seen = DuplicateIds()
+        consume([problem_output(item_key(p), p) for p in plan.problems])
+        groups = partition_sources(plan.sources)
+        if not groups:
+            return stats
+        bag = db.from_sequence(groups, npartitions=len(groups)).map_partitions(_dask_partition, rules, options, config)
+        futures = self.client.compute(bag.to_delayed())
+        try:
+            for fut in futures:
+                for outputs, delta in fut.result():
+                    stats.add(delta)
+                    consume([_dedupe(o, seen) for o in outputs])
+                fut.release()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+        return stats
+
+    def close(self) -> None:
+        """Disconnect (and stop a local cluster)."""
+        client = getattr(self, "client", None)
+        if client is not None:
+            client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _dedupe(o: Output, seen: DuplicateIds) -> Output:
+    """An article whose doc_id an earlier one took becomes the same warning the local engine gives."""
+    if o.doc_id is None:
+        return o
+    checked = seen.check(Article(o.doc_id, o.path, ""))
+    if isinstance(checked, Problem):
+        return problem_output(item_key(checked), checked)
+    return o
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+__all__ = ["BATCH_SIZE", "DaskEngine", "LocalEngine", "NlpConfig", "Output", "Processor", "WorkItem", "default_jobs",
+           "item_key", "partition_sources", "problem_output", "work_items", "math"]

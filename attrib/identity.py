@@ -1,0 +1,413 @@
+"""One identity per speaker across a corpus: (ResolvedAttribution..., RuleSet) -> (ResolvedAttribution..., Merge...).
+
+Runs after the per-article stages and before claims and the graph. The per-article
+stage gives a person the id ``person:<slug>`` of the rules' canonical name or of the
+fullest name the article used, so one person written two ways in two articles has two
+ids. This stage merges them, and records why in a ``Merge``:
+
+1. a name that is a speaker rule's name or alias -> that rule's speaker;
+2. the same name once titles and role words are dropped ("Mullah Muhammad Hassan",
+   "Muhammad Hassan") -> one speaker;
+3. a surname on its own ("Mujahid") -> the one full name in the corpus with that
+   surname (and, where several have it, the one whose affiliation or role agrees);
+4. spelling variants of a transliterated name ("Tareq Arian" / "Tarek Arian") -> one
+   speaker when the names are similar enough (``identity.name_similarity``) and the role
+   or affiliation agrees; kept apart when the affiliations conflict.
+
+A speaker rule's ``distinct_from`` keeps two apart. Anonymous sources stay one per
+article unless the identity rule sets ``anonymous_across_articles``. Candidates are
+compared only within blocks (same surname key), never all pairs of the corpus.
+"""
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Sequence
+
+from ._util import slug
+from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
+from .ruleset import IdentityRule, RuleSet, SpeakerRule
+
+__all__ = ["unify_speakers", "merge_record"]
+
+
+@dataclass
+class _Cluster:
+    """The speakers (ids) already taken to be one person, with what the corpus says of them."""
+
+    id: str
+    kind: SpeakerKind
+    ids: list[str]
+    names: Counter = field(default_factory=Counter)
+    roles: Counter = field(default_factory=Counter)
+    affiliations: Counter = field(default_factory=Counter)
+    docs: set = field(default_factory=set)
+    rule: SpeakerRule | None = None
+
+    @property
+    def quotes(self) -> int:
+        return sum(self.names.values())
+
+    def affiliation(self) -> str | None:
+        if self.rule is not None and self.rule.affiliation:
+            return self.rule.affiliation
+        return _most_common(self.affiliations)
+
+    def role(self) -> str | None:
+        if self.rule is not None and self.rule.role:
+            return self.rule.role
+        return _most_common(self.roles)
+
+
+def _most_common(c: Counter) -> str | None:
+    return min(c, key=lambda k: (-c[k], k)) if c else None
+
+
+def unify_speakers(attributions: Sequence[ResolvedAttribution], rules: RuleSet
+                   ) -> tuple[tuple[ResolvedAttribution, ...], tuple[Merge, ...]]:
+    """Give every person one speaker id across the corpus.
+
+    Args:
+        attributions: the resolved attributions of every article (any order).
+        rules: speaker rules (names, aliases, ``distinct_from``), organisations (for
+            affiliation paths), roles and honorifics (dropped from names), and the identity
+            rule (similarity threshold, blocking, spelling folds).
+
+    Returns:
+        The attributions in the same order, with merged speakers' ids, names, roles and
+        affiliations filled in, and the merges, in the order they were made.
+    """
+    unifier = _Unifier(rules)
+    unifier.collect(attributions)
+    unifier.by_rule_alias()
+    unifier.by_core_name()
+    if unifier.settings.merge_surnames:
+        unifier.by_surname()
+    unifier.by_spelling()
+    if unifier.settings.anonymous_across_articles:
+        unifier.anonymous()
+    return tuple(unifier.rewrite(ra) for ra in attributions), tuple(unifier.merges)
+
+
+def merge_record(m: Merge) -> dict[str, Any]:
+    """One line of merges.jsonl: ``{"kept_id", "kept_name", "merged_ids", "merged_names", "evidence", "rule"}``."""
+    return {"kept_id": m.kept_id, "kept_name": m.kept_name, "merged_ids": list(m.merged_ids),
+            "merged_names": list(m.merged_names), "evidence": m.evidence, "rule": m.rule_id}
+
+
+class _Unifier:
+    """The clusters of one corpus and the merges made so far."""
+
+    def __init__(self, rules: RuleSet):
+        self.rules = rules
+        self.settings: IdentityRule = rules.identity_settings()
+        self.clusters: dict[str, _Cluster] = {}  # cluster id -> cluster (live ones only)
+        self.owner: dict[str, str] = {}  # every original speaker id -> its cluster id
+        self.merges: list[Merge] = []
+        self.known = {s.name.lower(): s for s in rules.speakers}
+        for s in rules.speakers:
+            for a in s.aliases:
+                self.known.setdefault(a.lower(), s)
+        self.rule_by_person_id = {f"person:{slug(s.name)}": s for s in rules.speakers}
+        self.titles = rules.words("honorific")
+        self.role_words = {w.lower(): r.id for r in rules.roles for w in r.words}
+        self.role_len = max((len(w.split()) for w in self.role_words), default=1)
+
+    # -- collecting ------------------------------------------------------------------
+
+    def collect(self, attributions: Iterable[ResolvedAttribution]) -> None:
+        for ra in attributions:
+            sp = ra.speaker
+            if sp is None or sp.kind not in (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS):
+                continue
+            c = self.clusters.get(sp.id)
+            if c is None:
+                c = self.clusters[sp.id] = _Cluster(sp.id, sp.kind, [sp.id])
+                self.owner[sp.id] = sp.id
+                if sp.kind is SpeakerKind.PERSON:
+                    c.rule = self._rule_of_id(sp.id)
+            c.names[sp.name] += 1
+            if sp.role:
+                c.roles[sp.role] += 1
+            if sp.affiliation:
+                c.affiliations[sp.affiliation] += 1
+            c.docs.add(ra.attribution.doc_id)
+
+    def _rule_of_id(self, sid: str) -> SpeakerRule | None:
+        return self.rule_by_person_id.get(sid)
+
+    def _persons(self) -> list[_Cluster]:
+        return sorted((c for c in self.clusters.values() if c.kind is SpeakerKind.PERSON), key=lambda c: c.id)
+
+    # -- the merge passes ----------------------------------------------------------------
+
+    def by_rule_alias(self) -> None:
+        """A name that a speaker rule lists (as name or alias) is that rule's speaker."""
+        for c in self._persons():
+            if c.id not in self.clusters or c.rule is not None:
+                continue
+            hits = {self.known[n.lower()].id: (self.known[n.lower()], n) for n in sorted(c.names)
+                    if n.lower() in self.known}
+            if len(hits) != 1:
+                continue
+            rule, name = next(iter(hits.values()))
+            target_id = f"person:{slug(rule.name)}"
+            target = self.clusters.get(target_id)
+            if target is None:  # the rule's person is not quoted under its own name: this cluster becomes it
+                target = self.clusters[target_id] = _Cluster(target_id, SpeakerKind.PERSON, [], rule=rule)
+            if self._kept_apart(target, c) or self._conflict(target, c):
+                continue  # "Khan" of the Taliban is not Imran Khan of the Pakistani government
+            self._merge(target, [c], f'rule:{rule.id} alias "{name}"', rule.id)
+
+    def by_core_name(self) -> None:
+        """Names equal once titles and leading role words are dropped are one person."""
+        groups: dict[str, list[_Cluster]] = defaultdict(list)
+        shown: dict[str, str] = {}
+        for c in self._persons():
+            for n in sorted(c.names):
+                core = " ".join(self._core(n))
+                key = self._plain(core)  # spelling variants are by_spelling's, which wants agreeing evidence
+                if len(core.split()) > 1 and c not in groups[key]:  # one word alone is by_surname's business
+                    groups[key].append(c)
+                    shown.setdefault(key, core)
+        for key in sorted(groups):
+            group = [self.clusters[self.owner[c.ids[0]]] if c.ids else c for c in groups[key]]
+            group = list({c.id: c for c in group if c.id in self.clusters}.values())
+            if len(group) < 2:
+                continue
+            kept = self._pick_kept(group)
+            others = [c for c in group
+                      if c is not kept and not self._conflict(kept, c) and not self._kept_apart(kept, c)]
+            if others:
+                self._merge(kept, others, f'same name without titles or role words ("{shown[key]}")',
+                            self.settings.id)
+
+    def by_surname(self) -> None:
+        """A surname on its own is the one full name in the corpus with that surname (that agrees)."""
+        full_by_surname: dict[str, list[str]] = defaultdict(list)
+        singles: list[_Cluster] = []
+        for c in self._persons():
+            cores = [self._core(n) for n in c.names]
+            if all(len(w) == 1 for w in cores):
+                singles.append(c)
+            for w in cores:
+                if len(w) > 1:
+                    full_by_surname[self._fold(w[-1])].append(c.id)
+        for c in singles:
+            if c.id not in self.clusters:
+                continue
+            surname = self._core(self._name(c))[0] if self._core(self._name(c)) else self._name(c)
+            ids = dict.fromkeys(self.owner.get(i, i) for i in full_by_surname.get(self._fold(surname), []))
+            cands = [self.clusters[i] for i in ids if i in self.clusters and i != c.id]
+            cands = [f for f in cands if not self._conflict(f, c) and not self._kept_apart(f, c)]
+            how = "the one full name"
+            if len(cands) > 1:
+                agreeing = [f for f in cands if self._agreement(f, c)]
+                cands, how = agreeing, "the one full name whose role or affiliation agrees"
+            if len(cands) != 1:
+                continue
+            full = cands[0]
+            agree = self._agreement(full, c)
+            self._merge(full, [c], f'surname only ("{surname}"); {how} with that surname in the corpus'
+                        + (f" + {agree}" if agree else ""), self.settings.id)
+
+    def by_spelling(self) -> None:
+        """Similar spellings of one name whose role or affiliation agrees are one person."""
+        blocks: dict[str, list[str]] = defaultdict(list)
+        for c in self._persons():
+            core = self._core(self._name(c))
+            if len(core) < 2:
+                continue
+            blocks[self._block_key(core)].append(c.id)
+        threshold = self.settings.name_similarity
+        for key in sorted(blocks):
+            ids = blocks[key]
+            pairs = []
+            for i, a_id in enumerate(ids):  # blocks are small: one surname key
+                for b_id in ids[i + 1:]:
+                    a, b = self.clusters[a_id], self.clusters[b_id]
+                    ratio = self._similarity(self._name(a), self._name(b))
+                    if ratio >= threshold:
+                        pairs.append((-ratio, a_id, b_id))
+            for neg, a_id, b_id in sorted(pairs):
+                a = self.clusters.get(self.owner[a_id])
+                b = self.clusters.get(self.owner[b_id])
+                if a is None or b is None or a is b or self._conflict(a, b) or self._kept_apart(a, b):
+                    continue
+                agree = self._agreement(a, b)
+                if not agree:
+                    continue  # a similar name alone is not enough
+                kept = self._pick_kept([a, b])
+                other = b if kept is a else a
+                self._merge(kept, [other], f'spelling variant "{self._name(other)}" of "{self._name(kept)}" '
+                            f"(similarity {-neg:.2f} after spelling folds) + {agree}", self.settings.id)
+
+    def anonymous(self) -> None:
+        """With ``anonymous_across_articles``: anonymous sources of one name, role and affiliation are one."""
+        groups: dict[tuple, list[_Cluster]] = defaultdict(list)
+        for c in sorted(self.clusters.values(), key=lambda c: c.id):
+            if c.kind is SpeakerKind.ANONYMOUS:
+                groups[(self._name(c).lower(), c.role(), c.affiliation())].append(c)
+        for (name, role, aff), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
+            if len(group) > 1:
+                self._merge(group[0], group[1:], f'anonymous source "{name}" with the same role and affiliation '
+                            f"({role or 'no role'}, {aff or 'no affiliation'})", self.settings.id)
+
+    # -- evidence ---------------------------------------------------------------------------
+
+    def _core(self, name: str) -> list[str]:
+        """A name's words without leading titles and role words ("Spokesman Mullah X Y" -> [X, Y])."""
+        words = name.split()
+        changed = True
+        while changed and len(words) > 1:
+            changed = False
+            if words[0].lower().strip(".") in self.titles:
+                words, changed = words[1:], True
+                continue
+            for n in range(min(self.role_len, len(words) - 1), 0, -1):
+                if " ".join(words[:n]).lower() in self.role_words:
+                    words, changed = words[n:], True
+                    break
+        return words
+
+    @staticmethod
+    def _plain(text: str) -> str:
+        """Lower case, without accents."""
+        s = unicodedata.normalize("NFKD", text.casefold())
+        return "".join(ch for ch in s if not unicodedata.combining(ch))
+
+    def _fold(self, text: str) -> str:
+        """Lower case, no accents, the identity rule's spelling folds applied ("Tareq" -> "tarek")."""
+        s = self._plain(text)
+        for letters, repl in self.settings.spelling_folds:
+            s = s.replace(letters, repl)
+        return s
+
+    def _block_key(self, core: list[str]) -> str:
+        n = max(self.settings.block_prefix, 1)
+        return self._fold(core[-1])[:n] + "|" + self._fold(core[0])[:1]
+
+    def _similarity(self, a: str, b: str) -> float:
+        fa, fb = self._fold(" ".join(self._core(a))), self._fold(" ".join(self._core(b)))
+        return difflib.SequenceMatcher(None, fa, fb).ratio()
+
+    def _affiliations(self, c: _Cluster) -> set[str]:
+        out = set(c.affiliations)
+        if c.rule is not None and c.rule.affiliation:
+            out.add(c.rule.affiliation)
+        return out
+
+    def _roles(self, c: _Cluster) -> set[str]:
+        out = {r.lower() for r in c.roles}
+        if c.rule is not None and c.rule.role:
+            out.add(c.rule.role.lower())
+        return out
+
+    def _related(self, a: str, b: str) -> bool:
+        """Two affiliations fit one person when one lies on the other's path to the top."""
+        return a == b or a in self.rules.org_path(b) or b in self.rules.org_path(a)
+
+    def _conflict(self, a: _Cluster, b: _Cluster) -> bool:
+        """Both clusters have affiliations and none of them fit each other."""
+        fa, fb = self._affiliations(a), self._affiliations(b)
+        return bool(fa and fb) and not any(self._related(x, y) for x in fa for y in fb)
+
+    def _agreement(self, a: _Cluster, b: _Cluster) -> str:
+        """What the two agree on, in words ("same affiliation X"), or "" when nothing does."""
+        fa, fb = self._affiliations(a), self._affiliations(b)
+        same = sorted(fa & fb)
+        if same:
+            return f"same affiliation {same[0]}"
+        related = sorted((x, y) for x in fa for y in fb if self._related(x, y))
+        if related:
+            return f"related affiliations {related[0][0]} / {related[0][1]}"
+        ra, rb = self._roles(a), self._roles(b)
+        if ra & rb:
+            return f"same role {sorted(ra & rb)[0]}"
+        rules_a = {self.role_words[r]: r for r in ra if r in self.role_words}
+        rules_b = {self.role_words[r]: r for r in rb if r in self.role_words}
+        common = sorted(set(rules_a) & set(rules_b))
+        if common:
+            return f"similar roles {rules_a[common[0]]} / {rules_b[common[0]]} ({common[0]})"
+        return ""
+
+    def _kept_apart(self, a: _Cluster, b: _Cluster) -> bool:
+        """A speaker rule's ``distinct_from`` names the other cluster (by name, alias, id or rule id)."""
+        for x, y in ((a, b), (b, a)):
+            if x.rule is None or not x.rule.distinct_from:
+                continue
+            marks = {d.lower() for d in x.rule.distinct_from}
+            names = {n.lower() for n in y.names} | {self._name(y).lower()} | {i.lower() for i in y.ids}
+            if y.rule is not None:
+                names |= {y.rule.id, y.rule.name.lower(), *(al.lower() for al in y.rule.aliases)}
+            if marks & names:
+                return True
+        return False
+
+    # -- merging ------------------------------------------------------------------------------
+
+    def _pick_kept(self, group: list[_Cluster]) -> _Cluster:
+        """The cluster whose id survives: a rules-known one, else the fullest name, then the most quoted."""
+        def rank(c: _Cluster) -> tuple:
+            name = self._name(c)
+            return c.rule is None, self._role_prefixed(name), -len(self._core(name)), -len(name.split()), -c.quotes, c.id
+        return min(group, key=rank)
+
+    def _name(self, c: _Cluster) -> str:
+        """The canonical name: the rule's, else the fullest name seen that does not start with a role word."""
+        if c.rule is not None:
+            return c.rule.name
+        return min(c.names, key=lambda n: (self._role_prefixed(n), -len(self._core(n)), -len(n.split()),
+                                           -c.names[n], n))
+
+    def _role_prefixed(self, name: str) -> bool:
+        """Whether a name starts with a role word ("Commander Muhammad Hassan"): a poor canonical name."""
+        words = name.lower().split()
+        return any(" ".join(words[:n]) in self.role_words for n in range(1, min(self.role_len, len(words) - 1) + 1))
+
+    def _merge(self, kept: _Cluster, others: list[_Cluster], evidence: str, rule_id: str) -> None:
+        merged_ids: list[str] = []
+        merged_names: list[str] = []
+        for o in others:
+            merged_ids += o.ids
+            merged_names += sorted(o.names)
+            kept.ids += o.ids
+            kept.names.update(o.names)
+            kept.roles.update(o.roles)
+            kept.affiliations.update(o.affiliations)
+            kept.docs |= o.docs
+            if kept.rule is None:
+                kept.rule = o.rule
+            for i in o.ids:
+                self.owner[i] = kept.id
+            del self.clusters[o.id]
+        if kept.id not in self.owner:
+            self.owner[kept.id] = kept.id
+        self.merges.append(Merge(kept.id, self._name(kept), tuple(merged_ids), tuple(dict.fromkeys(merged_names)),
+                                 evidence, rule_id))
+
+    # -- output ----------------------------------------------------------------------------------
+
+    def _path(self, affiliation: str | None) -> tuple[str, ...]:
+        if not affiliation:
+            return ()
+        return self.rules.org_path(affiliation) if self.rules.org(affiliation) else (affiliation,)
+
+    def rewrite(self, ra: ResolvedAttribution) -> ResolvedAttribution:
+        """The attribution with its speaker's corpus identity, and the full affiliation path from the rules."""
+        sp = ra.speaker
+        if sp is None:
+            return ra
+        cid = self.owner.get(sp.id)
+        c = self.clusters.get(cid) if cid else None
+        new: Speaker = sp
+        if c is not None and (cid != sp.id or c.rule is not None or len(c.ids) > 1):
+            new = replace(sp, id=c.id, name=self._name(c), role=sp.role or c.role(),
+                          affiliation=sp.affiliation or c.affiliation())
+        if new.affiliation and self.rules.org(new.affiliation):
+            path = self.rules.org_path(new.affiliation)
+            if path != new.affiliation_path:
+                new = replace(new, affiliation_path=path)
+        return ra if new == sp else replace(ra, speaker=new)

@@ -1,0 +1,232 @@
+"""Stage 5b, stance: an annotated article and its resolved quotes -> tuple[Stance, ...], who disputes or supports whom.
+
+A quote disputes another party's claim when its cue or the wording around it rejects
+that claim ("denied", "dismisses the claim", "baseless", "propaganda", "insisted ...
+however"), and supports it when it confirms it ("confirmed", "also said"). The
+wording, the cue lemmas and where to look are the ``stance`` rules
+(``rules/stance.yaml``); nothing here lists words.
+
+The party answered is the one the sentence names through one of the rule's
+``targets`` ("a baseless claim by the Kabul administration", "Taliban's claims");
+else it is the most recent earlier quote in the article by another party (another
+top-level affiliation) on the same subject (sharing content tokens with the
+sentence, see ``claims.content_tokens``). The graph resolves both to a node. Every
+stance keeps its evidence: the matched wording, the sentence span and the rule id.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ._util import normalise_text
+from .claims import claim_settings, content_tokens
+from .model import Annotated, ResolvedAttribution, Span, Speaker, Stance
+from .ruleset import RuleSet, StanceRule
+
+#: how far before the cue the ``cue`` scope reaches when the quote has no speaker mention
+_CUE_REACH = 40
+
+
+def find_stances(annotated: Annotated, attributions: Sequence[ResolvedAttribution], rules: RuleSet
+                 ) -> tuple[Stance, ...]:
+    """Find the quotes of one article that dispute or support another party's claim.
+
+    Args:
+        annotated: the article with its sentences and entities.
+        attributions: the article's resolved quotes (any order).
+        rules: the rules; the ``stance`` rules say what counts.
+
+    Returns:
+        At most one stance per quote (the first stance rule that matches, in rule order),
+        sorted by (start, end).
+    """
+    if not rules.stance or not attributions:
+        return ()
+    article = _Article(annotated, attributions, rules)
+    out = []
+    for ra in article.quotes:
+        for rule in rules.stance:
+            stance = article.match(ra, rule)
+            if stance is not None:
+                out.append(stance)
+                break
+    return tuple(sorted(out, key=lambda s: (s.start, s.end, s.rule_id)))
+
+
+def party_of(speaker: Speaker, rules: RuleSet) -> str:
+    """The party a speaker speaks for: its top-level affiliation ("Afghanistan", "Taliban"), else its own id."""
+    path = speaker.affiliation_path or ((speaker.affiliation,) if speaker.affiliation else ())
+    if path:
+        return rules.org_path(path[-1])[-1]
+    return speaker.id
+
+
+def rule_hits(rule: StanceRule, text: str, rules: RuleSet) -> list[Stance]:
+    """The stances ``rule`` gives on a short text run through the built-in pipeline (for rule examples)."""
+    from .model import Article
+    from .nlp import BuiltinAnnotator
+    from .pipeline import extract
+
+    ann = BuiltinAnnotator(rules).annotate(Article("example", "example", text))
+    result, _ = extract(ann, rules)
+    article = _Article(ann, result.attributions, rules)
+    found = (article.match(ra, rule) for ra in article.quotes)
+    return [s for s in found if s is not None]
+
+
+# -- matching --------------------------------------------------------------------------------
+
+
+def _words_pattern(rule: StanceRule, rules: RuleSet) -> re.Pattern[str] | None:
+    def build() -> re.Pattern[str] | None:
+        if not rule.words:
+            return None
+        alts = sorted({_phrase(w) for w in rule.words}, key=lambda p: (-len(p), p))
+        return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+    return rules.cached(f"stance-words:{rule.id}:{rule.words}", build)
+
+
+def _phrase(words: str) -> str:
+    """A regex for a phrase: its words separated by any spacing, straight and curly apostrophes alike."""
+    parts = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in words.split()]
+    return r"\s+".join(parts)
+
+
+def _target_patterns(rule: StanceRule, rules: RuleSet) -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
+    """(text before the party, text after it) patterns of each ``targets`` phrase."""
+    def build():
+        definite = "|".join(sorted((re.escape(w) for w in rules.words("definite")), key=lambda w: (-len(w), w)))
+        det = rf"(?:(?:{definite})\s+)?" if definite else ""
+        out = []
+        for t in rule.targets:
+            before, _, after = t.partition("{party}")
+            pre = (r"(?<!\w)" + _phrase(before) + r"\s+" if before.strip() else "") + det + r"$"
+            post = r"^" + (_phrase(after.strip()) if after.strip() else "")
+            if after.strip() and not after.startswith(("'", "’")):
+                post = r"^\s+" + _phrase(after.strip())
+            if after.strip():
+                post += r"(?!\w)"
+            out.append((re.compile(pre, re.IGNORECASE), re.compile(post, re.IGNORECASE)))
+        return tuple(out)
+    return rules.cached(f"stance-targets:{rule.id}:{rule.targets}", build)
+
+
+class _Article:
+    """One article's quotes with their sentences, for matching stance rules."""
+
+    def __init__(self, annotated: Annotated, attributions: Sequence[ResolvedAttribution], rules: RuleSet):
+        self.ann = annotated
+        self.text = annotated.article.text
+        self.rules = rules
+        self.settings = claim_settings(rules)
+        self.quotes = sorted(attributions, key=lambda ra: (ra.attribution.start, ra.attribution.end))
+        self.spans = [(ra.attribution.start, ra.attribution.end) for ra in self.quotes]
+
+    # where things are
+
+    def sentence(self, ra: ResolvedAttribution) -> tuple[int, int]:
+        """The span of the sentences that hold the quote, its cue and its speaker mention."""
+        a = ra.attribution
+        lo, hi = a.start, a.end
+        for s in (a.cue, ra.mention, a.mention):
+            if s is not None:
+                lo, hi = min(lo, s.start), max(hi, s.end)
+        sents = [(s.start, s.end) for s in self.ann.sentences if s.start < hi and s.end > lo]
+        if sents:
+            return min(s for s, _ in sents), max(e for _, e in sents)
+        start = self.text.rfind("\n", 0, lo) + 1
+        end = self.text.find("\n", hi)
+        return start, len(self.text) if end < 0 else end
+
+    def anchor(self, ra: ResolvedAttribution) -> tuple[int, int]:
+        """The cue's span (the quote's own span when it has no cue)."""
+        a = ra.attribution
+        return (a.cue.start, a.cue.end) if a.cue is not None else (a.start, a.end)
+
+    def in_a_quote(self, start: int, end: int) -> bool:
+        return any(qs <= start and end <= qe for qs, qe in self.spans)
+
+    def nearest_quote(self, start: int, end: int, sent: tuple[int, int]) -> ResolvedAttribution | None:
+        """The quote of the sentence whose cue lies nearest to a span."""
+        def dist(ra: ResolvedAttribution) -> int:
+            s, e = self.anchor(ra)
+            return max(s - end, start - e, 0)
+        here = [ra for ra in self.quotes if sent[0] <= self.anchor(ra)[0] < sent[1]]
+        return min(here, key=lambda ra: (dist(ra), ra.attribution.start)) if here else None
+
+    # matching one rule
+
+    def match(self, ra: ResolvedAttribution, rule: StanceRule) -> Stance | None:
+        a = ra.attribution
+        if rule.cues and (a.cue is None or a.cue.lemma.lower() not in rule.cues):
+            return None
+        if any(qs <= a.start and a.end <= qe and (qs, qe) != (a.start, a.end) for qs, qe in self.spans):
+            return None  # a quote nested in another quote answers nobody itself
+        sent = self.sentence(ra)
+        evidence = self.evidence(ra, rule, sent)
+        if evidence is None:
+            return None
+        target = self.target(ra, rule, sent)
+        answers = None if target else self.answered(ra, sent)
+        return Stance(a.doc_id, a.start, a.end, rule.relation, target, evidence, sent[0], sent[1], rule.id,
+                      answers[0] if answers else None, answers[1] if answers else None)
+
+    def evidence(self, ra: ResolvedAttribution, rule: StanceRule, sent: tuple[int, int]) -> Span | None:
+        a = ra.attribution
+        pattern = _words_pattern(rule, self.rules)
+        if pattern is None:  # a cue-only rule: the cue is the evidence
+            return Span(a.cue.start, a.cue.end, a.cue.text) if a.cue is not None else None
+        if rule.scope == "quote":
+            m = pattern.search(self.text, a.start, a.end)
+            return Span(m.start(), m.end(), m.group()) if m else None
+        if rule.scope == "cue":
+            if a.cue is None:
+                return None
+            mention = ra.mention or a.mention
+            lo = mention.start if mention is not None and mention.start < a.cue.start else a.cue.start - _CUE_REACH
+            m = pattern.search(self.text, max(lo, sent[0]), a.cue.end)
+            return Span(m.start(), m.end(), m.group()) if m and not self.in_a_quote(m.start(), m.end()) else None
+        for m in pattern.finditer(self.text, sent[0], sent[1]):
+            # wording outside every quote, nearer this quote's cue than any other quote's
+            if self.in_a_quote(m.start(), m.end()):
+                continue
+            near = self.nearest_quote(m.start(), m.end(), sent)
+            if near is None or self.anchor(near) == self.anchor(ra):
+                return Span(m.start(), m.end(), m.group())
+        return None
+
+    def target(self, ra: ResolvedAttribution, rule: StanceRule, sent: tuple[int, int]) -> str | None:
+        """The party the sentence names as the author of the answered claim (the nearest to the quote)."""
+        patterns = _target_patterns(rule, self.rules)
+        if not patterns:
+            return None
+        mention = ra.mention or ra.attribution.mention
+        found = []
+        for e in self.ann.entities:
+            if not (sent[0] <= e.start and e.end <= sent[1]):
+                continue
+            if mention is not None and e.start < mention.end and mention.start < e.end:
+                continue  # the speaker does not answer itself
+            before, after = self.text[sent[0]:e.start], self.text[e.end:sent[1]]
+            if any(pre.search(before) and post.search(after) for pre, post in patterns):
+                a = ra.attribution
+                dist = 0 if a.start <= e.start < a.end else min(abs(e.start - a.start), abs(e.start - a.end))
+                # nearest first; at one place the longest name, a gazetteer name before a bare capital
+                found.append((dist, e.start, -(e.end - e.start), e.ref is None, e.ref or e.text))
+        return min(found)[-1] if found else None
+
+    def answered(self, ra: ResolvedAttribution, sent: tuple[int, int]) -> tuple[int, int] | None:
+        """The most recent earlier quote of another party on the same subject, as (start, end)."""
+        a = ra.attribution
+        if ra.speaker is None:
+            return None
+        party = party_of(ra.speaker, self.rules)
+        subject = content_tokens(normalise_text(self.text[sent[0]:sent[1]]), self.settings)
+        for other in reversed(self.quotes):
+            o = other.attribution
+            if o.start >= a.start or other.speaker is None or party_of(other.speaker, self.rules) == party:
+                continue
+            shared = subject & content_tokens(normalise_text(o.text), self.settings)
+            if len(shared) >= max(self.settings.subject_min_shared, 1):
+                return o.start, o.end
+        return None

@@ -1,0 +1,114 @@
+"""Stage 5b: which quotes dispute or support another party's claim, whom they answer, and the evidence."""
+from __future__ import annotations
+
+import pytest
+
+from attrib.model import Article
+from attrib.nlp import BuiltinAnnotator
+from attrib.pipeline import extract
+from attrib.ruleset import load_ruleset
+from attrib.stance import find_stances, party_of, rule_hits
+
+RULES = load_ruleset()
+
+
+def stances_of(text: str):
+    """(quote text, relation, target, answered quote text or None, evidence, rule id) of each stance."""
+    ann = BuiltinAnnotator(RULES).annotate(Article("t", "t.txt", text))
+    result, _ = extract(ann, RULES)
+    assert result.stances == find_stances(ann, result.attributions, RULES)
+    out = []
+    for s in result.stances:
+        answered = text[s.answers_start:s.answers_end] if s.answers_start is not None else None
+        assert text[s.evidence.start:s.evidence.end] == s.evidence.text
+        assert s.sentence_start <= s.evidence.start < s.evidence.end <= s.sentence_end
+        out.append((text[s.start:s.end], s.relation, s.target, answered, s.evidence.text, s.rule_id))
+    return out
+
+
+def _examples() -> list:
+    cases = []
+    for rule in RULES.stance:
+        for kind, sentences in (("match", rule.cases.match), ("no_match", rule.cases.no_match)):
+            for n, sentence in enumerate(sentences):
+                cases.append(pytest.param(rule, kind, sentence, id=f"{rule.id}:{kind}:{n}"))
+    return cases
+
+
+def test_every_stance_rule_has_a_match_and_a_no_match_example():
+    assert RULES.stance, "rules/stance.yaml is loaded"
+    for rule in RULES.stance:
+        assert rule.cases.match and rule.cases.no_match, rule.id
+        assert rule.cues or rule.words, rule.id
+
+
+@pytest.mark.parametrize(("rule", "kind", "sentence"), _examples())
+def test_stance_rule_example(rule, kind, sentence):
+    found = rule_hits(rule, sentence, RULES)
+    if kind == "match":
+        assert found and all(s.relation == rule.relation and s.rule_id == rule.id for s in found), sentence
+    else:
+        assert found == [], f"{rule.id} wrongly found {found!r} in {sentence!r}"
+
+
+def test_named_target_through_an_alias():
+    # seeds/000: "a baseless claim by the Kabul administration" names the Afghan government
+    text = "“It is merely propaganda and a baseless claim by the Kabul administration,” Mujahid told Reuters."
+    assert stances_of(text) == [
+        ("“It is merely propaganda and a baseless claim by the Kabul administration,”", "disputes",
+         "Afghan government", None, "propaganda", "stance.rejecting-words")]
+
+
+def test_possessive_target():
+    text = "Afghan authorities say Taliban’s claims of controlling a key border crossing with Pakistan are untrue."
+    ((quote, relation, target, answered, evidence, rule),) = stances_of(text)
+    assert (relation, target, answered, evidence) == ("disputes", "Taliban", None, "untrue")
+
+
+def test_unnamed_target_is_the_most_recent_claim_of_another_party():
+    # seeds/000: the wording sits next to the Taliban's quote, not the official's
+    text = ("The Afghan security forces have retaken control of the border crossing, a senior Afghan government "
+            "official has said, but the Taliban dismisses the claim, saying it still holds the town.")
+    assert stances_of(text) == [
+        ("it still holds the town", "disputes", None,
+         "The Afghan security forces have retaken control of the border crossing", "dismisses the claim",
+         "stance.rejects-the-claim")]
+
+
+def test_no_other_party_no_answer():
+    text = "But the Taliban insisted that it still holds the town."
+    ((_, relation, target, answered, evidence, _),) = stances_of(text)
+    assert (relation, target, answered, evidence) == ("disputes", None, None, "But")
+
+
+def test_same_party_is_not_answered():
+    # the Taliban answering a Taliban spokesman: no other party, so nothing is answered
+    text = ("Taliban spokesman Zabihullah Mujahid said the fighters hold the town. "
+            "But the Taliban insisted that they hold the town.")
+    stances = stances_of(text)
+    assert [(s[1], s[3]) for s in stances] == [("disputes", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "“We hold the town,” Mujahid said.",
+    "The ministry said the attack had been repelled.",
+    "Kakar told Al Jazeera that the border was closed, and the Taliban said they hold the town.",
+])
+def test_neutral_quotes_give_no_stance(text):
+    assert stances_of(text) == []
+
+
+def test_party_is_the_top_level_affiliation():
+    from sample_speakers import ARIAN, MUJAHID
+
+    assert party_of(ARIAN, RULES) == "Afghanistan"
+    assert party_of(MUJAHID, RULES) == "Taliban"
+
+
+def test_no_rules_no_stances():
+    from dataclasses import replace
+
+    ann = BuiltinAnnotator(RULES).annotate(Article("t", "t", "But the Taliban insisted that it holds the town."))
+    result, _ = extract(ann, RULES)
+    assert result.stances
+    assert find_stances(ann, result.attributions, replace(RULES, stance=())) == ()
