@@ -21,6 +21,7 @@ compared only within blocks (same surname key), never all pairs of the corpus.
 from __future__ import annotations
 
 import difflib
+import itertools
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -114,6 +115,8 @@ class _Unifier:
         self.titles = rules.words("honorific")
         self.role_words = {w.lower(): r.id for r in rules.roles for w in r.words}
         self.role_len = max((len(w.split()) for w in self.role_words), default=1)
+        self._cores: dict[str, list[str]] = {}  # memo: name -> its words without titles
+        self._folds: dict[str, str] = {}  # memo: text -> folded
 
     # -- collecting ------------------------------------------------------------------
 
@@ -222,15 +225,24 @@ class _Unifier:
                 continue
             blocks[self._block_key(core)].append(c.id)
         threshold = self.settings.name_similarity
+        # two strings of lengths m <= n are at most 2m / (m + n) alike: longer ones need not be compared
+        stretch = (2 - threshold) / threshold if threshold > 0 else float("inf")
+        window = max(self.settings.block_window, 1)
         for key in sorted(blocks):
-            ids = blocks[key]
+            names = {i: self._name(self.clusters[i]) for i in blocks[key]}
+            folded = {i: self._fold(" ".join(self._core(n))) for i, n in names.items()}
             pairs = []
-            for i, a_id in enumerate(ids):  # blocks are small: one surname key
-                for b_id in ids[i + 1:]:
-                    a, b = self.clusters[a_id], self.clusters[b_id]
-                    ratio = self._similarity(self._name(a), self._name(b))
-                    if ratio >= threshold:
-                        pairs.append((-ratio, a_id, b_id))
+            if len(folded) <= window:  # a small block: every pair, skipping lengths too far apart
+                ids = sorted(folded, key=lambda i: (len(folded[i]), i))
+                cands = [(a, b) for n, a in enumerate(ids) for b in
+                         itertools.takewhile(lambda b: len(folded[b]) <= len(folded[a]) * stretch, ids[n + 1:])]
+            else:  # a crowded block (one common surname): sorted neighbourhood, each name with the next `window`
+                ids = sorted(folded, key=lambda i: (folded[i], i))
+                cands = [(a, b) for n, a in enumerate(ids) for b in ids[n + 1:n + 1 + window]]
+            for a_id, b_id in cands:
+                ratio = self._similarity(names[a_id], names[b_id])
+                if ratio >= threshold:
+                    pairs.append((-ratio, min(a_id, b_id), max(a_id, b_id)))
             for neg, a_id, b_id in sorted(pairs):
                 a = self.clusters.get(self.owner[a_id])
                 b = self.clusters.get(self.owner[b_id])
@@ -259,6 +271,11 @@ class _Unifier:
 
     def _core(self, name: str) -> list[str]:
         """A name's words without leading titles and role words ("Spokesman Mullah X Y" -> [X, Y])."""
+        if name not in self._cores:
+            self._cores[name] = self._strip_titles(name)
+        return list(self._cores[name])
+
+    def _strip_titles(self, name: str) -> list[str]:
         words = name.split()
         changed = True
         while changed and len(words) > 1:
@@ -280,18 +297,24 @@ class _Unifier:
 
     def _fold(self, text: str) -> str:
         """Lower case, no accents, the identity rule's spelling folds applied ("Tareq" -> "tarek")."""
-        s = self._plain(text)
-        for letters, repl in self.settings.spelling_folds:
-            s = s.replace(letters, repl)
-        return s
+        if text not in self._folds:
+            s = self._plain(text)
+            for letters, repl in self.settings.spelling_folds:
+                s = s.replace(letters, repl)
+            self._folds[text] = s
+        return self._folds[text]
 
     def _block_key(self, core: list[str]) -> str:
         n = max(self.settings.block_prefix, 1)
         return self._fold(core[-1])[:n] + "|" + self._fold(core[0])[:1]
 
     def _similarity(self, a: str, b: str) -> float:
+        """How alike two names are (difflib ratio of their folded forms without titles)."""
         fa, fb = self._fold(" ".join(self._core(a))), self._fold(" ".join(self._core(b)))
-        return difflib.SequenceMatcher(None, fa, fb).ratio()
+        matcher = difflib.SequenceMatcher(None, fa, fb)
+        if matcher.quick_ratio() < self.settings.name_similarity:  # an upper bound, cheap
+            return matcher.quick_ratio()
+        return matcher.ratio()
 
     def _affiliations(self, c: _Cluster) -> set[str]:
         out = set(c.affiliations)

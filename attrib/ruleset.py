@@ -145,6 +145,7 @@ class IdentityRule:
     description: str
     name_similarity: float = 0.85  # spelling variants: difflib ratio of the folded names, at least this
     block_prefix: int = 2  # candidates compared only within a block: same first letters of the surname
+    block_window: int = 50  # in a bigger block, each name is compared with this many neighbours (sorted)
     merge_surnames: bool = True  # "Mujahid" -> "Zabihullah Mujahid" when only one full name fits
     anonymous_across_articles: bool = False  # two "senior officials" in two articles stay two
     spelling_folds: tuple[tuple[str, str], ...] = ()  # (letters, replacement) applied before comparing
@@ -153,7 +154,7 @@ class IdentityRule:
 LEXICON_CLASSES = (
     "abbreviation", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
     "definite", "determiner", "female-word", "male-word",
-    "honorific", "non-name", "passive-auxiliary", "pronoun-female", "pronoun-first",
+    "honorific", "non-name", "passive-auxiliary", "place-preposition", "pronoun-female", "pronoun-first", "pronoun-subject",
     "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "relative", "time",
 )
 
@@ -200,7 +201,8 @@ KINDS: dict[str, _Kind] = {
                                               "words": (_STRLIST, True)}, renamed={"class": "word_class"}),
     "filters": _Kind(FilterRule, "filter", {**_COMMON, "pattern": (_REGEX, True), "examples": (_EXAMPLES, False)}),
     "identity": _Kind(IdentityRule, "identity", {**_COMMON, "name_similarity": (_RATIO, False),
-                                                 "block_prefix": (_COUNT, False), "merge_surnames": (_BOOL, False),
+                                                 "block_prefix": (_COUNT, False), "block_window": (_COUNT, False),
+                                                 "merge_surnames": (_BOOL, False),
                                                  "anonymous_across_articles": (_BOOL, False),
                                                  "spelling_folds": (_FOLDS, False)}),
 }
@@ -480,18 +482,26 @@ def _load_file(path: Path, problems: list[Problem], places: list[tuple[str, str,
         if rule is not None:
             out.append((kind_name, rule, where(item)))
             if places is not None and not isinstance(rule, _Disabled):
-                places += _example_places(rule.id, item, where)
+                places += _value_places(rule.id, item, where)
     return out
 
 
-def _example_places(rid: str, item: yaml.Node, where) -> list[tuple[str, str, int, int]]:
-    """Where a rule and each of its example sentences are written (keys ``id`` and ``id:match:n``)."""
+def _value_places(rid: str, item: yaml.Node, where) -> list[tuple[str, str, int, int]]:
+    """Where a rule, its name, its list items and its example sentences are written.
+
+    Keys: ``id``, ``id:name``, ``id:aliases:n``, ``id:distinct_from:n`` and ``id:match:n``/``id:no_match:n``.
+    """
     out = [(rid, *where(item))]
-    ex = next((v for k, v in item.value if getattr(k, "value", None) == "examples"), None)
-    if isinstance(ex, yaml.MappingNode):
-        for k, v in ex.value:
-            if isinstance(v, yaml.SequenceNode):
-                out += [(f"{rid}:{k.value}:{n}", *where(s)) for n, s in enumerate(v.value)]
+    for k, v in item.value:
+        key = getattr(k, "value", None)
+        if key == "name" and isinstance(v, yaml.ScalarNode):
+            out.append((f"{rid}:name", *where(v)))
+        elif key in ("aliases", "distinct_from") and isinstance(v, yaml.SequenceNode):
+            out += [(f"{rid}:{key}:{n}", *where(x)) for n, x in enumerate(v.value)]
+        elif key == "examples" and isinstance(v, yaml.MappingNode):
+            for ek, ev in v.value:
+                if isinstance(ev, yaml.SequenceNode):
+                    out += [(f"{rid}:{ek.value}:{n}", *where(x)) for n, x in enumerate(ev.value)]
     return out
 
 
@@ -695,16 +705,19 @@ def _check_references(rs: RuleSet, where: dict[str, tuple[str, int, int]]) -> li
     speaker_ids = [s.id for s in rs.speakers]
     for s in rs.speakers:
         own = {n.lower() for n in (s.name, *s.aliases)}
-        for d in s.distinct_from:
+        for i, d in enumerate(s.distinct_from):
             if d.startswith("speaker.") and d not in speaker_ids:
                 others = {i.partition(".")[2]: i for i in speaker_ids if i != s.id}
                 near = [others[n] for n in difflib.get_close_matches(d.partition(".")[2], others, n=3, cutoff=0.7)]
                 hint = f"; nearest: {', '.join(near)}" if near else "; give a speaker rule id or a name as written"
-                problems.append(Problem(*where[s.id], f'distinct_from "{d}" of rule "{s.id}" is not the id of any '
-                                                      f"speaker rule{hint}"))
+                problems.append(Problem(*rs.place(f"{s.id}:distinct_from:{i}"), f'distinct_from "{d}" of rule '
+                                                                                 f'"{s.id}" is not the id of any '
+                                                                                 f"speaker rule{hint}"))
             elif d == s.id or d.lower() in own:
-                problems.append(Problem(*where[s.id], f'distinct_from "{d}" of rule "{s.id}" is the rule\'s own '
-                                                      "name, alias or id; expected another speaker's name or id"))
+                problems.append(Problem(*rs.place(f"{s.id}:distinct_from:{i}"), f'distinct_from "{d}" of rule '
+                                                                                 f'"{s.id}" is the rule\'s own name, '
+                                                                                 "alias or id; expected another "
+                                                                                 "speaker's name or id"))
     if len(rs.identity) > 1:
         first = rs.identity[0].id
         for r in rs.identity[1:]:
@@ -712,14 +725,16 @@ def _check_references(rs: RuleSet, where: dict[str, tuple[str, int, int]]) -> li
                                                   f'may be loaded: override "{first}" by its id instead'))
     # one surface form must not name two different things of the same kind
     for kind, rules in (("speaker", rs.speakers), ("organisation", rs.organisations), ("outlet", rs.outlets)):
-        owner: dict[str, str] = {}
+        owner: dict[str, tuple[str, str]] = {}  # lower-cased form -> (rule id, place key)
         for r in rules:
-            for alias in dict.fromkeys(a.lower() for a in (r.name, *r.aliases)):
-                if alias in owner and owner[alias] != r.id:
-                    other = where.get(owner[alias])
-                    at = f" (at {other[0]}:{other[1]}:{other[2]})" if other else ""
-                    problems.append(Problem(*where[r.id], f'alias "{alias}" of rule "{r.id}" is also claimed by '
-                                                          f'{kind} rule "{owner[alias]}"{at}; an alias names one '
-                                                          f"{kind}: remove it from one of the two rules"))
-                owner.setdefault(alias, r.id)
+            forms = [(r.name, f"{r.id}:name")] + [(a, f"{r.id}:aliases:{n}") for n, a in enumerate(r.aliases)]
+            for form, key in forms:
+                alias = form.lower()
+                if alias in owner and owner[alias][0] != r.id:
+                    other = rs.place(owner[alias][1])
+                    at = f" (at {other[0]}:{other[1]}:{other[2]})" if other[1] else ""
+                    problems.append(Problem(*rs.place(key), f'alias "{alias}" of rule "{r.id}" is also claimed by '
+                                                            f'{kind} rule "{owner[alias][0]}"{at}; an alias names one '
+                                                            f"{kind}: remove it from one of the two rules"))
+                owner.setdefault(alias, (r.id, key))
     return problems

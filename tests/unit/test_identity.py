@@ -242,3 +242,18 @@ def test_seed_spellings_of_arian_are_one_speaker_without_the_rules(repo_root: Pa
     assert {ra.speaker.id for ra in out if ra.speaker and "arian" in ra.speaker.id} == {"person:tarek-arian"}
     [m] = [m for m in merges if "arian" in m.kept_id]
     assert m.evidence.startswith("spelling variant") and "Afghan Ministry of Interior" in m.evidence
+
+
+def test_a_crowded_block_is_compared_by_neighbours(ruleset: RuleSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1,500 "M... Khan" share one block; sorted neighbourhood keeps it linear and still finds the variant
+    rng = random.Random(3)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    quotes = [said(f"k{i}", "M" + "".join(rng.choice(letters) for _ in range(7)) + " Khan", None, "Taliban", start=i)
+              for i in range(1500)]
+    quotes += [said("x1", "Mohammad Khan", "spokesman", "Taliban"), said("x2", "Mohamad Khan", "spokesman", "Taliban")]
+    calls = []
+    real = identity._Unifier._similarity
+    monkeypatch.setattr(identity._Unifier, "_similarity", lambda self, a, b: calls.append(1) or real(self, a, b))
+    out, merges = unify(quotes, ruleset)
+    assert len(calls) <= 1502 * ruleset.identity_settings().block_window
+    assert out[-1].speaker.id == out[-2].speaker.id

@@ -65,15 +65,16 @@ LOCAL_CASES = {
         '"speaker.ahmad-zia" is not the name of any organisation',
     ],
     "alias_conflict.yaml": [
-        f'{INVALID}/alias_conflict.yaml:8:5: alias "khan" of rule "speaker.omar-khan" is also claimed by '
-        f'speaker rule "speaker.jane-khan" (at {INVALID}/alias_conflict.yaml:4:5); an alias names one speaker: '
+        # at the alias itself, naming where the other rule claims it
+        f'{INVALID}/alias_conflict.yaml:11:15: alias "khan" of rule "speaker.omar-khan" is also claimed by '
+        f'speaker rule "speaker.jane-khan" (at {INVALID}/alias_conflict.yaml:7:15); an alias names one speaker: '
         "remove it from one of the two rules",
     ],
     "unknown_distinct.yaml": [
-        f'{INVALID}/unknown_distinct.yaml:4:5: distinct_from "Noori" of rule "speaker.ahmad-noori" is the rule\'s '
-        "own name, alias or id; expected another speaker's name or id",
-        f'{INVALID}/unknown_distinct.yaml:4:5: distinct_from "speaker.ahmed-nori" of rule "speaker.ahmad-noori" is '
+        f'{INVALID}/unknown_distinct.yaml:8:21: distinct_from "speaker.ahmed-nori" of rule "speaker.ahmad-noori" is '
         "not the id of any speaker rule; give a speaker rule id or a name as written",
+        f'{INVALID}/unknown_distinct.yaml:8:41: distinct_from "Noori" of rule "speaker.ahmad-noori" is the rule\'s '
+        "own name, alias or id; expected another speaker's name or id",
     ],
     "disable_unknown.yaml": [
         f'{INVALID}/disable_unknown.yaml:4:5: rule "speaker.arif-kakr" is disabled but no rules loaded before it '
@@ -269,3 +270,16 @@ def test_places_of_rules_and_examples(ruleset: RuleSet) -> None:
     assert text[col - 1:].startswith("\'\"The road is closed,\"")
     # an overriding file moves the rule's place there
     assert load_ruleset([VALID]).place("speaker.arif-kakar") == (f"{VALID}/speakers.yaml", 5, 5)
+
+
+def test_an_alias_that_a_default_speaker_claims_points_at_both(tmp_path: Path) -> None:
+    path = tmp_path / "speakers.yaml"
+    path.write_text("version: 1\nkind: speakers\nrules:\n  - id: speaker.ahmad-khan\n    description: d\n"
+                    "    name: Ahmad Khan\n    aliases: [A. Khan, Khan]\n", encoding="utf-8")
+    [line] = problem_lines([path], defaults=True)
+    default = load_ruleset().place("speaker.imran-khan:aliases:0")
+    assert line == (f'{path}:7:24: alias "khan" of rule "speaker.ahmad-khan" is also claimed by speaker rule '
+                    f'"speaker.imran-khan" (at {default[0]}:{default[1]}:{default[2]}); an alias names one speaker: '
+                    "remove it from one of the two rules")
+    # a rule that overrides another by id may keep its aliases: no conflict with itself
+    assert load_ruleset(["fixtures/rules/valid"]).speakers
