@@ -14,9 +14,18 @@ ids. This stage merges them, and records why in a ``Merge``:
    speaker when the names are similar enough (``identity.name_similarity``) and the role
    or affiliation agrees; kept apart when the affiliations conflict.
 
+5. an anonymous source whose role and affiliation the speaker rules give exactly one
+   person ("the Taliban spokesperson" -> Zabihullah Mujahid; ``identity.known_roles``,
+   role words made one by ``identity.role_synonyms``);
+6. an organisation speaker (``org:``/``unknown:``) whose name is an organisation rule's
+   name or alias, or has the words of exactly one once nationalities and country names
+   are dropped ("foreign ministry" / "Pakistani foreign ministry"), -> ``org:<slug of the
+   canonical name>`` (``identity.known_organisations``).
+
 A speaker rule's ``distinct_from`` keeps two apart. Anonymous sources stay one per
-article unless the identity rule sets ``anonymous_across_articles``. Candidates are
-compared only within blocks (same surname key), never all pairs of the corpus.
+article unless the identity rule sets ``anonymous_across_articles`` (or pass 5 applies).
+Candidates are compared only within blocks (same surname key, same role, same word
+key), never all pairs of the corpus.
 """
 from __future__ import annotations
 
@@ -29,7 +38,7 @@ from typing import Any, Iterable, Sequence
 
 from ._util import slug
 from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
-from .ruleset import IdentityRule, RuleSet, SpeakerRule
+from .ruleset import IdentityRule, OrgRule, RuleSet, SpeakerRule
 
 __all__ = ["unify_speakers", "merge_record"]
 
@@ -46,6 +55,8 @@ class _Cluster:
     affiliations: Counter = field(default_factory=Counter)
     docs: set = field(default_factory=set)
     rule: SpeakerRule | None = None
+    mentions: Counter = field(default_factory=Counter)  # the mentions as written ("the Taliban spokesperson")
+    org: OrgRule | None = None  # an organisation cluster's rule
 
     @property
     def quotes(self) -> int:
@@ -87,6 +98,9 @@ def unify_speakers(attributions: Sequence[ResolvedAttribution], rules: RuleSet
     if unifier.settings.merge_surnames:
         unifier.by_surname()
     unifier.by_spelling()
+    if unifier.settings.known_roles:
+        unifier.by_known_role()
+    unifier.organisations()
     if unifier.settings.anonymous_across_articles:
         unifier.anonymous()
     return tuple(unifier.rewrite(ra) for ra in attributions), tuple(unifier.merges)
@@ -117,13 +131,22 @@ class _Unifier:
         self.role_len = max((len(w.split()) for w in self.role_words), default=1)
         self._cores: dict[str, list[str]] = {}  # memo: name -> its words without titles
         self._folds: dict[str, str] = {}  # memo: text -> folded
+        self.synonyms = dict(self.settings.role_synonyms)
+        self.determiners = rules.words("determiner")
+        self.indefinite = self.determiners - rules.words("definite")  # "a", "another", "some", ...
+        self.doc_tops: dict[str, set[str]] = defaultdict(set)  # doc -> the top affiliations of its speakers
 
     # -- collecting ------------------------------------------------------------------
 
     def collect(self, attributions: Iterable[ResolvedAttribution]) -> None:
         for ra in attributions:
             sp = ra.speaker
-            if sp is None or sp.kind not in (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS):
+            if sp is None:
+                continue
+            path = sp.affiliation_path or self._path(sp.affiliation)
+            if path:
+                self.doc_tops[ra.attribution.doc_id].add(path[-1])
+            if sp.kind not in (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS) and not self._org_like(sp):
                 continue
             c = self.clusters.get(sp.id)
             if c is None:
@@ -132,11 +155,18 @@ class _Unifier:
                 if sp.kind is SpeakerKind.PERSON:
                     c.rule = self._rule_of_id(sp.id)
             c.names[sp.name] += 1
+            c.mentions[ra.mention.text if ra.mention else sp.name] += 1
             if sp.role:
                 c.roles[sp.role] += 1
             if sp.affiliation:
                 c.affiliations[sp.affiliation] += 1
             c.docs.add(ra.attribution.doc_id)
+
+    @staticmethod
+    def _org_like(sp: Speaker) -> bool:
+        """An organisation, country or unknown speaker (``org:``/``unknown:``): pass 6 may name it."""
+        return sp.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY, SpeakerKind.UNKNOWN) \
+            and sp.id.startswith(("org:", "unknown:"))
 
     def _rule_of_id(self, sid: str) -> SpeakerRule | None:
         return self.rule_by_person_id.get(sid)
@@ -267,6 +297,136 @@ class _Unifier:
                 self._merge(group[0], group[1:], f'anonymous source "{name}" with the same role and affiliation '
                             f"({role or 'no role'}, {aff or 'no affiliation'})", self.settings.id)
 
+    def by_known_role(self) -> None:
+        """An anonymous source is the one person the speaker rules give its role and affiliation.
+
+        "the Taliban spokesperson" (role spokesperson, affiliation Taliban) in an article that
+        never names him is Zabihullah Mujahid when he is the only speaker rule whose role is
+        that role (after ``role_synonyms``) and whose affiliation is that one or lies below it.
+        Not for an indefinite mention ("a Taliban spokesman": one of several), another role,
+        two rules-known people of that role, nor an article that names another person of it.
+        """
+        by_role: dict[str, list[SpeakerRule]] = defaultdict(list)
+        for s in self.rules.speakers:
+            if s.kind == "person" and s.role and s.affiliation:
+                by_role[self._role_key(s.role)].append(s)
+        if not by_role:
+            return
+        people: dict[str, list[str]] = defaultdict(list)  # doc -> its person clusters (for the guard)
+        for c in self._persons():
+            for d in c.docs:
+                people[d].append(c.id)
+        anonymous = sorted((c for c in self.clusters.values() if c.kind is SpeakerKind.ANONYMOUS), key=lambda c: c.id)
+        for c in anonymous:
+            roles = {self._role_key(r) for r in c.roles}
+            if len(roles) != 1 or not c.affiliations or self._generic(c):
+                continue
+            role = next(iter(roles))
+            fits = [s for s in by_role.get(role, ()) if all(self._role_fits(a, s) for a in c.affiliations)]
+            if len(fits) != 1:
+                continue  # none, or two known people of that role: which one is it?
+            rule = fits[0]
+            target_id = f"person:{slug(rule.name)}"
+            others = {self.owner.get(i, i) for d in c.docs for i in people.get(d, ())} - {target_id}
+            if any(self._same_role(self.clusters[o], role, rule) for o in others if o in self.clusters):
+                continue  # the article names somebody else with that role: "the spokesperson" may be them
+            target = self.clusters.get(target_id)
+            if target is None:
+                target = self.clusters[target_id] = _Cluster(target_id, SpeakerKind.PERSON, [], rule=rule)
+            if self._kept_apart(target, c):
+                continue
+            self._merge(target, [c], f"rule:{rule.id} role {rule.role} of {rule.affiliation}", rule.id)
+
+    def _role_fits(self, affiliation: str, rule: SpeakerRule) -> bool:
+        """The mention's affiliation is the rule's, or one above it that is no country.
+
+        "Afghan government spokesman" fits a spokesman of the Afghan Ministry of Interior;
+        "the Afghan spokesman" (a nationality) does not.
+        """
+        if affiliation == rule.affiliation:
+            return True
+        org = self.rules.org(affiliation)
+        return affiliation in self.rules.org_path(rule.affiliation or "") and not (org and org.kind == "country")
+
+    def _role_key(self, role: str) -> str:
+        r = " ".join(role.lower().split())
+        return self.synonyms.get(r, r)
+
+    def _generic(self, c: _Cluster) -> bool:
+        """Every mention is indefinite ("a Taliban spokesman", "another official"): one of several."""
+        return bool(c.mentions) and all(m.split() and m.split()[0].lower() in self.indefinite for m in c.mentions)
+
+    def _same_role(self, c: _Cluster, role: str, rule: SpeakerRule) -> bool:
+        """A person cluster with this role whose affiliation fits the rule's."""
+        return role in {self._role_key(r) for r in self._roles(c)} and any(
+            self._related(a, rule.affiliation or "") for a in self._affiliations(c))
+
+    def organisations(self) -> None:
+        """An organisation speaker named another way is the organisation the rules know (``org:<slug>``)."""
+        orgs = sorted((c for c in self.clusters.values() if c.kind not in (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS)),
+                      key=lambda c: c.id)
+        if not orgs:
+            return
+        canonical = {f"org:{slug(o.name)}": o for o in self.rules.organisations}
+        by_form: dict[str, OrgRule] = {}
+        by_words: dict[frozenset, dict[str, tuple[OrgRule, str]]] = defaultdict(dict)
+        for o in self.rules.organisations:
+            for form in (o.name, *o.aliases):
+                by_form.setdefault(self._org_form(form), o)
+                key = self._org_words(form)
+                if len(key) > 1:
+                    by_words[key].setdefault(o.id, (o, form))
+        for c in orgs:
+            if c.id not in self.clusters:
+                continue
+            if c.id in canonical:
+                c.org = canonical[c.id]
+                continue
+            hits = {by_form[f].id: (by_form[f], n) for n in sorted(c.names) if (f := self._org_form(n)) in by_form}
+            if len(hits) == 1:
+                org, name = next(iter(hits.values()))
+                evidence = f'rule:{org.id} {"name" if name.lower() == org.name.lower() else "alias"} "{name}"'
+            elif not hits and self.settings.known_organisations:
+                cands: dict[str, tuple[OrgRule, str, str]] = {}
+                for n in sorted(c.names):
+                    for oid, (o, form) in by_words.get(self._org_words(n), {}).items():
+                        cands.setdefault(oid, (o, form, n))
+                if len(cands) != 1:
+                    continue  # no organisation of those words, or several (whose foreign ministry?)
+                org, form, name = next(iter(cands.values()))
+                top = self.rules.org_path(org.name)[-1]
+                if not any(top in self.doc_tops.get(d, ()) for d in c.docs):
+                    continue  # the article quotes nobody of that country: its "foreign ministry" may be another's
+                evidence = (f'rule:{org.id}: "{name}" has the words of "{form}" without nationality, '
+                            f"the one organisation the rules know by them; the article quotes {top}")
+            else:
+                continue
+            own = {a for a in c.affiliations if a not in c.names}  # an organisation's affiliation is itself
+            if own and not any(self._related(a, org.name) for a in own):
+                continue  # the mention names another organisation
+            target_id = f"org:{slug(org.name)}"
+            target = self.clusters.get(target_id)
+            if target is None:
+                kind = SpeakerKind.COUNTRY if org.kind == "country" else SpeakerKind.ORGANIZATION
+                target = self.clusters[target_id] = _Cluster(target_id, kind, [])
+            target.org = org
+            self._merge(target, [c], evidence, org.id)
+
+    def _org_form(self, name: str) -> str:
+        """An organisation's name as the rules' alias table holds it: lower case, no leading determiner."""
+        words = self._plain(name).replace("’", "'").split()
+        while len(words) > 1 and words[0] in self.determiners:
+            words = words[1:]
+        return " ".join(words)
+
+    def _org_words(self, name: str) -> frozenset:
+        """The words of an organisation's name without determiners, "of", nationalities and country names."""
+        drop = self.rules.cached("identity:country-words", lambda: frozenset(
+            w for o in self.rules.organisations if o.kind == "country"
+            for form in (o.name, *o.aliases, *o.adjectives) for w in self._plain(form).split()))
+        words = [w[:-2] if w.endswith(("'s", "’s")) else w for w in self._plain(name).split()]
+        return frozenset(w for w in words if w not in drop and w not in self.determiners and w not in ("of", "and"))
+
     # -- evidence ---------------------------------------------------------------------------
 
     def _core(self, name: str) -> list[str]:
@@ -382,6 +542,8 @@ class _Unifier:
         """The canonical name: the rule's, else the fullest name seen that does not start with a role word."""
         if c.rule is not None:
             return c.rule.name
+        if c.org is not None:
+            return c.org.name
         return min(c.names, key=lambda n: (self._role_prefixed(n), -len(self._core(n)), -len(n.split()),
                                            -c.names[n], n))
 
@@ -426,8 +588,11 @@ class _Unifier:
         cid = self.owner.get(sp.id)
         c = self.clusters.get(cid) if cid else None
         new: Speaker = sp
-        if c is not None and (cid != sp.id or c.rule is not None or len(c.ids) > 1):
-            new = replace(sp, id=c.id, name=self._name(c), role=sp.role or c.role(),
+        if c is not None and c.org is not None:
+            if cid != sp.id:  # "foreign ministry" -> Pakistan Ministry of Foreign Affairs
+                new = replace(sp, id=c.id, name=c.org.name, kind=c.kind, affiliation=c.org.name)
+        elif c is not None and (cid != sp.id or c.rule is not None or len(c.ids) > 1):
+            new = replace(sp, id=c.id, name=self._name(c), kind=c.kind, role=sp.role or c.role(),
                           affiliation=sp.affiliation or c.affiliation())
         if new.affiliation and self.rules.org(new.affiliation):
             path = self.rules.org_path(new.affiliation)
