@@ -44,11 +44,11 @@ def text_digest(text: str) -> str:
 
 def stanza_settings(directory: Path, processors: Sequence[str]) -> dict[str, Any]:
     """What decides stanza's output: its version, the processors, and each model file's name, size and mtime."""
-    try:
-        import stanza
+    from importlib.metadata import PackageNotFoundError, version as package_version
 
-        version = stanza.__version__
-    except ImportError:  # pragma: no cover - the key still differs from any real stanza's
+    try:
+        version = package_version("stanza")  # without importing stanza (and torch)
+    except PackageNotFoundError:  # pragma: no cover - the key still differs from any real stanza's
         version = "none"
     files = []
     for proc in processors:
@@ -152,7 +152,8 @@ def _decode(raw: bytes, article: Article, digest: str) -> Annotated | None:
         return None
     p = json.loads(zlib.decompress(body).decode("utf-8"))
     text = article.text
-    if p["text_sha256"] != digest or p["chars"] != len(text):
+    # the entry must be for this very text: the key alone is not trusted
+    if p["text_sha256"] != digest or p["chars"] != len(text) or text_digest(text) != digest:
         return None
     n = len(text)
     sents = []

@@ -21,14 +21,14 @@ import math
 import re
 from collections import Counter
 import unicodedata
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from ._util import normalise_text  # noqa: F401 - part of this stage's API
 from .model import Claim, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import ClaimRule, RuleSet
 
-#: the settings used when no ``claims`` rule is loaded (exact matching only)
-DEFAULT_SETTINGS = ClaimRule("claims.builtin", "built-in defaults", similarity=1.0, min_shared=10**9)
+#: the settings used when no ``claims`` rule is loaded: identical normalised texts only
+DEFAULT_SETTINGS = ClaimRule("claims.builtin", "built-in defaults: exact matching", similarity=1.0, min_shared=0)
 
 
 def _punctuation_table() -> dict[int, str]:
@@ -170,7 +170,7 @@ def _similar_groups(pooled: dict[tuple[str, str], list[ResolvedAttribution]], se
         by_speaker.setdefault(sid, []).append(norm)
     out: list[tuple[str, list[str]]] = []
     for sid, norms in by_speaker.items():
-        if len(norms) == 1 or settings.min_shared > 10**6:
+        if len(norms) == 1 or settings is DEFAULT_SETTINGS:
             out.extend((sid, [n]) for n in norms)
             continue
         norms.sort()  # a fixed order, so the groups never depend on input order
@@ -234,15 +234,3 @@ def _stopwords(settings: ClaimRule) -> frozenset[str]:
     if stop is None:
         stop = _STOP_CACHE[settings.stopwords] = frozenset(w.casefold() for w in settings.stopwords)
     return stop
-
-
-def pooled_speakers(claims: Iterable[Claim]) -> dict[str, str]:
-    """Map each original speaker id of the reports to the speaker id its claim was pooled under."""
-    out: dict[str, str] = {}
-    for c in claims:
-        if c.speaker_id is None:
-            continue
-        for ra in c.reports:
-            if ra.speaker is not None:
-                out.setdefault(ra.speaker.id, c.speaker_id)
-    return out

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -205,7 +204,9 @@ def _summary(result, seconds: float) -> str:
     lines = [
         f"articles: {result.articles} read, {result.skipped} skipped",
         f"quotes:   {sum(types.values())} ({by_type})",
-        f"speakers: {result.speakers}" + (f" ({result.merges} merges across articles)" if result.merges else ""),
+        f"speakers: {result.speakers}",
+        *([f"merges:   {result.merges} (speakers of several articles made one; see merges.jsonl)"]
+          if result.merges else []),
         f"problems: {result.problems} ({result.warnings} warnings)",
         f"nlp:      {', '.join(result.nlp) or 'none (no article read)'}",
     ]
@@ -444,13 +445,12 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     rules = _load_rules(rules_dirs)
 
     from .export import FORMATS, write_csv, write_gexf, write_graphml, write_json
-    from .graph import graph_from_run, graph_view
+    from .graph import view_from_run
     from .rundir import read_articles, read_quotes, read_stances
 
     if run_dir.exists() and not run_dir.is_dir():
         raise AttribError(f"{run_dir}: not a run folder (expected the folder `attrib run -o` wrote)")
-    graph = graph_from_run(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir), rules)
-    view_graph = graph_view(graph, view)
+    view_graph = view_from_run(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir), rules, view)
     if fmt == "csv" or out.is_dir():
         files = [out / name for name in FORMATS[fmt]]
     else:

@@ -67,6 +67,7 @@ class _Lexicon:
         self.forms: dict[str, tuple[str, CueRule]] = {}
         self.multi: dict[str, list[tuple[tuple[str, ...], str, CueRule]]] = {}  # "called for": by first word
         self.phrases: list[tuple[tuple[str, ...], CueRule]] = []
+        self.phrase_first: dict[str, list[tuple[tuple[str, ...], CueRule]]] = {}  # by first word
         for rule in rules.cues:
             for lemma, forms in rule.verbs:
                 for f in forms:
@@ -76,14 +77,19 @@ class _Lexicon:
                     else:
                         self.forms.setdefault(f.lower(), (lemma, rule))
             for ph in rule.phrases:
-                self.phrases.append((tuple(ph.lower().split()), rule))
+                words = tuple(ph.lower().split())
+                self.phrases.append((words, rule))
+                self.phrase_first.setdefault(words[0], []).append((words, rule))
         self.lemmas = {lemma: rule for rule in rules.cues for lemma, _ in rule.verbs}
         w = rules.words
         self.det, self.aux, self.passive = w("determiner"), w("auxiliary"), w("passive-auxiliary")
         self.boundary, self.time, self.that = w("clause-boundary"), w("time"), w("complementizer")
         self.prep = w("preposition")
         self.non_name = w("non-name")
+        self.subject_pronouns = w("pronoun-subject")
         self.ambiguous = w("ambiguous-cue")
+        self.evidence = w("evidence-noun")
+        self.evidence_only = w("evidence-cue")
         self.pronouns = w("pronoun-male") | w("pronoun-female") | w("pronoun-plural") | w("pronoun-thing")
         self.relative, self.coordinator, self.channel_prep = w("relative"), w("coordinator"), w("channel-preposition")
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
@@ -142,7 +148,12 @@ def _attribution_after_quote(text: str, unit: _Unit, sent, quotes: tuple[Quote, 
     if text[sent.start] in "“\"‘'«" or any(sent.start <= q.start < sent.end for q in quotes):
         return False
     words = [t.text.lower() for t in sent.tokens]
-    return len(words) <= 20 and any(w in lex.forms for w in words[:12])
+    cue = next((i for i, w in enumerate(words[:12]) if w in lex.forms), None)
+    if cue is None or len(words) > 20:
+        return False
+    after = [w for w in words[cue + 1:] if w.isalpha()]
+    # '"...." The network said it would send a reporter to the region.': a clause of its own after the cue
+    return len(after) < 8 or after[0] in lex.prep or after[0] in lex.time or after[0] in lex.channel_prep
 
 
 # ---------------------------------------------------------------------- cues
@@ -151,6 +162,7 @@ def _attribution_after_quote(text: str, unit: _Unit, sent, quotes: tuple[Quote, 
 def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[int, int, str, CueRule]]:
     """(first index, last index, lemma, rule) of each cue in a unit."""
     toks = unit.toks
+    lows = [t.text.lower() for t in toks]
     found = []
     i = 0
     while i < len(toks):
@@ -158,18 +170,18 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
         if _is_q(t):
             i += 1
             continue
-        low = _low(t)
-        phrase = next(((n, r) for p, r in lex.phrases if (n := len(p)) and i + n <= len(toks)
-                       and tuple(_low(x) for x in toks[i:i + n]) == p), None)
+        low = lows[i]
+        phrase = next(((n, r) for p, r in lex.phrase_first.get(low, ()) if (n := len(p))
+                       and tuple(lows[i:i + n]) == p), None)
         if phrase and phrase[1].type == "phrase" and not any(c.isalpha() for c in low) and \
                 not _is_speaker_colon(toks, i, unit, annotated.article.text, lex):
             phrase = None  # a colon is a cue only after a name that opens its paragraph
         if phrase:
-            found.append((i, i + phrase[0] - 1, " ".join(_low(x) for x in toks[i:i + phrase[0]]), phrase[1]))
+            found.append((i, i + phrase[0] - 1, " ".join(lows[i:i + phrase[0]]), phrase[1]))
             i += phrase[0]
             continue
         multi = next(((n, lemma, r) for words, lemma, r in lex.multi.get(low, ()) if (n := len(words))
-                      and i + n <= len(toks) and tuple(_low(x) for x in toks[i:i + n]) == words), None)
+                      and tuple(lows[i:i + n]) == words), None)
         if multi and (i == 0 or _low(toks[i - 1]) not in lex.det) and (
                 not annotated.has_pos or not t.upos or t.upos in ("VERB", "AUX")):
             found.append((i, i + multi[0] - 1, multi[1], multi[2]))  # "called for", "pointed out"
@@ -185,6 +197,8 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
                 hit = (t.lemma.lower(), lex.lemmas[t.lemma.lower()])
         if hit and low in lex.ambiguous and not annotated.has_pos and not _opener_follows(toks, i, lex):
             hit = None  # "state law", "the reports", "add fuel"
+        if hit and low in lex.evidence_only and not _after_evidence(toks, i, lex):
+            hit = None  # "he showed them the plant"
         if hit and _is_verb_use(toks, i, lex, annotated):
             found.append((i, i, hit[0], hit[1]))
         i += 1
@@ -198,14 +212,26 @@ def _is_title_case(toks: list[Token]) -> bool:
 
 
 def _opener_follows(toks: list[Token], i: int, lex: _Lexicon) -> bool:
-    """Whether reported content opens right after the word at ``i`` ("that", a colon, a quotation), or the
-    word ends its sentence right after a name or pronoun ("..., the agency reports.")."""
+    """Whether reported content opens right after the word at ``i`` ("that", a colon, a quotation), the word
+    follows an evidence noun ("one study found"), or it ends its sentence right after a name or pronoun
+    ("..., the agency reports.")."""
     nxt = toks[i + 1] if i + 1 < len(toks) else None
     if nxt is not None and (_is_q(nxt) or nxt.text == ":" or _low(nxt) in lex.that):
         return True
+    if _after_evidence(toks, i, lex):
+        return True  # "one study found ..."
     prev = toks[i - 1] if i else None
     return (nxt is None or nxt.text in (".", "!", "?")) and prev is not None and not _is_q(prev) and (
         prev.text[:1].isupper() or _low(prev) in lex.pronouns)
+
+
+def _after_evidence(toks: list[Token], i: int, lex: _Lexicon) -> bool:
+    """Whether the word at ``i`` follows an evidence noun ("the poll shows", "one study found"), not one
+    inside a prepositional phrase ("in the report found")."""
+    k = i - 1
+    while k >= 0 and _low(toks[k]) in lex.aux:
+        k -= 1
+    return k >= 0 and _low(toks[k]) in lex.evidence and (k == 0 or _low(toks[k - 1]) not in lex.prep)
 
 
 def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated) -> bool:
@@ -235,7 +261,7 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
         if _low(t) == "as" and k - 2 >= lo and _low(toks[k - 1]) == "well" and _low(toks[k - 2]) == "as":
             k -= 3  # "the Taliban as well as Pakistani sources": one coordinated subject
             continue
-        if _is_q(t) or t.text in _HARD or _low(t) in lex.boundary:
+        if _is_q(t) or t.text in _HARD or _low(t) in lex.boundary or _low(t) in lex.relative:
             break
         if _low(t) in lex.aux:
             return None  # "Pakistan was for years accused": a clause, not a subject
@@ -297,6 +323,13 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
             start = named  # "Jane Doe, 56, a lawyer, ..., said": the name heads the appositives
         return (start, end - 1) if start is not None else None
     start = _np_start(toks, end, lo, lex)
+    if start is not None and start < end and _low(toks[end]) in lex.subject_pronouns:
+        start = end  # "what he called", "the impact it said": the pronoun is the subject
+    elif start is not None and start - 2 >= lo and _low(toks[start - 1]) in lex.relative | lex.that \
+            and toks[start].text.islower() and _low(toks[start]) not in lex.det:
+        # "Republicans who reviewed them told": the subject is the noun the relative clause is about
+        head = _np_start(toks, start - 2, lo, lex)
+        start = head if head is not None else start
     return (start, end) if start is not None else None
 
 
@@ -307,9 +340,12 @@ def _opens_name(tok: Token, lex: _Lexicon) -> bool:
 def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) -> int | None:
     """Where a short run of capitalised words ending right before the comma at ``start - 1`` begins
     ("Adam Smith (D-Wash.), | 56"), if it stands alone after a clause boundary; else None."""
-    j = start - 2
-    if j < lo or toks[start - 1].text != ",":
+    j = start - 1
+    while j >= lo and start - j < 10 and toks[j].text != "," and not _is_q(toks[j]) and toks[j].text not in _HARD:
+        j -= 1  # "Jane Doe, a lawyer and | spokeswoman for ...": over the rest of the appositive
+    if j < lo or toks[j].text != ",":
         return None
+    j -= 1
     if toks[j].text == ")":
         j = next((m - 1 for m in range(j - 1, max(lo, j - 8) - 1, -1) if toks[m].text == "("), -1)
     m = j
@@ -379,7 +415,8 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     """Index where the content starts after a cue: past recipients, time words, channels."""
     def that_ahead(k: int, limit: int = 10) -> int | None:
         for m in range(k, min(hi + 1, k + limit)):
-            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or _low(toks[m]) in lex.boundary - lex.that - lex.coordinator:
+            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or \
+                    _low(toks[m]) in lex.boundary - lex.that - lex.coordinator:
                 return None  # "told reporters after the meeting that was held ...": a relative clause
             if _low(toks[m]) in lex.that:
                 return m
@@ -424,7 +461,7 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     return i
 
 
-def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int = 8) -> int | None:
+def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int = 12) -> int | None:
     """After a preposition at ``i - 1``: where a "that" clause or a quotation starts within a few words
     ("in a blog post that ...", "on the other hand, “...”"), else None."""
     for m in range(i, min(hi + 1, i + limit)):
@@ -434,7 +471,11 @@ def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int =
         if _low(t) in lex.that and m > i:
             return m
         if t.text in (",", ":") and m > i:
-            return m + 1 if m + 1 <= hi and _is_q(toks[m + 1]) else None
+            if m + 1 <= hi and (_is_q(toks[m + 1]) or _low(toks[m + 1]) in lex.that):
+                return m + 1
+            # "says at a stop in Toledo, Ohio, that ...": a place name set off by commas
+            if not (t.text == "," and m + 1 <= hi and toks[m + 1].text[:1].isupper()):
+                return None
     return None
 
 
@@ -450,9 +491,9 @@ def _skip_entity(toks: list[Token], i: int, hi: int, ents: list[Entity]) -> int:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and (text[s].isspace() or text[s] in ",;:–—-|"):
+    while s < e and (text[s].isspace() or text[s] in ",;:–—―-|"):
         s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:.–—-|"):
+    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:.–—―-|"):
         e -= 1
     return s, e
 
@@ -515,8 +556,8 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
     """Where a content that runs up to the next cue must stop: at that cue's clause boundary."""
     k = next_cue - 1
     while k > start:
-        if toks[k].text in (",", ";") or _low(toks[k]) in lex.boundary - lex.that:
-            return k
+        if toks[k].text in (",", ";", "—", "―", "–", "--") or _low(toks[k]) in lex.boundary - lex.that - lex.aux:
+            return k  # not at an adverb: "said parents still want ..."
         k -= 1
     return len(toks)  # "told local media his government had asked ...": a cue nested in the content
 
@@ -628,6 +669,8 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     for later in (k for k in f.unit.cue_starts if k >= next_start):
         # "said that X would formally declare ... and suggested ...": a cue nested in the content does
         # not end it; the first later cue that opens a clause of its own does
+        if later + 1 <= hi and _low(toks[later + 1]) in lex.prep and _low(toks[later + 1]) != "to":
+            continue  # "... because they had asked for the figures": no reporting use, it ends nothing
         cut = _clause_cut(toks, cs, later, lex)
         if cut != len(toks):
             ce = cut - 1
@@ -707,7 +750,7 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
 
     An opening adverbial ("In August, ...", "During the debate, ...") is stepped over first.
     """
-    if lo < hi and _opens_adverbial(toks[lo], lex):
+    if lo < hi and _opens_adverbial(toks, lo, lex):
         comma = next((m for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), None)
         if comma is None:
             return None
@@ -719,22 +762,25 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
     return (lo, k - 1) if lo < k and k - lo <= 6 and k < hi else None
 
 
-def _opens_adverbial(tok: Token, lex: _Lexicon) -> bool:
-    """Whether a clause's first word opens an adverbial ("In May, ...", "Last week, ...", "However, ...")."""
-    low = _low(tok)
-    return low in lex.prep or low in lex.channel_prep or low in lex.boundary or low in lex.time
+def _opens_adverbial(toks: list[Token], k: int, lex: _Lexicon) -> bool:
+    """Whether a clause's first word opens an adverbial ("In May, ...", "Last week, ...", "However, ...",
+    "Stung by the defeat, ...", "Speaking to reporters, ...")."""
+    low = _low(toks[k])
+    if low in lex.prep or low in lex.channel_prep or low in lex.boundary or low in lex.time:
+        return True
+    return len(low) > 5 and low.endswith(("ed", "ing")) and k + 1 < len(toks) and toks[k + 1].text.islower()
 
 
 def _pronoun_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
     """A pronoun that opens a clause ("She started off by saying ..."), after any opening adverbial."""
-    if lo < hi and _opens_adverbial(toks[lo], lex):
+    if lo < hi and _opens_adverbial(toks, lo, lex):
         lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
     return (lo, lo) if lo < hi and _low(toks[lo]) in lex.pronouns else None
 
 
 def _name_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
     """The run of capitalised words that opens a clause ("In May, Jane Doe spoke, saying ..."), if any."""
-    if lo < hi and _opens_adverbial(toks[lo], lex):
+    if lo < hi and _opens_adverbial(toks, lo, lex):
         lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
     k = lo
     while k < hi and toks[k].text[:1].isupper() and not _is_q(toks[k]) and _low(toks[k]) not in lex.boundary:

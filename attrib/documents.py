@@ -378,7 +378,9 @@ def _html_article(doc_id: str, path: str, data: bytes) -> Item:
 
     try:
         doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False, include_tables=False,
-                                          include_images=False, include_links=False, as_dict=True)
+                                          include_images=False, include_links=False)
+        if doc is not None and not isinstance(doc, dict):  # trafilatura >= 1.9 gives a Document
+            doc = doc.as_dict()
     except Exception as e:  # noqa: BLE001 - any failure of the extractor skips this page only
         return _warning(path, f"cannot extract the main text of this HTML ({type(e).__name__}: {e}); "
                               "article skipped")
@@ -467,6 +469,7 @@ def _iter_jsonl(stream: IO[bytes], path: str, file_id: str, options: InputOption
         if not line.strip():
             continue
         where = f"{path}:{n}"
+        line = line.rstrip(b"\r\n")
         try:
             text_line = line.decode("utf-8")
         except UnicodeDecodeError as e:

@@ -20,16 +20,19 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import signal
 from collections import deque
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .cache import AnnotationCache, CacheStats, stanza_settings, text_digest
 from .documents import DuplicateIds, InputOptions, InputPlan, Item, Source, iter_source
 from .export import quote_record
 from .model import Annotated, Article
-from .nlp import Annotator, BuiltinAnnotator, load_annotator, with_rule_entities, without_rule_entities
+from .nlp import (Annotator, BuiltinAnnotator, StanzaAnnotator, installed_processors, load_annotator, models_dir,
+                  with_rule_entities, without_rule_entities)
 from .problems import AttribError, Problem
 from .ruleset import RuleSet
 from .rundir import article_info, article_record, problem_from_record, problem_record, stance_record
@@ -165,6 +168,34 @@ class Processor:
                       "".join(_json_line(stance_record(s)) for s in result.stances))
 
 
+class LazyStanza:
+    """stanza's annotator, loaded on the first article the cache does not hold (a re-run from the cache never loads torch)."""
+
+    name = "stanza"
+
+    def __init__(self, rules: RuleSet, directory: Path):
+        self.rules = rules
+        self.directory = directory
+        self.processors = installed_processors(directory)
+        self._annotator: Annotator | None = None
+
+    def annotate_many(self, articles: Sequence[Article]) -> list[Annotated]:
+        """Annotate with stanza, loading it first if needed."""
+        if self._annotator is None:
+            self._annotator = StanzaAnnotator(self.rules, self.directory)
+        return self._annotator.annotate_many(articles)
+
+
+def choose_annotator(mode: str, rules: RuleSet, directory: str | os.PathLike | None, lazy: bool
+                     ) -> tuple[Annotator, str]:
+    """``nlp.load_annotator``, except that with ``lazy`` stanza is only loaded when an article needs it."""
+    where = models_dir(directory)
+    if not lazy or mode == "builtin" or not installed_processors(where):
+        return load_annotator(mode, rules, directory)
+    ann = LazyStanza(rules, where)
+    return ann, f"nlp: stanza ({','.join(ann.processors)}) from {where}"
+
+
 def work_items(items: Iterable[Item]) -> Iterator[WorkItem]:
     """Input items with their resume keys (the text hash doubles as the cache key)."""
     for item in items:
@@ -181,6 +212,7 @@ def _init_worker(rules: RuleSet) -> None:
     """Worker process start: keep the rules (sent once) and leave Ctrl-C to the parent."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: the parent stops us with SIGTERM
     _WORKER = Processor(rules, NlpConfig("builtin"))
 
 
@@ -309,7 +341,7 @@ class DaskEngine:
                                             dashboard_address=None, silence_logs=logging.ERROR)
                 self.client = Client(self.cluster)
             else:
-                self.client = Client(scheduler, timeout="10s")
+                self.client = Client(scheduler, timeout="5s")
         except Exception as e:  # noqa: BLE001 - any failure to reach the cluster is one line
             self.close()
             first = (str(e).strip().splitlines() or [type(e).__name__])[0]

@@ -216,6 +216,8 @@ def from_stanza_document(article: Article, doc: Any, rules: RuleSet) -> Annotate
             toks.append(Token(w.text, start, end, w.lemma, w.upos, w.head, w.deprel))
         if toks:
             sents.append(Sentence(toks[0].start, toks[-1].end, tuple(toks)))
+    if not any(t.upos or t.deprel for s in sents for t in s.tokens):
+        sents = list(_with_own_tokens(article.text, sents, rules))
     words = [t for s in sents for t in s.tokens]
     has_ner = any(getattr(t, "ner", None) not in (None, "O") for s in doc.sentences for t in s.tokens)
     ents = [Entity(e.start_char, e.end_char, e.text, e.type, "ner") for e in (doc.ents if has_ner else ())]
@@ -225,6 +227,29 @@ def from_stanza_document(article: Article, doc: Any, rules: RuleSet) -> Annotate
     return Annotated(article, tuple(sents), _sorted_entities(ents), "stanza",
                      has_pos=any(t.upos for t in words), has_deps=any(t.deprel for t in words),
                      has_ner=has_ner)
+
+
+def _with_own_tokens(text: str, stanza_sents: Sequence[Sentence], rules: RuleSet) -> tuple[Sentence, ...]:
+    """stanza's sentences (tokenizer only) on the built-in annotator's terms.
+
+    A sentence ends where both stanza and the built-in splitter end one, or at a line break: stanza
+    splits after initials and party tags ("Leonard E. | Burman", "R-Ky. | , said") and before a
+    closing dash ("”― | Jane Doe"), the built-in splitter after a quote that closes a sentence. The
+    tokens are the built-in ones, so names keep their hyphens and initials ("Holtz-Eakin", "R-Ky.").
+    Only for documents without tags: tagged words must stay stanza's, their heads point at them.
+    """
+    abbreviations = rules.words("abbreviation")
+    stanza_starts = {s.start for s in stanza_sents}
+    spans: list[list[int]] = []
+    for own in split_sentences(text, abbreviations):
+        if spans and own.start not in stanza_starts and "\n" not in text[spans[-1][1]:own.start]:
+            spans[-1][1] = own.end
+        else:
+            spans.append([own.start, own.end])
+    out: list[Sentence] = []
+    for start, end in spans:
+        _add_sentence(out, text, start, end, abbreviations)
+    return tuple(out)
 
 
 _OPTIONAL_PROCESSORS = ("pos", "lemma", "depparse", "ner")

@@ -132,8 +132,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         KeyboardInterrupt: Ctrl-C; what was finished is kept in OUT/.partial for ``resume``.
     """
     from .documents import InputOptions, iter_documents, plan_inputs
-    from .engine import DaskEngine, LocalEngine, NlpConfig, Processor, work_items
-    from .nlp import load_annotator
+    from .engine import DaskEngine, LocalEngine, NlpConfig, Processor, choose_annotator, work_items
     from .progress import Progress
     from .spool import Spool
 
@@ -145,7 +144,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         LocalEngine(rules, options.jobs)  # forks its workers before stanza starts torch here
     spool = None
     try:
-        annotator, note = load_annotator(nlp, rules, models_dir)
+        annotator, note = choose_annotator(nlp, rules, models_dir, lazy=options.cache_dir is not None)
         on_note(note)
         config = NlpConfig(annotator.name, str(models_dir) if models_dir else None,
                            str(options.cache_dir) if options.cache_dir else None)

@@ -89,7 +89,8 @@ def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...]
             if para_break != -1:
                 # a quote runs on over paragraphs only when the next paragraph opens with the same mark
                 para_start = text.rfind("\n", 0, mark.pos) + 1
-                runs_on = mark.opens and mark.rule == open_mark.rule and not text[para_start:mark.pos].strip()
+                runs_on = mark.opens and mark.rule == open_mark.rule and not text[para_start:mark.pos].strip() \
+                    and not text[para_break:para_start].strip()  # the very next paragraph, not a later one
                 if runs_on and not text[last_open:para_break].rstrip().endswith(open_mark.rule.close):
                     last_open = mark.pos
                     continue

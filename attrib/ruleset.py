@@ -149,11 +149,16 @@ class IdentityRule:
     merge_surnames: bool = True  # "Mujahid" -> "Zabihullah Mujahid" when only one full name fits
     anonymous_across_articles: bool = False  # two "senior officials" in two articles stay two
     spelling_folds: tuple[tuple[str, str], ...] = ()  # (letters, replacement) applied before comparing
+    # "the Taliban spokesperson" is the one speaker rule with that role and affiliation (Zabihullah Mujahid)
+    known_roles: bool = True
+    role_synonyms: tuple[tuple[str, str], ...] = ()  # (role word, the role it stands for): spokesperson -> spokesman
+    # an organisation speaker named another way ("foreign ministry") is the one organisation rule it fits
+    known_organisations: bool = True
 
 
 LEXICON_CLASSES = (
     "abbreviation", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
-    "definite", "determiner", "female-word", "male-word",
+    "definite", "determiner", "evidence-cue", "evidence-noun", "female-word", "male-word",
     "honorific", "non-name", "passive-auxiliary", "place-preposition", "pronoun-female", "pronoun-first", "pronoun-subject",
     "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "relative", "time",
 )
@@ -161,7 +166,7 @@ LEXICON_CLASSES = (
 # -- schema: field -> (checker name, required) -----------------------------------
 
 _STR, _BOOL, _STRLIST, _VERBS, _EXAMPLES, _REGEX = "str", "bool", "strlist", "verbs", "examples", "regex"
-_RATIO, _COUNT, _FOLDS = "ratio", "count", "folds"
+_RATIO, _COUNT, _FOLDS, _SYNONYMS = "ratio", "count", "folds", "synonyms"
 
 
 def _enum(*values: str) -> tuple[str, ...]:
@@ -204,7 +209,9 @@ KINDS: dict[str, _Kind] = {
                                                  "block_prefix": (_COUNT, False), "block_window": (_COUNT, False),
                                                  "merge_surnames": (_BOOL, False),
                                                  "anonymous_across_articles": (_BOOL, False),
-                                                 "spelling_folds": (_FOLDS, False)}),
+                                                 "spelling_folds": (_FOLDS, False), "known_roles": (_BOOL, False),
+                                                 "role_synonyms": (_SYNONYMS, False),
+                                                 "known_organisations": (_BOOL, False)}),
 }
 _ID_RE = re.compile(r"^[a-z]+\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -666,6 +673,18 @@ def _convert(check: Any, node: yaml.Node, where, problems: list[Problem], what: 
                 raise _Bad(knode, f'"{key}" in {what} must map letters to the letters that replace them ({{q: k}})')
             folds.append((letters.lower(), vnode.value.lower() if not vnode.tag.endswith(":null") else ""))
         return tuple(folds)
+    if check == _SYNONYMS:  # identity.role_synonyms: {spokesperson: spokesman}
+        keys = _mapping(node, where, problems, f'"{key}" of {what}', _AnyKey(), ()) \
+            if isinstance(node, yaml.MappingNode) else None
+        if keys is None:
+            raise _Bad(node, f'"{key}" in {what} must map each word to the word it stands for ({{spokesperson: spokesman}})')
+        pairs = []
+        for word, (knode, vnode) in keys.items():
+            if not word.strip() or not isinstance(vnode, yaml.ScalarNode) or not vnode.value.strip():
+                raise _Bad(knode, f'"{key}" in {what} must map each word to the word it stands for '
+                                  f'({{spokesperson: spokesman}})')
+            pairs.append((" ".join(word.lower().split()), " ".join(vnode.value.lower().split())))
+        return tuple(pairs)
     if isinstance(check, tuple):  # enum
         value = _scalar(node, what, key)
         if value not in check:

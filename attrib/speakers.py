@@ -62,6 +62,7 @@ class _Tables:
                          for w in rules.words(c)}
         self.det = rules.words("determiner")
         self.prep = rules.words("preposition")
+        self.place_prep = rules.words("place-preposition")
         self.non_name = rules.words("non-name")
         self.honorific = rules.words("honorific")
         self.descriptors = {tuple(w.split()) for w in rules.words("org-descriptor")}
@@ -451,8 +452,8 @@ class _Resolver:
                     continue
                 words = [w.strip(".").lower() for w in e.text.split()]
                 before = self.text[max(0, e.start - 12):e.start].split()
-                if before and before[-1].lower() in self.t.det:
-                    continue  # "the Morning Show", "the South": a name after a determiner is no person's
+                if before and (before[-1].lower() in self.t.det or before[-1].lower() in self.t.place_prep):
+                    continue  # "the Morning Show", "in South Asia": no person's name
                 gender = self._entity_gender(e)
                 titled = gender is not None or words[0] in self.t.honorific or (words[0],) in self.t.roles \
                     or self.text[max(0, e.start - 12):e.start].rstrip().split(" ")[-1].lower() in self.t.abbreviations
@@ -463,9 +464,9 @@ class _Resolver:
                 cands.append(_Candidate(e.start, e.end, gender))
         # earlier attributed speakers that are people, at their mentions (their speakers already resolved)
         spoken = [_Candidate(s, s, None, sp) for s, sp, _ in self.history if sp.kind in _PERSONISH]
-        spans = [(c.start, c.end) for c in spoken]
+        spoken_at = {c.start for c in spoken}  # a spoken candidate stands at its mention's start
         self._people = sorted(cands, key=lambda c: c.start)
-        merged = [c for c in self._people if not any(a <= c.start < max(b, a + 1) for a, b in spans)] + spoken
+        merged = [c for c in self._people if c.start not in spoken_at] + spoken
         return sorted(merged, key=lambda c: c.start)
 
     def _entity_gender(self, e: Entity) -> str | None:
@@ -497,7 +498,8 @@ class _Resolver:
         org = self.t.rules.org(e.ref or "")
         if org is None:
             return noun[0] in e.text.lower().split()
-        return noun[0] in org.name.lower().split() or noun[0] == org.kind or self._government_of(p, org.name) is not None
+        return (noun[0] in org.name.lower().split() or noun[0] == org.kind
+                or self._government_of(p, org.name) is not None)
 
     def _government_of(self, p: _Parsed, country: str) -> str | None:
         noun = (p.name or "").split()[-1:] or [""]

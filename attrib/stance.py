@@ -99,13 +99,12 @@ def _target_patterns(rule: StanceRule, rules: RuleSet) -> tuple[tuple[re.Pattern
         det = rf"(?:(?:{definite})\s+)?" if definite else ""
         out = []
         for t in rule.targets:
-            before, _, after = t.partition("{party}")
-            pre = (r"(?<!\w)" + _phrase(before) + r"\s+" if before.strip() else "") + det + r"$"
-            post = r"^" + (_phrase(after.strip()) if after.strip() else "")
-            if after.strip() and not after.startswith(("'", "’")):
-                post = r"^\s+" + _phrase(after.strip())
-            if after.strip():
-                post += r"(?!\w)"
+            before, _, after = (part.strip() for part in t.partition("{party}"))
+            # "claim by {party}": the text before the name ends with "claim by (the)"
+            pre = (r"(?<!\w)" + _phrase(before) + r"\s+" if before else "") + det + "$"
+            # "{party}'s claims": the text after the name opens with "'s claims" (no space before 's)
+            space = "" if after.startswith(("'", "’")) else r"\s+"
+            post = "^" + (space + _phrase(after) + r"(?!\w)" if after else "")
             out.append((re.compile(pre, re.IGNORECASE), re.compile(post, re.IGNORECASE)))
         return tuple(out)
     return rules.cached(f"stance-targets:{rule.id}:{rule.targets}", build)

@@ -48,10 +48,8 @@ def by_speaker(records: list[dict], speaker_id: str) -> list[dict]:
 
 def test_run_writes_its_files_and_a_summary(run) -> None:
     out, proc = run
-    written = {p.name for p in out.iterdir()}
-    # stances.jsonl comes with the stance stage; a run writes it once that stage is wired in
-    expected = {"articles.jsonl", "graph.graphml", "merges.jsonl", "problems.jsonl", "quotes.jsonl"}
-    assert expected <= written <= expected | {"stances.jsonl"}, sorted(written)
+    assert sorted(p.name for p in out.iterdir()) == ["articles.jsonl", "graph.graphml", "merges.jsonl",
+                                                     "problems.jsonl", "quotes.jsonl", "stances.jsonl"]
     assert "articles: 5 read, 0 skipped" in proc.stdout
     assert "built-in" in proc.stderr
     assert "Traceback" not in proc.stderr

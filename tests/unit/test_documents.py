@@ -272,3 +272,91 @@ def test_articles_from_bad_jsonl_docs(docs, message):
     with pytest.raises(InputError) as err:
         articles_from_jsonl_docs(docs)
     assert str(err.value) == message
+
+
+# ---------------------------------------------------------------- HTML, JSON Lines, gzip, stdin
+
+INPUTS = Path(__file__).resolve().parents[2] / "fixtures" / "inputs"
+
+
+def items_of(inputs, **options):
+    from attrib.documents import InputOptions, iter_documents, plan_inputs
+
+    return list(iter_documents(plan_inputs(inputs), InputOptions(**options)))
+
+
+def test_html_main_text_without_scripts_or_navigation():
+    [article] = items_of([INPUTS / "crossing.html"])
+    assert article.doc_id == "crossing"
+    assert '"The crossing will open for trade on Monday morning' in article.text
+    assert "tracker" not in article.text and "footer script" not in article.text and "Sport" not in article.text
+    assert dict(article.meta) == {"title": "Border crossing to reopen next week, officials say",
+                                  "outlet": "Example Daily"}
+
+
+def test_jsonl_articles_carry_their_metadata():
+    articles = items_of([INPUTS / "wire.jsonl"])
+    assert [(a.doc_id, a.path) for a in articles] == [
+        ("wire-001", f"{INPUTS / 'wire.jsonl'}:1"), ("wire-002", f"{INPUTS / 'wire.jsonl'}:2"),
+        ("wire-003", f"{INPUTS / 'wire.jsonl'}:3")]
+    assert dict(articles[0].meta) == {"date": "2024-03-01", "outlet": "Example Wire",
+                                      "title": "Minister promises new clinics", "url": "https://example.org/wire-001"}
+
+
+def test_jsonl_fields_can_be_named(tmp_path):
+    write(tmp_path, {"f.jsonl": '{"key": 7, "body": "A said so.", "lang": "en", "tags": ["x"]}\n{"body": "B said."}\n'})
+    a, b = items_of([tmp_path / "f.jsonl"], text_field="body", id_field="key")
+    assert (a.doc_id, a.text, a.meta) == ("7", "A said so.", (("lang", "en"),))  # lists are not metadata
+    assert b.doc_id == "f:2"  # no id: the file's id and the line
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"id": "x", "text": ', "1:21: not JSON (Expecting value); article skipped"),
+    ('["a list"]', "1:1: not a JSON object (list); article skipped"),
+    ('{"id": "x"}', '1:1: no "text" field; article skipped'),
+    ('{"id": "x", "text": 3}', '1:1: a int, not a string, as "text" field; article skipped'),
+    ('{"id": "x", "text": "  "}', '1:1: empty "text"; article skipped'),
+    ('{"id": "x", "text": "' + "y" * 200 + '"}', "1:1: too large (line of more than 100 bytes); article skipped"),
+])
+def test_bad_jsonl_lines_are_skipped_with_their_place(tmp_path, line, message):
+    write(tmp_path, {"f.jsonl": line + '\n{"id": "ok", "text": "Fine, she said."}\n'})
+    problem, ok = items_of([tmp_path / "f.jsonl"], max_bytes=100)
+    assert str(problem) == f"{tmp_path / 'f.jsonl'}:{message}"
+    assert ok.doc_id == "ok"
+
+
+def test_gzip_files_are_read_by_their_content():
+    [flood] = items_of([INPUTS / "flood.txt.gz"])
+    assert (flood.doc_id, flood.text.splitlines()[0]) == ("flood", "Flood waters recede")
+    [port] = items_of([INPUTS / "wire_more.jsonl.gz"])
+    assert port.doc_id == "wire-004"
+
+
+def test_folder_walk_takes_every_format_in_order():
+    assert [a.doc_id for a in items_of([INPUTS])] == ["crossing", "flood", "wire-001", "wire-002", "wire-003",
+                                                      "wire-004"]
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b'{"id": "s1", "text": "A said."}\n{"id": "s2", "text": "B said."}\n', [("s1", "A said."), ("s2", "B said.")]),
+    (b"Plain text, he said.\n", [("stdin", "Plain text, he said.\n")]),
+])
+def test_stdin(data, expected):
+    import gzip
+    import io
+
+    from attrib.documents import iter_documents, plan_inputs
+
+    for raw in (data, gzip.compress(data)):
+        got = list(iter_documents(plan_inputs(["-"]), stdin=io.BytesIO(raw)))
+        assert [(a.doc_id, a.text) for a in got] == expected
+
+
+def test_documents_stream_one_at_a_time(tmp_path):
+    from attrib.documents import iter_documents, plan_inputs
+
+    write(tmp_path, {"a.txt": "A said.", "b.txt": "B said."})
+    stream = iter_documents(plan_inputs([tmp_path]))
+    assert next(stream).doc_id == "a"
+    (tmp_path / "b.txt").write_text("B changed, she said.")  # read only when reached
+    assert next(stream).text == "B changed, she said."

@@ -255,6 +255,21 @@ def test_from_stanza_document_tokens_only() -> None:
         ("Tarek Arian", "caps", None), ("Tarek Arian", "gazetteer", "Tareq Arian"), ("AFP", "gazetteer", "AFP")]
 
 
+def test_from_stanza_document_tokens_only_uses_the_builtin_splits_and_tokens() -> None:
+    # issue 3: stanza's tokenizer splits after a middle initial and before a closing dash, and cuts
+    # hyphenated names; without tags the sentences end only where both splitters end one
+    text = "“We will win.” ― Ann Lee-Park\nJohn E. Smith said so. Then he left."
+    words = [[(w, None, None, None, None, None) for w in ("“", "We", "will", "win", ".", "”")],
+             [(w, None, None, None, None, None) for w in ("―", "Ann", "Lee", "-", "Park")],
+             [(w, None, None, None, None, None) for w in ("John", "E.")],
+             [(w, None, None, None, None, None) for w in ("Smith", "said", "so", ".")],
+             [(w, None, None, None, None, None) for w in ("Then", "he", "left", ".")]]
+    ann = from_stanza_document(Article("d", "d.txt", text), stanza_doc(text, words), RULES)
+    assert [text[s.start:s.end] for s in ann.sentences] == [
+        "“We will win.” ― Ann Lee-Park", "John E. Smith said so.", "Then he left."]
+    assert "Lee-Park" in [t.text for t in ann.sentences[0].tokens]
+
+
 def test_from_stanza_document_adds_gazetteer_hits_to_ner() -> None:
     text = "Mujahid said Kabul lied."
     words = [[("Mujahid", "PROPN", "Mujahid", 2, "nsubj", "S-PERSON"),

@@ -93,6 +93,10 @@ UNCLOSED_CASES = [
      ["t.txt:2:6: quotation mark '“' is never closed in its paragraph; left out of the quotes"]),
     ('He said "we will win and left.\n\nThen "peace" came.', ['"peace"'],
      ["t.txt:1:9: quotation mark '\"' is never closed in its paragraph; left out of the quotes"]),
+    # issue 3: a paragraph opening with the same mark two paragraphs later does not continue the quote
+    ('They called it "a mistake.”\n\nThe judge agreed.\n\n"The court is aware of it," she wrote.',
+     ['"The court is aware of it,"'],
+     ["t.txt:1:16: quotation mark '\"' is never closed in its paragraph; left out of the quotes"]),
 ]
 
 

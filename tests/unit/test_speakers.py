@@ -163,6 +163,12 @@ SPEAKER_CASES = [
     fixed("“It is a big year!” Bob's niece, state Sen. Jane Doe (D-Va.), shouted to the crowd.",
           [("Bob's niece, state Sen. Jane Doe (D-Va.)", "Jane Doe", "person", None)],
           "issue 3: a name in apposition after a title-bearing role was not taken"),
+    fixed("Rising seas in South Asia could displace millions, Mr. Lee said. \"It is a crisis,\" he said.",
+          [("Mr. Lee", "Lee", "person", None), ("he", "Lee", "person", None)],
+          "issue 3: the place name after 'in' opened the sentence and was taken for the person 'he' meant"),
+    fixed("Stunned by the analyses, Jane Doe revised her plan, promising to cut taxes. \"It is fair,\" she said.",
+          [("Jane Doe", "Jane Doe", "person", None), ("she", "Jane Doe", "person", None)],
+          "issue 3: an opening participle phrase was taken for the subject of the clause"),
     ("Pakistan closed the border on Friday. The government said the crossing would stay shut.",
      [("The government", "Pakistani government", "organization", "Pakistani government")]),
 ]

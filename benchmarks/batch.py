@@ -1,0 +1,164 @@
+"""End-to-end throughput and memory of `attrib run` at corpus scale: articles/s, chars/s, peak RSS, per NLP and --jobs.
+
+usage: python benchmarks/batch.py [--corpus FILE.jsonl] [--sizes 2000,20000] [--jobs 1,2]
+                                  [--nlp builtin,stanza] [--stanza-sizes 200] [--models-dir DIR] [--cache]
+
+Without --corpus, a corpus is generated from the seed articles: each article is a
+seed with its own headline line and its paragraphs rotated, so no two texts are
+equal (the cache and the identity stage see distinct articles). Each run is a real
+``python -m attrib run CORPUS -o TMP --quiet --no-cache`` in a subprocess; peak RSS
+is the largest sum of RSS over the run's process tree (sampled every 0.1 s) and
+CPU is the run's user+system time (all processes). ``chars/s/core`` = characters /
+CPU seconds, which is the per-core rate on a busy machine too.
+
+With stanza, ``--stanza-sizes`` sets smaller corpora (stanza runs at tens of
+thousands of chars/s), and the script also times stanza's own tokenizer (the
+installed processors, one bulk call per batch of 32) on the same texts, to give
+attrib's overhead on top of stanza. ``--cache`` times a first stanza run into an
+empty cache, then a re-run with changed rules, and prints the speed-up.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_corpus(path: Path, n: int) -> tuple[int, int]:
+    """Write n articles made from the seeds as JSON Lines; (articles, characters)."""
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    paras = [[x for x in s.split("\n\n") if x.strip()] for s in seeds]
+    chars = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            ps = paras[i % len(paras)]
+            k = (i // len(paras)) % len(ps)
+            body = "\n\n".join(ps[:1] + ps[1 + k:] + ps[1:1 + k])  # the headline stays first
+            text = f"Dispatch {i}\n\n{body}\n"
+            chars += len(text)
+            f.write(json.dumps({"id": f"doc{i:06d}", "outlet": "Seed Wire", "text": text}) + "\n")
+    return n, chars
+
+
+def corpus_stats(path: Path) -> tuple[int, int]:
+    n = chars = 0
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                n += 1
+                chars += len(json.loads(line).get("text", ""))
+    return n, chars
+
+
+def _tree_rss(pid: int) -> int:
+    import psutil
+
+    try:
+        p = psutil.Process(pid)
+        procs = [p] + p.children(recursive=True)
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for q in procs:
+        try:
+            total += q.memory_info().rss
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
+def run_attrib(args: list[str]) -> dict:
+    """One `attrib run` in a subprocess: wall seconds, CPU seconds of the tree, peak tree RSS (bytes), summary."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "attrib", "run", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    peak = 0
+    try:
+        import psutil  # noqa: F401 - installed with dask's distributed
+
+        while proc.poll() is None:
+            peak = max(peak, _tree_rss(proc.pid))
+            time.sleep(0.1)
+    except ImportError:
+        pass
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"attrib run failed ({proc.returncode}):\n{err}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peak = peak or after.ru_maxrss * 1024
+    return {"wall": wall, "cpu": cpu, "rss": peak, "stdout": out}
+
+
+def stanza_tokenizer_seconds(corpus: Path, models_dir: str | None) -> float:
+    """stanza alone (the processors attrib would use) on the corpus texts, bulk batches of 32; model load excluded."""
+    import stanza
+
+    from attrib.nlp import installed_processors, models_dir as find_models
+
+    where = find_models(models_dir)
+    nlp = stanza.Pipeline("en", dir=str(where), processors=",".join(installed_processors(where)),
+                          download_method=None, logging_level="WARN")
+    texts = [json.loads(line)["text"] for line in open(corpus, encoding="utf-8") if line.strip()]
+    nlp([stanza.Document([], text=t) for t in texts[:4]])  # warm-up
+    t0 = time.perf_counter()
+    for i in range(0, len(texts), 32):
+        nlp([stanza.Document([], text=t) for t in texts[i:i + 32]])
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", help="a JSONL corpus ({id, text} a line); default: generated from the seeds")
+    ap.add_argument("--sizes", default="2000,20000", help="corpus sizes for builtin (generated corpora)")
+    ap.add_argument("--stanza-sizes", default="200", help="corpus sizes for stanza (generated corpora)")
+    ap.add_argument("--jobs", default=f"1,{os.cpu_count() or 1}")
+    ap.add_argument("--nlp", default="builtin,stanza")
+    ap.add_argument("--models-dir")
+    ap.add_argument("--cache", action="store_true", help="also time a stanza re-run with changed rules from the cache")
+    args = ap.parse_args()
+    jobs = [int(j) for j in args.jobs.split(",")]
+    tmp = Path(tempfile.mkdtemp(prefix="attrib-bench-"))
+    models = ["--models-dir", args.models_dir] if args.models_dir else []
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    print(f"{'nlp':8} {'articles':>8} {'jobs':>4} {'wall s':>8} {'art/s':>8} {'chars/s':>10} {'chars/s/core':>12} "
+          f"{'peak RSS MB':>11}")
+    for nlp in args.nlp.split(","):
+        sizes = args.sizes if nlp == "builtin" else args.stanza_sizes
+        for size in ([None] if args.corpus else [int(s) for s in sizes.split(",")]):
+            corpus = Path(args.corpus) if args.corpus else tmp / f"corpus{size}.jsonl"
+            if args.corpus:
+                n, chars = corpus_stats(corpus)
+            else:
+                n, chars = make_corpus(corpus, size)
+            for j in jobs:
+                r = run_attrib([str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models, "--jobs", str(j),
+                                "--quiet", "--no-cache"])
+                print(f"{nlp:8} {n:8} {j:4} {r['wall']:8.2f} {n / r['wall']:8.1f} {chars / r['wall']:10,.0f} "
+                      f"{chars / max(r['cpu'], 1e-9):12,.0f} {r['rss'] / 2**20:11.0f}", flush=True)
+            if nlp == "stanza":
+                tok = stanza_tokenizer_seconds(corpus, args.models_dir)
+                print(f"stanza alone (bulk, no attrib): {tok:.2f} s, {chars / tok:,.0f} chars/s; attrib's last run above "
+                      f"took {r['wall'] / tok - 1:+.0%} over it (model load and corpus stages included)", flush=True)
+                if args.cache:
+                    cache = tmp / "cache"
+                    first = run_attrib([str(corpus), "-o", str(tmp / "c1"), "--nlp", nlp, *models, "--quiet",
+                                        "--cache-dir", str(cache)])
+                    again = run_attrib([str(corpus), "-o", str(tmp / "c2"), "--nlp", nlp, *models, "--quiet",
+                                        "--cache-dir", str(cache), "--rules", str(ROOT / "fixtures/rules/valid")])
+                    print(f"cache: first run {first['wall']:.2f} s, re-run with changed rules {again['wall']:.2f} s: "
+                          f"{first['wall'] / again['wall']:.1f}x faster", flush=True)
+
+
+if __name__ == "__main__":
+    main()
