@@ -205,7 +205,7 @@ def _summary(result, seconds: float) -> str:
         f"articles: {result.articles} read, {result.skipped} skipped",
         f"quotes:   {sum(types.values())} ({by_type})",
         f"speakers: {result.speakers}",
-        *([f"merges:   {result.merges} (speakers of several articles made one; see merges.jsonl)"]
+        *([f"merges:   {result.merges} (names or mentions made one speaker; why in merges.jsonl)"]
           if result.merges else []),
         f"problems: {result.problems} ({result.warnings} warnings)",
         f"nlp:      {', '.join(result.nlp) or 'none (no article read)'}",

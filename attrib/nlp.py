@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -40,13 +40,24 @@ def tokenize(text: str, start: int = 0, end: int | None = None,
              abbreviations: frozenset[str] = frozenset()) -> tuple[Token, ...]:
     """Tokens of ``text[start:end]`` with offsets into ``text``; a known abbreviation keeps its period."""
     end = len(text) if end is None else end
-    toks: list[Token] = []
-    for m in _TOKEN_RE.finditer(text, start, end):
-        if m.group() == "." and toks and toks[-1].end == m.start() and (toks[-1].text + ".").lower() in abbreviations:
-            toks[-1] = Token(toks[-1].text + ".", toks[-1].start, m.end())  # "Rep." "Mr."
+    toks = [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, end)]
+    return _join_abbreviations(toks, abbreviations) if abbreviations else tuple(toks)
+
+
+def _join_abbreviations(toks: Sequence[Token], abbreviations: frozenset[str]) -> tuple[Token, ...]:
+    """``toks`` with the period after a known abbreviation joined to it ("Rep." "Mr.")."""
+    out: list[Token] = []
+    for t in toks:
+        if t.text == "." and out and out[-1].end == t.start and (out[-1].text + ".").lower() in abbreviations:
+            out[-1] = Token(out[-1].text + ".", out[-1].start, t.end)
             continue
-        toks.append(Token(m.group(), m.start(), m.end()))
-    return tuple(toks)
+        out.append(t)
+    return tuple(out)
+
+
+_INITIAL_RE = re.compile(r"[a-z]\.")
+_INITIALS_RE = re.compile(r"[A-Z]\.(?:[A-Z]\.)+")
+_LINE_RE = re.compile(r"[^\n]+")
 
 
 def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence, ...]:
@@ -54,29 +65,45 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence,
 
     A period after a known abbreviation ("Mr.", "U.S.") or a single initial ("W.") does not end a sentence.
     """
+    return _split_sentences(text, abbreviations)[0]
+
+
+def _split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[tuple[Sentence, ...], list[tuple[Token, ...]]]:
+    """``split_sentences``, and each sentence's tokens before abbreviations are joined (the gazetteer's
+    tokens, so the built-in annotator tokenizes each sentence once)."""
     out: list[Sentence] = []
-    for para in re.finditer(r"[^\n]+", text):
+    raw: list[tuple[Token, ...]] = []
+    for para in _LINE_RE.finditer(text):
         s = para.start()
         for m in _SENT_END_RE.finditer(text, para.start(), para.end()):
-            word = re.search(r"(\S+)$", text[s:m.end()])
-            w = word.group(1).lower().rstrip("\"”’')]") if word else ""
-            if m.group().startswith(".") and (w in abbreviations or re.fullmatch(r"[a-z]\.", w)
-                                              or re.fullmatch(r"[A-Z]\.(?:[A-Z]\.)+", word.group(1) if word else "")):
+            # the last word before the break: the run of non-space characters that ends at m.end()
+            # (a paragraph holds no line break, so this is what r"(\S+)$" finds in text[s:m.end()])
+            j = m.end()
+            while j > s and not text[j - 1].isspace():
+                j -= 1
+            word = text[j:m.end()]
+            w = word.lower().rstrip("\"”’')]")
+            if m.group().startswith(".") and (w in abbreviations or _INITIAL_RE.fullmatch(w)
+                                              or _INITIALS_RE.fullmatch(word)):
                 continue
-            _add_sentence(out, text, s, m.end(), abbreviations)
+            _add_sentence(out, text, s, m.end(), abbreviations, raw)
             s = m.end()
-        _add_sentence(out, text, s, para.end(), abbreviations)
-    return tuple(out)
+        _add_sentence(out, text, s, para.end(), abbreviations, raw)
+    return tuple(out), raw
 
 
 def _add_sentence(out: list[Sentence], text: str, start: int, end: int,
-                  abbreviations: frozenset[str] = frozenset()) -> None:
+                  abbreviations: frozenset[str] = frozenset(), raw: list[tuple[Token, ...]] | None = None) -> None:
+    """Append the sentence ``text[start:end]`` (spaces trimmed) to ``out``; its unjoined tokens to ``raw``."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        out.append(Sentence(start, end, tokenize(text, start, end, abbreviations)))
+        toks = tokenize(text, start, end)
+        out.append(Sentence(start, end, _join_abbreviations(toks, abbreviations) if abbreviations else toks))
+        if raw is not None:
+            raw.append(toks)
 
 
 # ---------------------------------------------------------------- entities
@@ -88,6 +115,8 @@ class _Gazetteer:
 
     entries: dict[tuple[str, ...], tuple[str, str]]
     longest: int
+    # first word -> the lengths of the entries that start with it, longest first (the only lengths worth trying)
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def gazetteer(rules: RuleSet) -> _Gazetteer:
@@ -114,21 +143,34 @@ def _build_gazetteer(rules: RuleSet) -> _Gazetteer:
     for o in rules.outlets:
         for a in (o.name, *o.aliases):
             add(a, o.kind.upper(), o.name)
-    return _Gazetteer(entries, max((len(k) for k in entries), default=0))
+    by_first: dict[str, set[int]] = {}
+    for key in entries:
+        by_first.setdefault(key[0], set()).add(len(key))
+    lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()}
+    return _Gazetteer(entries, max((len(k) for k in entries), default=0), lengths)
 
 
 def find_gazetteer_entities(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:
     """Longest-first matches of the rules' names over each sentence's tokens."""
+    # our own tokens, whatever the annotator's ("gov’t")
+    return _gazetteer_entities(text, [tokenize(text, s.start, s.end) for s in sentences], rules)
+
+
+def _gazetteer_entities(text: str, token_lists: Iterable[Sequence[Token]], rules: RuleSet) -> tuple[Entity, ...]:
+    """``find_gazetteer_entities`` over given token lists (one per sentence, from ``tokenize`` without
+    abbreviations)."""
     gz = gazetteer(rules)
+    entries, lengths = gz.entries, gz.lengths
     out: list[Entity] = []
-    for sent in sentences:
-        toks = tokenize(text, sent.start, sent.end)  # our own tokens, whatever the annotator's ("gov’t")
+    for toks in token_lists:
         low = [t.text.lower() for t in toks]
         i = 0
         while i < len(toks):
-            for n in range(min(gz.longest, len(toks) - i), 0, -1):
-                key = tuple(low[i:i + n])
-                hit = gz.entries.get(key)
+            # longest first; only lengths of entries that start with this word can match
+            for n in lengths.get(low[i], ()):
+                if n > len(toks) - i:
+                    continue
+                hit = entries.get(tuple(low[i:i + n]))
                 # single lower-case words ("statement") match only where the rules wrote them lower-case
                 if hit and (n > 1 or toks[i].text[:1].isupper() or hit[0] in ("CHANNEL", "OUTLET")):
                     s, e = toks[i].start, toks[i + n - 1].end
@@ -184,8 +226,8 @@ class BuiltinAnnotator:
 
     def annotate(self, article: Article) -> Annotated:
         """Annotate one article."""
-        sents = split_sentences(article.text, self.rules.words("abbreviation"))
-        ents = find_gazetteer_entities(article.text, sents, self.rules) + find_capitalised_chunks(
+        sents, raw = _split_sentences(article.text, self.rules.words("abbreviation"))
+        ents = _gazetteer_entities(article.text, raw, self.rules) + find_capitalised_chunks(
             article.text, sents, self.rules)
         return Annotated(article, sents, _sorted_entities(ents), "builtin")
 

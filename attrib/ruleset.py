@@ -446,6 +446,25 @@ def _pos(path: Path, node: yaml.Node) -> tuple[str, int, int]:
     return str(path), node.start_mark.line + 1, node.start_mark.column + 1
 
 
+# libyaml's composer is ~10x faster than the pure-Python one and gives the same nodes with the same
+# line/column marks (only the unused ``style`` of plain scalars differs: "" instead of None).
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The YAML node tree of ``text``: with libyaml when installed, else in pure Python.
+
+    A file libyaml rejects is composed again in pure Python, so a syntax error reads (message, line,
+    column) exactly as PyYAML's own does, whichever loader is installed.
+    """
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass  # fall through: PyYAML's message and marks
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def _load_file(path: Path, problems: list[Problem], places: list[tuple[str, str, int, int]] | None = None
                ) -> list[tuple[str, Any, tuple[str, int, int]]]:
     try:
@@ -454,7 +473,7 @@ def _load_file(path: Path, problems: list[Problem], places: list[tuple[str, str,
         problems.append(Problem(str(path), 0, 0, f"cannot read rules file: {e}"))
         return []
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
