@@ -7,7 +7,8 @@ sentence none. What a result is depends on the rule's kind:
 * quote rules: a quotation the rule's marks delimit;
 * filter rules: a match of the rule's regular expression;
 * speaker rules: a quotation attributed to that speaker;
-* organisation rules: a quotation said by the organisation or by someone affiliated with it.
+* organisation rules: a quotation said by the organisation or by someone affiliated with it;
+* stance rules: a stance the rule gives to a quotation (its evidence wording).
 
 Each sentence runs alone through the built-in annotator and stages 3-5 with the whole
 rule set, so an example also tests how the rule plays with the others. ``attrib rules
@@ -22,10 +23,10 @@ from typing import Any, Iterator
 from ._util import slug
 from .model import Article
 from .problems import Problem
-from .ruleset import CueRule, FilterRule, OrgRule, QuoteRule, RuleSet, SpeakerRule
+from .ruleset import CueRule, FilterRule, OrgRule, QuoteRule, RuleSet, SpeakerRule, StanceRule
 
 #: the rule kinds whose examples can be run
-RUNNABLE = (CueRule, QuoteRule, FilterRule, SpeakerRule, OrgRule)
+RUNNABLE = (CueRule, QuoteRule, FilterRule, SpeakerRule, OrgRule, StanceRule)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def example_hits(rule: Any, sentence: str, rules: RuleSet) -> list[str]:
     """What ``rule`` produces on ``sentence``: texts of attributions, quotes or regex matches.
 
     Args:
-        rule: a cue, quote, filter, speaker or organisation rule.
+        rule: a cue, quote, filter, speaker, organisation or stance rule.
         sentence: the example text (one or a few sentences).
         rules: the whole rule set the sentence is run with.
 
@@ -67,6 +68,9 @@ def example_hits(rule: Any, sentence: str, rules: RuleSet) -> list[str]:
     """
     if isinstance(rule, FilterRule):
         return [m.group() for m in re.finditer(rule.pattern, sentence, re.MULTILINE) if m.group()]
+    if isinstance(rule, StanceRule):
+        from .stance import rule_hits
+        return [s.evidence.text for s in rule_hits(rule, sentence, rules)]
     from .nlp import BuiltinAnnotator  # the annotator only when an example runs
     from .pipeline import extract
     from .quotes import find_quotes
@@ -109,7 +113,6 @@ def check_examples(rules: RuleSet) -> list[Problem]:
         if message:
             problems.append(Problem(*rules.place(ex.key), message))
     return sorted(problems)
-
 
 
 def _quoted(text: str) -> str:

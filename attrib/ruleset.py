@@ -247,8 +247,8 @@ class StanceRule:
     ``words`` (if given) occurs in ``scope``: ``quote`` (the quoted words), ``sentence`` (the
     rest of the quote's sentence, nearer this quote's cue than any other's) or ``cue`` (from
     the speaker mention to the cue: "X also said"). ``targets`` are phrases naming the answered
-    party, ``{party}`` standing for its name ("claim by {party}"). The ``examples`` are run by
-    tests/unit/test_stance.py (they need the stance stage, so the record keeps them as ``cases``).
+    party, ``{party}`` standing for its name ("claim by {party}"). ``attrib rules check`` runs
+    the ``examples`` (``attrib.examples``).
     """
 
     id: str
@@ -258,7 +258,7 @@ class StanceRule:
     words: tuple[str, ...] = ()
     scope: str = "sentence"
     targets: tuple[str, ...] = ()
-    cases: Examples = Examples()
+    examples: Examples = Examples()
 
 
 KINDS["claims"] = _Kind(ClaimRule, "claims", {
@@ -268,7 +268,7 @@ KINDS["claims"] = _Kind(ClaimRule, "claims", {
 KINDS["stance"] = _Kind(StanceRule, "stance", {
     **_COMMON, "relation": (_enum("disputes", "supports"), True), "cues": (_STRLIST, False),
     "words": (_STRLIST, False), "scope": (_enum("quote", "sentence", "cue"), False),
-    "targets": (_STRLIST, False), "examples": (_EXAMPLES, False)}, renamed={"examples": "cases"})
+    "targets": (_STRLIST, False), "examples": (_EXAMPLES, False)})
 
 # -- end of claims and stance rules ----------------------------------------------------------------------
 
@@ -614,6 +614,9 @@ def _build_rule(node: yaml.Node, spec: _Kind, where, problems: list[Problem]) ->
         if t in ("phrase", "dash") and not values.get("phrases"):
             problems.append(Problem(*where(node), f'{what} has type "phrase" but no "phrases"'))
             ok = False
+    if spec.record is StanceRule and ok and not (values.get("cues") or values.get("words")):
+        problems.append(Problem(*where(node), f'{what} has neither "cues" nor "words", so it can never match'))
+        ok = False
     missing = [r for r in required if r not in keys]
     if missing:
         problems.append(Problem(*where(node), f"missing key{'s' if len(missing) > 1 else ''} "

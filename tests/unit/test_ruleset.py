@@ -124,6 +124,8 @@ def test_every_problem_is_reported_at_once() -> None:
      '{path}:4:9: bad rule id "Quote.Curly"; expected "quote.<name>" with a kebab-case name'),
     ("version: 1\nkind: cues\nrules:\n  - id: cue.said\n    description: d\n    type: verb\n",
      '{path}:4:5: rule "cue.said" has type "verb" but no "verbs"'),
+    ("version: 1\nkind: stance\nrules:\n  - id: stance.empty\n    description: d\n    relation: disputes\n",
+     '{path}:4:5: rule "stance.empty" has neither "cues" nor "words", so it can never match'),
 ])
 def test_small_invalid_files(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "rules.yaml"

@@ -29,7 +29,7 @@ def stances_of(text: str):
 def _examples() -> list:
     cases = []
     for rule in RULES.stance:
-        for kind, sentences in (("match", rule.cases.match), ("no_match", rule.cases.no_match)):
+        for kind, sentences in (("match", rule.examples.match), ("no_match", rule.examples.no_match)):
             for n, sentence in enumerate(sentences):
                 cases.append(pytest.param(rule, kind, sentence, id=f"{rule.id}:{kind}:{n}"))
     return cases
@@ -38,7 +38,7 @@ def _examples() -> list:
 def test_every_stance_rule_has_a_match_and_a_no_match_example():
     assert RULES.stance, "rules/stance.yaml is loaded"
     for rule in RULES.stance:
-        assert rule.cases.match and rule.cases.no_match, rule.id
+        assert rule.examples.match and rule.examples.no_match, rule.id
         assert rule.cues or rule.words, rule.id
 
 
