@@ -8,6 +8,7 @@ suggest`` rebuild what they need from these files without redoing any NLP.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from typing import Sequence  # the stances block at the end
@@ -23,11 +24,24 @@ PROBLEMS = "problems.jsonl"
 MERGES = "merges.jsonl"
 
 
+#: a headline has at least this many words of two or more letters ("11.8 C", "News ID: 92427" do not)
+_TITLE_MIN_WORDS = 4
+#: and is found among this many first non-empty lines, else the first line is the title
+_TITLE_LINES = 10
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def guess_title(text: str) -> str:
+    """The article's headline: its first line near the top that reads like one (page furniture such
+    as a weather line, a site name or a date is skipped), else its first non-empty line, else ""."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:_TITLE_LINES]
+    return next((line for line in lines if len(_WORD.findall(line)) >= _TITLE_MIN_WORDS), lines[0] if lines else "")
+
+
 def article_info(result: ArticleResult) -> ArticleInfo:
-    """The text-free summary of one processed article."""
+    """The text-free summary of one processed article (its title from the input's metadata, else guessed)."""
     a = result.article
-    meta = dict(a.meta)
-    title = meta.get("title") or next((line.strip() for line in a.text.splitlines() if line.strip()), "")
+    title = dict(a.meta).get("title") or guess_title(a.text)
     return ArticleInfo(a.doc_id, a.path, title, len(a.text), len(result.attributions), result.nlp, a.meta)
 
 
