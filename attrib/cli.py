@@ -96,19 +96,6 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
         click.echo(str(p), err=True)
 
 
-def _problem_record(p: Problem) -> dict[str, Any]:
-    from .rundir import problem_record
-
-    return problem_record(p)
-
-
-def _write_lines(path: Path, records: Sequence[dict]) -> None:
-    """Write JSON Lines (UTF-8, ``\\n`` line ends) atomically, so a failure leaves no partial file."""
-    from .rundir import write_lines
-
-    write_lines(path, records)
-
-
 # ---------------------------------------------------------------- attrib run
 
 
@@ -242,6 +229,7 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
     speaker accuracy on matched quotes and end-to-end F1, overall and per type.
     """
     from .evaluate import format_report, predictions_from_quotes, read_jsonl, score
+    from .rundir import write_lines
 
     gold_docs = read_jsonl(gold)
     if run_dir is not None:
@@ -257,7 +245,7 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
     if predictions is not None:
         lines = [{"doc_id": d["doc_id"], "quotes": preds.get(d["doc_id"], [])} for d in gold_docs]
         try:
-            _write_lines(predictions, lines)
+            write_lines(predictions, lines)
         except OSError as e:
             raise AttribError(f"{predictions}: cannot write predictions ({e.strerror or e})") from None
     if as_json:
@@ -272,7 +260,7 @@ def _run_on_gold(gold: Path, gold_docs: list[dict], rules_dirs: Sequence[Path], 
     rules = _load_rules(rules_dirs)
 
     from .documents import articles_from_jsonl_docs
-    from .export import quote_record
+    from .rundir import quote_record
     from .nlp import load_annotator
     from .pipeline import process_articles
 

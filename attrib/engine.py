@@ -29,13 +29,12 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from .cache import AnnotationCache, CacheStats, stanza_settings, text_digest
 from .documents import DuplicateIds, InputOptions, InputPlan, Item, Source, iter_source
-from .export import quote_record
 from .model import Annotated, Article
 from .nlp import (Annotator, BuiltinAnnotator, StanzaAnnotator, installed_processors, load_annotator, models_dir,
                   with_rule_entities, without_rule_entities)
 from .problems import AttribError, Problem
 from .ruleset import RuleSet
-from .rundir import article_info, article_record, problem_from_record, problem_record, stance_record
+from .rundir import article_info, article_record, problem_from_record, problem_record, quote_record, stance_record
 
 #: articles handed to the annotator at once (stanza is faster on batches)
 BATCH_SIZE = 32

@@ -7,69 +7,18 @@ and identical input gives byte-identical output.
 from __future__ import annotations
 
 import colorsys
-import contextlib
 import csv
 import hashlib
 import json
 import math
-import os
-import secrets
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
 
-from .model import ArticleResult, ResolvedAttribution
-
-
-def quote_record(ra: ResolvedAttribution) -> dict[str, Any]:
-    """One quote as a JSON-ready dict with a fixed key order.
-
-    Args:
-        ra: a resolved attribution.
-
-    Returns:
-        ``{"doc_id", "id", "text", "start", "end", "type", "cue", "speaker", "outlet", "rule"}``;
-        ``id`` is ``"<doc_id>:<start>-<end>"``, ``cue`` and ``speaker`` are None when absent,
-        the speaker's ``mention``/``start``/``end`` are the mention as written (may be a pronoun)
-        and ``rule`` joins the attribution's and the resolution's rule ids with ``+``.
-    """
-    a = ra.attribution
-    cue = None
-    if a.cue is not None:
-        cue = {"text": a.cue.text, "lemma": a.cue.lemma, "start": a.cue.start, "end": a.cue.end}
-    speaker = None
-    if ra.speaker is not None:
-        s, m = ra.speaker, ra.mention
-        speaker = {
-            "id": s.id, "name": s.name,
-            "mention": m.text if m else None, "start": m.start if m else None, "end": m.end if m else None,
-            "kind": s.kind.value, "role": s.role, "affiliation": s.affiliation,
-            "affiliations": list(s.affiliation_path)}
-    return {
-        "doc_id": a.doc_id, "id": f"{a.doc_id}:{a.start}-{a.end}", "text": a.text,
-        "start": a.start, "end": a.end, "type": a.type.value, "cue": cue, "speaker": speaker,
-        "outlet": a.outlet, "rule": "+".join(dict.fromkeys((*a.rule_ids, *ra.rule_ids)))}
-
-
-def write_quotes(results: Sequence[ArticleResult], path: str | Path) -> int:
-    """Write every quote of every article to a JSON Lines file, sorted by (doc_id, start, end).
-
-    Args:
-        results: the per-article results.
-        path: the file to write (replaced atomically).
-
-    Returns:
-        The number of quotes written.
-    """
-    records = sorted((quote_record(ra) for r in results for ra in r.attributions),
-                     key=lambda rec: (rec["doc_id"], rec["start"], rec["end"]))
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    return len(records)
+from .rundir import atomic_path
 
 
 def write_graphml(graph: nx.Graph, path: str | Path) -> None:
@@ -90,7 +39,7 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> None:
     edge_keys = _keys(d for _, _, d in graph.edges(data=True))
     ids = {("node", k): k for k in node_keys}
     ids.update({("edge", k): (k if k not in node_keys else "edge_" + k) for k in edge_keys})
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write("<?xml version='1.0' encoding='utf-8'?>\n"
                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
@@ -169,25 +118,8 @@ def write_json(graph: nx.Graph, path: str | Path) -> None:
     except TypeError:  # networkx < 3.4 names the keyword "link"
         data = nx.node_link_data(graph, link="edges")
     text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
-
-
-@contextlib.contextmanager
-def _atomic(path: str | Path) -> Iterator[str]:
-    """A temporary path in the target's folder; renamed over ``path`` if the block succeeds, else removed."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    # created by us with the umask applied, unlike tempfile's 0600
-    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    try:
-        yield str(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
 
 
 def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
@@ -211,7 +143,7 @@ def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
     edge_keys = _keys({k: v for k, v in d.items() if k != "weight"} for _, _, d in graph.edges(data=True))
     node_ids = {k: str(i) for i, k in enumerate(node_keys)}
     edge_ids = {k: str(i) for i, k in enumerate(edge_keys)}
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write("<?xml version='1.0' encoding='utf-8'?>\n"
                 '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.gexf.net/1.2draft '
@@ -314,12 +246,12 @@ def write_csv(graph: nx.DiGraph, nodes_path: str | Path, edges_path: str | Path)
     """
     node_keys = sorted({k for _, d in graph.nodes(data=True) for k in d} - {"label"})
     edge_keys = sorted({k for _, _, d in graph.edges(data=True) for k in d} - {"weight"})
-    with _atomic(nodes_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+    with atomic_path(nodes_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow([*NODE_COLUMNS, *node_keys])
         for n, d in graph.nodes(data=True):
             w.writerow([n, d.get("label", n), *(_cell(d.get(k)) for k in node_keys)])
-    with _atomic(edges_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
+    with atomic_path(edges_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow([*EDGE_COLUMNS, *edge_keys])
         for u, v, d in graph.edges(data=True):

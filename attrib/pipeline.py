@@ -218,11 +218,11 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
 
 def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchResult) -> None:
     """The corpus stages on the spooled run: identity, claims, graph; then the final files, each atomically."""
-    from .export import _atomic, write_graph_files
+    from .export import write_graph_files
     from .graph import graph_from_run
     from .identity import merge_record, unify_speakers
     from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, read_articles, read_quotes, read_stances,
-                         stance_record, write_lines, write_quote_records)
+                         atomic_path, stance_record, write_lines, write_quote_records)
 
     attributions = sorted(read_quotes(spool.dir), key=lambda ra: (ra.attribution.doc_id, ra.attribution.start,
                                                                     ra.attribution.end))
@@ -239,7 +239,7 @@ def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchRes
     write_lines(out / STANCES, stance_lines)
     write_lines(out / MERGES, (merge_record(m) for m in merge_list))
     for name in (ARTICLES, PROBLEMS):  # the spool's copies are already in their final order
-        with _atomic(out / name) as tmp:
+        with atomic_path(out / name) as tmp:
             shutil.copyfile(spool.dir / name, tmp)
     files += [out / ARTICLES, out / PROBLEMS, out / STANCES, out / MERGES]
 

@@ -1,27 +1,77 @@
 """A finished run's folder, read back as typed records for the corpus-level commands.
 
 ``attrib run -o OUT`` writes (names below): ``quotes.jsonl`` (one quote a line, see
-``export.quote_record``), ``articles.jsonl`` (one article a line, see ``article_record``)
+``quote_record``), ``articles.jsonl`` (one article a line, see ``article_record``)
 and ``problems.jsonl``. ``attrib export``, ``attrib speakers`` and ``attrib rules
 suggest`` rebuild what they need from these files without redoing any NLP.
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import secrets
 from pathlib import Path
-from typing import Any, Iterable, Iterator
-from typing import Sequence  # the stances block at the end
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from .model import (ArticleInfo, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                     Speaker, SpeakerKind)
 from .model import Stance  # the stances block at the end
 from .problems import AttribError, Problem
 
+T = TypeVar("T")
+
 QUOTES = "quotes.jsonl"
 ARTICLES = "articles.jsonl"
 PROBLEMS = "problems.jsonl"
 MERGES = "merges.jsonl"
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[str]:
+    """A temporary path in the target's folder; renamed over ``path`` if the block succeeds, else removed."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    # created by us with the umask applied, unlike tempfile's 0600
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        yield str(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def quote_record(ra: ResolvedAttribution) -> dict[str, Any]:
+    """One quote as a JSON-ready dict with a fixed key order.
+
+    Args:
+        ra: a resolved attribution.
+
+    Returns:
+        ``{"doc_id", "id", "text", "start", "end", "type", "cue", "speaker", "outlet", "rule"}``;
+        ``id`` is ``"<doc_id>:<start>-<end>"``, ``cue`` and ``speaker`` are None when absent,
+        the speaker's ``mention``/``start``/``end`` are the mention as written (may be a pronoun)
+        and ``rule`` joins the attribution's and the resolution's rule ids with ``+``.
+    """
+    a = ra.attribution
+    cue = None
+    if a.cue is not None:
+        cue = {"text": a.cue.text, "lemma": a.cue.lemma, "start": a.cue.start, "end": a.cue.end}
+    speaker = None
+    if ra.speaker is not None:
+        s, m = ra.speaker, ra.mention
+        speaker = {
+            "id": s.id, "name": s.name,
+            "mention": m.text if m else None, "start": m.start if m else None, "end": m.end if m else None,
+            "kind": s.kind.value, "role": s.role, "affiliation": s.affiliation,
+            "affiliations": list(s.affiliation_path)}
+    return {
+        "doc_id": a.doc_id, "id": f"{a.doc_id}:{a.start}-{a.end}", "text": a.text,
+        "start": a.start, "end": a.end, "type": a.type.value, "cue": cue, "speaker": speaker,
+        "outlet": a.outlet, "rule": "+".join(dict.fromkeys((*a.rule_ids, *ra.rule_ids)))}
 
 
 #: a headline has at least this many words of two or more letters ("11.8 C", "News ID: 92427" do not)
@@ -59,7 +109,7 @@ def article_from_record(rec: dict[str, Any]) -> ArticleInfo:
 
 
 def attribution_from_record(rec: dict[str, Any]) -> ResolvedAttribution:
-    """The inverse of ``export.quote_record``: one quotes.jsonl line as a ResolvedAttribution.
+    """The inverse of ``quote_record``: one quotes.jsonl line as a ResolvedAttribution.
 
     The record's ``rule`` ids all go to the attribution; the resolution's own ids are not
     told apart in the file, so ``ResolvedAttribution.rule_ids`` is empty.
@@ -90,28 +140,24 @@ def problem_from_record(rec: dict[str, Any]) -> Problem:
     return Problem(rec["path"], int(rec["line"]), int(rec["col"]), rec["message"], rec.get("level", "error"))
 
 
+def write_lines(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
+    """Write JSON Lines (UTF-8, ``\\n`` line ends) atomically; returns the number of lines."""
+    n = 0
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
 def write_quote_records(attributions: Iterable[ResolvedAttribution], path: str | Path) -> int:
     """Write quotes.jsonl from resolved attributions, sorted by (doc_id, start, end), atomically.
 
     Returns:
         The number of quotes written.
     """
-    from .export import _atomic, quote_record  # one atomic writer for every output
-
-    records = sorted((quote_record(ra) for ra in attributions), key=lambda r: (r["doc_id"], r["start"], r["end"]))
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    return len(records)
-
-
-def write_lines(path: str | Path, records: Iterable[dict[str, Any]]) -> None:
-    """Write JSON Lines (UTF-8, ``\\n`` line ends) atomically."""
-    from .export import _atomic
-
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return write_lines(path, sorted((quote_record(ra) for ra in attributions),
+                                    key=lambda r: (r["doc_id"], r["start"], r["end"])))
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -128,6 +174,17 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise AttribError(f"{path}: cannot read ({e.strerror or e})") from None
 
 
+def _read_records(path: Path, convert: Callable[[dict[str, Any]], T], what: str) -> list[T]:
+    """Every line of a JSON Lines file converted to a record; a bad line is ``path:line:1: not a <what> record``."""
+    out = []
+    for n, rec in _lines(path):
+        try:
+            out.append(convert(rec))
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+            raise AttribError(f"{path}:{n}:1: not a {what} record ({type(e).__name__}: {e})") from None
+    return out
+
+
 def _run_file(run_dir: str | Path, name: str) -> Path:
     run_dir = Path(run_dir)
     path = run_dir / name if run_dir.is_dir() else run_dir
@@ -142,28 +199,13 @@ def read_quotes(run_dir: str | Path) -> list[ResolvedAttribution]:
     Raises:
         AttribError: the file is missing, or a line is not a quote record (``path:line:col: message``).
     """
-    path = _run_file(run_dir, QUOTES)
-    out = []
-    for n, rec in _lines(path):
-        try:
-            out.append(attribution_from_record(rec))
-        except (KeyError, TypeError, ValueError) as e:
-            raise AttribError(f"{path}:{n}:1: not a quote record ({type(e).__name__}: {e})") from None
-    return out
+    return _read_records(_run_file(run_dir, QUOTES), attribution_from_record, "quote")
 
 
 def read_articles(run_dir: str | Path) -> list[ArticleInfo]:
     """Every article of a finished run (RUN_DIR/articles.jsonl); [] for a run made before that file existed."""
     path = Path(run_dir) / ARTICLES
-    if not path.is_file():
-        return []
-    out = []
-    for n, rec in _lines(path):
-        try:
-            out.append(article_from_record(rec))
-        except (KeyError, TypeError, ValueError) as e:
-            raise AttribError(f"{path}:{n}:1: not an article record ({type(e).__name__}: {e})") from None
-    return out
+    return _read_records(path, article_from_record, "article") if path.is_file() else []
 
 
 # -- stances (attrib.stance): stances.jsonl ------------------------------------------------------------
@@ -197,18 +239,6 @@ def stance_from_record(rec: dict[str, Any]) -> Stance:
                   int(sent.get("end", ev["end"])), rec.get("rule", ""), answers_start, answers_end)
 
 
-def write_stances(results: Sequence[ArticleResult], path: str | Path) -> int:
-    """Write every stance of every article to stances.jsonl, sorted by (doc_id, start, end); returns the count."""
-    from .export import _atomic
-
-    records = sorted((stance_record(s) for r in results for s in r.stances),
-                     key=lambda rec: (rec["doc_id"], rec["start"], rec["end"], rec["rule"]))
-    with _atomic(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
-    return len(records)
-
-
 def read_stances(run_dir: str | Path) -> list[Stance]:
     """Every stance of a finished run (RUN_DIR/stances.jsonl); [] for a run made before that file existed.
 
@@ -216,12 +246,4 @@ def read_stances(run_dir: str | Path) -> list[Stance]:
         AttribError: a line is not a stance record (``path:line:col: message``).
     """
     path = Path(run_dir) / STANCES
-    if not Path(run_dir).is_dir() or not path.is_file():
-        return []
-    out = []
-    for n, rec in _lines(path):
-        try:
-            out.append(stance_from_record(rec))
-        except (KeyError, TypeError, ValueError, IndexError) as e:
-            raise AttribError(f"{path}:{n}:1: not a stance record ({type(e).__name__}: {e})") from None
-    return out
+    return _read_records(path, stance_from_record, "stance") if path.is_file() else []

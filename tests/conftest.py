@@ -1,10 +1,11 @@
-"""Shared fixtures: the repository root, the default rules, and stanza's English models when present."""
+"""Shared fixtures: the repository root, the default rules, a CLI runner, and stanza's English models when present."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from attrib.ruleset import RuleSet, load_ruleset
 
@@ -17,6 +18,22 @@ SHARED_STANZA = Path(__file__).resolve().parents[2] / "shared" / "stanza_resourc
 def repo_root() -> Path:
     """The repository's root folder (holds setup.cfg, seeds/, fixtures/)."""
     return REPO_ROOT
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test from the repository root, so relative paths read as in the README."""
+    monkeypatch.chdir(REPO_ROOT)
+    return REPO_ROOT
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click test runner that keeps stderr apart from stdout."""
+    try:
+        return CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into stdout by default
+    except TypeError:  # click >= 8.2 always keeps result.stderr apart
+        return CliRunner()
 
 
 @pytest.fixture(scope="session")

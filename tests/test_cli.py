@@ -28,18 +28,7 @@ OUTPUTS = ("quotes.jsonl", "graph.graphml", "graph.json", "problems.jsonl", "art
            "merges.jsonl")
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into stdout by default
-    except TypeError:  # click >= 8.2 always keeps result.stderr apart
-        return CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _in_repo(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test runs from the repository root, so relative paths read as in the README."""
-    monkeypatch.chdir(repo_root)
+pytestmark = pytest.mark.usefixtures("in_repo")
 
 
 def attrib_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -16,24 +16,14 @@ import yaml
 from click.testing import CliRunner
 
 from attrib.cli import attrib
-from attrib.export import quote_record
+from attrib.rundir import quote_record
 from attrib.model import Attribution, QuoteType, ResolvedAttribution, Span, Speaker, SpeakerKind
 
 NO_SEED = "fixtures/rules/no_seed_people"
 BAD_EXAMPLES = "fixtures/rules/bad_examples"
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    try:
-        return CliRunner(mix_stderr=False)  # click < 8.2 mixes stderr into stdout by default
-    except TypeError:  # click >= 8.2 always keeps result.stderr apart
-        return CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _in_repo(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(repo_root)
+pytestmark = pytest.mark.usefixtures("in_repo")
 
 
 @pytest.fixture(scope="module")

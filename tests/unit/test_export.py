@@ -9,7 +9,8 @@ import pytest
 
 from attrib import export
 from attrib.claims import aggregate_claims
-from attrib.export import quote_record, write_graphml, write_json, write_quotes
+from attrib.export import write_graphml, write_json
+from attrib.rundir import quote_record, write_quote_records
 from attrib.graph import build_graph
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                           Speaker, SpeakerKind)
@@ -99,7 +100,7 @@ def test_quote_record_speaker_without_mention():
 
 def test_write_quotes_order_and_shape(tmp_path):
     path = tmp_path / "quotes.jsonl"
-    assert write_quotes(corpus(), path) == 5
+    assert write_quote_records(quotes_of(corpus()), path) == 5
     raw = path.read_bytes()
     assert raw.endswith(b"\n") and b"\r" not in raw
     text = raw.decode("utf-8")
@@ -116,7 +117,7 @@ def test_write_quotes_order_and_shape(tmp_path):
 
 def test_write_quotes_empty(tmp_path):
     path = tmp_path / "quotes.jsonl"
-    assert write_quotes([], path) == 0
+    assert write_quote_records([], path) == 0
     assert path.read_bytes() == b""
 
 
@@ -206,7 +207,7 @@ def _fail_json_dumps(monkeypatch):
 @pytest.mark.parametrize("write, name, fail", [
     (lambda g, p: write_graphml(g, p), "graph.graphml", _fail_graphml),
     (lambda g, p: export.write_gexf(g, p), "graph.gexf", _fail_gexf),
-    (lambda g, p: write_quotes(corpus(), p), "quotes.jsonl", _fail_json_dumps),
+    (lambda g, p: write_quote_records(quotes_of(corpus()), p), "quotes.jsonl", _fail_json_dumps),
     (lambda g, p: write_json(g, p), "graph.json",
      lambda mp: mp.setattr(export.json, "dumps", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))),
 ])

@@ -16,9 +16,7 @@ INVALID = "fixtures/rules/invalid"
 VALID = "fixtures/rules/valid"
 
 
-@pytest.fixture(autouse=True)
-def _in_repo(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(repo_root)
+pytestmark = pytest.mark.usefixtures("in_repo")
 
 
 def problem_lines(paths: list[str | Path], defaults: bool = False) -> list[str]:

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from attrib.export import quote_record
+from attrib.rundir import quote_record
 from attrib.model import Article, ArticleResult
 from attrib.problems import AttribError
 from attrib.rundir import (article_from_record, article_info, article_record, attribution_from_record, guess_title,
