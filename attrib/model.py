@@ -28,7 +28,7 @@ class SpeakerKind(str, Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     """One input article: its id (path relative to its input folder, no extension) and text.
 
@@ -42,7 +42,7 @@ class Article:
     meta: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One word. Fields other than text/offsets are None when the annotator lacks them."""
 
@@ -55,7 +55,7 @@ class Token:
     deprel: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence: its span and tokens (token ``i`` has 1-based id ``i + 1``)."""
 
@@ -64,7 +64,7 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entity:
     """A named-entity or gazetteer span. ``source`` is "ner", "gazetteer" or "caps"."""
 
@@ -76,7 +76,7 @@ class Entity:
     ref: str | None = None  # canonical name when the rules know it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Annotated:
     """An article with its sentences, tokens and entities, from stanza or the built-in annotator."""
 
@@ -89,7 +89,7 @@ class Annotated:
     has_ner: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A piece of an article's text."""
 
@@ -98,7 +98,7 @@ class Span:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """A passage in quotation marks (marks included in the span)."""
 
@@ -109,7 +109,7 @@ class Quote:
     rule_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cue:
     """A reporting expression: a verb form or a phrase such as "according to"."""
 
@@ -120,7 +120,7 @@ class Cue:
     rule_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attribution:
     """A quotation with its cue and the raw speaker mention, before speakers are resolved."""
 
@@ -135,7 +135,7 @@ class Attribution:
     rule_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Speaker:
     """A resolved speaker."""
 
@@ -147,7 +147,7 @@ class Speaker:
     affiliation_path: tuple[str, ...] = ()  # affiliation then its parents, nearest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResolvedAttribution:
     """An attribution whose speaker mention has been resolved to a speaker."""
 
@@ -157,7 +157,7 @@ class ResolvedAttribution:
     rule_ids: tuple[str, ...] = field(default=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """One statement of one speaker, pooled over every article that reports it."""
 
@@ -168,7 +168,7 @@ class Claim:
     reports: tuple[ResolvedAttribution, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleResult:
     """Everything the per-article stages produced for one article."""
 
@@ -178,7 +178,7 @@ class ArticleResult:
     stances: tuple["Stance", ...] = ()  # filled by attrib.stance (disputes/supports between parties)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleInfo:
     """What the corpus-level stages (identity, claims, graph) know of an article: everything but its text."""
 
@@ -195,7 +195,7 @@ class ArticleInfo:
         return dict(self.meta).get(name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Merge:
     """Why the speakers of several ids became one across the corpus (written to merges.jsonl).
 
@@ -212,7 +212,7 @@ class Merge:
     rule_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stance:
     """A quote that disputes or supports another party's claim (``attrib.stance``; written to stances.jsonl).
 

@@ -108,12 +108,15 @@ def article_from_record(rec: dict[str, Any]) -> ArticleInfo:
                        int(rec.get("quotes", 0)), rec.get("nlp", ""), meta)
 
 
-def attribution_from_record(rec: dict[str, Any]) -> ResolvedAttribution:
+def attribution_from_record(rec: dict[str, Any], shared: dict | None = None) -> ResolvedAttribution:
     """The inverse of ``quote_record``: one quotes.jsonl line as a ResolvedAttribution.
 
     The record's ``rule`` ids all go to the attribution; the resolution's own ids are not
-    told apart in the file, so ``ResolvedAttribution.rule_ids`` is empty.
+    told apart in the file, so ``ResolvedAttribution.rule_ids`` is empty. ``shared`` (a dict
+    kept across calls) makes equal speakers, rule-id tuples and doc ids one object each, which
+    keeps a corpus's quotes in a fraction of the memory.
     """
+    memo = shared if shared is not None else {}
     cue = rec.get("cue")
     c = Cue(cue["start"], cue["end"], cue["text"], cue.get("lemma") or cue["text"], "") if cue else None
     sp = rec.get("speaker")
@@ -122,10 +125,13 @@ def attribution_from_record(rec: dict[str, Any]) -> ResolvedAttribution:
         path = tuple(sp.get("affiliations") or ())
         speaker = Speaker(sp["id"], sp["name"], SpeakerKind(sp.get("kind") or "unknown"), sp.get("role"),
                           sp.get("affiliation"), path)
+        speaker = memo.setdefault(speaker, speaker)
         if sp.get("mention") is not None:
             mention = Span(sp["start"], sp["end"], sp["mention"])
     rule_ids = tuple(r for r in (rec.get("rule") or "").split("+") if r)
-    a = Attribution(rec["doc_id"], rec["start"], rec["end"], rec["text"], QuoteType(rec["type"]), c, mention,
+    rule_ids = memo.setdefault(rule_ids, rule_ids)
+    doc_id = memo.setdefault(rec["doc_id"], rec["doc_id"])
+    a = Attribution(doc_id, rec["start"], rec["end"], rec["text"], QuoteType(rec["type"]), c, mention,
                     rec.get("outlet"), rule_ids)
     return ResolvedAttribution(a, speaker, mention)
 
@@ -199,7 +205,8 @@ def read_quotes(run_dir: str | Path) -> list[ResolvedAttribution]:
     Raises:
         AttribError: the file is missing, or a line is not a quote record (``path:line:col: message``).
     """
-    return _read_records(_run_file(run_dir, QUOTES), attribution_from_record, "quote")
+    shared: dict = {}
+    return _read_records(_run_file(run_dir, QUOTES), lambda rec: attribution_from_record(rec, shared), "quote")
 
 
 def read_articles(run_dir: str | Path) -> list[ArticleInfo]:
