@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ._util import in_spans, masked_spans
 from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, Token
@@ -111,28 +112,74 @@ def _is_q(t: Token) -> bool:
 # ---------------------------------------------------------------------- units
 
 
+class _QuoteIndex:
+    """The quotes of an article ordered by start, for lookups by offset with ``bisect`` (the quotes
+    may come in any order; answers are the same as scanning them all)."""
+
+    def __init__(self, quotes: tuple[Quote, ...]):
+        self.quotes = quotes
+        self.order = sorted(range(len(quotes)), key=lambda k: quotes[k].start)  # stable: ties keep input order
+        self.starts = [quotes[k].start for k in self.order]
+        self.max_end = list(accumulate((quotes[k].end for k in self.order), max))  # running max, in start order
+        self.ends = {q.end for q in quotes}
+
+    def inside(self, pos: int) -> bool:
+        """Whether ``pos`` lies strictly inside a quote: ``any(q.start < pos < q.end)``."""
+        k = bisect.bisect_left(self.starts, pos)  # quotes order[:k] start before pos
+        return k > 0 and self.max_end[k - 1] > pos
+
+    def starting_in(self, lo: int, hi: int) -> list[Quote]:
+        """The quotes that start in ``[lo, hi)``, in input order."""
+        a, b = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
+        return [self.quotes[k] for k in sorted(self.order[a:b])]
+
+    def any_starting_in(self, lo: int, hi: int) -> bool:
+        """Whether a quote starts in ``[lo, hi)``."""
+        k = bisect.bisect_left(self.starts, lo)
+        return k < len(self.starts) and self.starts[k] < hi
+
+
+def _in_quotes(pos: int, quotes: list[Quote]) -> bool:
+    """Whether ``pos`` lies in one of a few quotes (marks included)."""
+    for q in quotes:
+        if q.start <= pos < q.end:
+            return True
+    return False
+
+
 def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked, lex: _Lexicon) -> list[_Unit]:
     text = annotated.article.text
+    index = _QuoteIndex(quotes)
     units: list[_Unit] = []
     for sent in annotated.sentences:
-        inside_quote = any(q.start < sent.start < q.end for q in quotes)
-        if units and (inside_quote or _attribution_after_quote(text, units[-1], sent, quotes, lex)):
+        inside_quote = index.inside(sent.start)
+        if units and (inside_quote or _attribution_after_quote(text, units[-1], sent, index, lex)):
             last = units[-1]
             units[-1] = _Unit(last.start, max(last.end, sent.end), [], [])
         else:
             units.append(_Unit(sent.start, sent.end, [], []))
     all_tokens = [t for s in annotated.sentences for t in s.tokens]
+    n_tokens = len(all_tokens)
+    starts: list[int] | None = [t.start for t in all_tokens]
+    if any(a > b for a, b in zip(starts, starts[1:])):
+        starts = None  # tokens out of order (never from our annotators): no bisect, the scan below as before
     out = []
     ti = 0
     for u in units:
-        u.quotes = [q for q in quotes if u.start <= q.start < u.end]
+        u.quotes = index.starting_in(u.start, u.end)
         u.end = max([u.end] + [q.end for q in u.quotes])
         toks = [Token(_QUOTE, q.start, q.end) for q in u.quotes]  # each quotation becomes one token
-        while ti < len(all_tokens) and all_tokens[ti].start < u.end:
+        if starts is not None and not masked and not u.quotes:
+            # the common case, nothing to leave out: the unit's tokens are a slice of the article's
+            tj = bisect.bisect_left(starts, u.end, ti)  # the first token at or after the unit's end
+            toks += [t for t in all_tokens[ti:tj] if t.start >= u.start]
+            ti = tj
+        # (most units have no masked span and no quote: test for those only when there are some)
+        while ti < n_tokens and all_tokens[ti].start < u.end:
             t = all_tokens[ti]
             ti += 1
-            if t.start >= u.start and not in_spans(t.start, masked) and \
-                    not any(q.start <= t.start < q.end for q in u.quotes):
+            if t.start >= u.start and not (masked and in_spans(t.start, masked)) and \
+                    not (u.quotes and _in_quotes(t.start, u.quotes)):
                 toks.append(t)
         u.toks = sorted(toks, key=lambda t: t.start)
         if u.toks:
@@ -140,12 +187,12 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked, lex: _Lexico
     return out
 
 
-def _attribution_after_quote(text: str, unit: _Unit, sent, quotes: tuple[Quote, ...], lex: _Lexicon) -> bool:
+def _attribution_after_quote(text: str, unit: _Unit, sent, quotes: _QuoteIndex, lex: _Lexicon) -> bool:
     """'“…?” Trump asked.' / '“….” Mr. Burman said.': a short sentence right after a quotation that
     holds a cue in its first words is that quotation's attribution."""
-    if "\n" in text[unit.end:sent.start] or not any(q.end == unit.end for q in quotes):
+    if "\n" in text[unit.end:sent.start] or unit.end not in quotes.ends:
         return False
-    if text[sent.start] in "“\"‘'«" or any(sent.start <= q.start < sent.end for q in quotes):
+    if text[sent.start] in "“\"‘'«" or quotes.any_starting_in(sent.start, sent.end):
         return False
     words = [t.text.lower() for t in sent.tokens]
     cue = next((i for i, w in enumerate(words[:12]) if w in lex.forms), None)
@@ -164,6 +211,7 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
     toks = unit.toks
     lows = [t.text.lower() for t in toks]
     found = []
+    title_case: bool | None = None  # whether the unit is a title-case headline; worked out once, when first asked
     i = 0
     while i < len(toks):
         t = toks[i]
@@ -171,8 +219,10 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
             i += 1
             continue
         low = lows[i]
-        phrase = next(((n, r) for p, r in lex.phrase_first.get(low, ()) if (n := len(p))
-                       and tuple(lows[i:i + n]) == p), None)
+        phrase = None
+        if low in lex.phrase_first:  # most words start no phrase: skip building the generator
+            phrase = next(((n, r) for p, r in lex.phrase_first[low] if (n := len(p))
+                           and tuple(lows[i:i + n]) == p), None)
         if phrase and phrase[1].type == "phrase" and not any(c.isalpha() for c in low) and \
                 not _is_speaker_colon(toks, i, unit, annotated.article.text, lex):
             phrase = None  # a colon is a cue only after a name that opens its paragraph
@@ -180,16 +230,21 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
             found.append((i, i + phrase[0] - 1, " ".join(lows[i:i + phrase[0]]), phrase[1]))
             i += phrase[0]
             continue
-        multi = next(((n, lemma, r) for words, lemma, r in lex.multi.get(low, ()) if (n := len(words))
-                      and tuple(lows[i:i + n]) == words), None)
+        multi = None
+        if low in lex.multi:
+            multi = next(((n, lemma, r) for words, lemma, r in lex.multi[low] if (n := len(words))
+                          and tuple(lows[i:i + n]) == words), None)
         if multi and (i == 0 or _low(toks[i - 1]) not in lex.det) and (
                 not annotated.has_pos or not t.upos or t.upos in ("VERB", "AUX")):
             found.append((i, i + multi[0] - 1, multi[1], multi[2]))  # "called for", "pointed out"
             i += multi[0]
             continue
         hit = lex.forms.get(low)
-        if hit and t.text[:1].isupper() and i > 0 and not _is_title_case(toks):
-            hit = None  # "the United States", "Reuters Reports": a name, not a verb
+        if hit and t.text[:1].isupper() and i > 0:
+            if title_case is None:
+                title_case = _is_title_case(toks)
+            if not title_case:
+                hit = None  # "the United States", "Reuters Reports": a name, not a verb
         if annotated.has_pos and t.upos:
             if t.upos not in ("VERB", "AUX") and not (t.upos == "ADV" and hit):
                 hit = None

@@ -164,10 +164,13 @@ def _gazetteer_entities(text: str, token_lists: Iterable[Sequence[Token]], rules
     out: list[Entity] = []
     for toks in token_lists:
         low = [t.text.lower() for t in toks]
-        i = 0
-        while i < len(toks):
+        nxt = 0  # the first token not inside a name found already
+        # only words that start some name can start a match: visit just those, in order
+        for i in [k for k, w in enumerate(low) if w in lengths]:
+            if i < nxt:
+                continue
             # longest first; only lengths of entries that start with this word can match
-            for n in lengths.get(low[i], ()):
+            for n in lengths[low[i]]:
                 if n > len(toks) - i:
                     continue
                 hit = entries.get(tuple(low[i:i + n]))
@@ -175,9 +178,8 @@ def _gazetteer_entities(text: str, token_lists: Iterable[Sequence[Token]], rules
                 if hit and (n > 1 or toks[i].text[:1].isupper() or hit[0] in ("CHANNEL", "OUTLET")):
                     s, e = toks[i].start, toks[i + n - 1].end
                     out.append(Entity(s, e, text[s:e], hit[0], "gazetteer", hit[1]))
-                    i += n - 1
+                    nxt = i + n
                     break
-            i += 1
     return tuple(out)
 
 
@@ -190,8 +192,11 @@ def find_capitalised_chunks(text: str, sentences: Sequence[Sentence], rules: Rul
         run: list[Token] = []
         for tok in (*sent.tokens, None):
             word = tok.text if tok else ""
-            is_cap = bool(tok) and word[:1].isupper() and word.lower() not in non_names and not word.isupper()
-            is_particle = bool(tok) and bool(run) and word.lower() in particles
+            if not run and tok and not word[:1].isupper():
+                continue  # most words: no run to close, and neither capitalised nor (without a run) a particle
+            low = word.lower()
+            is_cap = bool(tok) and word[:1].isupper() and low not in non_names and not word.isupper()
+            is_particle = bool(tok) and bool(run) and low in particles
             if is_cap or is_particle:
                 run.append(tok)
                 continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
+from itertools import accumulate
 
 from ._util import slug
 from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
@@ -134,12 +135,24 @@ class _Resolver:
         self.sent_starts = [x.start for x in annotated.sentences]
         self.genders: dict[str, str] = {}  # speaker id -> "male"/"female", learnt from pronouns and honorifics
         self._people: list[_Candidate] | None = None
+        self._long_names_cache: list[tuple[int, str, str]] | None = None  # see _long_names
+        self._ent_starts: list[int] | None = None  # see _entities
         self.speaker_words: set[str] = set()
 
     # -- parsing ------------------------------------------------------------------------
 
     def _entities(self, start: int, end: int) -> list[Entity]:
-        return [e for e in self.ann.entities if start <= e.start and e.end <= end]
+        """The entities inside ``[start, end)``, in the annotation's order."""
+        ents = self.ann.entities
+        if self._ent_starts is None:
+            starts = [e.start for e in ents]
+            # the annotators sort entities by start; bisect only then (else scan them all, as before)
+            self._ent_starts = starts if all(a <= b for a, b in zip(starts, starts[1:])) else []
+        if not self._ent_starts and ents:
+            return [e for e in ents if start <= e.start and e.end <= end]
+        lo = bisect.bisect_left(self._ent_starts, start)
+        hi = bisect.bisect_right(self._ent_starts, end)  # an entity starting after ``end`` cannot end by it
+        return [e for e in ents[lo:hi] if e.end <= end]
 
     def parse(self, m: Span) -> _Parsed:
         t = self.t
@@ -300,8 +313,7 @@ class _Resolver:
         name = p.name or ""
         if not p.known:
             parts = name.split()
-            earlier = [e.text for e in self.ann.entities if e.label in ("PERSON", "PROPN") and e.end <= self.pos
-                       and len(e.text.split()) > 1 and e.text.split()[-1] == name]
+            earlier = [text for end, last, text in self._long_names() if end <= self.pos and last == name]
             if len(parts) == 1 and parts[0] in self.persons:
                 name = self.persons[parts[0]]  # "Hassan" after "Mullah Muhammad Hassan"
             elif len(parts) == 1 and earlier:
@@ -316,6 +328,14 @@ class _Resolver:
         else:
             role, aff = p.role, p.affiliation
         return Speaker(f"person:{slug(name)}", name, SpeakerKind.PERSON, role, aff, self._path(aff))
+
+    def _long_names(self) -> list[tuple[int, str, str]]:
+        """(end, last word, text) of the article's multi-word PERSON/PROPN entities, in entity order
+        (worked out once per article: ``_person`` looks through them for every bare surname)."""
+        if self._long_names_cache is None:
+            self._long_names_cache = [(e.end, words[-1], e.text) for e in self.ann.entities
+                                      if e.label in ("PERSON", "PROPN") and len(words := e.text.split()) > 1]
+        return self._long_names_cache
 
     def _anonymous(self, start: int, p: _Parsed) -> Speaker:
         head = (p.role or "").split()[-1:] or [""]
@@ -441,15 +461,15 @@ class _Resolver:
         else:
             cands = []
             names: set[str] = set()  # last words of the multi-word names seen so far
+            overlaps_named = _Overlaps(o for o in self.ann.entities if o.source != "caps" and o.label != "PERSON")
             for e in self.ann.entities:
                 if self._in_quote(e.start):
                     continue
                 if e.label == "PERSON":
                     cands.append(_Candidate(e.start, e.end, self._entity_gender(e)))
                     continue
-                if e.source != "caps" or any(o.source != "caps" and o.label != "PERSON" and o.start < e.end
-                                             and e.start < o.end for o in self.ann.entities):
-                    continue
+                if e.source != "caps" or overlaps_named(e.start, e.end):
+                    continue  # a caps chunk that overlaps a known non-person name ("Taliban", "Reuters")
                 words = [w.strip(".").lower() for w in e.text.split()]
                 before = self.text[max(0, e.start - 12):e.start].split()
                 if before and (before[-1].lower() in self.t.det or before[-1].lower() in self.t.place_prep):
@@ -600,3 +620,17 @@ def _compatible(rules: RuleSet, a: str, b: str) -> bool:
     """Two affiliations can belong to one source when one lies on the other's path to the top."""
     pa, pb = rules.org_path(a), rules.org_path(b)
     return a in pb or b in pa
+
+
+class _Overlaps:
+    """Whether a span ``[start, end)`` overlaps one of some entities: ``any(o.start < end and start < o.end)``,
+    answered with ``bisect`` over the entities sorted by start and a running maximum of their ends."""
+
+    def __init__(self, ents):
+        spans = sorted((e.start, e.end) for e in ents)
+        self.starts = [s for s, _ in spans]
+        self.max_end = list(accumulate((e for _, e in spans), max))
+
+    def __call__(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end)  # entities [:k] start before ``end``
+        return k > 0 and self.max_end[k - 1] > start

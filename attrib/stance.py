@@ -15,12 +15,13 @@ stance keeps its evidence: the matched wording, the sentence span and the rule i
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Sequence
 
 from ._util import normalise_text
 from .claims import claim_settings, content_tokens
-from .model import Annotated, ResolvedAttribution, Span, Speaker, Stance
+from .model import Annotated, Entity, ResolvedAttribution, Span, Speaker, Stance
 from .ruleset import RuleSet, StanceRule
 
 #: how far before the cue the ``cue`` scope reaches when the quote has no speaker mention
@@ -120,6 +121,9 @@ class _Article:
         self.settings = claim_settings(rules)
         self.quotes = sorted(attributions, key=lambda ra: (ra.attribution.start, ra.attribution.end))
         self.spans = [(ra.attribution.start, ra.attribution.end) for ra in self.quotes]
+        self._facts: dict[int, tuple[ResolvedAttribution, bool, tuple[int, int]]] = {}  # see _quote_facts
+        self._contents: dict[int, tuple[ResolvedAttribution, frozenset[str]]] = {}  # see _content
+        self._ent_starts: list[int] | None = None  # see _entities_from
 
     # where things are
 
@@ -159,9 +163,9 @@ class _Article:
         a = ra.attribution
         if rule.cues and (a.cue is None or a.cue.lemma.lower() not in rule.cues):
             return None
-        if any(qs <= a.start and a.end <= qe and (qs, qe) != (a.start, a.end) for qs, qe in self.spans):
+        nested, sent = self._quote_facts(ra)
+        if nested:
             return None  # a quote nested in another quote answers nobody itself
-        sent = self.sentence(ra)
         evidence = self.evidence(ra, rule, sent)
         if evidence is None:
             return None
@@ -169,6 +173,37 @@ class _Article:
         answers = None if target else self.answered(ra, sent)
         return Stance(a.doc_id, a.start, a.end, rule.relation, target, evidence, sent[0], sent[1], rule.id,
                       answers[0] if answers else None, answers[1] if answers else None)
+
+    def _quote_facts(self, ra: ResolvedAttribution) -> tuple[bool, tuple[int, int]]:
+        """Whether a quote is nested in another quote, and its sentence span (``sentence``): the same for
+        every stance rule, so worked out once per quote rather than once per (quote, rule)."""
+        memo = self._facts.get(id(ra))
+        if memo is None or memo[0] is not ra:  # keyed by id(); the ``is`` check guards against a reused id
+            a = ra.attribution
+            nested = any(qs <= a.start and a.end <= qe and (qs, qe) != (a.start, a.end) for qs, qe in self.spans)
+            memo = (ra, nested, (0, 0) if nested else self.sentence(ra))
+            self._facts[id(ra)] = memo
+        return memo[1], memo[2]
+
+    def _entities_from(self, lo: int, hi: int) -> Sequence[Entity]:
+        """The entities that may lie in ``[lo, hi]``: those starting there when the entities are sorted by
+        start (as the annotators give them; found with ``bisect``), else all of them."""
+        if self._ent_starts is None:
+            starts = [e.start for e in self.ann.entities]
+            self._ent_starts = starts if all(a <= b for a, b in zip(starts, starts[1:])) else []
+        ents = self.ann.entities
+        if not self._ent_starts:
+            return ents
+        return ents[bisect.bisect_left(self._ent_starts, lo):bisect.bisect_right(self._ent_starts, hi)]
+
+    def _content(self, ra: ResolvedAttribution) -> frozenset[str]:
+        """The content tokens of a quote's text, worked out once per quote (``answered`` compares each
+        quote with every earlier one)."""
+        memo = self._contents.get(id(ra))
+        if memo is None or memo[0] is not ra:  # keyed by id(); the ``is`` check guards against a reused id
+            memo = (ra, content_tokens(normalise_text(ra.attribution.text), self.settings))
+            self._contents[id(ra)] = memo
+        return memo[1]
 
     def evidence(self, ra: ResolvedAttribution, rule: StanceRule, sent: tuple[int, int]) -> Span | None:
         a = ra.attribution
@@ -201,7 +236,7 @@ class _Article:
             return None
         mention = ra.mention or ra.attribution.mention
         found = []
-        for e in self.ann.entities:
+        for e in self._entities_from(sent[0], sent[1]):
             if not (sent[0] <= e.start and e.end <= sent[1]):
                 continue
             if mention is not None and e.start < mention.end and mention.start < e.end:
@@ -225,7 +260,7 @@ class _Article:
             o = other.attribution
             if o.start >= a.start or other.speaker is None or party_of(other.speaker, self.rules) == party:
                 continue
-            shared = subject & content_tokens(normalise_text(o.text), self.settings)
+            shared = subject & self._content(other)
             if len(shared) >= max(self.settings.subject_min_shared, 1):
                 return o.start, o.end
         return None
