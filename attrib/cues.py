@@ -29,6 +29,7 @@ from .ruleset import CueRule, RuleSet
 _QUOTE = "\x00Q"  # text of the placeholder token that stands for a whole quotation
 _HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "―", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
 _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
+_MAX_ANTECEDENT = 5  # the longest common-noun phrase a relative clause is taken to be about
 _MIN_CONTENT_WORDS = 3  # "Pakistan denied that." reports no content
 _MIN_UNATTRIBUTED_WORDS = 4  # shorter quotes with no speaker are scare quotes or titles
 _WORD_RE = re.compile(r"\w+")
@@ -93,6 +94,7 @@ class _Lexicon:
         self.evidence_only = w("evidence-cue")
         self.pronouns = w("pronoun-male") | w("pronoun-female") | w("pronoun-plural") | w("pronoun-thing")
         self.relative, self.coordinator, self.channel_prep = w("relative"), w("coordinator"), w("channel-preposition")
+        self.relative_subject = w("relative-subject")
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
 
@@ -355,6 +357,8 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
     end = _skip_back(toks, ci - 1, lo, lex)
     if end < lo or _is_q(toks[end]):
         return None
+    if _low(toks[end]) in lex.relative_subject and end - 2 >= lo and toks[end - 1].text == ",":
+        return _antecedent(toks, end - 2, lo, lex)  # "Jane Doe, who says ...": whom the clause is about
     if toks[end].text == ",":
         # "NAME, APPOSITIVE, said" / "NAME, who ..., said"; never for "..., saying": that shares a subject
         if _low(toks[ci]).endswith("ing"):
@@ -386,6 +390,29 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
         head = _np_start(toks, start - 2, lo, lex)
         start = head if head is not None else start
     return (start, end) if start is not None else None
+
+
+def _antecedent(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """The noun phrase ending at ``end`` that a relative clause after it is about: the name that ends there
+    ("X endorses Jane Doe", "Democrats on Capitol Hill"), else the noun phrase without the words of the
+    clause it stands in ("included members of the government" -> "the government")."""
+    def name_start(k: int) -> int:
+        while k >= lo and toks[k].text[:1].isupper() and _low(toks[k]) not in lex.det and not _is_q(toks[k]):
+            k -= 1
+        return k + 1
+
+    start = name_start(end)
+    if start <= end:
+        while start - 2 >= lo and _low(toks[start - 1]) in lex.prep and name_start(start - 2) <= start - 2:
+            start = name_start(start - 2)  # "Democrats on Capitol Hill": a name that a preposition joins
+        return start, end
+    start = _np_start(toks, end, lo, lex)
+    if start is None:
+        return None
+    while start < end and toks[start].text.islower() and _low(toks[start]) not in lex.det:
+        start += 1
+    # a long run is a clause ("my father died 22 years ago of brain cancer, which ..."): no one to name
+    return (start, end) if end - start < _MAX_ANTECEDENT else None
 
 
 def _opens_name(tok: Token, lex: _Lexicon) -> bool:
@@ -635,6 +662,10 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
         if left and not (toks[left[0]].text[:1].isupper() or _low(toks[left[0]]) in lex.det):
             left = None  # "going on to say": no noun phrase stands there
     before_cue = _skip_back(toks, ci - 1, left_bound, lex)
+    if left and not dep and before_cue >= left_bound and toks[before_cue].text == "," \
+            and not is_participle and not f.rule.takes_recipient and _clause_like(toks, left, lex) \
+            and _inverted_at_end(toks, cj, next_start, hi, lex):
+        left = None  # "CONTENT, said one source.": a clause, not a speaker and appositive, stands before the comma
     at_boundary = before_cue < left_bound or _is_q(toks[before_cue]) or toks[before_cue].text in (",", ":", "—", "–")
     if dep:
         f.speaker = Span(dep[0], dep[1], text[dep[0]:dep[1]])
@@ -706,6 +737,22 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     s, e = _trim(text, toks[start_tok].start, toks[end_tok].end)
     if e > s and (_words(text[s:e]) >= _MIN_CONTENT_WORDS or any(_is_q(t) for t in toks[start_tok:end_tok + 1])):
         f.content = (s, e)
+
+
+def _clause_like(toks, span: tuple[int, int], lex) -> bool:
+    """Whether a span read as a speaker looks like a clause instead: it opens with a preposition or holds an
+    auxiliary or a clause boundary ("for some, the losses would outstrip the gains")."""
+    words = [_low(t) for t in toks[span[0]:span[1] + 1]]
+    return words[0] in lex.prep or any(w in lex.aux or w in lex.boundary for w in words)
+
+
+def _inverted_at_end(toks, cj, next_start, hi, lex) -> bool:
+    """Whether a speaker noun phrase follows the cue and ends the sentence (", said Jane Doe.")."""
+    inv = _right_speaker(toks, cj, next_start - 1 if next_start <= hi else hi, lex)
+    if inv is None or _low(toks[inv[0]]) in lex.time or not (inv[1] == hi or toks[inv[1] + 1].text in (".", "!", "?")):
+        return False
+    head = next((k for k in range(inv[0], inv[1] + 1) if toks[k].text == ","), inv[1] + 1)  # before an appositive
+    return not any(_low(t) in lex.aux or _low(t) in lex.forms or _low(t) in lex.that for t in toks[inv[0]:head])
 
 
 def _previous_clause(found: list[_Found], first_here: int) -> int | None:

@@ -160,7 +160,7 @@ LEXICON_CLASSES = (
     "abbreviation", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
     "definite", "determiner", "evidence-cue", "evidence-noun", "female-word", "male-word",
     "honorific", "non-name", "passive-auxiliary", "place-preposition", "pronoun-female", "pronoun-first", "pronoun-subject",
-    "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "relative", "time",
+    "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "relative", "relative-subject", "time",
 )
 
 # -- schema: field -> (checker name, required) -----------------------------------

@@ -58,6 +58,38 @@ CUE_CASES = [
     # CONTENT, X said.
     ("The talks would resume next week, the minister said.",
      [("indirect", "the minister", "said", "The talks would resume next week")]),
+    # CONTENT, said X.: the clause before the comma is the content, not an appositive of the speaker
+    fixed("The road was open, but for traders, the fees would double, said Ahmad Wali.",
+          [("indirect", "Ahmad Wali", "said", "The road was open, but for traders, the fees would double")],
+          "the clause before ', said' was read as a speaker with an appositive, and the cue had no content"),
+    fixed("The elders refused to meet the envoy, and the talks broke down, said one source in the room.",
+          [("indirect", "one source in the room", "said",
+            "The elders refused to meet the envoy, and the talks broke down")],
+          "the speaker and the content came out swapped"),
+    # ... but a name and its appositive before ', called' keep the words after the cue as its content
+    ("Ahmad Wali, head of the traders' union, called for lower fees in a statement.",
+     [("indirect", "Ahmad Wali, head of the traders' union", "called for", "lower fees in a statement")]),
+    # adverbs between the speaker and the cue
+    fixed("Ahmad Wali now says the fees are too high.",
+          [("indirect", "Ahmad Wali", "says", "the fees are too high")],
+          "'now' stood between the speaker and the cue, and the speaker was lost"),
+    fixed("Ahmad Wali has long said that the fees are too high.",
+          [("indirect", "Ahmad Wali", "said", "that the fees are too high")], "same, with 'long'"),
+    ("The first lady said the school would reopen.",
+     [("indirect", "The first lady", "said", "the school would reopen")]),
+    # a relative pronoun as the cue's subject stands for the noun phrase before its comma
+    fixed("The governor praised Ahmad Wali, who says the crossing will reopen.",
+          [("indirect", "Ahmad Wali", "says", "the crossing will reopen")],
+          "'who' was read as the speaker, and no speaker was found"),
+    ("The plan angered Democrats on Capitol Hill, who said the fees were too high.",
+     [("indirect", "Democrats on Capitol Hill", "said", "the fees were too high")]),
+    xfail("The plan angered traders in Chaman Bazaar, who said the fees were too high.",
+          [("indirect", "traders in Chaman Bazaar", "said", "the fees were too high")],
+          "a common noun joined to a name by a preposition is not taken into the antecedent"),
+    ("The crossing was closed in Chaman, where officials said the fees were too high.",
+     [("indirect", "officials", "said", "the fees were too high")]),
+    ("His brother died two years ago after a long illness, which confirmed what he feared.",
+     [("indirect", None, "confirmed", "what he feared")]),
     # "...," he told Reuters.
     ("“We will not give up the town,” he told Reuters.",
      [("direct", "he", "told", "“We will not give up the town,”")]),
