@@ -27,8 +27,10 @@ from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, 
 from .ruleset import CueRule, RuleSet
 
 _QUOTE = "\x00Q"  # text of the placeholder token that stands for a whole quotation
+_DASHES = {"–", "—", "--"}  # dashes that set off a parenthetical ("X -- a firm that ... -- said")
 _HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "―", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
 _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
+_MAX_ASIDE = 30  # the longest aside set off by dashes between a speaker and the cue, in tokens
 _MAX_ANTECEDENT = 5  # the longest common-noun phrase a relative clause is taken to be about
 _MIN_CONTENT_WORDS = 3  # "Pakistan denied that." reports no content
 _MIN_UNATTRIBUTED_WORDS = 4  # shorter quotes with no speaker are scare quotes or titles
@@ -347,6 +349,10 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
         elif toks[j].text == ")" and (k := next((k for k in range(j - 1, max(lo, j - 8) - 1, -1)
                                                  if toks[k].text == "("), None)) is not None:
             j = k - 1  # "Rep. Gwen Moore (D-Wis.) said"
+        elif toks[j].text in _DASHES and (k := next((k for k in range(j - 1, max(lo, j - _MAX_ASIDE) - 1, -1)
+                                                     if toks[k].text in _DASHES), None)) is not None \
+                and k - 1 >= lo and not _is_q(toks[k - 1]) and toks[k - 1].text not in _HARD:
+            j = k - 1  # "John Doe, head of Acme -- the firm that owns the mine -- told me"
         else:
             break
     return j
@@ -382,6 +388,9 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
             start = named  # "Jane Doe, 56, a lawyer, ..., said": the name heads the appositives
         return (start, end - 1) if start is not None else None
     start = _np_start(toks, end, lo, lex)
+    if start is not None and start - 1 > lo and toks[start - 1].text == "," and _low(toks[start]) in lex.det and (
+            named := _name_before_comma(toks, start, lo, lex)) is not None and start - 1 - named >= 2:
+        start = named  # "John Doe, the head of Acme -- ... -- told me": the name heads its appositive
     if start is not None and start < end and _low(toks[end]) in lex.subject_pronouns:
         start = end  # "what he called", "the impact it said": the pronoun is the subject
     elif start is not None and start - 2 >= lo and _low(toks[start - 1]) in lex.relative | lex.that \
@@ -810,8 +819,13 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
     if comma is None or comma + 1 > hi or comma + 1 >= next_start:
         return False  # "..., X said, adding: ...": what follows is the next cue's
     cs = comma + 1  # "The museum, he said, would ...": B keeps its auxiliary
-    if _is_q(toks[cs]) or _low(toks[cs]) in lex.boundary:
-        return False
+    if _low(toks[cs]) in lex.boundary and next_start <= hi:
+        return False  # "A, an official said, but the group denies it, saying ...": B is another party's
+    if cs < hi and _low(toks[cs]) in lex.coordinator:
+        cs += 1  # "A, the agency said, and B": B goes on with what is reported
+    if _is_q(toks[cs]) or _low(toks[cs]) in lex.relative or _low(toks[cs]) in lex.that or (
+            _low(toks[cs]) in lex.boundary and cs + 1 <= hi and toks[cs + 1].text == ","):
+        return False  # "A, he said, which ...", "A, he said, however, ...": no more of the content
     ce = _clause_cut(toks, cs, next_start, lex) - 1 if next_start <= hi else hi
     a = left_bound
     while a < left[0] - 1 and (_low(toks[a]) in lex.boundary or toks[a].text in _HARD - {"“", "\""}):

@@ -69,6 +69,28 @@ CUE_CASES = [
     # ... but a name and its appositive before ', called' keep the words after the cue as its content
     ("Ahmad Wali, head of the traders' union, called for lower fees in a statement.",
      [("indirect", "Ahmad Wali, head of the traders' union", "called for", "lower fees in a statement")]),
+    # 'A, X said, and B' / 'A, X said, until B': B goes on with what is reported ...
+    fixed("The market was busy, Ahmad Wali said, until the fighting reached the town.",
+          [("indirect", "Ahmad Wali", "said", "The market was busy"),
+           ("indirect", "Ahmad Wali", "said", "until the fighting reached the town")],
+          "a second part that opens with a subordinator or 'and' was left out"),
+    fixed("The fees rose, the ministry said, and the traders left the bazaar.",
+          [("indirect", "the ministry", "said", "The fees rose"),
+           ("indirect", "the ministry", "said", "the traders left the bazaar")], "same, with 'and'"),
+    # ... but not a clause with a cue of its own
+    ("The town was retaken, an official said, but the group denies it, saying it still holds the town.",
+     [("indirect", "an official", "said", "The town was retaken"),
+      ("indirect", "the group", "saying", "it still holds the town")]),
+    # ... and a relative clause after the attribution is the writer's
+    ("The town was quiet, the mayor said, which surprised the visitors.",
+     [("indirect", "the mayor", "said", "The town was quiet")]),
+    # an aside set off by dashes between the speaker (with its appositive) and the cue
+    fixed("Jane Doe, the head of Acme Mining -- the firm that owns the mine, which closed in May -- told me, "
+          "“We will reopen it.”",
+          [("direct", "Jane Doe, the head of Acme Mining", "told", "“We will reopen it.”")],
+          "the dashes ended the speaker's search, and the quote had no speaker"),
+    ("The fees were too high -- far too high -- and the traders left, officials said.",
+     [("indirect", "officials", "said", "The fees were too high -- far too high -- and the traders left")]),
     # adverbs between the speaker and the cue
     fixed("Ahmad Wali now says the fees are too high.",
           [("indirect", "Ahmad Wali", "says", "the fees are too high")],
