@@ -97,6 +97,7 @@ class _Lexicon:
         self.pronouns = w("pronoun-male") | w("pronoun-female") | w("pronoun-plural") | w("pronoun-thing")
         self.relative, self.coordinator, self.channel_prep = w("relative"), w("coordinator"), w("channel-preposition")
         self.relative_subject = w("relative-subject")
+        self.focus = w("focus-adverb")
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
 
@@ -328,8 +329,9 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
     start = k + 1
     if start > end or end - start + 1 > _MAX_NP:
         return None
-    while start <= end and (_low(toks[start]) in lex.boundary or _low(toks[start]) in lex.time_nouns):
-        start += 1  # "However the ministry said", "Yesterday the mayor said": not part of the speaker
+    while start <= end and (_low(toks[start]) in lex.boundary or _low(toks[start]) in lex.time_nouns
+                            or _low(toks[start]) in lex.focus):
+        start += 1  # "However the ministry said", "Yesterday the mayor said", "Even China said": not the speaker
     return start if start <= end else None
 
 
@@ -337,7 +339,7 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
     """Step left over auxiliaries, -ly adverbs, time expressions and ", however," before a cue."""
     while j >= lo:
         low = _low(toks[j])
-        if low in lex.aux or (low.endswith("ly") and toks[j].text.islower() and len(low) > 4):
+        if low in lex.aux or low in lex.focus or (low.endswith("ly") and toks[j].text.islower() and len(low) > 4):
             j -= 1
         elif low in lex.time_nouns:
             k = j

@@ -91,6 +91,15 @@ CUE_CASES = [
           "the dashes ended the speaker's search, and the quote had no speaker"),
     ("The fees were too high -- far too high -- and the traders left, officials said.",
      [("indirect", "officials", "said", "The fees were too high -- far too high -- and the traders left")]),
+    # focus adverbs: between the speaker and the cue, or before the speaker, never part of it
+    fixed("Even Pakistan, the group's only ally, said it was opposed to the attack.",
+          [("indirect", "Pakistan, the group's only ally", "said", "it was opposed to the attack")],
+          "'Even' was taken as the speaker"),
+    fixed("The traders almost unanimously rejected the new fees.",
+          [("indirect", "The traders", "rejected", "the new fees")],
+          "'almost' ended the speaker's search, and 'almost' became the speaker"),
+    fixed("The senators all said the plan would fail.",
+          [("indirect", "The senators", "said", "the plan would fail")], "'all' was taken as the speaker"),
     # adverbs between the speaker and the cue
     fixed("Ahmad Wali now says the fees are too high.",
           [("indirect", "Ahmad Wali", "says", "the fees are too high")],
