@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, fields
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -40,19 +43,72 @@ def tokenize(text: str, start: int = 0, end: int | None = None,
              abbreviations: frozenset[str] = frozenset()) -> tuple[Token, ...]:
     """Tokens of ``text[start:end]`` with offsets into ``text``; a known abbreviation keeps its period."""
     end = len(text) if end is None else end
-    toks = [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, end)]
+    toks = _tokens(list(_TOKEN_RE.finditer(text, start, end)))
     return _join_abbreviations(toks, abbreviations) if abbreviations else tuple(toks)
+
+
+def _token_setters() -> tuple[tuple[Any, ...], tuple[tuple[Any, Any], ...]]:
+    """The slot setters of Token's text/start/end, and (setter, default) of every other field."""
+    fs = fields(Token)
+    assert [f.name for f in fs[:3]] == ["text", "start", "end"]
+    own = tuple(getattr(Token, f.name).__set__ for f in fs[:3])
+    rest = tuple((getattr(Token, f.name).__set__, f.default) for f in fs[3:])
+    return own, rest
+
+
+_SET_TEXT_START_END, _SET_DEFAULTS = _token_setters()
+_TEXT = attrgetter("text")
+_NEW = object.__new__
+
+
+def _tokens(matches: list[re.Match[str]]) -> list[Token]:
+    """``[Token(m.group(), m.start(), m.end()) for m in matches]``, built about twice as fast.
+
+    The frozen dataclass's ``__init__`` runs seven ``object.__setattr__`` calls in Python for every
+    token, which made token building the costliest step of the built-in annotator; here every
+    field is set by a C-level ``map`` over all tokens at once (the slots' own setters), which
+    gives equal objects.
+    """
+    n = len(matches)
+    toks = list(map(_NEW, repeat(Token, n)))
+    set_text, set_start, set_end = _SET_TEXT_START_END
+    deque(map(set_text, toks, map(re.Match.group, matches)), 0)
+    deque(map(set_start, toks, map(re.Match.start, matches)), 0)
+    deque(map(set_end, toks, map(re.Match.end, matches)), 0)
+    for setter, default in _SET_DEFAULTS:
+        deque(map(setter, toks, repeat(default, n)), 0)
+    return toks
 
 
 def _join_abbreviations(toks: Sequence[Token], abbreviations: frozenset[str]) -> tuple[Token, ...]:
     """``toks`` with the period after a known abbreviation joined to it ("Rep." "Mr.")."""
+    dots = _dot_indexes(list(map(_TEXT, toks)))
+    if not dots:
+        return tuple(toks)
     out: list[Token] = []
-    for t in toks:
-        if t.text == "." and out and out[-1].end == t.start and (out[-1].text + ".").lower() in abbreviations:
+    prev = 0
+    for i in dots:  # only periods can join: the tokens between them are copied as they are
+        out.extend(toks[prev:i])
+        t = toks[i]
+        if out and out[-1].end == t.start and (out[-1].text + ".").lower() in abbreviations:
             out[-1] = Token(out[-1].text + ".", out[-1].start, t.end)
-            continue
-        out.append(t)
+        else:
+            out.append(t)
+        prev = i + 1
+    out.extend(toks[prev:])
     return tuple(out)
+
+
+def _dot_indexes(texts: list[str]) -> list[int]:
+    """The indexes of the "." tokens (found by ``list.index``, in C)."""
+    out: list[int] = []
+    i = -1
+    try:
+        while True:
+            i = texts.index(".", i + 1)
+            out.append(i)
+    except ValueError:
+        return out
 
 
 _INITIAL_RE = re.compile(r"[a-z]\.")
@@ -163,7 +219,7 @@ def _gazetteer_entities(text: str, token_lists: Iterable[Sequence[Token]], rules
     entries, lengths = gz.entries, gz.lengths
     out: list[Entity] = []
     for toks in token_lists:
-        low = [t.text.lower() for t in toks]
+        low = list(map(str.lower, map(_TEXT, toks)))
         nxt = 0  # the first token not inside a name found already
         # only words that start some name can start a match: visit just those, in order
         for i in [k for k, w in enumerate(low) if w in lengths]:
@@ -184,28 +240,38 @@ def _gazetteer_entities(text: str, token_lists: Iterable[Sequence[Token]], rules
 
 
 def find_capitalised_chunks(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:
-    """Runs of capitalised words (with name particles) that may be names, as "caps" entities."""
+    """Runs of capitalised words (with name particles) that may be names, as "caps" entities.
+
+    A run starts at a capitalised word (not a non-name word, not all capitals), goes on over
+    such words and name particles, and loses the particles at its end.
+    """
     non_names = rules.words("non-name")
     particles = rules.words("name-particle")
     out: list[Entity] = []
     for sent in sentences:
-        run: list[Token] = []
-        for tok in (*sent.tokens, None):
-            word = tok.text if tok else ""
-            if not run and tok and not word[:1].isupper():
-                continue  # most words: no run to close, and neither capitalised nor (without a run) a particle
-            low = word.lower()
-            is_cap = bool(tok) and word[:1].isupper() and low not in non_names and not word.isupper()
-            is_particle = bool(tok) and bool(run) and low in particles
-            if is_cap or is_particle:
-                run.append(tok)
+        toks = sent.tokens
+        n = len(toks)
+        nxt = 0  # the first token after the last run
+        # only a capitalised word can start a run: visit just those (most words are not)
+        for s in [k for k, t in enumerate(toks) if t.text[:1].isupper()]:
+            if s < nxt:
                 continue
-            while run and run[-1].text.lower() in particles:
-                run.pop()
-            if run:
-                s, e = run[0].start, run[-1].end
-                out.append(Entity(s, e, text[s:e], "PROPN", "caps"))
-            run = []
+            word = toks[s].text
+            if word.lower() in non_names or word.isupper():
+                continue
+            j = s + 1
+            while j < n:
+                word = toks[j].text
+                low = word.lower()
+                if not (word[:1].isupper() and low not in non_names and not word.isupper()) and low not in particles:
+                    break
+                j += 1
+            nxt = j  # token j ends the run without starting one (it is no capitalised name word)
+            while j > s and toks[j - 1].text.lower() in particles:
+                j -= 1
+            if j > s:
+                st, e = toks[s].start, toks[j - 1].end
+                out.append(Entity(st, e, text[st:e], "PROPN", "caps"))
     return tuple(out)
 
 
