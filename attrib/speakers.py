@@ -334,7 +334,8 @@ class _Resolver:
         (worked out once per article: ``_person`` looks through them for every bare surname)."""
         if self._long_names_cache is None:
             self._long_names_cache = [(e.end, words[-1], e.text) for e in self.ann.entities
-                                      if e.label in ("PERSON", "PROPN") and len(words := e.text.split()) > 1]
+                                      if e.label in ("PERSON", "PROPN") and len(words := e.text.split()) > 1
+                                      and not self._in_quote(e.start)]  # not a name the speaker uses in a quote
         return self._long_names_cache
 
     def _anonymous(self, start: int, p: _Parsed) -> Speaker:
@@ -443,11 +444,14 @@ class _Resolver:
                 by_sentence.setdefault(k, []).append(c)
         for k in sorted(by_sentence, reverse=True):
             for c in by_sentence[k]:
+                if c.speaker is None and self.text.startswith(("’s", "'s"), c.end):
+                    continue  # "than Clinton’s", "Trump’s microphone": a possessor is seldom whom "he" means
                 sp = c.speaker or self._candidate_speaker(c)
                 if sp is None:
                     continue
                 known = self.t.speakers.get(sp.name)
-                has = (known.gender if known and known.gender else None) or self.genders.get(sp.id) or c.gender
+                # the rules, then the mention's own words ("Mrs.", a given name), then what earlier pronouns said
+                has = (known.gender if known and known.gender else None) or c.gender or self.genders.get(sp.id)
                 if has and has != gender:
                     continue
                 self.genders.setdefault(sp.id, gender)

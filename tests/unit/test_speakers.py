@@ -171,6 +171,23 @@ SPEAKER_CASES = [
           "issue 3: an opening participle phrase was taken for the subject of the clause"),
     ("Pakistan closed the border on Friday. The government said the crossing would stay shut.",
      [("The government", "Pakistani government", "organization", "Pakistani government")]),
+    # "he" continues the last speaker rather than a possessor named since
+    fixed("John Roe said the fees were unfair. His shop was smaller than Tom Bell’s shop. "
+          "He said, \"We cannot go on.\"",
+          [("John Roe", "John Roe", "person", None), ("He", "John Roe", "person", None)],
+          "the possessor ('Tom Bell’s') in the sentence before was taken for 'he'"),
+    ("John Roe met Tom Bell at the market. He said, \"We cannot go on.\"",
+     [("He", "John Roe", "person", None)]),
+    # a given name tells the gender: "she" is not a man named just before
+    fixed("Hillary Roe met Tom Bell on Monday. \"We cannot go on,\" she said.",
+          [("she", "Hillary Roe", "person", None)],
+          "without the given name's gender, 'she' took the first person of the sentence, whatever the gender"),
+    fixed("Tom Bell met Hillary Roe on Monday. \"We cannot go on,\" she said.",
+          [("she", "Hillary Roe", "person", None)], "same: the first person of the sentence is a man"),
+    # a fuller name used inside a quotation does not name the speaker
+    fixed("\"We cannot trust Crooked Ann Doe,\" Bell said. Doe said the fees were fair.",
+          [("Bell", "Bell", "person", None), ("Doe", "Doe", "person", None)],
+          "the bare surname took the fuller name from inside the quotation"),
 ]
 
 
