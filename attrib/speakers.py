@@ -444,19 +444,27 @@ class _Resolver:
                 by_sentence.setdefault(k, []).append(c)
         for k in sorted(by_sentence, reverse=True):
             for c in by_sentence[k]:
-                if c.speaker is None and self.text.startswith(("’s", "'s"), c.end):
-                    continue  # "than Clinton’s", "Trump’s microphone": a possessor is seldom whom "he" means
+                if c.speaker is None and (self.text.startswith(("’s", "'s"), c.end) or (
+                        c.gender is None and self._after_preposition(c.start))):
+                    continue  # "than Clinton’s", "an interview with Radio X": a possessor, or a name after a
+                    # preposition with nothing that marks it as a person's, is seldom whom "he" means
                 sp = c.speaker or self._candidate_speaker(c)
                 if sp is None:
                     continue
                 known = self.t.speakers.get(sp.name)
                 # the rules, then the mention's own words ("Mrs.", a given name), then what earlier pronouns said
-                has = (known.gender if known and known.gender else None) or c.gender or self.genders.get(sp.id)
+                has = (known.gender if known and known.gender else None) or c.gender \
+                    or self.t.gender_words.get(sp.name.split()[0].lower()) or self.genders.get(sp.id)
                 if has and has != gender:
                     continue
                 self.genders.setdefault(sp.id, gender)
                 return sp
         return None
+
+    def _after_preposition(self, pos: int) -> bool:
+        """Whether the word right before ``pos`` is a preposition."""
+        before = self.text[max(0, pos - 12):pos].split()
+        return bool(before) and before[-1].lower() in self.t.prep
 
     def _candidates(self) -> list["_Candidate"]:
         """Person mentions outside quotations, in text order: earlier speakers and person-like names."""

@@ -184,6 +184,18 @@ SPEAKER_CASES = [
           "without the given name's gender, 'she' took the first person of the sentence, whatever the gender"),
     fixed("Tom Bell met Hillary Roe on Monday. \"We cannot go on,\" she said.",
           [("she", "Hillary Roe", "person", None)], "same: the first person of the sentence is a man"),
+    fixed("Jane Roe runs a shop near the bazaar. Tom Bell said the fees were unfair. "
+          "\"We cannot go on,\" she said.",
+          [("Tom Bell", "Tom Bell", "person", None), ("she", "Jane Roe", "person", None)],
+          "an earlier speaker's given name did not count, so 'she' took the man who spoke last"),
+    # a name after a preposition with nothing that marks a person is seldom whom "he" means
+    fixed("In an interview with Radio Kabul Today, Ahmad Wali criticised the fees. "
+          "\"We cannot go on,\" he told the host.",
+          [("he", "Ahmad Wali", "person", None)],
+          "the radio programme, first in the sentence, was taken for 'he'"),
+    # ... but a person's name after one still is
+    ("Prices rose sharply, with Hillary Roe leading the protest. \"We cannot go on,\" she said.",
+     [("she", "Hillary Roe", "person", None)]),
     # a fuller name used inside a quotation does not name the speaker
     fixed("\"We cannot trust Crooked Ann Doe,\" Bell said. Doe said the fees were fair.",
           [("Bell", "Bell", "person", None), ("Doe", "Doe", "person", None)],
