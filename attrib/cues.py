@@ -298,7 +298,10 @@ def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated)
     """A cue word used as a reporting verb: not a noun ("the claim"), not passive ("was told")."""
     prev = _low(toks[i - 1]) if i else ""
     nxt = _low(toks[i + 1]) if i + 1 < len(toks) else ""
-    if prev in lex.passive and not _low(toks[i]).endswith("ing"):
+    k = i - 1  # the passive auxiliary may stand before adverbs: "was also told", "were widely reported"
+    while k > 0 and _low(toks[k]) not in lex.passive and (_low(toks[k]) in lex.focus or _is_adverb(toks[k], lex)):
+        k -= 1
+    if k >= 0 and _low(toks[k]) in lex.passive and not _low(toks[i]).endswith("ing"):
         return False
     if annotated.has_pos and toks[i].upos:
         return True
@@ -333,6 +336,13 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
                             or _low(toks[start]) in lex.focus):
         start += 1  # "However the ministry said", "Yesterday the mayor said", "Even China said": not the speaker
     return start if start <= end else None
+
+
+def _is_adverb(t: Token, lex: _Lexicon) -> bool:
+    """An adverb that may stand inside a verb group: one of the rules' auxiliary-class adverbs
+    ("also", "later") that is no auxiliary verb itself, or a lower-case -ly word."""
+    low = _low(t)
+    return (low in lex.aux and low not in lex.passive) or (low.endswith("ly") and t.text.islower() and len(low) > 4)
 
 
 def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:

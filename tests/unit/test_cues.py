@@ -100,6 +100,16 @@ CUE_CASES = [
           "'almost' ended the speaker's search, and 'almost' became the speaker"),
     fixed("The senators all said the plan would fail.",
           [("indirect", "The senators", "said", "the plan would fail")], "'all' was taken as the speaker"),
+    # "as X put it", "X branded Y a '...'"
+    fixed("As one trader in Chaman put it, “The border is our bread.”",
+          [("direct", "one trader in Chaman", "put it", "“The border is our bread.”")], "'put it' was no cue"),
+    fixed("The ministry branded the group a “terrorist organisation”.",
+          [("mixed", "The ministry", "branded", "the group a “terrorist organisation”")], "'branded' was no cue"),
+    ("He put it on the table before the meeting.", []),
+    # a passive cue, also with an adverb after its auxiliary, reports nothing its subject said
+    fixed("The minister was also dubbed a traitor by the protesters.", [],
+          "an adverb between 'was' and the cue hid the passive"),
+    ("The minister was told that the talks had failed.", []),
     # adverbs between the speaker and the cue
     fixed("Ahmad Wali now says the fees are too high.",
           [("indirect", "Ahmad Wali", "says", "the fees are too high")],
