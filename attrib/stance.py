@@ -78,7 +78,21 @@ def rule_hits(rule: StanceRule, text: str, rules: RuleSet) -> list[Stance]:
 # -- matching --------------------------------------------------------------------------------
 
 
+def _per_rule(rules: RuleSet, what: str, rule: StanceRule, build):
+    """``build(rule, rules)``, kept with the rules for this rule object: the lookup costs one dict hit per
+    (quote, rule) instead of formatting a key that spells out the rule's word list."""
+    table = rules.cached(f"stance-{what}", dict)  # id(rule) -> (rule, value)
+    hit = table.get(id(rule))
+    if hit is None or hit[0] is not rule:  # the ``is`` check guards against a reused id
+        hit = table[id(rule)] = (rule, build(rule, rules))
+    return hit[1]
+
+
 def _words_pattern(rule: StanceRule, rules: RuleSet) -> re.Pattern[str] | None:
+    return _per_rule(rules, "words", rule, _build_words_pattern)
+
+
+def _build_words_pattern(rule: StanceRule, rules: RuleSet) -> re.Pattern[str] | None:
     def build() -> re.Pattern[str] | None:
         if not rule.words:
             return None
@@ -91,6 +105,22 @@ def _phrase(words: str) -> str:
     """A regex for a phrase: its words separated by any spacing, straight and curly apostrophes alike."""
     parts = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in words.split()]
     return r"\s+".join(parts)
+
+
+def _target_checks(rule: StanceRule, rules: RuleSet) -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]:
+    """``_target_patterns`` regrouped for speed, same answers: (before, after) pairs whose ``after`` is
+    empty become one alternation of their ``before`` patterns with no ``after`` (None: anything after)."""
+    return _per_rule(rules, "target-checks", rule, _build_target_checks)
+
+
+def _build_target_checks(rule: StanceRule, rules: RuleSet) -> tuple[tuple[re.Pattern[str], re.Pattern[str] | None], ...]:
+    pairs = _target_patterns(rule, rules)
+    free = [pre.pattern for pre, post in pairs if post.pattern == "^"]  # "^" matches after any name
+    out: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []
+    if free:
+        out.append((re.compile("(?:" + "|".join(free) + ")", re.IGNORECASE), None))
+    out += [(pre, post) for pre, post in pairs if post.pattern != "^"]
+    return tuple(out)
 
 
 def _target_patterns(rule: StanceRule, rules: RuleSet) -> tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]:
@@ -124,6 +154,7 @@ class _Article:
         self._facts: dict[int, tuple[ResolvedAttribution, bool, tuple[int, int]]] = {}  # see _quote_facts
         self._contents: dict[int, tuple[ResolvedAttribution, frozenset[str]]] = {}  # see _content
         self._ent_starts: list[int] | None = None  # see _entities_from
+        self._bounds: tuple[list[int], list[int]] | None | bool = False  # see _sentence_bounds (False: not yet)
 
     # where things are
 
@@ -134,12 +165,28 @@ class _Article:
         for s in (a.cue, ra.mention, a.mention):
             if s is not None:
                 lo, hi = min(lo, s.start), max(hi, s.end)
-        sents = [(s.start, s.end) for s in self.ann.sentences if s.start < hi and s.end > lo]
-        if sents:
-            return min(s for s, _ in sents), max(e for _, e in sents)
+        bounds = self._sentence_bounds()
+        if bounds is not None:  # sentences in order: those overlapping [lo, hi) are one run, found by bisect
+            starts, ends = bounds
+            i, j = bisect.bisect_right(ends, lo), bisect.bisect_left(starts, hi) - 1
+            if i <= j:
+                return starts[i], ends[j]
+        else:
+            sents = [(s.start, s.end) for s in self.ann.sentences if s.start < hi and s.end > lo]
+            if sents:
+                return min(s for s, _ in sents), max(e for _, e in sents)
         start = self.text.rfind("\n", 0, lo) + 1
         end = self.text.find("\n", hi)
         return start, len(self.text) if end < 0 else end
+
+    def _sentence_bounds(self) -> tuple[list[int], list[int]] | None:
+        """The sentences' starts and ends when both never decrease (as the annotators give them), else None."""
+        if self._bounds is False:
+            starts = [s.start for s in self.ann.sentences]
+            ends = [s.end for s in self.ann.sentences]
+            ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
+            self._bounds = (starts, ends) if ordered else None
+        return self._bounds  # type: ignore[return-value]
 
     def anchor(self, ra: ResolvedAttribution) -> tuple[int, int]:
         """The cue's span (the quote's own span when it has no cue)."""
@@ -231,7 +278,7 @@ class _Article:
 
     def target(self, ra: ResolvedAttribution, rule: StanceRule, sent: tuple[int, int]) -> str | None:
         """The party the sentence names as the author of the answered claim (the nearest to the quote)."""
-        patterns = _target_patterns(rule, self.rules)
+        patterns = _target_checks(rule, self.rules)
         if not patterns:
             return None
         mention = ra.mention or ra.attribution.mention
@@ -242,7 +289,8 @@ class _Article:
             if mention is not None and e.start < mention.end and mention.start < e.end:
                 continue  # the speaker does not answer itself
             before, after = self.text[sent[0]:e.start], self.text[e.end:sent[1]]
-            if any(pre.search(before) and post.search(after) for pre, post in patterns):
+            # an ``after`` pattern is anchored at the start ("^'s claims"): a match, cheap, tried first
+            if any((post is None or post.match(after)) and pre.search(before) for pre, post in patterns):
                 a = ra.attribution
                 dist = 0 if a.start <= e.start < a.end else min(abs(e.start - a.start), abs(e.start - a.end))
                 # nearest first; at one place the longest name, a gazetteer name before a bare capital
