@@ -490,6 +490,8 @@ class _Builder:
         return self.rules.org_path(name)[-1] if name else nid
 
     def graph(self) -> nx.DiGraph:
+        """The graph, nodes and edges in sorted order. This empties the builder: each aggregated edge is
+        dropped once it is in the graph, so the two never both hold every edge (a run's peak memory)."""
         nodes = dict(self.nodes)
         for nid, attrs in self.orgs.items():
             # a speaker that is itself an organisation keeps its speaker attributes and gains the org's
@@ -500,14 +502,16 @@ class _Builder:
             if attrs["type"] == "claim":
                 sid = attrs.get("speaker_id")
                 attrs["top_affiliation"] = nodes[sid].get("top_affiliation") if sid in nodes else None
+        self.nodes, self.orgs = {}, {}
         g = nx.DiGraph()
         for nid in sorted(nodes):
-            g.add_node(_clean(nid), **_attrs(nodes[nid]))
-        edges = dict(self.edges)
+            g.add_node(_clean(nid), **_attrs(nodes.pop(nid)))
+        edges, self.edges = self.edges, {}
         for pair, e in self.stance_edges.items():
             edges.setdefault(pair, e)  # a pair already linked (affiliated_with, part_of) keeps that link
+        self.stance_edges = {}
         for (u, v) in sorted(edges):
-            e = edges[(u, v)]
+            e = edges.pop((u, v))
             g.add_edge(_clean(u), _clean(v), **_attrs({
                 "relation": e.relation, "weight": float(e.weight),
                 "rule_ids": "; ".join(sorted(e.rule_ids)),

@@ -135,6 +135,7 @@ class _Unifier:
         self.determiners = rules.words("determiner")
         self.indefinite = self.determiners - rules.words("definite")  # "a", "another", "some", ...
         self.doc_tops: dict[str, set[str]] = defaultdict(set)  # doc -> the top affiliations of its speakers
+        self._rewritten: dict[Speaker, Speaker] = {}  # memo of rewrite: speaker record -> its corpus identity
 
     # -- collecting ------------------------------------------------------------------
 
@@ -585,6 +586,15 @@ class _Unifier:
         sp = ra.speaker
         if sp is None:
             return ra
+        # the new speaker depends on the speaker record alone: worked out once per distinct record, and
+        # the quotes of one speaker share the one new record (a corpus has far fewer speakers than quotes)
+        new = self._rewritten.get(sp)
+        if new is None:
+            new = self._rewritten[sp] = self._new_speaker(sp)
+        return ra if new == sp else replace(ra, speaker=new)
+
+    def _new_speaker(self, sp: Speaker) -> Speaker:
+        """``rewrite``'s speaker for one speaker record."""
         cid = self.owner.get(sp.id)
         c = self.clusters.get(cid) if cid else None
         new: Speaker = sp
@@ -598,4 +608,4 @@ class _Unifier:
             path = self.rules.org_path(new.affiliation)
             if path != new.affiliation_path:
                 new = replace(new, affiliation_path=path)
-        return ra if new == sp else replace(ra, speaker=new)
+        return new

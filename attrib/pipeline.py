@@ -221,22 +221,26 @@ def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchRes
     from .export import write_graph_files
     from .graph import graph_from_run
     from .identity import merge_record, unify_speakers
-    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, read_articles, read_quotes, read_stances,
-                         atomic_path, stance_record, write_lines, write_quote_records)
+    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, quote_record, read_articles,
+                         read_quotes, read_stances, stance_record, write_lines)
 
-    attributions = sorted(read_quotes(spool.dir), key=lambda ra: (ra.attribution.doc_id, ra.attribution.start,
-                                                                    ra.attribution.end))
+    attributions = read_quotes(spool.dir)
+    attributions.sort(key=lambda ra: (ra.attribution.doc_id, ra.attribution.start, ra.attribution.end))
     articles = read_articles(spool.dir)
-    stances = read_stances(spool.dir)
     unified, merge_list = unify_speakers(attributions, rules)
     attributions = list(unified)
+    del unified
+    # quotes.jsonl first, one record at a time (the list is sorted already, as write_quote_records would
+    # sort it): no quote's JSON-ready dict is held while the graph is in memory
+    write_lines(out / QUOTES, (quote_record(ra) for ra in attributions))
+    stances = read_stances(spool.dir)
+    stances.sort(key=lambda s: (s.doc_id, s.start, s.end, s.rule_id))  # what stance_record's key sorts by
+    write_lines(out / STANCES, (stance_record(s) for s in stances))
     graph = graph_from_run(attributions, articles, stances, rules)
-
-    write_quote_records(attributions, out / QUOTES)
+    n_stances = len(stances)
+    del stances
     files = [out / QUOTES] + write_graph_files(graph, ["graphml"] + (["json"] if as_json else []), out)
-    stance_lines = sorted((stance_record(s) for s in stances),
-                          key=lambda rec: (rec["doc_id"], rec["start"], rec["end"], rec["rule"]))
-    write_lines(out / STANCES, stance_lines)
+    del graph
     write_lines(out / MERGES, (merge_record(m) for m in merge_list))
     for name in (ARTICLES, PROBLEMS):  # the spool's copies are already in their final order
         with atomic_path(out / name) as tmp:
@@ -250,7 +254,7 @@ def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchRes
     result.quote_types = Counter(ra.attribution.type.value for ra in attributions)
     result.speakers = len({ra.speaker.id for ra in attributions if ra.speaker is not None})
     result.merges = len(merge_list)
-    result.stances = len(stances)
+    result.stances = n_stances
     result.skipped = sum(key.startswith("p:") for key in spool.iter_done_keys())
     with open(spool.dir / PROBLEMS, encoding="utf-8") as f:
         for line in f:
