@@ -634,7 +634,9 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
     text = annotated.article.text
     toks = unit.toks
     hi = len(toks) - 1
-    cues = _cue_tokens(unit, lex, annotated)
+    # a dash is a cue only right after a quotation ('"…" ― Jane Doe'); elsewhere it is no later cue
+    # that could end an earlier cue's content ("moot because it is up to the electors — loyal partisans — to")
+    cues = [c for c in _cue_tokens(unit, lex, annotated) if c[3].type != "dash" or (c[0] > 0 and _is_q(toks[c[0] - 1]))]
     unit.cue_starts = [c[0] for c in cues]
     first_here = len(found)
     for n, (ci, cj, lemma, rule) in enumerate(cues):
@@ -801,6 +803,10 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     bar = next((k for k in range(cs, ce + 1) if toks[k].text == "|"), None)
     if bar is not None:
         ce = bar - 1  # "X says Y | Outlet name": a headline ends at the bar
+    aside = next((k for k in range(cs + 1, ce) if toks[k].text in _DASHES | {"―"}
+                  and _low(toks[k + 1]) in lex.boundary and _low(toks[k + 1]) not in lex.coordinator), None)
+    if aside is not None:
+        ce = aside - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends the content
     if cs > ce or toks[cs].text in (".", "!", "?"):
         return None, False  # '…,'' he said. ''Next…'': the sentence ended at the cue
     first = toks[cs]

@@ -100,6 +100,11 @@ CUE_CASES = [
           "'almost' ended the speaker's search, and 'almost' became the speaker"),
     fixed("The senators all said the plan would fail.",
           [("indirect", "The senators", "said", "the plan would fail")], "'all' was taken as the speaker"),
+    # a dash that follows no quotation is no cue: it does not end the content of the cue before it
+    fixed("Ahmad Wali argues that the fees will fall because it is up to the elders — the town's real rulers — to set them.",
+          [("indirect", "Ahmad Wali", "argues",
+            "that the fees will fall because it is up to the elders — the town's real rulers — to set them")],
+          "the dash was taken for a later cue, and the content stopped at 'because'"),
     # "as X put it", "X branded Y a '...'"
     fixed("As one trader in Chaman put it, “The border is our bread.”",
           [("direct", "one trader in Chaman", "put it", "“The border is our bread.”")], "'put it' was no cue"),
