@@ -661,8 +661,10 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
     """Where a content that runs up to the next cue must stop: at that cue's clause boundary."""
     k = next_cue - 1
     while k > start:
-        if toks[k].text in (",", ";", "—", "―", "–", "--") or _low(toks[k]) in lex.boundary - lex.that - lex.aux:
-            return k  # not at an adverb: "said parents still want ..."
+        if toks[k].text in (",", ";", "—", "―", "–", "--") or _low(toks[k]) in lex.boundary - lex.that - lex.aux \
+                - lex.relative:
+            return k  # not at an adverb: "said parents still want ...", nor inside the next subject:
+            # "..., and officials who attended them said"
         k -= 1
     return len(toks)  # "told local media his government had asked ...": a cue nested in the content
 
@@ -796,6 +798,8 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
         # not end it; the first later cue that opens a clause of its own does
         if later + 1 <= hi and _low(toks[later + 1]) in lex.prep and _low(toks[later + 1]) != "to":
             continue  # "... because they had asked for the figures": no reporting use, it ends nothing
+        if _low(toks[later - 1]) in lex.relative:
+            continue  # "... and donors who want to see ...": a relative clause inside the content
         cut = _clause_cut(toks, cs, later, lex)
         if cut != len(toks):
             ce = cut - 1

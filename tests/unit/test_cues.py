@@ -100,6 +100,16 @@ CUE_CASES = [
           "'almost' ended the speaker's search, and 'almost' became the speaker"),
     fixed("The senators all said the plan would fail.",
           [("indirect", "The senators", "said", "the plan would fail")], "'all' was taken as the speaker"),
+    # a cue in a relative clause inside the content does not end it ...
+    fixed("Ahmad Wali said traders will pay the fees and donors who want to help the town will send money.",
+          [("indirect", "Ahmad Wali", "said",
+            "traders will pay the fees and donors who want to help the town will send money")],
+          "the relative clause's 'want' was taken for a later cue and cut the content in two"),
+    # ... and a relative clause on the next speaker belongs to the next clause
+    fixed("The minister said the talks had failed, and officials who attended them said the fees would rise.",
+          [("indirect", "The minister", "said", "the talks had failed"),
+           ("indirect", "officials who attended them", "said", "the fees would rise")],
+          "the first content ran on to 'and officials'"),
     # a dash that follows no quotation is no cue: it does not end the content of the cue before it
     fixed("Ahmad Wali argues that the fees will fall because it is up to the elders — the town's real rulers — to set them.",
           [("indirect", "Ahmad Wali", "argues",
