@@ -686,6 +686,8 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
                 and toks[verb].text.islower() else None) or _name_at_start(toks, left_bound, ci - 1, lex)
         if left and not (toks[left[0]].text[:1].isupper() or _low(toks[left[0]]) in lex.det):
             left = None  # "going on to say": no noun phrase stands there
+    if left and not dep and is_participle and left[1] == ci - 1 and toks[ci - 1].text[:1].isupper():
+        left = _antecedent(toks, ci - 1, left_bound, lex) or left  # "footage of Jane Doe saying": the name
     before_cue = _skip_back(toks, ci - 1, left_bound, lex)
     if left and not dep and before_cue >= left_bound and toks[before_cue].text == "," \
             and not is_participle and not f.rule.takes_recipient and _clause_like(toks, left, lex) \

@@ -110,6 +110,11 @@ CUE_CASES = [
           [("indirect", "The minister", "said", "the talks had failed"),
            ("indirect", "officials who attended them", "said", "the fees would rise")],
           "the first content ran on to 'and officials'"),
+    # a name right before a participle cue is its speaker, not the clause it stands in
+    fixed("The video shows Jane Doe saying, “We will win.”",
+          [("direct", "Jane Doe", "saying", "“We will win.”")], "the whole clause was taken for the speaker"),
+    ("Local officials saying the town had fallen were wrong.",
+     [("indirect", "Local officials", "saying", "the town had fallen were wrong")]),
     # a dash that follows no quotation is no cue: it does not end the content of the cue before it
     fixed("Ahmad Wali argues that the fees will fall because it is up to the elders — the town's real rulers — to set them.",
           [("indirect", "Ahmad Wali", "argues",
