@@ -80,6 +80,7 @@ def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules:
     for claim in claims:
         builder.add_claim(claim)
     builder.add_speakers()
+    builder.spans_wanted(stances)
     for stance in sorted(stances, key=lambda s: (s.doc_id, s.start, s.end, s.rule_id)):
         builder.add_stance(stance)
     return builder.graph()
@@ -116,6 +117,7 @@ def view_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequenc
             by_article.setdefault(article_node_id(a.doc_id), set()).add(sid)
         builder.add_claim(Claim(f"quote:{a.doc_id}:{a.start}-{a.end}", sid, a.text, a.type, (ra,)))
     builder.add_speakers()
+    builder.spans_wanted(stances)
     for stance in sorted(stances, key=lambda s: (s.doc_id, s.start, s.end, s.rule_id)):
         builder.add_stance(stance)
     core = builder.graph()
@@ -254,6 +256,7 @@ class _Builder:
         self.claims: list[Claim] = []
         self.sites: dict[str, str] = {}  # doc_id -> the article's outlet or site
         self._by_span: dict[tuple[str, int, int], list[tuple[str | None, ResolvedAttribution, str]]] | None = None
+        self._wanted: set[tuple[str, int, int | None]] | None = None  # the spans by_span must index (None: all)
         self.party: dict[str, str] = {}  # speaker id -> top-level affiliation (or its own id)
         self.paths: dict[Speaker, tuple[tuple[str, ...], list[str]]] = {}
         self.named: dict[str, str | None] = {}  # name key -> party node (stance targets)
@@ -397,15 +400,23 @@ class _Builder:
 
     # -- stances
 
+    def spans_wanted(self, stances: Iterable[Stance]) -> None:
+        """Index only the reports these stances name (``by_span``): not one entry per quote of the corpus."""
+        self._wanted = {(s.doc_id, s.start, s.end) for s in stances}
+        self._wanted |= {(s.doc_id, s.answers_start, s.answers_end) for s in stances if s.answers_start is not None}
+
     @property
     def by_span(self) -> dict[tuple[str, int, int], list[tuple[str | None, ResolvedAttribution, str]]]:
         """(doc_id, start, end) -> (pooled speaker id, report, claim id) of every report (built on first use)."""
         if self._by_span is None:
             self._by_span = {}
+            wanted = self._wanted
             for c in self.claims:
                 for ra in c.reports:
                     a = ra.attribution
-                    self._by_span.setdefault((a.doc_id, a.start, a.end), []).append((c.speaker_id, ra, c.id))
+                    key = (a.doc_id, a.start, a.end)
+                    if wanted is None or key in wanted:
+                        self._by_span.setdefault(key, []).append((c.speaker_id, ra, c.id))
         return self._by_span
 
     def add_stance(self, s: Stance) -> None:

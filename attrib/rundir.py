@@ -117,22 +117,29 @@ def attribution_from_record(rec: dict[str, Any], shared: dict | None = None) -> 
     keeps a corpus's quotes in a fraction of the memory.
     """
     memo = shared if shared is not None else {}
+    one = memo.setdefault  # equal short strings (cue words, mentions, outlets) become one object each
     cue = rec.get("cue")
-    c = Cue(cue["start"], cue["end"], cue["text"], cue.get("lemma") or cue["text"], "") if cue else None
+    c = None
+    if cue:
+        c = Cue(cue["start"], cue["end"], one(cue["text"], cue["text"]), one(cue.get("lemma") or cue["text"],
+                                                                            cue.get("lemma") or cue["text"]), "")
     sp = rec.get("speaker")
     speaker = mention = None
     if sp:
         path = tuple(sp.get("affiliations") or ())
         speaker = Speaker(sp["id"], sp["name"], SpeakerKind(sp.get("kind") or "unknown"), sp.get("role"),
                           sp.get("affiliation"), path)
-        speaker = memo.setdefault(speaker, speaker)
+        speaker = one(speaker, speaker)
         if sp.get("mention") is not None:
-            mention = Span(sp["start"], sp["end"], sp["mention"])
+            mention = Span(sp["start"], sp["end"], one(sp["mention"], sp["mention"]))
     rule_ids = tuple(r for r in (rec.get("rule") or "").split("+") if r)
     rule_ids = memo.setdefault(rule_ids, rule_ids)
     doc_id = memo.setdefault(rec["doc_id"], rec["doc_id"])
+    outlet = rec.get("outlet")
+    if outlet is not None:
+        outlet = one(outlet, outlet)
     a = Attribution(doc_id, rec["start"], rec["end"], rec["text"], QuoteType(rec["type"]), c, mention,
-                    rec.get("outlet"), rule_ids)
+                    outlet, rule_ids)
     return ResolvedAttribution(a, speaker, mention)
 
 
