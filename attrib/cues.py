@@ -326,7 +326,7 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
             continue
         if _is_q(t) or t.text in _HARD or _low(t) in lex.boundary or _low(t) in lex.relative:
             break
-        if _low(t) in lex.aux:
+        if t.text in lex.aux:  # lower case: "Theresa May", "Will Smith" are names
             return None  # "Pakistan was for years accused": a clause, not a subject
         k -= 1
     start = k + 1
@@ -349,12 +349,14 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
     """Step left over auxiliaries, -ly adverbs, time expressions and ", however," before a cue."""
     while j >= lo:
         low = _low(toks[j])
-        if low in lex.aux or low in lex.focus or (low.endswith("ly") and toks[j].text.islower() and len(low) > 4):
+        if toks[j].text in lex.aux or low in lex.focus or (low.endswith("ly") and toks[j].text.islower() and len(low) > 4):
             j -= 1
         elif low in lex.time_nouns:
             k = j
             while k - 1 >= lo and _low(toks[k - 1]) in lex.time:
                 k -= 1
+            if k == j and k - 1 >= lo and toks[k - 1].text[:1].isupper() and toks[j].text[:1].isupper():
+                break  # "Theresa May said": a bare month after a name is part of the name
             j = k - 1
         elif toks[j].text == "," and j - 2 >= lo and toks[j - 2].text == "," and _low(toks[j - 1]) in lex.boundary:
             j -= 3
@@ -627,7 +629,22 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
     units = _units(annotated, quotes, masked_spans(text, rules), lex)
     for unit in units:
         _find_in_unit(annotated, unit, lex, ents, found)
+    for f in found:
+        if f.speaker is not None and not _plausible_speaker(f, lex):
+            f.speaker = None  # better no speaker than a clause taken for one ("he had fought in Vietnam")
     return _type_and_attach(annotated, found, quotes, ents)
+
+
+def _plausible_speaker(f: _Found, lex: _Lexicon) -> bool:
+    """Whether a speaker mention reads as a noun phrase: it does not open with a preposition or a clitic
+    ("in many cases", "'s a small fraction") and holds no auxiliary verb before any comma or relative
+    pronoun that opens its appositive or relative clause ("he had fought in Vietnam")."""
+    toks = [t for t in f.unit.toks if f.speaker.start <= t.start < f.speaker.end and not _is_q(t)]
+    if not toks or _low(toks[0]) in lex.prep or toks[0].text[:1] in "'’":
+        return False
+    head = next((k for k, t in enumerate(toks) if t.text in (",", "(") or _low(t) in lex.relative), len(toks))
+    # lower case only: "Theresa May", "Will Smith" are names
+    return not any(t.text.islower() and t.text in lex.aux for t in toks[:head])
 
 
 def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[Entity], found: list[_Found]) -> None:

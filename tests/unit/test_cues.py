@@ -110,6 +110,22 @@ CUE_CASES = [
           [("indirect", "The minister", "said", "the talks had failed"),
            ("indirect", "officials who attended them", "said", "the fees would rise")],
           "the first content ran on to 'and officials'"),
+    # names that look like auxiliaries or months
+    fixed("Prime Minister Theresa May has said the talks would resume.",
+          [("indirect", "Prime Minister Theresa May", "said", "the talks would resume")],
+          "'May' was skipped as a month (and as the auxiliary 'may'), leaving 'Prime Minister Theresa'"),
+    ("Will Smith told reporters the film was done.",
+     [("indirect", "Will Smith", "told", "the film was done")]),
+    ("Ghani on Monday said the talks would resume.",
+     [("indirect", "Ghani", "said", "the talks would resume")]),
+    # a clause taken for a speaker is no speaker
+    fixed("Worse, the firms hid their accounts, in many cases reporting different numbers to different agencies.",
+          [("indirect", None, "reporting", "different numbers to different agencies")],
+          "'in many cases' was taken for the speaker"),
+    fixed("Jane Doe, of Springfield, Va., said he had fought in the war ''for the nation's rights.''",
+          [("direct", None, "said", "''for the nation's rights.''")],
+          "'he had fought in the war' was taken for the speaker (the right answer, Jane Doe and the whole "
+          "clause as a mixed quote, is still missed after the abbreviation 'Va.,')"),
     # a name right before a participle cue is its speaker, not the clause it stands in
     fixed("The video shows Jane Doe saying, “We will win.”",
           [("direct", "Jane Doe", "saying", "“We will win.”")], "the whole clause was taken for the speaker"),
