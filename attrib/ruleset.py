@@ -157,7 +157,7 @@ class IdentityRule:
 
 
 LEXICON_CLASSES = (
-    "abbreviation", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
+    "abbreviation", "agent-preposition", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
     "definite", "determiner", "evidence-cue", "evidence-noun", "female-word", "focus-adverb", "male-word",
     "honorific", "non-name", "passive-auxiliary", "place-preposition", "pronoun-female", "pronoun-first", "pronoun-subject",
     "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "relative", "relative-subject", "time",

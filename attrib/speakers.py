@@ -63,6 +63,8 @@ class _Tables:
                          for w in rules.words(c)}
         self.det = rules.words("determiner")
         self.prep = rules.words("preposition")
+        self.evidence = rules.words("evidence-noun")
+        self.agent_prep = rules.words("agent-preposition")
         self.place_prep = rules.words("place-preposition")
         self.non_name = rules.words("non-name")
         self.honorific = rules.words("honorific")
@@ -172,6 +174,10 @@ class _Resolver:
         definite = bool(core) and core[0].text.lower() in t.definite
         if not head:
             return _Parsed(SpeakerKind.UNKNOWN)
+        if head[-1].text.lower() in t.evidence and head_end + 1 < len(core) \
+                and core_words[head_end] in t.agent_prep and core[head_end + 1].text[:1].isupper():
+            author = core[head_end + 1]  # "an analysis by Jane Doe", "a report from the IMF": the author speaks
+            return self.parse(Span(author.start, m.end, self.text[author.start:m.end]))
         ents = self._entities(m.start, m.end)
         hs, he = head[0].start, head[-1].end
         known = next((t.speakers.get(e.ref) for e in ents if e.label == "PERSON" and e.source == "gazetteer"

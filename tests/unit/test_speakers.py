@@ -196,6 +196,11 @@ SPEAKER_CASES = [
     # ... but a person's name after one still is
     ("Prices rose sharply, with Hillary Roe leading the protest. \"We cannot go on,\" she said.",
      [("she", "Hillary Roe", "person", None)]),
+    # a document or poll by a named author: the author is the source
+    fixed("Some traders would pay more under the plan, according to an analysis by Jane Roe.",
+          [("an analysis by Jane Roe", "Jane Roe", "person", None)], "the speaker was 'analysis'"),
+    ("A report on the crossing said the fees would rise.",
+     [("A report on the crossing", "report", "unknown", None)]),
     # a fuller name used inside a quotation does not name the speaker
     fixed("\"We cannot trust Crooked Ann Doe,\" Bell said. Doe said the fees were fair.",
           [("Bell", "Bell", "person", None), ("Doe", "Doe", "person", None)],
