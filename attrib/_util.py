@@ -61,9 +61,19 @@ def slug(name: str) -> str:
 
 def masked_spans(text: str, rules: "RuleSet") -> tuple[tuple[int, int, str], ...]:
     """Spans of text that the filter rules exclude (captions, credits, page furniture), with the rule id."""
-    spans = [(m.start(), m.end(), r.id) for r in rules.filters
-             for m in re.finditer(r.pattern, text, re.MULTILINE) if m.end() > m.start()]
-    return tuple(sorted(spans))
+    last = _LAST_MASKED
+    if last and last[0] is text and last[1] is rules:
+        return last[2]  # quotes and cues both ask, for the same article one after the other
+    patterns = rules.cached("filters:compiled", lambda: tuple((re.compile(r.pattern, re.MULTILINE), r.id)
+                                                             for r in rules.filters))
+    spans = [(m.start(), m.end(), rid) for p, rid in patterns for m in p.finditer(text) if m.end() > m.start()]
+    result = tuple(sorted(spans))
+    _LAST_MASKED[:] = [text, rules, result]
+    return result
+
+
+#: the last article masked_spans saw: [text, rules, spans] (the same text object and rules give the same spans)
+_LAST_MASKED: list = []
 
 
 def in_spans(pos: int, spans: tuple[tuple[int, int, str], ...]) -> bool:

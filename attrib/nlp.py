@@ -28,9 +28,11 @@ _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # U.S., a.m.
     r"|[A-Z]\.(?=\s[A-Z][a-z])"  # a middle initial: Leonard E. Burman
     r"|[A-Z]-[A-Z][A-Za-z.]*\.(?=[,)])"  # a party and state: (D-Mo.), R-Ky.,
-    r"|\w+(?=[’']s\b)"  # Taliban in Taliban’s
+    # words, hyphenated words, don’t, 3.5; a word before a possessive ends there (Taliban in Taliban’s).
+    # One alternative for both, so a word is scanned once (\w+ never gives back: a shorter run would be
+    # followed by a word character, which neither the apostrophe nor a joiner is)
+    r"|\w+(?:(?=[’']s\b)|(?:[-’'.]\w+)*)"
     r"|[’']s\b"  # the possessive itself
-    r"|\w+(?:[-’'.]\w+)*"  # words, hyphenated words, don’t, 3.5
     r"|\.\.\.|…|--"
     r"|[^\w\s]",
     re.UNICODE,
