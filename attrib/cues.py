@@ -27,6 +27,7 @@ from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, 
 from .ruleset import CueRule, RuleSet
 
 _QUOTE = "\x00Q"  # text of the placeholder token that stands for a whole quotation
+_SENTENCE_END = {".", "!", "?"}
 _DASHES = {"–", "—", "--"}  # dashes that set off a parenthetical ("X -- a firm that ... -- said")
 _HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "―", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
 _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
@@ -672,6 +673,29 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
         else:
             _verb_cue(annotated, f, toks, ci, cj, prev_end, next_start, hi, lex, ents, text, found, first_here)
         found.append(f)
+    _opening_participles(found, first_here, toks, lex)
+
+
+def _opening_participles(found: list[_Found], first_here: int, toks: list[Token], lex: _Lexicon) -> None:
+    """'Citing the figures, Jane Doe said ...': a participle cue that opens its sentence shares the speaker of
+    the next cue in that sentence."""
+    for n in range(first_here, len(found)):
+        f = found[n]
+        if f.speaker is not None or f.shares is not None or not f.cue.text.lower().endswith("ing"):
+            continue
+        ci = next(k for k, t in enumerate(toks) if t.start == f.cue.start)
+        k = ci - 1
+        while k >= 0 and toks[k].text not in _SENTENCE_END and (
+                _is_q(toks[k]) or toks[k].text in _HARD or _low(toks[k]) in lex.boundary):
+            k -= 1
+        if k >= 0 and toks[k].text not in _SENTENCE_END:
+            continue  # words stand before the cue in its sentence: "X was defiant, saying ..." is handled apart
+        end = next((t.start for t in toks[ci:] if t.text in _SENTENCE_END), toks[-1].end)
+        later = next((m for m in range(n + 1, len(found)) if found[m].cue.start < end
+                      and found[_root(found, m)].speaker is not None), None)
+        if later is not None:
+            f.shares = later
+            f.rule_ids.append("speaker.elided")
 
 
 def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> int:
