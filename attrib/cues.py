@@ -632,8 +632,22 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
         _find_in_unit(annotated, unit, lex, ents, found)
     for f in found:
         if f.speaker is not None and not _plausible_speaker(f, lex):
-            f.speaker = None  # better no speaker than a clause taken for one ("he had fought in Vietnam")
+            # "In a Bloomberg interview Trump declared": the name that ends the phrase; else no speaker
+            # rather than a clause taken for one ("he had fought in Vietnam")
+            f.speaker = _closing_name(f, lex, text)
     return _type_and_attach(annotated, found, quotes, ents)
+
+
+def _closing_name(f: _Found, lex: _Lexicon, text: str) -> Span | None:
+    """The run of capitalised words that ends a speaker mention, if a lower-case word stands before it."""
+    toks = [t for t in f.unit.toks if f.speaker.start <= t.start < f.speaker.end]
+    k = len(toks) - 1
+    while k >= 0 and toks[k].text[:1].isupper() and _low(toks[k]) not in lex.det:
+        k -= 1
+    if k < 0 or k == len(toks) - 1 or not toks[k].text.islower() or _low(toks[k]) in lex.prep:
+        return None
+    s, e = toks[k + 1].start, toks[-1].end
+    return Span(s, e, text[s:e])
 
 
 def _plausible_speaker(f: _Found, lex: _Lexicon) -> bool:

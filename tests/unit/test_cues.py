@@ -110,6 +110,10 @@ CUE_CASES = [
           [("indirect", "The minister", "said", "the talks had failed"),
            ("indirect", "officials who attended them", "said", "the fees would rise")],
           "the first content ran on to 'and officials'"),
+    # a phrase opening with a preposition before the speaker's name is not part of the speaker
+    fixed("In a radio interview Ahmad Wali declared “The border is our bread.”",
+          [("direct", "Ahmad Wali", "declared", "“The border is our bread.”")],
+          "the whole phrase was taken for the speaker (then dropped as no noun phrase)"),
     # a participle cue that opens its sentence shares the speaker of the sentence's next cue
     fixed("Citing the new fees, Ahmad Wali said the bazaar would close.",
           [("indirect", "Ahmad Wali", "Citing", "the new fees"),
