@@ -163,6 +163,8 @@ def article_node_id(doc_id: str) -> str:
 
 
 def _clean(text: str) -> str:
+    if text.isascii() and text.isprintable():  # the usual id or value: no character _CONTROL removes
+        return text
     return _CONTROL.sub("", text)
 
 
