@@ -339,9 +339,11 @@ class _Resolver:
         """(end, last word, text) of the article's multi-word PERSON/PROPN entities, in entity order
         (worked out once per article: ``_person`` looks through them for every bare surname)."""
         if self._long_names_cache is None:
+            named = _Overlaps(o for o in self.ann.entities if o.source != "caps" and o.label != "PERSON")
             self._long_names_cache = [(e.end, words[-1], e.text) for e in self.ann.entities
                                       if e.label in ("PERSON", "PROPN") and len(words := e.text.split()) > 1
-                                      and not self._in_quote(e.start)]  # not a name the speaker uses in a quote
+                                      and not self._in_quote(e.start)  # not a name the speaker uses in a quote
+                                      and not (e.source == "caps" and named(e.start, e.end))]  # "Washington Post Trump"
         return self._long_names_cache
 
     def _anonymous(self, start: int, p: _Parsed) -> Speaker:

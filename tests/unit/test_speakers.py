@@ -196,6 +196,13 @@ SPEAKER_CASES = [
     # ... but a person's name after one still is
     ("Prices rose sharply, with Hillary Roe leading the protest. \"We cannot go on,\" she said.",
      [("she", "Hillary Roe", "person", None)]),
+    # a capitalised run that takes in a known outlet's name is no fuller name for a bare surname
+    fixed("Donald Roe spoke on Monday. In a March 2016 meeting with the editorial board of the Washington Post "
+          "Roe said that the plan was dead. Roe said it again on Friday.",
+          [("the editorial board of the Washington Post Roe", "United States", "country", "United States"),
+           ("Roe", "Donald Roe", "person", None)],
+          "'Roe' became 'Washington Post Roe', the run of capitals with the outlet's name before it (the first "
+          "mention, with no comma after the outlet, is still misread)"),
     # a document or poll by a named author: the author is the source
     fixed("Some traders would pay more under the plan, according to an analysis by Jane Roe.",
           [("an analysis by Jane Roe", "Jane Roe", "person", None)], "the speaker was 'analysis'"),
