@@ -28,6 +28,7 @@ from .ruleset import CueRule, RuleSet
 
 _QUOTE = "\x00Q"  # text of the placeholder token that stands for a whole quotation
 _SENTENCE_END = {".", "!", "?"}
+_POSSESSIVE = {"’s", "'s"}
 _DASHES = {"–", "—", "--"}  # dashes that set off a parenthetical ("X -- a firm that ... -- said")
 _HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "―", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
 _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
@@ -306,7 +307,9 @@ def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated)
         return False
     if annotated.has_pos and toks[i].upos:
         return True
-    if prev in lex.det and prev not in lex.that or prev in ("’s", "'s"):
+    if prev in _POSSESSIVE and nxt in lex.that:
+        return True  # "Jane Doe's claim that ...", "the ministry's warning that ...": a nominal cue
+    if prev in lex.det and prev not in lex.that or prev in _POSSESSIVE:
         return False
     if prev in lex.prep and prev != "to" and not _low(toks[i]).endswith("ing"):
         return False  # "talked of plans", "a call for calm": a noun after a preposition
@@ -378,6 +381,8 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
     end = _skip_back(toks, ci - 1, lo, lex)
     if end < lo or _is_q(toks[end]):
         return None
+    if toks[end].text in _POSSESSIVE and end - 1 >= lo:
+        end -= 1  # "Jane Doe's claim that ...": the possessor speaks
     if _low(toks[end]) in lex.relative_subject and end - 2 >= lo and toks[end - 1].text == ",":
         return _antecedent(toks, end - 2, lo, lex)  # "Jane Doe, who says ...": whom the clause is about
     if toks[end].text == ",":
@@ -479,8 +484,10 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
     end = j - 1
     if end - i + 1 > _MAX_NP or end < i:
         return None
-    # an appositive: "said Raz Mohamed, a shopkeeper who works near the border"
-    if j <= hi and toks[j].text == "," and j + 1 <= hi and (_low(toks[j + 1]) in lex.det):
+    # an appositive or relative clause: "said Raz Mohamed, a shopkeeper who works near the border",
+    # "said Jane Doe, who replaced John Roe as leader"
+    if j <= hi and toks[j].text == "," and j + 1 <= hi and (
+            _low(toks[j + 1]) in lex.det or _low(toks[j + 1]) in lex.relative_subject):
         k = j + 1
         while k <= hi and not _is_q(toks[k]) and toks[k].text not in _HARD:
             k += 1
@@ -732,11 +739,15 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     dep = _dep_speaker(annotated, f.unit, ci) if annotated.has_deps else None
     left = _left_speaker(toks, ci, left_bound, lex) if not dep else None
     if not dep and ci > left_bound and (_low(toks[ci - 1]) == "to" or (
-            is_participle and _low(toks[ci - 1]) in lex.prep)):
+            is_participle and (_low(toks[ci - 1]) in lex.prep or _low(toks[ci - 1]) in lex.boundary))):
         # "X refused to admit ...", "X began by saying ...": a non-finite cue; its speaker is the subject of
         # the verb before it, else of the clause
         verb = ci - 2
-        left = _pronoun_at_start(toks, left_bound, ci - 1, lex) or _clause_subject(toks, left_bound, ci - 1, lex) \
+        named = _name_at_start(toks, left_bound, ci - 1, lex)
+        if named and _low(toks[named[0]]) in lex.det:
+            named = None
+        left = _pronoun_at_start(toks, left_bound, ci - 1, lex) or named \
+            or _clause_subject(toks, left_bound, ci - 1, lex) \
             or (_left_speaker(toks, verb, left_bound, lex) if verb > left_bound and toks[verb].text.isalpha()
                 and toks[verb].text.islower() else None) or _name_at_start(toks, left_bound, ci - 1, lex)
         if left and not (toks[left[0]].text[:1].isupper() or _low(toks[left[0]]) in lex.det):

@@ -114,6 +114,22 @@ CUE_CASES = [
     fixed("In a radio interview Ahmad Wali declared “The border is our bread.”",
           [("direct", "Ahmad Wali", "declared", "“The border is our bread.”")],
           "the whole phrase was taken for the speaker (then dropped as no noun phrase)"),
+    # nominal cues: the possessor speaks (without a parser the content runs on to the sentence's end)
+    fixed("Jane Doe's claim that the plan would fail drew criticism.",
+          [("indirect", "Jane Doe", "claim", "that the plan would fail drew criticism")],
+          "a cue word after a possessive was always taken for a noun"),
+    ("Jane Doe's claims were rejected.", []),
+    # "quoted as saying", "before saying": the subject of the clause speaks
+    fixed("Jane Doe was quoted as saying the plan would fail.",
+          [("indirect", "Jane Doe", "saying", "the plan would fail")], "no speaker was found after 'as'"),
+    fixed("Jane Doe spoke for an hour before saying the plan would fail.",
+          [("indirect", "Jane Doe", "saying", "the plan would fail")], "same, after 'before'"),
+    ("The ministry refused to say whether the plan would fail.",
+     [("indirect", "The ministry", "say", "whether the plan would fail")]),
+    # an inverted speaker keeps its relative clause
+    fixed("The plan will fail, said Jane Doe, who replaced John Roe as leader last year.",
+          [("indirect", "Jane Doe, who replaced John Roe as leader last year", "said", "The plan will fail")],
+          "the speaker and the content came out swapped"),
     # a participle cue that opens its sentence shares the speaker of the sentence's next cue
     fixed("Citing the new fees, Ahmad Wali said the bazaar would close.",
           [("indirect", "Ahmad Wali", "Citing", "the new fees"),
