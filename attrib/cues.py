@@ -100,6 +100,7 @@ class _Lexicon:
         self.relative, self.coordinator, self.channel_prep = w("relative"), w("coordinator"), w("channel-preposition")
         self.relative_subject = w("relative-subject")
         self.focus = w("focus-adverb")
+        self.agent = w("agent-preposition")
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
 
@@ -304,7 +305,7 @@ def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated)
     while k > 0 and _low(toks[k]) not in lex.passive and (_low(toks[k]) in lex.focus or _is_adverb(toks[k], lex)):
         k -= 1
     if k >= 0 and _low(toks[k]) in lex.passive and not _low(toks[i]).endswith("ing"):
-        return False
+        return _passive_agent(toks, i, len(toks) - 1, lex) is not None  # only "was announced by the ministry"
     if annotated.has_pos and toks[i].upos:
         return True
     if prev in _POSSESSIVE and nxt in lex.that:
@@ -731,8 +732,32 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
     return len(toks)  # "told local media his government had asked ...": a cue nested in the content
 
 
+def _passive_agent(toks: list[Token], cj: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
+    """The agent of a passive cue: "it was announced by the ministry that ...", a noun phrase after an agent
+    preposition, up to "that", a comma or a quotation."""
+    if cj + 2 > hi or _low(toks[cj + 1]) not in lex.agent or _is_q(toks[cj + 2]) or toks[cj + 2].text in _HARD \
+            or _low(toks[cj + 2]) in lex.prep or _low(toks[cj + 2]) in lex.boundary:
+        return None
+    k = cj + 2
+    while k <= hi and not _is_q(toks[k]) and toks[k].text not in _HARD and _low(toks[k]) not in lex.that:
+        k += 1
+    if k <= hi and toks[k].text == ",":  # "by Jane Doe, the mayor, that ...": over the appositive
+        c = next((m for m in range(k + 1, min(hi, k + _MAX_NP) + 1) if toks[m].text == ","), None)
+        if c is not None and c + 1 <= hi and (_low(toks[c + 1]) in lex.that or _is_q(toks[c + 1])):
+            k = c
+    return (cj + 2, k - 1) if k - 1 - (cj + 2) < _MAX_NP and k <= hi and (
+        _low(toks[k]) in lex.that or toks[k].text in (",", ":")) else None
+
+
 def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, ents, text, found, first_here) -> None:
     is_participle = _low(toks[ci]).endswith("ing")
+    agent = _passive_agent(toks, cj, hi, lex) if ci and _low(toks[ci - 1]) in lex.passive | lex.aux else None
+    if agent is not None:
+        s, e = toks[agent[0]].start, toks[agent[1]].end
+        f.speaker = Span(s, e, text[s:e])
+        f.rule_ids.append("cue.passive-agent")
+        f.content, _ = _right_content(f, toks, agent[1], next_start, hi, lex, ents, text)
+        return
     left_bound = prev_end
     right, right_has_words = _right_content(f, toks, cj, next_start, hi, lex, ents, text)
     # the speaker: dependency subject, else left noun phrase, else inverted, else the clause before

@@ -114,6 +114,12 @@ CUE_CASES = [
     fixed("In a radio interview Ahmad Wali declared “The border is our bread.”",
           [("direct", "Ahmad Wali", "declared", "“The border is our bread.”")],
           "the whole phrase was taken for the speaker (then dropped as no noun phrase)"),
+    # a passive cue with an agent: the agent speaks
+    fixed("It was announced by the ministry that the crossing had reopened.",
+          [("indirect", "the ministry", "announced", "that the crossing had reopened")], "a passive was never a cue"),
+    fixed("It was confirmed by Jane Doe, the mayor, that the bazaar would close.",
+          [("indirect", "Jane Doe, the mayor", "confirmed", "that the bazaar would close")], "same, with an appositive"),
+    ("The plan was rejected by the council on Monday.", []),
     # nominal cues: the possessor speaks (without a parser the content runs on to the sentence's end)
     fixed("Jane Doe's claim that the plan would fail drew criticism.",
           [("indirect", "Jane Doe", "claim", "that the plan would fail drew criticism")],
