@@ -220,15 +220,50 @@ def _report_rule_ids(ra: ResolvedAttribution) -> tuple[str, ...]:
 # -- building ------------------------------------------------------------------------
 
 
+#: every distinct set of rule ids the edges hold, as one shared frozenset (a corpus has few such sets)
+_RULE_SETS: dict[frozenset[str], frozenset[str]] = {}
+_NO_RULES: frozenset[str] = frozenset()
+
+
 class _Edge:
-    """One aggregated edge (plain slots: a graph of a million quotes makes millions of these)."""
+    """One aggregated edge (plain slots: a graph of a million quotes makes millions of these).
+
+    Kept small, as most edges have one article and a rule-id set many edges share: ``doc_ids``
+    is None, one doc id, or a set of two or more; ``rule_ids`` is a shared frozenset.
+    """
 
     __slots__ = ("relation", "weight", "rule_ids", "doc_ids")
 
     def __init__(self, relation: str, weight: float = 0.0):
         self.relation, self.weight = relation, weight
-        self.rule_ids: set[str] = set()
-        self.doc_ids: set[str] = set()
+        self.rule_ids: frozenset[str] = _NO_RULES
+        self.doc_ids: str | set[str] | None = None
+
+    def add_doc(self, doc_id: str) -> None:
+        docs = self.doc_ids
+        if docs is None:
+            self.doc_ids = doc_id
+        elif type(docs) is str:
+            if docs != doc_id:
+                self.doc_ids = {docs, doc_id}
+        else:
+            docs.add(doc_id)  # type: ignore[union-attr]
+
+    def add_docs(self, doc_ids: Iterable[str]) -> None:
+        for d in doc_ids:
+            self.add_doc(d)
+
+    def add_rules(self, rule_ids: Iterable[str]) -> None:
+        if not self.rule_ids.issuperset(rule_ids):  # the usual case: nothing new, nothing made
+            new = self.rule_ids.union(rule_ids)
+            self.rule_ids = _RULE_SETS.setdefault(new, new)
+
+    def docs_text(self) -> str:
+        """The doc ids, sorted and "; "-joined."""
+        docs = self.doc_ids
+        if docs is None:
+            return ""
+        return docs if type(docs) is str else "; ".join(sorted(docs))  # type: ignore[arg-type]
 
 
 class _StanceEdge(_Edge):
@@ -275,8 +310,8 @@ class _Builder:
         elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
             e.relation = relation
         e.weight += 1.0
-        e.doc_ids.add(doc_id)
-        e.rule_ids.update(rule_ids)
+        e.add_doc(doc_id)
+        e.add_rules(rule_ids)
 
     def edge_n(self, u: str, v: str, relation: str, n: int, doc_ids: set[str], rule_ids: set[str]) -> None:
         """``edge`` for ``n`` reports at once."""
@@ -286,8 +321,8 @@ class _Builder:
         elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
             e.relation = relation
         e.weight += float(n)
-        e.doc_ids |= doc_ids
-        e.rule_ids |= rule_ids
+        e.add_docs(doc_ids)
+        e.add_rules(rule_ids)
 
     def add_article(self, a: ArticleInfo) -> None:
         site = article_outlet(a)
@@ -325,9 +360,9 @@ class _Builder:
                 self.edge(claim.id, oid, "via", a.doc_id, a.rule_ids)
         if claim.speaker_id is not None:
             e = self.edges[(claim.speaker_id, claim.id)] = _Edge("said", float(len(reports)))
-            e.doc_ids.update(docs)
+            e.add_docs(docs)
             for ids in {(*ra.attribution.rule_ids, *ra.rule_ids) for ra in reports}:
-                e.rule_ids.update(ids)
+                e.add_rules(ids)
             self.reports_by_speaker.setdefault(claim.speaker_id, []).extend(reports)
 
     def add_outlet(self, name: str) -> str:
@@ -445,8 +480,8 @@ class _Builder:
             elif s.relation == "disputes":
                 e.relation = "disputes"  # both on one pair: the dispute names the edge
             e.weight += 1.0
-            e.doc_ids.add(s.doc_id)
-            e.rule_ids.add(s.rule_id)
+            e.add_doc(s.doc_id)
+            e.add_rules((s.rule_id,))
             e.evidence.add(f'{s.doc_id}:{s.evidence.start}-{s.evidence.end} "{_label(s.evidence.text, 60)}"')
             e.sentences.add(f"{s.doc_id}:{s.sentence_start}-{s.sentence_end}")
             e.claims.add(cid)
@@ -528,7 +563,7 @@ class _Builder:
             g.add_edge(_clean(u), _clean(v), **_attrs({
                 "relation": e.relation, "weight": float(e.weight),
                 "rule_ids": "; ".join(sorted(e.rule_ids)),
-                "doc_ids": "; ".join(sorted(e.doc_ids)),
+                "doc_ids": e.docs_text(),
                 **({} if not isinstance(e, _StanceEdge) else {
                     "evidence": "; ".join(sorted(e.evidence)) or None,
                     "sentences": "; ".join(sorted(e.sentences)) or None,
