@@ -123,17 +123,25 @@ class Processor:
 
     def bases(self, articles: Sequence[Article], digests: Sequence[str]) -> list[Annotated]:
         """stanza's rules-free layer of each article: from the cache, else from one bulk stanza call."""
+        return [base for base, _ in self._annotations(articles, digests)]
+
+    def _annotations(self, articles: Sequence[Article], digests: Sequence[str]
+                     ) -> list[tuple[Annotated, Annotated | None]]:
+        """``bases``, each with stanza's full annotation when it was made just now (None when it came
+        from the cache): ``with_rule_entities`` of the base would only work out the rules' layer again."""
         annotator = self.annotator
-        out: list[Annotated | None] = [self.cache.get(a, d) if self.cache else None
-                                       for a, d in zip(articles, digests)]
-        todo = [i for i, b in enumerate(out) if b is None]
+        cached: list[Annotated | None] = [self.cache.get(a, d) if self.cache else None
+                                          for a, d in zip(articles, digests)]
+        out: list[tuple[Annotated, Annotated | None]] = [(b, None) for b in cached]  # type: ignore[misc]
+        todo = [i for i, b in enumerate(cached) if b is None]
         if todo:
             fresh = annotator.annotate_many([articles[i] for i in todo])
             for i, annotated in zip(todo, fresh):
-                out[i] = without_rule_entities(annotated)
+                base = without_rule_entities(annotated)
+                out[i] = (base, annotated)
                 if self.cache:
-                    self.cache.put(digests[i], out[i])
-        return out  # type: ignore[return-value]
+                    self.cache.put(digests[i], base)
+        return out
 
     def run(self, work: Sequence[WorkItem]) -> list[Output]:
         """The outputs of the items, in order (annotating the articles that have no ``base`` yet)."""
@@ -141,8 +149,9 @@ class Processor:
         annotated: dict[int, Annotated] = {}
         if articles:
             if self.annotator.name == "stanza":
-                bases = self.bases([w.item for _, w in articles], [w.digest for _, w in articles])
-                annotated = {i: with_rule_entities(b, self.rules) for (i, _), b in zip(articles, bases)}
+                pairs = self._annotations([w.item for _, w in articles], [w.digest for _, w in articles])
+                annotated = {i: full if full is not None else with_rule_entities(base, self.rules)
+                             for (i, _), (base, full) in zip(articles, pairs)}
             else:
                 done = self.annotator.annotate_many([w.item for _, w in articles])
                 annotated = {i: a for (i, _), a in zip(articles, done)}
