@@ -1,10 +1,13 @@
-"""Helpers two stages share: the normal form of a text, node-id slugs, and the text the filter rules mask."""
+"""Helpers two stages share: the normal form of a text, node-id slugs, the text the filter rules mask, and
+overlap tests over sorted spans."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from itertools import accumulate
+from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
     from .ruleset import RuleSet
@@ -82,3 +85,17 @@ def in_spans(pos: int, spans: tuple[tuple[int, int, str], ...]) -> bool:
         if s <= pos < e:
             return True
     return False
+
+
+class Overlaps:
+    """Whether a span ``[start, end)`` overlaps one of some spans: ``any(s < end and start < e)``, answered
+    with ``bisect`` over the spans sorted by start and a running maximum of their ends."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [s for s, _ in ordered]
+        self.max_end = list(accumulate((e for _, e in ordered), max))
+
+    def __call__(self, start: int, end: int) -> bool:
+        k = bisect.bisect_left(self.starts, end)  # spans [:k] start before ``end``
+        return k > 0 and self.max_end[k - 1] > start

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from ._util import in_spans, masked_spans
+from ._util import Overlaps, in_spans, masked_spans
 from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, Token
 from .ruleset import CueRule, RuleSet
 
@@ -87,6 +87,7 @@ class _Lexicon:
                 self.phrases.append((words, rule))
                 self.phrase_first.setdefault(words[0], []).append((words, rule))
         self.lemmas = {lemma: rule for rule in rules.cues for lemma, _ in rule.verbs}
+        self.starts = set(self.forms) | set(self.multi) | set(self.phrase_first)  # words that can open a cue
         w = rules.words
         self.det, self.aux, self.passive = w("determiner"), w("auxiliary"), w("passive-auxiliary")
         self.boundary, self.time, self.that = w("clause-boundary"), w("time"), w("complementizer")
@@ -173,11 +174,13 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked, lex: _Lexico
         starts = None  # tokens out of order (never from our annotators): no bisect, the scan below as before
     out = []
     ti = 0
+    masked_at = Overlaps((s, e) for s, e, _ in masked)
     for u in units:
         u.quotes = index.starting_in(u.start, u.end)
         u.end = max([u.end] + [q.end for q in u.quotes])
         toks = [Token(_QUOTE, q.start, q.end) for q in u.quotes]  # each quotation becomes one token
-        if starts is not None and not masked and not u.quotes:
+        unit_masked = bool(masked) and masked_at(u.start, u.end)
+        if starts is not None and not unit_masked and not u.quotes:
             # the common case, nothing to leave out: the unit's tokens are a slice of the article's
             tj = bisect.bisect_left(starts, u.end, ti)  # the first token at or after the unit's end
             toks += [t for t in all_tokens[ti:tj] if t.start >= u.start]
@@ -186,7 +189,7 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked, lex: _Lexico
         while ti < n_tokens and all_tokens[ti].start < u.end:
             t = all_tokens[ti]
             ti += 1
-            if t.start >= u.start and not (masked and in_spans(t.start, masked)) and \
+            if t.start >= u.start and not (unit_masked and in_spans(t.start, masked)) and \
                     not (u.quotes and _in_quotes(t.start, u.quotes)):
                 toks.append(t)
         u.toks = sorted(toks, key=lambda t: t.start)
@@ -220,11 +223,14 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
     lows = [t.text.lower() for t in toks]
     found = []
     title_case: bool | None = None  # whether the unit is a title-case headline; worked out once, when first asked
-    i = 0
-    while i < len(toks):
+    # without part-of-speech tags only a word the cue tables list can open a cue: visit just those
+    candidates = range(len(toks)) if annotated.has_pos else [k for k, w in enumerate(lows) if w in lex.starts]
+    after = 0  # the first token not inside a cue found already
+    for i in candidates:
+        if i < after:
+            continue
         t = toks[i]
         if _is_q(t):
-            i += 1
             continue
         low = lows[i]
         phrase = None
@@ -236,7 +242,7 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
             phrase = None  # a colon is a cue only after a name that opens its paragraph
         if phrase:
             found.append((i, i + phrase[0] - 1, " ".join(lows[i:i + phrase[0]]), phrase[1]))
-            i += phrase[0]
+            after = i + phrase[0]
             continue
         multi = None
         if low in lex.multi:
@@ -245,7 +251,7 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
         if multi and (i == 0 or _low(toks[i - 1]) not in lex.det) and (
                 not annotated.has_pos or not t.upos or t.upos in ("VERB", "AUX")):
             found.append((i, i + multi[0] - 1, multi[1], multi[2]))  # "called for", "pointed out"
-            i += multi[0]
+            after = i + multi[0]
             continue
         hit = lex.forms.get(low)
         if hit and t.text[:1].isupper() and i > 0:
@@ -264,7 +270,6 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
             hit = None  # "he showed them the plant"
         if hit and _is_verb_use(toks, i, lex, annotated):
             found.append((i, i, hit[0], hit[1]))
-        i += 1
     return found
 
 

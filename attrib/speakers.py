@@ -17,9 +17,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, replace
-from itertools import accumulate
 
-from ._util import slug
+from ._util import Overlaps, slug
 from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
 from .ruleset import RoleRule, RuleSet, SpeakerRule
@@ -339,7 +338,7 @@ class _Resolver:
         """(end, last word, text) of the article's multi-word PERSON/PROPN entities, in entity order
         (worked out once per article: ``_person`` looks through them for every bare surname)."""
         if self._long_names_cache is None:
-            named = _Overlaps(o for o in self.ann.entities if o.source != "caps" and o.label != "PERSON")
+            named = Overlaps((o.start, o.end) for o in self.ann.entities if o.source != "caps" and o.label != "PERSON")
             self._long_names_cache = [(e.end, words[-1], e.text) for e in self.ann.entities
                                       if e.label in ("PERSON", "PROPN") and len(words := e.text.split()) > 1
                                       and not self._in_quote(e.start)  # not a name the speaker uses in a quote
@@ -481,7 +480,7 @@ class _Resolver:
         else:
             cands = []
             names: set[str] = set()  # last words of the multi-word names seen so far
-            overlaps_named = _Overlaps(o for o in self.ann.entities if o.source != "caps" and o.label != "PERSON")
+            overlaps_named = Overlaps((o.start, o.end) for o in self.ann.entities if o.source != "caps" and o.label != "PERSON")
             for e in self.ann.entities:
                 if self._in_quote(e.start):
                     continue
@@ -640,17 +639,3 @@ def _compatible(rules: RuleSet, a: str, b: str) -> bool:
     """Two affiliations can belong to one source when one lies on the other's path to the top."""
     pa, pb = rules.org_path(a), rules.org_path(b)
     return a in pb or b in pa
-
-
-class _Overlaps:
-    """Whether a span ``[start, end)`` overlaps one of some entities: ``any(o.start < end and start < o.end)``,
-    answered with ``bisect`` over the entities sorted by start and a running maximum of their ends."""
-
-    def __init__(self, ents):
-        spans = sorted((e.start, e.end) for e in ents)
-        self.starts = [s for s, _ in spans]
-        self.max_end = list(accumulate((e for _, e in spans), max))
-
-    def __call__(self, start: int, end: int) -> bool:
-        k = bisect.bisect_left(self.starts, end)  # entities [:k] start before ``end``
-        return k > 0 and self.max_end[k - 1] > start
