@@ -30,6 +30,7 @@ _QUOTE = "\x00Q"  # text of the placeholder token that stands for a whole quotat
 _SENTENCE_END = {".", "!", "?"}
 _POSSESSIVE = {"’s", "'s"}
 _DASHES = {"–", "—", "--"}  # dashes that set off a parenthetical ("X -- a firm that ... -- said")
+_ASIDE_DASHES = _DASHES | {"―"}  # ... and the horizontal bar, inside a content
 _HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "―", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
 _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
 _MAX_ASIDE = 30  # the longest aside set off by dashes between a speaker and the cue, in tokens
@@ -90,6 +91,7 @@ class _Lexicon:
         self.starts = set(self.forms) | set(self.multi) | set(self.phrase_first)  # words that can open a cue
         w = rules.words
         self.det, self.aux, self.passive = w("determiner"), w("auxiliary"), w("passive-auxiliary")
+        self.verb_group = self.aux | self.passive  # words that may stand right before a cue verb
         self.boundary, self.time, self.that = w("clause-boundary"), w("time"), w("complementizer")
         self.prep = w("preposition")
         self.non_name = w("non-name")
@@ -349,8 +351,8 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
 
 
 def _is_adverb(t: Token, lex: _Lexicon) -> bool:
-    """An adverb that may stand inside a verb group: one of the rules' auxiliary-class adverbs
-    ("also", "later") that is no auxiliary verb itself, or a lower-case -ly word."""
+    """A word that may stand between a passive auxiliary and its verb: a word of the rules' auxiliary class
+    that is no passive auxiliary ("also", "later", "has"), or a lower-case -ly word ("widely")."""
     low = _low(t)
     return (low in lex.aux and low not in lex.passive) or (low.endswith("ly") and t.text.islower() and len(low) > 4)
 
@@ -756,7 +758,7 @@ def _passive_agent(toks: list[Token], cj: int, hi: int, lex: _Lexicon) -> tuple[
 
 def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, ents, text, found, first_here) -> None:
     is_participle = _low(toks[ci]).endswith("ing")
-    agent = _passive_agent(toks, cj, hi, lex) if ci and _low(toks[ci - 1]) in lex.passive | lex.aux else None
+    agent = _passive_agent(toks, cj, hi, lex) if ci and _low(toks[ci - 1]) in lex.verb_group else None
     if agent is not None:
         s, e = toks[agent[0]].start, toks[agent[1]].end
         f.speaker = Span(s, e, text[s:e])
@@ -905,7 +907,7 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     bar = next((k for k in range(cs, ce + 1) if toks[k].text == "|"), None)
     if bar is not None:
         ce = bar - 1  # "X says Y | Outlet name": a headline ends at the bar
-    aside = next((k for k in range(cs + 1, ce) if toks[k].text in _DASHES | {"―"}
+    aside = next((k for k in range(cs + 1, ce) if toks[k].text in _ASIDE_DASHES
                   and _low(toks[k + 1]) in lex.boundary and _low(toks[k + 1]) not in lex.coordinator), None)
     if aside is not None:
         ce = aside - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends the content
