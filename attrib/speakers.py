@@ -138,6 +138,7 @@ class _Resolver:
         self._people: list[_Candidate] | None = None
         self._long_names_cache: list[tuple[int, str, str]] | None = None  # see _long_names
         self._ent_starts: list[int] | None = None  # see _entities
+        self._non_persons: Overlaps | None = None  # see _known_non_persons
         self.speaker_words: set[str] = set()
 
     # -- parsing ------------------------------------------------------------------------
@@ -338,12 +339,20 @@ class _Resolver:
         """(end, last word, text) of the article's multi-word PERSON/PROPN entities, in entity order
         (worked out once per article: ``_person`` looks through them for every bare surname)."""
         if self._long_names_cache is None:
-            named = Overlaps((o.start, o.end) for o in self.ann.entities if o.source != "caps" and o.label != "PERSON")
+            named = self._known_non_persons()
             self._long_names_cache = [(e.end, words[-1], e.text) for e in self.ann.entities
                                       if e.label in ("PERSON", "PROPN") and len(words := e.text.split()) > 1
                                       and not self._in_quote(e.start)  # not a name the speaker uses in a quote
                                       and not (e.source == "caps" and named(e.start, e.end))]  # "Washington Post Trump"
         return self._long_names_cache
+
+    def _known_non_persons(self) -> Overlaps:
+        """Whether a span overlaps a name the rules or NER know as no person's ("Taliban", "Washington Post");
+        built once per article."""
+        if self._non_persons is None:
+            self._non_persons = Overlaps((o.start, o.end) for o in self.ann.entities
+                                         if o.source != "caps" and o.label != "PERSON")
+        return self._non_persons
 
     def _anonymous(self, start: int, p: _Parsed) -> Speaker:
         head = (p.role or "").split()[-1:] or [""]
@@ -480,7 +489,7 @@ class _Resolver:
         else:
             cands = []
             names: set[str] = set()  # last words of the multi-word names seen so far
-            overlaps_named = Overlaps((o.start, o.end) for o in self.ann.entities if o.source != "caps" and o.label != "PERSON")
+            overlaps_named = self._known_non_persons()
             for e in self.ann.entities:
                 if self._in_quote(e.start):
                     continue
