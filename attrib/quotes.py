@@ -96,8 +96,9 @@ def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...]
                     continue
                 problems.append(_unclosed(annotated, open_mark))
                 open_mark = None
-            elif mark.closes and mark.rule.close == text[mark.pos:mark.pos + mark.length] and (
-                    mark.rule == open_mark.rule or open_mark.rule.close == mark.rule.close):
+            elif mark.closes and (mark.rule.close == text[mark.pos:mark.pos + mark.length] and (
+                    mark.rule == open_mark.rule or open_mark.rule.close == mark.rule.close)
+                    or _stands_in_for_close(text, mark, open_mark)):
                 s, e = open_mark.pos, mark.pos + mark.length
                 if text[s + open_mark.length:mark.pos].strip():
                     quotes.append(Quote(annotated.article.doc_id, s, e, text[s:e], open_mark.rule.id))
@@ -112,6 +113,15 @@ def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...]
     if open_mark is not None:
         problems.append(_unclosed(annotated, open_mark))
     return tuple(quotes), tuple(problems)
+
+
+def _stands_in_for_close(text: str, mark: _Mark, open_mark: _Mark) -> bool:
+    """A mismatched closing mark the open quotation's rule accepts (a straight " after a curly “) when the
+    quotation's own closing mark does not come later in the paragraph: a typo, not a nested quote."""
+    if text[mark.pos:mark.pos + mark.length] not in open_mark.rule.also_closed_by:
+        return False
+    end = text.find("\n", mark.pos)
+    return text.find(open_mark.rule.close, mark.pos, len(text) if end == -1 else end) == -1
 
 
 def _unclosed(annotated: Annotated, mark: _Mark) -> Problem:

@@ -63,6 +63,7 @@ class QuoteRule:
     open: str
     close: str
     examples: Examples = Examples()
+    also_closed_by: tuple[str, ...] = ()  # marks that close it when its own closing mark never comes
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ KINDS: dict[str, _Kind] = {
                                    "polarity": (_enum("neutral", "supports", "disputes"), False),
                                    "takes_recipient": (_BOOL, False), "examples": (_EXAMPLES, False)}),
     "quotes": _Kind(QuoteRule, "quote", {**_COMMON, "open": (_STR, True), "close": (_STR, True),
-                                         "examples": (_EXAMPLES, False)}),
+                                         "also_closed_by": (_STRLIST, False), "examples": (_EXAMPLES, False)}),
     "organisations": _Kind(OrgRule, "org", {**_COMMON, "name": (_STR, True),
                                             "kind": (_enum("country", "government", "organization", "group", "media"), True),
                                             "aliases": (_STRLIST, False), "parent": (_STR, False),

@@ -27,6 +27,10 @@ QUOTE_CASES = [
     ("The commander said 'we will not retreat' on Sunday.", ["'we will not retreat'"]),
     ("''We will not retreat,'' the commander said.", ["''We will not retreat,''"]),
     ("«Nous resterons,» the commander said.", ["«Nous resterons,»"]),
+    # a straight mark closes a curly quotation whose own closing mark never comes (a typo) ...
+    ("“We will not retreat,\" the commander said.", ["“We will not retreat,\""]),
+    # ... but not one whose closing mark comes later: there it is a nested quotation's
+    ("“He said \"no\" and left,” the commander said.", ["“He said \"no\" and left,”"]),
     # apostrophes are never marks
     ("The Taliban’s flag flew over the market.", []),
     ("They don’t know who fired first, the guards’ commander said.", []),
