@@ -176,6 +176,8 @@ CUE_CASES = [
     fixed("The ministry branded the group a “terrorist organisation”.",
           [("mixed", "The ministry", "branded", "the group a “terrorist organisation”")], "'branded' was no cue"),
     ("He put it on the table before the meeting.", []),
+    fixed("“Keep your hands in sight,” the singer sings to the crowd.",
+          [("direct", "the singer", "sings", "“Keep your hands in sight,”")], "'sings' was no cue"),
     # a passive cue, also with an adverb after its auxiliary, reports nothing its subject said
     fixed("The minister was also dubbed a traitor by the protesters.", [],
           "an adverb between 'was' and the cue hid the passive"),
