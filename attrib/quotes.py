@@ -100,7 +100,8 @@ def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...]
                     mark.rule == open_mark.rule or open_mark.rule.close == mark.rule.close)
                     or _stands_in_for_close(text, mark, open_mark)):
                 s, e = open_mark.pos, mark.pos + mark.length
-                if text[s + open_mark.length:mark.pos].strip():
+                if text[s + open_mark.length:mark.pos].strip() and not _is_nickname(text, s, e, open_mark.length,
+                                                                                   mark.length):
                     quotes.append(Quote(annotated.article.doc_id, s, e, text[s:e], open_mark.rule.id))
                 open_mark = None
                 continue
@@ -113,6 +114,24 @@ def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...]
     if open_mark is not None:
         problems.append(_unclosed(annotated, open_mark))
     return tuple(quotes), tuple(problems)
+
+
+_NAME_BEFORE = re.compile(r"[A-Z][\w.’'-]*[ \t]$")
+_NAME_AFTER = re.compile(r"[ \t][A-Z]")
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_NICKNAME = re.compile(r"[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*)?")
+
+
+def _is_nickname(text: str, s: int, e: int, open_len: int, close_len: int) -> bool:
+    """'Marcia "Cia" Price', 'Abu Bakr "the Elder" Khan': one or two capitalised words in marks between two
+    parts of a name are a nickname, not a quotation."""
+    inner = text[s + open_len:e - close_len]
+    if not (_NICKNAME.fullmatch(inner) and _NAME_BEFORE.search(text, max(0, s - 40), s) and _NAME_AFTER.match(text, e)):
+        return False
+    line = text[text.rfind("\n", 0, s) + 1:(text.find("\n", e) + 1 or len(text) + 1) - 1]
+    words = _WORD.findall(line)
+    return sum(w[:1].isupper() for w in words) < 0.7 * len(words)  # not in a title-case headline, where
+    # every word is capitalised ("Trump Was ‘Mocking’ Clinton Camp")
 
 
 def _stands_in_for_close(text: str, mark: _Mark, open_mark: _Mark) -> bool:

@@ -31,6 +31,10 @@ QUOTE_CASES = [
     ("“We will not retreat,\" the commander said.", ["“We will not retreat,\""]),
     # ... but not one whose closing mark comes later: there it is a nested quotation's
     ("“He said \"no\" and left,” the commander said.", ["“He said \"no\" and left,”"]),
+    # a nickname between two parts of a name is no quotation
+    ('State Del. Marcia "Cia" Price shouted to the crowd.', []),
+    ('Mullah Omar "The Elder" Khan said nothing.', []),
+    ('He called it "Madness" on Tuesday.', ['"Madness"']),
     # apostrophes are never marks
     ("The Taliban’s flag flew over the market.", []),
     ("They don’t know who fired first, the guards’ commander said.", []),
