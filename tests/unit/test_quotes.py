@@ -33,7 +33,7 @@ QUOTE_CASES = [
     ("“He said \"no\" and left,” the commander said.", ["“He said \"no\" and left,”"]),
     # a nickname between two parts of a name is no quotation
     ('State Del. Marcia "Cia" Price shouted to the crowd.', []),
-    ('Mullah Omar "The Elder" Khan said nothing.', []),
+    ('Mullah Omar "The Elder" Khan said nothing about the talks on Monday.', []),
     ('He called it "Madness" on Tuesday.', ['"Madness"']),
     # apostrophes are never marks
     ("The Taliban’s flag flew over the market.", []),
