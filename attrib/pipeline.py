@@ -221,8 +221,8 @@ def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchRes
     from .export import write_graph_files
     from .graph import graph_from_run
     from .identity import merge_record, unify_speakers
-    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, quote_record, read_articles,
-                         read_quotes, read_stances, stance_record, write_lines)
+    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, read_articles, read_quotes,
+                         read_stances, stance_record, write_lines, write_quote_records)
 
     attributions = read_quotes(spool.dir)
     attributions.sort(key=lambda ra: (ra.attribution.doc_id, ra.attribution.start, ra.attribution.end))
@@ -230,9 +230,8 @@ def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchRes
     unified, merge_list = unify_speakers(attributions, rules)
     attributions = list(unified)
     del unified
-    # quotes.jsonl first, one record at a time (the list is sorted already, as write_quote_records would
-    # sort it): no quote's JSON-ready dict is held while the graph is in memory
-    write_lines(out / QUOTES, (quote_record(ra) for ra in attributions))
+    # quotes.jsonl first, one record at a time: no quote's JSON-ready dict is held while the graph is in memory
+    write_quote_records(attributions, out / QUOTES)
     stances = read_stances(spool.dir)
     stances.sort(key=lambda s: (s.doc_id, s.start, s.end, s.rule_id))  # what stance_record's key sorts by
     write_lines(out / STANCES, (stance_record(s) for s in stances))

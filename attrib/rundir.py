@@ -121,8 +121,8 @@ def attribution_from_record(rec: dict[str, Any], shared: dict | None = None) -> 
     cue = rec.get("cue")
     c = None
     if cue:
-        c = Cue(cue["start"], cue["end"], one(cue["text"], cue["text"]), one(cue.get("lemma") or cue["text"],
-                                                                            cue.get("lemma") or cue["text"]), "")
+        lemma = cue.get("lemma") or cue["text"]
+        c = Cue(cue["start"], cue["end"], one(cue["text"], cue["text"]), one(lemma, lemma), "")
     sp = rec.get("speaker")
     speaker = mention = None
     if sp:
@@ -133,8 +133,8 @@ def attribution_from_record(rec: dict[str, Any], shared: dict | None = None) -> 
         if sp.get("mention") is not None:
             mention = Span(sp["start"], sp["end"], one(sp["mention"], sp["mention"]))
     rule_ids = tuple(r for r in (rec.get("rule") or "").split("+") if r)
-    rule_ids = memo.setdefault(rule_ids, rule_ids)
-    doc_id = memo.setdefault(rec["doc_id"], rec["doc_id"])
+    rule_ids = one(rule_ids, rule_ids)
+    doc_id = one(rec["doc_id"], rec["doc_id"])
     outlet = rec.get("outlet")
     if outlet is not None:
         outlet = one(outlet, outlet)
@@ -169,8 +169,8 @@ def write_quote_records(attributions: Iterable[ResolvedAttribution], path: str |
     Returns:
         The number of quotes written.
     """
-    return write_lines(path, sorted((quote_record(ra) for ra in attributions),
-                                    key=lambda r: (r["doc_id"], r["start"], r["end"])))
+    ordered = sorted(attributions, key=lambda ra: (ra.attribution.doc_id, ra.attribution.start, ra.attribution.end))
+    return write_lines(path, (quote_record(ra) for ra in ordered))  # one record at a time: none are held
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
