@@ -64,19 +64,27 @@ def slug(name: str) -> str:
 
 def masked_spans(text: str, rules: "RuleSet") -> tuple[tuple[int, int, str], ...]:
     """Spans of text that the filter rules exclude (captions, credits, page furniture), with the rule id."""
-    last = _LAST_MASKED
-    if last and last[0] is text and last[1] is rules:
-        return last[2]  # quotes and cues both ask, for the same article one after the other
+    global _last_masked
+    last_text, last_rules, last_spans = _last_masked  # one immutable tuple: safe when threads share the module
+    if last_text is text and last_rules is rules:
+        return last_spans  # quotes and cues both ask, for the same article one after the other
     patterns = rules.cached("filters:compiled", lambda: tuple((re.compile(r.pattern, re.MULTILINE), r.id)
                                                              for r in rules.filters))
     spans = [(m.start(), m.end(), rid) for p, rid in patterns for m in p.finditer(text) if m.end() > m.start()]
     result = tuple(sorted(spans))
-    _LAST_MASKED[:] = [text, rules, result]
+    _last_masked = (text, rules, result)
     return result
 
 
-#: the last article masked_spans saw: [text, rules, spans] (the same text object and rules give the same spans)
-_LAST_MASKED: list = []
+#: the last article masked_spans saw: (text, rules, spans); the same text object and rules give the same spans
+_last_masked: tuple = (None, None, ())
+
+
+def starts_if_ordered(items) -> list[int] | None:
+    """The items' ``start`` offsets when they never decrease (as the annotators give entities and
+    sentences), for ``bisect``; else None (the caller scans them all)."""
+    starts = [x.start for x in items]
+    return starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
 
 
 def in_spans(pos: int, spans: tuple[tuple[int, int, str], ...]) -> bool:

@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from ._util import Overlaps, slug
+from ._util import Overlaps, slug, starts_if_ordered
 from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
 from .ruleset import RoleRule, RuleSet, SpeakerRule
@@ -147,9 +147,7 @@ class _Resolver:
         """The entities inside ``[start, end)``, in the annotation's order."""
         ents = self.ann.entities
         if self._ent_starts is None:
-            starts = [e.start for e in ents]
-            # the annotators sort entities by start; bisect only then (else scan them all, as before)
-            self._ent_starts = starts if all(a <= b for a, b in zip(starts, starts[1:])) else []
+            self._ent_starts = starts_if_ordered(ents) or []  # [] : scan them all
         if not self._ent_starts and ents:
             return [e for e in ents if start <= e.start and e.end <= end]
         lo = bisect.bisect_left(self._ent_starts, start)

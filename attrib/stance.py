@@ -19,7 +19,7 @@ import bisect
 import re
 from typing import Sequence
 
-from ._util import normalise_text
+from ._util import normalise_text, starts_if_ordered
 from .claims import claim_settings, content_tokens
 from .model import Annotated, Entity, ResolvedAttribution, Span, Speaker, Stance
 from .ruleset import RuleSet, StanceRule
@@ -236,8 +236,7 @@ class _Article:
         """The entities that may lie in ``[lo, hi]``: those starting there when the entities are sorted by
         start (as the annotators give them; found with ``bisect``), else all of them."""
         if self._ent_starts is None:
-            starts = [e.start for e in self.ann.entities]
-            self._ent_starts = starts if all(a <= b for a, b in zip(starts, starts[1:])) else []
+            self._ent_starts = starts_if_ordered(self.ann.entities) or []  # [] : all of them
         ents = self.ann.entities
         if not self._ent_starts:
             return ents
