@@ -196,10 +196,14 @@ def _attrs(raw: dict[str, Any]) -> dict[str, str | int | float | bool]:
     out = {}
     for key, value in raw.items():
         t = type(value)  # fast paths for the usual values: this runs for every node and edge
-        if t is str and value.isascii() and value.isprintable() or t is int or t is bool:
+        if t is str:
+            if value.isascii() and value.isprintable():
+                out[key] = value
+                continue
+        elif t is int or t is bool or t is float and math.isfinite(value):
             out[key] = value
             continue
-        if value is None:
+        elif value is None:
             continue
         value = _scalar(value)
         if value is not None:
@@ -209,8 +213,14 @@ def _attrs(raw: dict[str, Any]) -> dict[str, str | int | float | bool]:
 
 def _most_common(values: Iterable[Any]) -> Any:
     """The most frequent non-None value; ties go to the one seen first."""
-    counts = Counter(v for v in values if v is not None)
-    return counts.most_common(1)[0][0] if counts else None
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    first = present[0]
+    if present.count(first) == len(present):  # the usual case (one value, or one speaker's one name): no Counter
+        return first
+    counts = Counter(present)
+    return max(counts, key=counts.__getitem__)  # the first of the largest counts, in order seen
 
 
 def _report_rule_ids(ra: ResolvedAttribution) -> tuple[str, ...]:
@@ -223,6 +233,17 @@ def _report_rule_ids(ra: ResolvedAttribution) -> tuple[str, ...]:
 #: every distinct set of rule ids the edges hold, as one shared frozenset (a corpus has few such sets)
 _RULE_SETS: dict[frozenset[str], frozenset[str]] = {}
 _NO_RULES: frozenset[str] = frozenset()
+
+
+def _rules_text(rule_ids: frozenset[str]) -> str:
+    """The rule ids sorted and "; "-joined, once per shared set (an edge attribute of every edge)."""
+    text = _RULE_TEXTS.get(rule_ids)
+    if text is None:
+        text = _RULE_TEXTS[rule_ids] = "; ".join(sorted(rule_ids))
+    return text
+
+
+_RULE_TEXTS: dict[frozenset[str], str] = {}
 
 
 class _Edge:
@@ -562,7 +583,7 @@ class _Builder:
             e = edges.pop((u, v))
             g.add_edge(_clean(u), _clean(v), **_attrs({
                 "relation": e.relation, "weight": float(e.weight),
-                "rule_ids": "; ".join(sorted(e.rule_ids)),
+                "rule_ids": _rules_text(e.rule_ids),
                 "doc_ids": e.docs_text(),
                 **({} if not isinstance(e, _StanceEdge) else {
                     "evidence": "; ".join(sorted(e.evidence)) or None,

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 
 from . import __version__
 from .cues import find_attributions
-from .model import Annotated, Article, ArticleResult
+from .model import Annotated, Article, ArticleResult, ResolvedAttribution, Stance
 from .nlp import Annotator
 from .problems import Problem
 from .quotes import find_quotes
@@ -162,11 +162,13 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         out.mkdir(parents=True, exist_ok=True)
         spool = Spool(out, manifest, options.resume)
         result.resumed = spool.resumed
+        gathered = Gathered.from_run(spool.dir) if spool.resumed else Gathered()
         progress = Progress(plan.files or None, quiet=options.quiet, initial=spool.resumed)
 
         def consume(outputs) -> None:
             for o in outputs:
                 spool.add(o.key, o.quotes, o.article, o.problems, o.stances)
+                gathered.add(o.quotes, o.stances)
                 if o.article:
                     result.processed_chars += json.loads(o.article)["chars"]
                 for p in o.problem_list():
@@ -205,7 +207,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         finally:
             progress.close()
             spool.close()
-        finish_run(spool, out, rules, options.as_json, result)
+        finish_run(spool, out, rules, options.as_json, result, gathered)
         spool.remove()
     finally:
         if options.engine == "dask":
@@ -216,23 +218,63 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     return result
 
 
-def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchResult) -> None:
-    """The corpus stages on the spooled run: identity, claims, graph; then the final files, each atomically."""
+class Gathered:
+    """The run's quotes and stances as records, in the spool's order, parsed as each item finishes.
+
+    With ``--jobs N`` the main process parses while the workers work, so the corpus stages
+    at the end start from records instead of reading the whole spool back first.
+    """
+
+    def __init__(self) -> None:
+        self.attributions: list[ResolvedAttribution] = []
+        self.stances: list[Stance] = []
+        self._shared: dict = {}  # equal speakers, rule ids and doc ids made one object (rundir)
+
+    @classmethod
+    def from_run(cls, run_dir: Path) -> "Gathered":
+        """What a run folder (or an interrupted run's spool) already holds."""
+        from .rundir import read_quotes, read_stances
+
+        g = cls()
+        g.attributions, g.stances = read_quotes(run_dir), read_stances(run_dir)
+        return g
+
+    def add(self, quotes: str, stances: str) -> None:
+        """One finished item's quote and stance lines (as the spool gets them)."""
+        from .rundir import attribution_from_record, stance_from_record
+
+        if quotes:
+            self.attributions.extend(attribution_from_record(json.loads(line), self._shared)
+                                     for line in quotes.splitlines())
+        if stances:
+            self.stances.extend(stance_from_record(json.loads(line)) for line in stances.splitlines())
+
+
+def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchResult,
+               gathered: Gathered | None = None) -> None:
+    """The corpus stages on the spooled run: identity, claims, graph; then the final files, each atomically.
+
+    ``gathered`` holds the spool's quotes and stances as records (read from the spool when None).
+    """
     from .export import write_graph_files
     from .graph import graph_from_run
     from .identity import merge_record, unify_speakers
-    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, read_articles, read_quotes,
-                         read_stances, stance_record, write_lines, write_quote_records)
+    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, quote_record, read_articles,
+                         stance_record, write_lines)
 
-    attributions = read_quotes(spool.dir)
-    attributions.sort(key=lambda ra: (ra.attribution.doc_id, ra.attribution.start, ra.attribution.end))
+    gathered = gathered or Gathered.from_run(spool.dir)
+    attributions = gathered.attributions  # in the spool's order: line i is attributions[i]
+    gathered.attributions = []
     articles = read_articles(spool.dir)
     unified, merge_list = unify_speakers(attributions, rules)
+    # quotes.jsonl is the spool's lines in doc_id order; only a quote whose speaker identity changed is written anew
+    replaced = {i: json.dumps(quote_record(new), ensure_ascii=False) + "\n"
+                for i, (old, new) in enumerate(zip(attributions, unified)) if new is not old}
     attributions = list(unified)
     del unified
-    # quotes.jsonl first, one record at a time: no quote's JSON-ready dict is held while the graph is in memory
-    write_quote_records(attributions, out / QUOTES)
-    stances = read_stances(spool.dir)
+    spool.write_quotes(out / QUOTES, replaced)
+    del replaced
+    stances, gathered.stances = gathered.stances, []
     stances.sort(key=lambda s: (s.doc_id, s.start, s.end, s.rule_id))  # what stance_record's key sorts by
     write_lines(out / STANCES, (stance_record(s) for s in stances))
     graph = graph_from_run(attributions, articles, stances, rules)
