@@ -13,12 +13,15 @@ import json
 import math
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 import networkx as nx
 
 from .rundir import atomic_path
+
+if TYPE_CHECKING:
+    from .graph import GraphRecords
 
 
 def write_graphml(graph: nx.Graph, path: str | Path) -> None:
@@ -287,12 +290,12 @@ FORMATS = {"graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "json": ("gra
            "csv": ("nodes.csv", "edges.csv")}
 
 
-def write_graph_files(graph: nx.DiGraph, formats: Sequence[str], out_dir: str | Path, view: str = "full"
+def write_graph_files(graph: nx.DiGraph | GraphRecords, formats: Sequence[str], out_dir: str | Path, view: str = "full"
                       ) -> list[Path]:
     """Write one view of the graph in each format into ``out_dir`` (created if missing).
 
     Args:
-        graph: the full graph (``graph.graph_from_run``).
+        graph: the full graph (``graph.graph_from_run``, or its ``GraphRecords``).
         formats: any of ``graphml``, ``gexf``, ``csv``, ``json``.
         out_dir: the output folder.
         view: ``full``, ``speakers`` or ``affiliations`` (``graph.VIEWS``).
@@ -302,8 +305,10 @@ def write_graph_files(graph: nx.DiGraph, formats: Sequence[str], out_dir: str | 
         For a view other than ``full`` the names carry it: ``graph.speakers.graphml``,
         ``nodes.speakers.csv``.
     """
-    from .graph import graph_view
+    from .graph import GraphRecords, graph_view
 
+    if isinstance(graph, GraphRecords) and (view != "full" or set(formats) - {"graphml"}):
+        graph = graph.to_networkx()  # GraphML is written from the records; the rest wants networkx
     g = graph_view(graph, view)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -74,6 +74,12 @@ def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules:
         Speakers, organisations and claims carry ``top_affiliation`` (the top of the
         affiliation path: a country or a movement) to colour by.
     """
+    return _builder(articles, claims, rules, stances).graph()
+
+
+def _builder(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules: RuleSet,
+             stances: Sequence[Stance]) -> _Builder:
+    """``build_graph``'s builder, with everything added."""
     builder = _Builder(rules)
     for article in articles:
         builder.add_article(article)
@@ -83,7 +89,7 @@ def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules:
     builder.spans_wanted(stances)
     for stance in sorted(stances, key=lambda s: (s.doc_id, s.start, s.end, s.rule_id)):
         builder.add_stance(stance)
-    return builder.graph()
+    return builder
 
 
 def view_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
@@ -122,6 +128,14 @@ def view_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequenc
         builder.add_stance(stance)
     core = builder.graph()
     return _speakers_view(core, by_article) if view == "speakers" else _affiliations_view(core, by_article)
+
+
+def records_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
+                     stances: Sequence[Stance], rules: RuleSet) -> GraphRecords:
+    """``graph_from_run`` as records, without networkx (what ``attrib run`` writes its GraphML from)."""
+    from .claims import aggregate_claims
+
+    return _builder(articles, aggregate_claims(attributions, rules), rules, stances).records()
 
 
 def graph_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
@@ -559,8 +573,12 @@ class _Builder:
         return self.rules.org_path(name)[-1] if name else nid
 
     def graph(self) -> nx.DiGraph:
-        """The graph, nodes and edges in sorted order. This empties the builder: each aggregated edge is
-        dropped once it is in the graph, so the two never both hold every edge (a run's peak memory)."""
+        """The graph (``records`` as networkx's graph). This empties the builder."""
+        return self.records().to_networkx()
+
+    def records(self) -> GraphRecords:
+        """The graph's records, nodes and edges in sorted order. This empties the builder: each aggregated
+        edge is dropped once it is a record, so the two never both hold every edge (a run's peak memory)."""
         nodes = dict(self.nodes)
         for nid, attrs in self.orgs.items():
             # a speaker that is itself an organisation keeps its speaker attributes and gains the org's
@@ -572,16 +590,16 @@ class _Builder:
                 sid = attrs.get("speaker_id")
                 attrs["top_affiliation"] = nodes[sid].get("top_affiliation") if sid in nodes else None
         self.nodes, self.orgs = {}, {}
-        g = nx.DiGraph()
+        g = GraphRecords()
         for nid in sorted(nodes):
-            g.add_node(_clean(nid), **_attrs(nodes.pop(nid)))
+            g.add_node(_clean(nid), _attrs(nodes.pop(nid)))
         edges, self.edges = self.edges, {}
         for pair, e in self.stance_edges.items():
             edges.setdefault(pair, e)  # a pair already linked (affiliated_with, part_of) keeps that link
         self.stance_edges = {}
         for (u, v) in sorted(edges):
             e = edges.pop((u, v))
-            g.add_edge(_clean(u), _clean(v), **_attrs({
+            g.add_edge(_clean(u), _clean(v), _attrs({
                 "relation": e.relation, "weight": float(e.weight),
                 "rule_ids": _rules_text(e.rule_ids),
                 "doc_ids": e.docs_text(),
@@ -590,6 +608,51 @@ class _Builder:
                     "sentences": "; ".join(sorted(e.sentences)) or None,
                     "claims": ("; ".join(sorted(e.claims)) or None) if self.with_claims else None,
                     "answers": ("; ".join(sorted(e.answers)) or None) if self.with_claims else None})}))
+        return g
+
+
+class GraphRecords:
+    """A built graph as its node and edge records, in the order they were added (``_Builder.records``).
+
+    It answers what the GraphML writer asks of a networkx graph (``nodes(data=True)``,
+    ``edges(data=True)``, ``is_directed()``) without networkx's two adjacency dicts per
+    node, which would hold every edge twice more: ``attrib run`` writes its graph from
+    this. ``to_networkx`` gives the ``nx.DiGraph`` (views, GEXF, CSV, JSON, the API).
+    Adding an edge between nodes not added yet adds them bare, as networkx does.
+    """
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, dict[str, Any]] = {}
+        self._edges: list[tuple[str, str, dict[str, Any]]] = []
+
+    def add_node(self, nid: str, attrs: dict[str, Any]) -> None:
+        if nid in self._nodes:
+            self._nodes[nid].update(attrs)
+        else:
+            self._nodes[nid] = attrs
+
+    def add_edge(self, u: str, v: str, attrs: dict[str, Any]) -> None:
+        """An edge; each (u, v) is added once (``_Builder`` aggregates repeats before)."""
+        for n in (u, v):
+            if n not in self._nodes:
+                self._nodes[n] = {}
+        self._edges.append((u, v, attrs))
+
+    def nodes(self, data: bool = False) -> list:
+        return list(self._nodes.items()) if data else list(self._nodes)
+
+    def edges(self, data: bool = False) -> list:
+        return self._edges if data else [(u, v) for u, v, _ in self._edges]
+
+    @staticmethod
+    def is_directed() -> bool:
+        return True
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The same graph as an ``nx.DiGraph`` (nodes, then edges, in the same order)."""
+        g = nx.DiGraph()
+        g.add_nodes_from(self._nodes.items())
+        g.add_edges_from(self._edges)
         return g
 
 

@@ -257,7 +257,7 @@ def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchRes
     ``gathered`` holds the spool's quotes and stances as records (read from the spool when None).
     """
     from .export import write_graph_files
-    from .graph import graph_from_run
+    from .graph import records_from_run
     from .identity import merge_record, unify_speakers
     from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, quote_record, read_articles,
                          stance_record, write_lines)
@@ -277,7 +277,7 @@ def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchRes
     stances, gathered.stances = gathered.stances, []
     stances.sort(key=lambda s: (s.doc_id, s.start, s.end, s.rule_id))  # what stance_record's key sorts by
     write_lines(out / STANCES, (stance_record(s) for s in stances))
-    graph = graph_from_run(attributions, articles, stances, rules)
+    graph = records_from_run(attributions, articles, stances, rules)
     n_stances = len(stances)
     del stances
     files = [out / QUOTES] + write_graph_files(graph, ["graphml"] + (["json"] if as_json else []), out)

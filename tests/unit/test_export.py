@@ -160,6 +160,33 @@ def test_graphml_is_byte_identical(rules, tmp_path):
     assert (tmp_path / "one.graphml").read_bytes() == (tmp_path / "two.graphml").read_bytes()
 
 
+def test_graphml_from_records_is_the_graphs_and_records_are_the_graph(rules, tmp_path):
+    """``attrib run`` writes GraphML from the builder's records, the API from networkx's graph: one file."""
+    from attrib.graph import records_from_run, graph_from_run
+
+    results = corpus()
+    args = (quotes_of(results), infos(results), (), rules)
+    records, g = records_from_run(*args), graph_from_run(*args)
+    assert records.nodes(data=True) == list(g.nodes(data=True))
+    assert records.edges(data=True) == list(g.edges(data=True))
+    assert nx.utils.graphs_equal(records.to_networkx(), g)
+    write_graphml(records, tmp_path / "records.graphml")
+    write_graphml(g, tmp_path / "graph.graphml")
+    assert (tmp_path / "records.graphml").read_bytes() == (tmp_path / "graph.graphml").read_bytes()
+
+
+def test_records_add_missing_edge_ends_bare_as_networkx_does():
+    from attrib.graph import GraphRecords
+
+    g = GraphRecords()
+    g.add_node("a", {"label": "A"})
+    g.add_edge("a", "b", {"weight": 1.0})
+    g.add_node("a", {"type": "x"})
+    assert g.nodes(data=True) == [("a", {"label": "A", "type": "x"}), ("b", {})]
+    assert list(g.to_networkx().nodes(data=True)) == g.nodes(data=True)
+    assert g.edges() == [("a", "b")]
+
+
 def test_json_round_trip_and_bytes(graph, tmp_path):
     write_json(graph, tmp_path / "one.json")
     write_json(graph, tmp_path / "two.json")
