@@ -225,6 +225,10 @@ def _attrs(raw: dict[str, Any]) -> dict[str, str | int | float | bool]:
     return out
 
 
+def _enum_value(value: Enum | None) -> Any:
+    return None if value is None else value.value
+
+
 def _most_common(values: Iterable[Any]) -> Any:
     """The most frequent non-None value; ties go to the one seen first."""
     present = [v for v in values if v is not None]
@@ -247,6 +251,8 @@ def _report_rule_ids(ra: ResolvedAttribution) -> tuple[str, ...]:
 #: every distinct set of rule ids the edges hold, as one shared frozenset (a corpus has few such sets)
 _RULE_SETS: dict[frozenset[str], frozenset[str]] = {}
 _NO_RULES: frozenset[str] = frozenset()
+#: a report's tuple of rule ids -> its shared frozenset (most edges start from one report's tuple)
+_TUPLE_SETS: dict[tuple[str, ...], frozenset[str]] = {}
 
 
 def _rules_text(rule_ids: frozenset[str]) -> str:
@@ -289,7 +295,13 @@ class _Edge:
             self.add_doc(d)
 
     def add_rules(self, rule_ids: Iterable[str]) -> None:
-        if not self.rule_ids.issuperset(rule_ids):  # the usual case: nothing new, nothing made
+        if self.rule_ids is _NO_RULES and type(rule_ids) is tuple:  # a new edge: its report's (shared) tuple
+            found = _TUPLE_SETS.get(rule_ids)  # type: ignore[arg-type]
+            if found is None:
+                new = frozenset(rule_ids)
+                found = _TUPLE_SETS[rule_ids] = _RULE_SETS.setdefault(new, new)  # type: ignore[index]
+            self.rule_ids = found
+        elif not self.rule_ids.issuperset(rule_ids):  # the usual case: nothing new, nothing made
             new = self.rule_ids.union(rule_ids)
             self.rule_ids = _RULE_SETS.setdefault(new, new)
 
@@ -327,6 +339,7 @@ class _Builder:
         self.reports_by_speaker: dict[str, list[ResolvedAttribution]] = {}
         self.claims: list[Claim] = []
         self.sites: dict[str, str] = {}  # doc_id -> the article's outlet or site
+        self.doc_nodes: dict[str, str] = {}  # doc_id -> its node id (made once, not once per report)
         self._by_span: dict[tuple[str, int, int], list[tuple[str | None, ResolvedAttribution, str]]] | None = None
         self._wanted: set[tuple[str, int, int | None]] | None = None  # the spans by_span must index (None: all)
         self.party: dict[str, str] = {}  # speaker id -> top-level affiliation (or its own id)
@@ -380,13 +393,16 @@ class _Builder:
         speaker = _most_common(ra.speaker.name for ra in reports if ra.speaker)
         self.nodes[claim.id] = {
             "label": _label(claim.text, _LABEL_CLAIM), "type": "claim", "text": claim.text,
-            "quote_type": claim.type, "speaker": speaker, "speaker_id": claim.speaker_id,
+            "quote_type": claim.type.value, "speaker": speaker, "speaker_id": claim.speaker_id,
             "reports": len(reports), "articles": len(docs), "outlets": sorted(outlets | sites) or None}
         self.claims.append(claim)
         # the claim's own edges (reported_in, via, said) belong to it alone: built here in one pass
+        doc_nodes = self.doc_nodes
         for ra in reports:
             a = ra.attribution
-            doc = article_node_id(a.doc_id)
+            doc = doc_nodes.get(a.doc_id)
+            if doc is None:
+                doc = doc_nodes[a.doc_id] = article_node_id(a.doc_id)
             if doc not in self.nodes:
                 self.nodes[doc] = {"label": _label(a.doc_id, _LABEL_MAX), "type": "article", "doc_id": a.doc_id}
             self.edge(claim.id, doc, "reported_in", a.doc_id, a.rule_ids)
@@ -450,7 +466,7 @@ class _Builder:
             self.nodes[sid] = {
                 # a speaker that is an organisation of the rules goes by the organisation's name
                 "label": _label(org_names.get(sid) or _most_common(s.name for s in speakers) or sid, _LABEL_MAX),
-                "type": "speaker", "kind": _most_common(s.kind for s in speakers),
+                "type": "speaker", "kind": _enum_value(_most_common(s.kind for s in speakers)),
                 "role": _most_common(s.role for s in speakers),
                 "affiliation": _most_common(s.affiliation for s in speakers),
                 "top_affiliation": top,
