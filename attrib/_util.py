@@ -6,7 +6,9 @@ import bisect
 import hashlib
 import re
 import unicodedata
-from itertools import accumulate
+from functools import partial
+from itertools import accumulate, compress, count, islice
+from operator import attrgetter, le
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
@@ -68,9 +70,9 @@ def masked_spans(text: str, rules: "RuleSet") -> tuple[tuple[int, int, str], ...
     last_text, last_rules, last_spans = _last_masked  # one immutable tuple: safe when threads share the module
     if last_text is text and last_rules is rules:
         return last_spans  # quotes and cues both ask, for the same article one after the other
-    patterns = rules.cached("filters:compiled", lambda: tuple((re.compile(r.pattern, re.MULTILINE), r.id)
+    patterns = rules.cached("filters:compiled", lambda: tuple((_matches_of(re.compile(r.pattern, re.MULTILINE)), r.id)
                                                              for r in rules.filters))
-    spans = [(m.start(), m.end(), rid) for p, rid in patterns for m in p.finditer(text) if m.end() > m.start()]
+    spans = [(m.start(), m.end(), rid) for matches, rid in patterns for m in matches(text) if m.end() > m.start()]
     result = tuple(sorted(spans))
     _last_masked = (text, rules, result)
     return result
@@ -80,11 +82,65 @@ def masked_spans(text: str, rules: "RuleSet") -> tuple[tuple[int, int, str], ...
 _last_masked: tuple = (None, None, ())
 
 
+def _matches_of(pattern: re.Pattern[str]):
+    """``pattern.finditer``, or for a pattern that opens with ``^`` (most filters: captions, credits) the same
+    matches found by trying only the line starts: the regex engine has no shortcut for ``^`` and would try
+    the pattern at every character of the article."""
+    return partial(_line_start_matches, pattern) if _opens_with_line_start(pattern) else pattern.finditer
+
+
+def _opens_with_line_start(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` starts at a line start: its first item, outside any group or
+    alternation, is ``^``. Read with the ``re`` module's own parser; when that cannot be used, False."""
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]
+
+        data = _parser.parse(pattern.pattern, pattern.flags).data
+        return bool(data) and data[0] == (_constants.AT, _constants.AT_BEGINNING)
+    except Exception:  # noqa: BLE001 - another Python's internals: the plain scan, which is always right
+        return False
+
+
+def _line_start_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose matches all start at a line start (0 or after a
+    newline): ``pattern.match`` at each line start at or after the end of the last match, which is where
+    ``search`` would find each one. An empty match falls back to ``finditer`` (its rule for the next
+    search position after an empty match is not reproduced here)."""
+    out: list[re.Match[str]] = []
+    pos = line = 0
+    while True:
+        if line >= pos:
+            m = pattern.match(text, line)
+            if m is not None:
+                if m.end() == m.start():
+                    return list(pattern.finditer(text))
+                out.append(m)
+                pos = m.end()
+        nl = text.find("\n", max(pos, line + 1) - 1)  # the next line start at or after max(pos, line + 1)
+        if nl == -1:
+            return out
+        line = nl + 1
+
+
 def starts_if_ordered(items) -> list[int] | None:
     """The items' ``start`` offsets when they never decrease (as the annotators give entities and
     sentences), for ``bisect``; else None (the caller scans them all)."""
-    starts = [x.start for x in items]
-    return starts if all(a <= b for a, b in zip(starts, starts[1:])) else None
+    starts = list(map(_START, items))
+    return starts if non_decreasing(starts) else None
+
+
+_START = attrgetter("start")
+
+
+def non_decreasing(values: list) -> bool:
+    """``all(a <= b for a, b in zip(values, values[1:]))``, compared in C: it runs over every token of an
+    article, where a generator costs a Python step per pair."""
+    return all(map(le, values, islice(values, 1, None)))
+
+
+def indexes_where(flags) -> list[int]:
+    """``[k for k, f in enumerate(flags) if f]``, in C (for per-token tests that ``map`` can give)."""
+    return list(compress(count(), flags))
 
 
 def in_spans(pos: int, spans: tuple[tuple[int, int, str], ...]) -> bool:

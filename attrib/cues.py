@@ -20,9 +20,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import attrgetter
 
-from ._util import Overlaps, in_spans, masked_spans
+from ._util import Overlaps, in_spans, indexes_where, masked_spans, non_decreasing
 from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, Token
 from .ruleset import CueRule, RuleSet
 
@@ -50,6 +51,10 @@ class _Unit:
     toks: list[Token]  # tokens outside quotes, each quote as one placeholder token
     quotes: list[Quote]
     cue_starts: list[int] = field(default_factory=list)  # token index of each cue, in order
+
+    def quote_spans(self) -> set[tuple[int, int]]:
+        """The (start, end) of the unit's quotes: those of its placeholder tokens, which stand for them."""
+        return {(q.start, q.end) for q in self.quotes}
 
 
 @dataclass
@@ -112,6 +117,11 @@ class _Lexicon:
         return rules.cached(cls.__name__, lambda: cls(rules))
 
 
+_TOKENS = attrgetter("tokens")
+_START = attrgetter("start")
+_TEXT = attrgetter("text")
+
+
 def _low(t: Token) -> str:
     return t.text.lower()
 
@@ -169,10 +179,10 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked, lex: _Lexico
             units[-1] = _Unit(last.start, max(last.end, sent.end), [], [])
         else:
             units.append(_Unit(sent.start, sent.end, [], []))
-    all_tokens = [t for s in annotated.sentences for t in s.tokens]
+    all_tokens = list(chain.from_iterable(map(_TOKENS, annotated.sentences)))
     n_tokens = len(all_tokens)
-    starts: list[int] | None = [t.start for t in all_tokens]
-    if any(a > b for a, b in zip(starts, starts[1:])):
+    starts: list[int] | None = list(map(_START, all_tokens))
+    if not non_decreasing(starts):
         starts = None  # tokens out of order (never from our annotators): no bisect, the scan below as before
     out = []
     ti = 0
@@ -182,21 +192,38 @@ def _units(annotated: Annotated, quotes: tuple[Quote, ...], masked, lex: _Lexico
         u.end = max([u.end] + [q.end for q in u.quotes])
         toks = [Token(_QUOTE, q.start, q.end) for q in u.quotes]  # each quotation becomes one token
         unit_masked = bool(masked) and masked_at(u.start, u.end)
-        if starts is not None and not unit_masked and not u.quotes:
-            # the common case, nothing to leave out: the unit's tokens are a slice of the article's
+        if starts is not None and not unit_masked:
+            # the common case, nothing masked: the unit's tokens are a slice of the article's, less its quotes
             tj = bisect.bisect_left(starts, u.end, ti)  # the first token at or after the unit's end
-            toks += [t for t in all_tokens[ti:tj] if t.start >= u.start]
+            # the tokens of [ti, tj) that start in the unit: a tail of the range, the starts being sorted
+            tu = bisect.bisect_left(starts, u.start, ti, tj)
+            toks += _outside_quotes(all_tokens, starts, tu, tj, u.quotes) if u.quotes else all_tokens[tu:tj]
             ti = tj
-        # (most units have no masked span and no quote: test for those only when there are some)
+        # (most units have no masked span: test for those only when there are some)
         while ti < n_tokens and all_tokens[ti].start < u.end:
             t = all_tokens[ti]
             ti += 1
             if t.start >= u.start and not (unit_masked and in_spans(t.start, masked)) and \
                     not (u.quotes and _in_quotes(t.start, u.quotes)):
                 toks.append(t)
-        u.toks = sorted(toks, key=lambda t: t.start)
+        u.toks = sorted(toks, key=_START)
         if u.toks:
             out.append(u)
+    return out
+
+
+def _outside_quotes(tokens: list[Token], starts: list[int], lo: int, hi: int, quotes: list[Quote]) -> list[Token]:
+    """``[t for t in tokens[lo:hi] if not _in_quotes(t.start, quotes)]`` for tokens sorted by start (``starts``):
+    each quote's tokens are one run, found with ``bisect``, and the runs between them are copied whole."""
+    cuts = sorted((bisect.bisect_left(starts, q.start, lo, hi), bisect.bisect_left(starts, q.end, lo, hi))
+                  for q in quotes)
+    out: list[Token] = []
+    at = lo
+    for a, b in cuts:
+        if a > at:
+            out += tokens[at:a]
+        at = max(at, b)
+    out += tokens[at:hi]
     return out
 
 
@@ -222,11 +249,11 @@ def _attribution_after_quote(text: str, unit: _Unit, sent, quotes: _QuoteIndex, 
 def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[int, int, str, CueRule]]:
     """(first index, last index, lemma, rule) of each cue in a unit."""
     toks = unit.toks
-    lows = [t.text.lower() for t in toks]
+    lows = list(map(str.lower, map(_TEXT, toks)))
     found = []
     title_case: bool | None = None  # whether the unit is a title-case headline; worked out once, when first asked
     # without part-of-speech tags only a word the cue tables list can open a cue: visit just those
-    candidates = range(len(toks)) if annotated.has_pos else [k for k, w in enumerate(lows) if w in lex.starts]
+    candidates = range(len(toks)) if annotated.has_pos else indexes_where(map(lex.starts.__contains__, lows))
     after = 0  # the first token not inside a cue found already
     for i in candidates:
         if i < after:
@@ -837,7 +864,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
         return
     if right or right_has_words:
         f.content = right
-        if right and _is_q_span(toks, right) and f.speaker is not None:
+        if right and f.speaker is not None and right in f.unit.quote_spans():
             # '"A," he said, "B."': the quote right before the attribution is the same speaker's
             k = next((n for n, t in enumerate(toks) if t.start >= min(f.speaker.start, f.cue.start)), 0) - 1
             while k >= left_bound and toks[k].text in (",", ":"):
@@ -977,10 +1004,6 @@ def _opens_content(toks: list[Token], span: tuple[int, int], lex: _Lexicon, text
     """Whether a right-hand content opens as reported speech does: with "that", a colon or a quotation."""
     first = next((t for t in toks if t.start >= span[0]), None)
     return first is not None and (_is_q(first) or _low(first) in lex.that or text[:span[0]].rstrip().endswith(":"))
-
-
-def _is_q_span(toks: list[Token], span: tuple[int, int]) -> bool:
-    return any(_is_q(t) and (t.start, t.end) == span for t in toks)
 
 
 def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:

@@ -14,10 +14,11 @@ import re
 from collections import deque
 from dataclasses import dataclass, field, fields
 from itertools import repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
+from ._util import indexes_where
 from .model import Annotated, Article, Entity, Sentence, Token
 from .problems import NlpUnavailableError
 from .ruleset import RuleSet
@@ -60,6 +61,7 @@ def _token_setters() -> tuple[tuple[Any, ...], tuple[tuple[Any, Any], ...]]:
 
 _SET_TEXT_START_END, _SET_DEFAULTS = _token_setters()
 _TEXT = attrgetter("text")
+_FIRST_CHAR = itemgetter(slice(0, 1))  # ``text[:1]``
 _NEW = object.__new__
 
 
@@ -224,7 +226,7 @@ def _gazetteer_entities(text: str, token_lists: Iterable[Sequence[Token]], rules
         low = list(map(str.lower, map(_TEXT, toks)))
         nxt = 0  # the first token not inside a name found already
         # only words that start some name can start a match: visit just those, in order
-        for i in [k for k, w in enumerate(low) if w in lengths]:
+        for i in indexes_where(map(lengths.__contains__, low)):
             if i < nxt:
                 continue
             # longest first; only lengths of entries that start with this word can match
@@ -255,7 +257,7 @@ def find_capitalised_chunks(text: str, sentences: Sequence[Sentence], rules: Rul
         n = len(toks)
         nxt = 0  # the first token after the last run
         # only a capitalised word can start a run: visit just those (most words are not)
-        for s in [k for k, t in enumerate(toks) if t.text[:1].isupper()]:
+        for s in indexes_where(map(str.isupper, map(_FIRST_CHAR, map(_TEXT, toks)))):
             if s < nxt:
                 continue
             word = toks[s].text

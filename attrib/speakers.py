@@ -139,6 +139,7 @@ class _Resolver:
         self._long_names_cache: list[tuple[int, str, str]] | None = None  # see _long_names
         self._ent_starts: list[int] | None = None  # see _entities
         self._non_persons: Overlaps | None = None  # see _known_non_persons
+        self._quote_overlaps: Overlaps | None = None  # see _in_quote
         self.speaker_words: set[str] = set()
 
     # -- parsing ------------------------------------------------------------------------
@@ -571,7 +572,11 @@ class _Resolver:
         return " ".join(words)
 
     def _in_quote(self, pos: int) -> bool:
-        return any(q.start <= pos < q.end for q in self.quotes)
+        """Whether ``pos`` lies in a quote: ``any(q.start <= pos < q.end)``, answered with ``bisect`` (asked
+        for every entity of the article)."""
+        if self._quote_overlaps is None:
+            self._quote_overlaps = Overlaps((q.start, q.end) for q in self.quotes)
+        return self._quote_overlaps(pos, pos + 1)
 
     def finish(self, ra: ResolvedAttribution) -> ResolvedAttribution:
         """Give merged anonymous speakers their final (fullest) name, role and affiliation."""

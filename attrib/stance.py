@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from typing import Sequence
 
-from ._util import normalise_text, starts_if_ordered
+from ._util import non_decreasing, normalise_text, starts_if_ordered
 from .claims import claim_settings, content_tokens
 from .model import Annotated, Entity, ResolvedAttribution, Span, Speaker, Stance
 from .ruleset import RuleSet, StanceRule
@@ -150,7 +151,9 @@ class _Article:
         self.rules = rules
         self.settings = claim_settings(rules)
         self.quotes = sorted(attributions, key=lambda ra: (ra.attribution.start, ra.attribution.end))
-        self.spans = [(ra.attribution.start, ra.attribution.end) for ra in self.quotes]
+        self.spans = [(ra.attribution.start, ra.attribution.end) for ra in self.quotes]  # sorted
+        self._span_starts = [qs for qs, _ in self.spans]
+        self._max_end = list(accumulate((qe for _, qe in self.spans), max))  # running max, in span order
         self._facts: dict[int, tuple[ResolvedAttribution, bool, tuple[int, int]]] = {}  # see _quote_facts
         self._contents: dict[int, tuple[ResolvedAttribution, frozenset[str]]] = {}  # see _content
         self._ent_starts: list[int] | None = None  # see _entities_from
@@ -184,7 +187,7 @@ class _Article:
         if self._bounds is False:
             starts = [s.start for s in self.ann.sentences]
             ends = [s.end for s in self.ann.sentences]
-            ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
+            ordered = non_decreasing(starts) and non_decreasing(ends)
             self._bounds = (starts, ends) if ordered else None
         return self._bounds  # type: ignore[return-value]
 
@@ -194,7 +197,19 @@ class _Article:
         return (a.cue.start, a.cue.end) if a.cue is not None else (a.start, a.end)
 
     def in_a_quote(self, start: int, end: int) -> bool:
-        return any(qs <= start and end <= qe for qs, qe in self.spans)
+        """``any(qs <= start and end <= qe for qs, qe in self.spans)``, with ``bisect`` over the sorted spans."""
+        k = bisect.bisect_right(self._span_starts, start)  # spans[:k] start at or before ``start``
+        return k > 0 and self._max_end[k - 1] >= end
+
+    def _nested(self, start: int, end: int) -> bool:
+        """Whether another quote's span holds ``[start, end)``: ``any(qs <= start and end <= qe and (qs, qe) !=
+        (start, end))``, with ``bisect``: a span starting before ``start`` holds it when it ends late enough; of
+        those starting at ``start`` (sorted by end) the last one ends latest and holds it when it ends after."""
+        k1 = bisect.bisect_left(self._span_starts, start)
+        if k1 > 0 and self._max_end[k1 - 1] >= end:
+            return True
+        k2 = bisect.bisect_right(self._span_starts, start, k1)
+        return k2 > k1 and self.spans[k2 - 1][1] > end
 
     def nearest_quote(self, start: int, end: int, sent: tuple[int, int]) -> ResolvedAttribution | None:
         """The quote of the sentence whose cue lies nearest to a span."""
@@ -227,7 +242,7 @@ class _Article:
         memo = self._facts.get(id(ra))
         if memo is None or memo[0] is not ra:  # keyed by id(); the ``is`` check guards against a reused id
             a = ra.attribution
-            nested = any(qs <= a.start and a.end <= qe and (qs, qe) != (a.start, a.end) for qs, qe in self.spans)
+            nested = self._nested(a.start, a.end)
             memo = (ra, nested, (0, 0) if nested else self.sentence(ra))
             self._facts[id(ra)] = memo
         return memo[1], memo[2]

@@ -498,3 +498,21 @@ def test_speaker_is_the_dependency_subject(text: str, words: list[tuple], expect
     assert [(a.type.value, a.mention.text if a.mention else None, a.cue.text if a.cue else None, a.text)
             for a in found] == expected
     assert all("speaker.dependency-subject" in a.rule_ids for a in found)
+
+
+def test_outside_quotes_keeps_the_tokens_no_quote_holds() -> None:
+    """``_outside_quotes`` cuts each quote's run of tokens out with ``bisect``: the tokens a scan keeps."""
+    import random
+
+    from attrib.cues import _in_quotes, _outside_quotes
+    from attrib.model import Quote, Token
+
+    rnd = random.Random(4)
+    for _ in range(2000):
+        starts = sorted(rnd.sample(range(40), rnd.randint(0, 12)))
+        tokens = [Token("w", s, s + 1) for s in starts]
+        quotes = [Quote("d", s, s + rnd.randint(1, 9), "q", "r") for s in rnd.sample(range(40), rnd.randint(1, 3))]
+        lo = rnd.randint(0, len(tokens))
+        hi = rnd.randint(lo, len(tokens))
+        assert _outside_quotes(tokens, starts, lo, hi, quotes) == \
+            [t for t in tokens[lo:hi] if not _in_quotes(t.start, quotes)]

@@ -112,3 +112,24 @@ def test_no_rules_no_stances():
     result, _ = extract(ann, RULES)
     assert result.stances
     assert find_stances(ann, result.attributions, replace(RULES, stance=())) == ()
+
+
+def test_nested_and_in_a_quote_answer_as_the_scans_they_replace() -> None:
+    """``_Article`` finds enclosing quote spans with ``bisect``; the answers are those of the plain scans."""
+    import random
+    from itertools import accumulate
+
+    from attrib.stance import _Article
+
+    rnd = random.Random(3)
+    for _ in range(3000):
+        spans = sorted((s, s + rnd.randint(0, 8)) for s in (rnd.randint(0, 30) for _ in range(rnd.randint(0, 8))))
+        art = _Article.__new__(_Article)
+        art.spans, art._span_starts = spans, [s for s, _ in spans]
+        art._max_end = list(accumulate((e for _, e in spans), max))
+        for _ in range(10):
+            start = rnd.randint(0, 35)
+            end = start + rnd.randint(0, 10)
+            assert art.in_a_quote(start, end) == any(qs <= start and end <= qe for qs, qe in spans)
+            assert art._nested(start, end) == any(qs <= start and end <= qe and (qs, qe) != (start, end)
+                                                  for qs, qe in spans)
