@@ -98,8 +98,26 @@ def _build_words_pattern(rule: StanceRule, rules: RuleSet) -> re.Pattern[str] | 
         if not rule.words:
             return None
         alts = sorted({_phrase(w) for w in rule.words}, key=lambda p: (-len(p), p))
-        return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+        return re.compile(_first_char_guard(rule.words) + r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)",
+                          re.IGNORECASE)
     return rules.cached(f"stance-words:{rule.id}:{rule.words}", build)
+
+
+def _first_char_guard(phrases: Sequence[str]) -> str:
+    """A lookahead for the characters the phrases can start with (``(?=[bdr])``), or "" when one does not start
+    with a letter or digit.
+
+    It changes no match: under IGNORECASE a one-character class matches what its characters match as
+    literals. It makes the search cheaper: without it the engine enters every alternative (case-insensitive
+    literals get no quick first-character test) at every character of the text it scans.
+    """
+    firsts = set()
+    for phrase in phrases:
+        words = phrase.split()
+        if not words or not words[0][0].isalnum():
+            return ""
+        firsts.add(words[0][0])
+    return "(?=[" + "".join(sorted(firsts)) + "])"
 
 
 def _phrase(words: str) -> str:
@@ -119,7 +137,9 @@ def _build_target_checks(rule: StanceRule, rules: RuleSet) -> tuple[tuple[re.Pat
     free = [pre.pattern for pre, post in pairs if post.pattern == "^"]  # "^" matches after any name
     out: list[tuple[re.Pattern[str], re.Pattern[str] | None]] = []
     if free:
-        out.append((re.compile("(?:" + "|".join(free) + ")", re.IGNORECASE), None))
+        # the words before the party in those targets, which their patterns open with (after ``(?<!\w)``)
+        befores = [before for before, _, after in (t.partition("{party}") for t in rule.targets) if not after.strip()]
+        out.append((re.compile(_first_char_guard(befores) + "(?:" + "|".join(free) + ")", re.IGNORECASE), None))
     out += [(pre, post) for pre, post in pairs if post.pattern != "^"]
     return tuple(out)
 

@@ -133,3 +133,39 @@ def test_nested_and_in_a_quote_answer_as_the_scans_they_replace() -> None:
             assert art.in_a_quote(start, end) == any(qs <= start and end <= qe for qs, qe in spans)
             assert art._nested(start, end) == any(qs <= start and end <= qe and (qs, qe) != (start, end)
                                                   for qs, qe in spans)
+
+
+def test_first_char_guard_changes_no_match() -> None:
+    """The stance patterns open with a lookahead on their phrases' first characters, for speed: they find
+    what the same patterns without it find, tricky case folds included (long s, Kelvin sign, dotted I)."""
+    import random
+    import re
+
+    from attrib.stance import _first_char_guard, _phrase, _target_checks, _target_patterns, _words_pattern
+
+    rules = RULES
+    rnd = random.Random(9)
+    words = ["dismissed", "the", "claim", "by", "Taliban", "however", "ALSO", "too", "a lie", "ſo", "\u212a",
+             "İ", "ı", "yet", "BUT", "untrue", "lies", "said", ",", "’s", "'", "\n", "  "]
+    texts = [" ".join(rnd.choice(words) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+    firsts = set()
+    for rule in rules.stance:
+        guarded = _words_pattern(rule, rules)
+        if guarded is not None:
+            alts = sorted({_phrase(w) for w in rule.words}, key=lambda p: (-len(p), p))
+            plain = re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.IGNORECASE)
+            assert guarded.pattern.startswith("(?=[")
+            assert all([m.span() for m in guarded.finditer(t)] == [m.span() for m in plain.finditer(t)] for t in texts)
+            firsts |= {w.split()[0][0] for w in rule.words}
+        free = [pre.pattern for pre, post in _target_patterns(rule, rules) if post.pattern == "^"]
+        if free:
+            plain = re.compile("(?:" + "|".join(free) + ")", re.IGNORECASE)
+            guarded = _target_checks(rule, rules)[0][0]
+            assert all(bool(guarded.search(t[:k])) == bool(plain.search(t[:k])) for t in texts[:300]
+                       for k in range(0, len(t), 5))
+    assert _first_char_guard(["but", "yet", "a lie"]) == "(?=[aby])"
+    assert _first_char_guard(["but", "'tis"]) == "" and _first_char_guard(["but", ""]) == ""
+    # why it holds: a one-character class matches, under IGNORECASE, what the character matches as a literal
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for c in sorted(firsts):
+        assert re.findall(re.escape(c), every, re.IGNORECASE) == re.findall("[" + c + "]", every, re.IGNORECASE)
