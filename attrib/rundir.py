@@ -127,20 +127,31 @@ def attribution_from_record(rec: dict[str, Any], shared: dict | None = None) -> 
     speaker = mention = None
     if sp:
         path = tuple(sp.get("affiliations") or ())
-        speaker = Speaker(sp["id"], sp["name"], SpeakerKind(sp.get("kind") or "unknown"), sp.get("role"),
-                          sp.get("affiliation"), path)
-        speaker = one(speaker, speaker)
+        key = (_SPEAKER, sp["id"], sp["name"], sp.get("kind"), sp.get("role"), sp.get("affiliation"), path)
+        speaker = memo.get(key)  # a corpus has far fewer speaker records than quotes: each is made once
+        if speaker is None:
+            speaker = Speaker(sp["id"], sp["name"], SpeakerKind(sp.get("kind") or "unknown"), sp.get("role"),
+                              sp.get("affiliation"), path)
+            speaker = memo[key] = one(speaker, speaker)
         if sp.get("mention") is not None:
             mention = Span(sp["start"], sp["end"], one(sp["mention"], sp["mention"]))
-    rule_ids = tuple(r for r in (rec.get("rule") or "").split("+") if r)
-    rule_ids = one(rule_ids, rule_ids)
+    rule_text = rec.get("rule") or ""
+    rule_ids = memo.get((_RULES, rule_text))
+    if rule_ids is None:
+        ids = tuple(r for r in rule_text.split("+") if r)
+        rule_ids = memo[(_RULES, rule_text)] = one(ids, ids)
     doc_id = one(rec["doc_id"], rec["doc_id"])
     outlet = rec.get("outlet")
     if outlet is not None:
         outlet = one(outlet, outlet)
-    a = Attribution(doc_id, rec["start"], rec["end"], rec["text"], QuoteType(rec["type"]), c, mention,
-                    outlet, rule_ids)
+    qtype = _QUOTE_TYPES.get(rec["type"]) or QuoteType(rec["type"])  # an unknown type: ValueError, said clearly
+    a = Attribution(doc_id, rec["start"], rec["end"], rec["text"], qtype, c, mention, outlet, rule_ids)
     return ResolvedAttribution(a, speaker, mention)
+
+
+_QUOTE_TYPES = {t.value: t for t in QuoteType}
+# tags of attribution_from_record's memo keys (no value read from a file equals them)
+_SPEAKER, _RULES = object(), object()
 
 
 def problem_record(p: Problem) -> dict[str, Any]:
