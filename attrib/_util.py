@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     from .ruleset import RuleSet
 
-_JOINERS = re.compile(r"(?<=\w)['’‘ʼ`´](?=\w)|(?<=[^\W\d_])\.(?=[^\W\d_])")
+# an apostrophe between word characters, a dot between letters; the mark comes first in each branch (its own
+# lookbehind checks the character before), so the engine jumps to the marks instead of trying a lookbehind
+# at every character: same matches as ``(?<=\w)['’‘ʼ`´](?=\w)|(?<=[^\W\d_])\.(?=[^\W\d_])``
+_JOINERS = re.compile(r"['’‘ʼ`´](?<=\w.)(?=\w)|\.(?<=[^\W\d_]\.)(?=[^\W\d_])")
 _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^\w]+")
 

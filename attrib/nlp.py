@@ -13,8 +13,8 @@ import os
 import re
 from collections import deque
 from dataclasses import dataclass, field, fields
-from itertools import repeat
-from operator import attrgetter, itemgetter
+from itertools import accumulate, repeat
+from operator import attrgetter, itemgetter, sub
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -25,8 +25,8 @@ from .ruleset import RuleSet
 
 # ---------------------------------------------------------------- tokens and sentences
 
-_TOKEN_RE = re.compile(
-    r"(?:[A-Za-z]\.){2,}"  # U.S., a.m.
+_TOKEN_PATTERN = (
+    r"[A-Za-z]\.(?:[A-Za-z]\.)+"  # U.S., a.m. (two or more letter-dot pairs; the first tested before any repeat)
     r"|[A-Z]\.(?=\s[A-Z][a-z])"  # a middle initial: Leonard E. Burman
     r"|[A-Z]-[A-Z][A-Za-z.]*\.(?=[,)])"  # a party and state: (D-Mo.), R-Ky.,
     # words, hyphenated words, don’t, 3.5; a word before a possessive ends there (Taliban in Taliban’s).
@@ -35,9 +35,13 @@ _TOKEN_RE = re.compile(
     r"|\w+(?:(?=[’']s\b)|(?:[-’'.]\w+)*)"
     r"|[’']s\b"  # the possessive itself
     r"|\.\.\.|…|--"
-    r"|[^\w\s]",
-    re.UNICODE,
+    r"|[^\w\s]"
 )
+_TOKEN_RE = re.compile(_TOKEN_PATTERN)
+# each token with the spaces before it. Every character that no token takes is a space (any other one is
+# a word character or matches [^\w\s]), so from where a scan starts these pieces follow each other with
+# no gap up to the last token; findall gives them as plain strings, with no match object per token
+_SPACED_TOKEN_RE = re.compile(r"\s*(?:" + _TOKEN_PATTERN + ")")
 # a sentence ends at . ! ? … (plus closing quotes/brackets) followed by space and an opener
 _SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]*[A-Z0-9])")
 
@@ -45,8 +49,13 @@ _SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s+[\"“‘'(\[]*[A-Z0-9
 def tokenize(text: str, start: int = 0, end: int | None = None,
              abbreviations: frozenset[str] = frozenset()) -> tuple[Token, ...]:
     """Tokens of ``text[start:end]`` with offsets into ``text``; a known abbreviation keeps its period."""
-    end = len(text) if end is None else end
-    toks = _tokens(list(_TOKEN_RE.finditer(text, start, end)))
+    start = max(start, 0)
+    end = len(text) if end is None else min(end, len(text))
+    # trailing spaces hold no token and change no token (every lookahead of the pattern needs a non-space);
+    # without them the spaced pattern never fails over a run of spaces, which would be tried from each one
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    toks = _tokens(_SPACED_TOKEN_RE.findall(text, start, end), start)
     return _join_abbreviations(toks, abbreviations) if abbreviations else tuple(toks)
 
 
@@ -65,20 +74,25 @@ _FIRST_CHAR = itemgetter(slice(0, 1))  # ``text[:1]``
 _NEW = object.__new__
 
 
-def _tokens(matches: list[re.Match[str]]) -> list[Token]:
-    """``[Token(m.group(), m.start(), m.end()) for m in matches]``, built about twice as fast.
+def _tokens(pieces: list[str], start: int) -> list[Token]:
+    """The tokens of the pieces ``_SPACED_TOKEN_RE.findall`` gives from ``start``, built fast.
 
-    The frozen dataclass's ``__init__`` runs seven ``object.__setattr__`` calls in Python for every
-    token, which made token building the costliest step of the built-in annotator; here every
-    field is set by a C-level ``map`` over all tokens at once (the slots' own setters), which
-    gives equal objects.
+    Equal to ``[Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(...)]``. The pieces
+    follow each other from ``start``, so a token ends where the running sum of their lengths says
+    and starts its own length before; no match object is made (one a token, each of them counted
+    by the garbage collector). The frozen dataclass's ``__init__`` runs seven
+    ``object.__setattr__`` calls in Python for every token; here every field is set by a C-level
+    ``map`` over all tokens at once (the slots' own setters), which gives equal objects.
     """
-    n = len(matches)
+    n = len(pieces)
+    words = list(map(str.lstrip, pieces))  # str.lstrip strips what \s matches
+    ends = list(accumulate(map(len, pieces), initial=start))
+    del ends[0]
     toks = list(map(_NEW, repeat(Token, n)))
     set_text, set_start, set_end = _SET_TEXT_START_END
-    deque(map(set_text, toks, map(re.Match.group, matches)), 0)
-    deque(map(set_start, toks, map(re.Match.start, matches)), 0)
-    deque(map(set_end, toks, map(re.Match.end, matches)), 0)
+    deque(map(set_text, toks, words), 0)
+    deque(map(set_start, toks, map(sub, ends, map(len, words))), 0)
+    deque(map(set_end, toks, ends), 0)
     for setter, default in _SET_DEFAULTS:
         deque(map(setter, toks, repeat(default, n)), 0)
     return toks

@@ -368,3 +368,27 @@ def test_stanza_tokenizer_on_a_seed_article(stanza_dir: Path) -> None:
     assert ("“It is merely propaganda and a baseless claim by the Kabul administration,”",
             "Zabihullah Mujahid") in mujahid
     assert ("his forces still held the border post", "Zabihullah Mujahid") in mujahid
+
+
+def test_tokens_are_those_of_the_token_pattern_matches() -> None:
+    """tokenize builds its tokens from findall pieces (spaces, then the token) and running sums of their
+    lengths: the same tokens as the plain pattern's match objects, over any span, spaces and marks included."""
+    import random
+    import re
+
+    from attrib.model import Token
+    from attrib.nlp import _TOKEN_RE
+
+    plain = re.compile(  # the pattern as it was written before its first alternative was unrolled
+        r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s[A-Z][a-z])|[A-Z]-[A-Z][A-Za-z.]*\.(?=[,)])"
+        r"|\w+(?:(?=[’']s\b)|(?:[-’'.]\w+)*)|[’']s\b|\.\.\.|…|--|[^\w\s]")
+    rnd = random.Random(7)
+    alphabet = "aAbZ. ,'’s-\n\t\u00a0\u2009…\"“”()E.Ü3_ \u3000xR-K"
+    texts = [SEED_000.read_text(encoding="utf-8")]
+    texts += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 25))) for _ in range(20000)]
+    for text in texts:
+        for start, end in ((0, None), (rnd.randint(-2, len(text) + 2), rnd.randint(-2, len(text) + 3))):
+            stop = len(text) if end is None else end
+            want = tuple(Token(m.group(), m.start(), m.end()) for m in plain.finditer(text, start, stop))
+            assert tokenize(text, start, end) == want, (text, start, end)
+            assert [m.span() for m in _TOKEN_RE.finditer(text, start, stop)] == [(t.start, t.end) for t in want]
