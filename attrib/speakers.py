@@ -586,6 +586,8 @@ class _Resolver:
         latest = next((s for _, s, _ in reversed(self.history) if s.id == sp.id), sp)
         if sp.kind is SpeakerKind.ANONYMOUS and sp.id in self.anon_names:
             latest = replace(latest, name=max(self.anon_names[sp.id], key=lambda n: (len(n.split()), n)) or sp.name)
+        if latest is sp:
+            return ra  # the speaker did not change: ``replace`` would only make an equal copy (it is slow)
         return replace(ra, speaker=latest)
 
 
