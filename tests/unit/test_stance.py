@@ -1,6 +1,8 @@
 """Stage 5b: which quotes dispute or support another party's claim, whom they answer, and the evidence."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from attrib.model import Article
@@ -169,3 +171,12 @@ def test_first_char_guard_changes_no_match() -> None:
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     for c in sorted(firsts):
         assert re.findall(re.escape(c), every, re.IGNORECASE) == re.findall("[" + c + "]", every, re.IGNORECASE)
+
+
+@pytest.mark.parametrize("phrase", ["{party}'s claim", "{party}’s claim"])
+def test_a_phrase_matches_either_apostrophe_whichever_it_is_written_with(phrase):
+    from attrib.stance import _phrase
+
+    pattern = re.compile(_phrase(phrase.replace("{party}", "Kabul")) + "$")
+    assert pattern.match("Kabul's claim") and pattern.match("Kabul’s  claim")
+    assert not pattern.match("Kabuls claim") and not pattern.match("Kabul['’]s claim")
