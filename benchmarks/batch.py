@@ -1,6 +1,6 @@
 """End-to-end throughput and memory of `attrib run` at corpus scale: articles/s, chars/s, peak RSS, per NLP and --jobs.
 
-usage: python benchmarks/batch.py [--corpus FILE.jsonl] [--sizes 2000,20000] [--jobs 1,2]
+usage: python benchmarks/batch.py [--corpus FILE.jsonl] [--sizes 2000,20000] [--jobs 1,2] [--repeat N]
                                   [--nlp builtin,stanza] [--stanza-sizes 200] [--models-dir DIR] [--cache]
 
 Without --corpus, a corpus is generated from the seed articles: each article is a
@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,6 +126,7 @@ def main() -> None:
     ap.add_argument("--jobs", default=f"1,{os.cpu_count() or 1}")
     ap.add_argument("--nlp", default="builtin,stanza")
     ap.add_argument("--models-dir")
+    ap.add_argument("--repeat", type=int, default=1, help="passes per corpus size and job count (medians printed)")
     ap.add_argument("--cache", action="store_true", help="also time a stanza re-run with changed rules from the cache")
     args = ap.parse_args()
     jobs = [int(j) for j in args.jobs.split(",")]
@@ -141,11 +143,26 @@ def main() -> None:
                 n, chars = corpus_stats(corpus)
             else:
                 n, chars = make_corpus(corpus, size)
+            runs: dict[int, list[dict]] = {j: [] for j in jobs}
+            for _ in range(args.repeat):  # the job counts alternate, so a noisy spell hits them alike
+                for j in jobs:
+                    runs[j].append(run_attrib([str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models,
+                                               "--jobs", str(j), "--quiet", "--no-cache"]))
             for j in jobs:
-                r = run_attrib([str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models, "--jobs", str(j),
-                                "--quiet", "--no-cache"])
-                print(f"{nlp:8} {n:8} {j:4} {r['wall']:8.2f} {n / r['wall']:8.1f} {chars / r['wall']:10,.0f} "
-                      f"{chars / max(r['cpu'], 1e-9):12,.0f} {r['rss'] / 2**20:11.0f}", flush=True)
+                wall = statistics.median(r["wall"] for r in runs[j])
+                per_core = [chars / max(r["cpu"], 1e-9) for r in runs[j]]
+                rss = statistics.median(r["rss"] for r in runs[j])
+                print(f"{nlp:8} {n:8} {j:4} {wall:8.2f} {n / wall:8.1f} {chars / wall:10,.0f} "
+                      f"{statistics.median(per_core):12,.0f} {rss / 2**20:11.0f}", flush=True)
+                if args.repeat > 1:
+                    walls = ", ".join(f"{r['wall']:.2f}" for r in runs[j])
+                    print(f"  {args.repeat} passes: wall {walls} s; chars/s/core {min(per_core):,.0f}-{max(per_core):,.0f}",
+                          flush=True)
+            base = statistics.median(r["wall"] for r in runs[jobs[0]])
+            for j in jobs[1:]:
+                print(f"  {j} jobs / {jobs[0]} (median walls): {base / statistics.median(r['wall'] for r in runs[j]):.2f}x",
+                      flush=True)
+            r = runs[jobs[-1]][-1]
             if nlp == "stanza":
                 tok = stanza_tokenizer_seconds(corpus, args.models_dir)
                 print(f"stanza alone (bulk, no attrib): {tok:.2f} s, {chars / tok:,.0f} chars/s; attrib's last run above "
