@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 # an apostrophe between word characters, a dot between letters; the mark comes first in each branch (its own
 # lookbehind checks the character before), so the engine jumps to the marks instead of trying a lookbehind
 # at every character: same matches as ``(?<=\w)['’‘ʼ`´](?=\w)|(?<=[^\W\d_])\.(?=[^\W\d_])``
-_JOINERS = re.compile(r"['’‘ʼ`´](?<=\w.)(?=\w)|\.(?<=[^\W\d_]\.)(?=[^\W\d_])")
+JOINERS = re.compile(r"['’‘ʼ`´](?<=\w.)(?=\w)|\.(?<=[^\W\d_]\.)(?=[^\W\d_])")
 _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^\w]+")
 
@@ -34,7 +34,7 @@ def normalise_text(text: str) -> str:
     """
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = folded.translate(_DROP_COMBINING)  # accents: the combining marks NFKD split off
-    folded = _JOINERS.sub("", folded)
+    folded = JOINERS.sub("", folded)
     # every punctuation character (quote marks included) becomes a word break
     folded = folded.translate(_PUNCT_TO_SPACE)
     return _SPACES.sub(" ", folded).strip()

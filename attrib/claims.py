@@ -23,7 +23,7 @@ from collections import Counter
 import unicodedata
 from typing import Sequence
 
-from ._util import normalise_text  # noqa: F401 - part of this stage's API
+from ._util import JOINERS, normalise_text  # noqa: F401 - normalise_text is part of this stage's API
 from .model import Claim, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import ClaimRule, RuleSet
 
@@ -46,10 +46,6 @@ _LEADERS = (0x2025, 0x2026)
 _PUNCTUATION = _punctuation_table()
 #: a word: a run of characters that are neither spacing nor that punctuation
 _WORDS = re.compile("[^\\s" + re.escape("".join(chr(c) for c in sorted(_PUNCTUATION))) + "]+")
-# an apostrophe between word characters, a dot between letters; the mark comes first in each branch (its
-# own lookbehind checks the character before), so the engine jumps to the marks instead of trying the
-# lookbehind at every character: five times faster than ``(?<=\w)['’‘ʼ`´](?=\w)|...``, same matches
-_JOINERS = re.compile(r"['’‘ʼ`´](?<=\w.)(?=\w)|\.(?<=[^\W\d_]\.)(?=[^\W\d_])")
 
 
 def normalise_quote(text: str) -> str:
@@ -60,7 +56,7 @@ def normalise_quote(text: str) -> str:
     """
     if "\u00b4" in text:  # NFKD makes the acute accent a space before the joiners are removed
         return normalise_text(text)
-    norm = " ".join(_WORDS.findall(_JOINERS.sub("", text.lower())))
+    norm = " ".join(_WORDS.findall(JOINERS.sub("", text.lower())))
     return norm if norm.isascii() else normalise_text(text)
 
 

@@ -11,9 +11,13 @@ is the largest sum of RSS over the run's process tree (sampled every 0.1 s) and
 CPU is the run's user+system time (all processes). ``chars/s/core`` = characters /
 CPU seconds, which is the per-core rate on a busy machine too.
 
+``--repeat N`` runs each corpus size N times, the job counts alternating, and
+prints medians (these machines are noisy).
+
 With stanza, ``--stanza-sizes`` sets smaller corpora (stanza runs at tens of
-thousands of chars/s), and the script also times stanza's own tokenizer (the
-installed processors, one bulk call per batch of 32) on the same texts, to give
+thousands of chars/s), and the script also times stanza by itself on the same
+texts, in a process of its own as ``attrib run`` is (Python start, import, model
+load, then the installed processors in one bulk call per batch of 32), to give
 attrib's overhead on top of stanza. ``--cache`` times a first stanza run into an
 empty cache, then a re-run with changed rules, and prints the speed-up.
 """
@@ -101,21 +105,30 @@ def run_attrib(args: list[str]) -> dict:
     return {"wall": wall, "cpu": cpu, "rss": peak, "stdout": out}
 
 
-def stanza_tokenizer_seconds(corpus: Path, models_dir: str | None) -> float:
-    """stanza alone (the processors attrib would use) on the corpus texts, bulk batches of 32; model load excluded."""
-    import stanza
+_STANZA_ALONE = """
+import json, sys, time
+t0 = time.perf_counter()
+import stanza
+from attrib.nlp import installed_processors, models_dir
+where = models_dir(sys.argv[2] or None)
+nlp = stanza.Pipeline("en", dir=str(where), processors=",".join(installed_processors(where)),
+                      download_method=None, logging_level="WARN")
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+t1 = time.perf_counter()
+for i in range(0, len(texts), 32):
+    nlp([stanza.Document([], text=t) for t in texts[i:i + 32]])
+print(json.dumps({"load": t1 - t0, "process": time.perf_counter() - t1}))
+"""
 
-    from attrib.nlp import installed_processors, models_dir as find_models
 
-    where = find_models(models_dir)
-    nlp = stanza.Pipeline("en", dir=str(where), processors=",".join(installed_processors(where)),
-                          download_method=None, logging_level="WARN")
-    texts = [json.loads(line)["text"] for line in open(corpus, encoding="utf-8") if line.strip()]
-    nlp([stanza.Document([], text=t) for t in texts[:4]])  # warm-up
+def stanza_alone(corpus: Path, models_dir: str | None) -> dict:
+    """stanza by itself on the corpus texts, as a process of its own like ``attrib run``: import and model load,
+    then the processors attrib would use, bulk batches of 32. Wall seconds of the process, and of the two parts."""
     t0 = time.perf_counter()
-    for i in range(0, len(texts), 32):
-        nlp([stanza.Document([], text=t) for t in texts[i:i + 32]])
-    return time.perf_counter() - t0
+    out = subprocess.run([sys.executable, "-c", _STANZA_ALONE, str(corpus), models_dir or ""], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    parts = json.loads(out.strip().splitlines()[-1])
+    return {"wall": time.perf_counter() - t0, **parts}
 
 
 def main() -> None:
@@ -164,9 +177,14 @@ def main() -> None:
                       flush=True)
             r = runs[jobs[-1]][-1]
             if nlp == "stanza":
-                tok = stanza_tokenizer_seconds(corpus, args.models_dir)
-                print(f"stanza alone (bulk, no attrib): {tok:.2f} s, {chars / tok:,.0f} chars/s; attrib's last run above "
-                      f"took {r['wall'] / tok - 1:+.0%} over it (model load and corpus stages included)", flush=True)
+                alone = [stanza_alone(corpus, args.models_dir) for _ in range(args.repeat)]
+                tok = statistics.median(a["wall"] for a in alone)
+                ours = statistics.median(r["wall"] for r in runs[jobs[0]])
+                walls = ", ".join(f"{a['wall']:.2f}" for a in alone)
+                print(f"stanza alone, a process of its own (import, model load, bulk batches of 32; median of "
+                      f"{len(alone)}): {tok:.2f} s ({walls}), "
+                      f"of which processing {statistics.median(a['process'] for a in alone):.2f} s; "
+                      f"attrib run --jobs {jobs[0]} took {ours / tok - 1:+.0%} over it", flush=True)
                 if args.cache:
                     cache = tmp / "cache"
                     first = run_attrib([str(corpus), "-o", str(tmp / "c1"), "--nlp", nlp, *models, "--quiet",

@@ -38,10 +38,10 @@ def test_line_start_matches_are_finditer(pattern: str) -> None:
 
 
 def test_joiners_match_as_the_lookbehind_first_pattern() -> None:
-    from attrib._util import _JOINERS
+    from attrib._util import JOINERS
 
     plain = re.compile(r"(?<=\w)['’‘ʼ`´](?=\w)|(?<=[^\W\d_])\.(?=[^\W\d_])")
     rnd = random.Random(2)
     for _ in range(20000):
         text = "".join(rnd.choice("ab1_.'’‘ʼ`´ \n-é") for _ in range(rnd.randint(0, 15)))
-        assert [m.span() for m in _JOINERS.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+        assert [m.span() for m in JOINERS.finditer(text)] == [m.span() for m in plain.finditer(text)], text
