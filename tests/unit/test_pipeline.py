@@ -107,3 +107,23 @@ def test_plain_progress_lines_and_quiet() -> None:
     q = Progress(total=4, stream=quiet, quiet=True, interval=0.0)
     q.update(4)
     assert quiet.getvalue() == ""
+
+
+def test_gathered_records_are_frozen_out_of_gc_passes_and_given_back(monkeypatch) -> None:
+    import gc
+
+    from attrib.pipeline import Gathered
+    from attrib.rundir import quote_record
+
+    before = gc.get_freeze_count()
+    monkeypatch.setattr(Gathered, "FREEZE_EVERY", 2)
+    g = Gathered()
+    line = json.dumps({"doc_id": "d", "id": "d:0-4", "text": "“Hi”", "start": 0, "end": 4, "type": "direct",
+                       "cue": None, "speaker": None, "outlet": None, "rule": "quote.x"}) + "\n"
+    g.add(line, "")
+    assert not g.frozen and gc.get_freeze_count() == before
+    g.add(line, "")
+    assert g.frozen and gc.get_freeze_count() > before
+    g.release()
+    assert not g.frozen and gc.get_freeze_count() == 0
+    assert [quote_record(ra)["id"] for ra in g.attributions] == ["d:0-4", "d:0-4"]
