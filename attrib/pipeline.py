@@ -2,8 +2,9 @@
 
 Stages 1-5 are a pure function of one article and the rules (``extract`` after the
 annotator); ``run_batch`` streams them over a corpus (``engine``) into the run's
-spool (``spool.Spool``), then ``finish_run`` reads back only the quotes and runs
-the corpus stages: one identity per speaker, claims, the graph and the exports.
+spool (``spool.Spool``), keeping only each article's quotes and stances as records
+(``Gathered``), then ``finish_run`` runs the corpus stages on them: one identity per
+speaker, claims, the graph and the exports.
 """
 from __future__ import annotations
 
