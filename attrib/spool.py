@@ -160,9 +160,13 @@ class Spool:
 
     def iter_done_keys(self) -> Iterator[str]:
         """Every finished item's key, in input order (after ``close``)."""
+        return (rec["key"] for rec in self._done_records())
+
+    def _done_records(self) -> Iterator[dict[str, Any]]:
+        """Every completion record of done.jsonl, in input order."""
         with open(self.dir / DONE, "rb") as f:
             for line in f:
-                yield json.loads(line)["key"]
+                yield json.loads(line)
 
     def write_quotes(self, path: Path, replaced: dict[int, str]) -> int:
         """Write the final quotes.jsonl (atomically) from the spool's: articles sorted by doc_id (ties in
@@ -178,11 +182,12 @@ class Spool:
 
         ranges, start, line = [], 0, 0  # (doc_id, first byte, end byte, index of its first line)
         with open(self.dir / QUOTES, "rb") as src:
-            for key, end in self._quote_ends():
+            for rec in self._done_records():
+                end = int(rec["q"])  # the size quotes.jsonl had after this item
                 if end > start:
                     src.seek(start)
                     n = src.read(end - start).count(b"\n")
-                    ranges.append((key.partition(":")[2].rsplit(":", 1)[0], start, end, line))
+                    ranges.append((_doc_id(rec["key"]), start, end, line))
                     line += n
                 start = end
             ranges.sort(key=lambda r: r[0])
@@ -194,21 +199,18 @@ class Spool:
                         f.write(raw + b"\n" if new is None else new.encode("utf-8"))
         return line
 
-    def _quote_ends(self) -> Iterator[tuple[str, int]]:
-        """Each finished item's key and the size quotes.jsonl had after it, in input order."""
-        with open(self.dir / DONE, "rb") as f:
-            for raw in f:
-                rec = json.loads(raw)
-                yield rec["key"], int(rec["q"])
-
     def remove(self) -> None:
         """Delete OUT/.partial once the final files are written."""
         self.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def _doc_id(key: str) -> str:
+    """The doc id in an article's key ``a:<doc_id>:<text hash>`` (a doc id may hold colons)."""
+    return key.partition(":")[2].rsplit(":", 1)[0]
+
+
 def _show(key: str) -> str:
-    kind, _, rest = key.partition(":")
-    if kind == "a":
-        return f'article "{rest.rsplit(":", 1)[0]}"'
+    if key.startswith("a:"):
+        return f'article "{_doc_id(key)}"'
     return "a skipped input"
