@@ -1,0 +1,119 @@
+"""The corpus stages' working data on disk: one SQLite database, so a run's memory does not grow with its corpus.
+
+A batch run adds each finished article's quote, article and stance lines here as they
+arrive (``add``); identity, claims and the graph then read them back in the order each
+needs (``ORDER BY``: SQLite sorts on disk), and keep in memory only what is per named
+entity (people, organisations, outlets), never per quote or per article.
+
+Tables (every ``line`` is the JSON line the run's final file holds, see ``rundir``):
+
+- ``quote(i, doc, start, end, sid, line)``: ``i`` is the quote's place in input order
+  (0-based); ``sid`` its speaker's id (None without a speaker). Identity rewrites ``sid``
+  and ``line`` of the quotes whose speaker it changed.
+- ``article(i, doc, line)``: one row per article, in input order.
+- ``stance(i, doc, start, end, rule, line)``: one row per stance, in input order.
+
+Stages may add tables of their own (their names start with the stage's name).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .rundir import ARTICLES, QUOTES, STANCES
+
+_SCHEMA = """
+CREATE TABLE quote(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+                   sid TEXT, line TEXT NOT NULL);
+CREATE TABLE article(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, line TEXT NOT NULL);
+CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+                    rule TEXT NOT NULL, line TEXT NOT NULL);
+"""
+
+
+class Store:
+    """A run's quotes, articles and stances in SQLite (a file, or ``:memory:`` for a corpus held in memory)."""
+
+    def __init__(self, path: str | Path = ":memory:"):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        # a scratch database: nothing needs surviving a crash (a resume rebuilds it from the spool)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
+                              "PRAGMA cache_size=-8000;")
+        self.db.executescript(_SCHEMA)
+        self.db.execute("BEGIN")
+        self.quotes = self.articles = self.stances = 0
+
+    @classmethod
+    def from_run(cls, run_dir: str | Path, path: str | Path = ":memory:") -> "Store":
+        """A store holding a run folder's (or a spool's) quotes, articles and stances."""
+        store = cls(path)
+        run_dir = Path(run_dir)
+        for name, add in ((QUOTES, store.add_quotes), (ARTICLES, store.add_articles), (STANCES, store.add_stances)):
+            if (run_dir / name).is_file():
+                with open(run_dir / name, encoding="utf-8") as f:
+                    add(f)
+        return store
+
+    # -------------------------------------------------------------- filling
+
+    def add_quotes(self, lines: Iterable[str]) -> None:
+        """Quote lines (``rundir.quote_record`` as JSON), in input order."""
+        rows = []
+        for line in lines:
+            line = line.rstrip("\n")
+            if not line:
+                continue
+            rec = json.loads(line)
+            sp = rec["speaker"]
+            rows.append((self.quotes, rec["doc_id"], rec["start"], rec["end"], sp["id"] if sp else None, line))
+            self.quotes += 1
+        self.db.executemany("INSERT INTO quote VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def add_articles(self, lines: Iterable[str]) -> None:
+        """Article lines (``rundir.article_record`` as JSON), in input order."""
+        rows = []
+        for line in lines:
+            line = line.rstrip("\n")
+            if line:
+                rows.append((self.articles, json.loads(line)["doc_id"], line))
+                self.articles += 1
+        self.db.executemany("INSERT INTO article VALUES (?, ?, ?)", rows)
+
+    def add_stances(self, lines: Iterable[str]) -> None:
+        """Stance lines (``rundir.stance_record`` as JSON), in input order."""
+        rows = []
+        for line in lines:
+            line = line.rstrip("\n")
+            if line:
+                rec = json.loads(line)
+                rows.append((self.stances, rec["doc_id"], rec["start"], rec["end"], rec["rule"], line))
+                self.stances += 1
+        self.db.executemany("INSERT INTO stance VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def commit(self) -> None:
+        """End the current write transaction (and start the next)."""
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
+    # -------------------------------------------------------------- reading
+
+    def rows(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
+        """The rows of a query, fetched in chunks (never all at once)."""
+        cur = self.db.execute(sql, params)
+        while True:
+            chunk = cur.fetchmany(1024)
+            if not chunk:
+                return
+            yield from chunk
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None  # type: ignore[assignment]
+            if self.path != ":memory:":
+                Path(self.path).unlink(missing_ok=True)
