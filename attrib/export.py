@@ -11,6 +11,7 @@ import csv
 import hashlib
 import json
 import math
+import shutil
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -24,12 +25,12 @@ if TYPE_CHECKING:
     from .graph import GraphRecords
 
 
-def write_graphml(graph: nx.Graph, path: str | Path) -> None:
+def write_graphml(graph: nx.Graph | GraphRecords, path: str | Path) -> None:
     """Write the graph as GraphML with keys named after the attributes (Gephi misreads ``d3``-style ids).
 
     The file is what ``nx.write_graphml(graph, path, named_key_ids=True)`` writes, streamed
-    by attrib itself: networkx builds the whole XML tree in memory first, which takes
-    minutes and gigabytes for a graph of a million quotes.
+    by attrib itself (``write_graphml_records``): networkx builds the whole XML tree in
+    memory first, which takes minutes and gigabytes for a graph of a million quotes.
 
     Args:
         graph: a graph whose attribute values are str/int/float/bool (``graph.build_graph`` makes one).
@@ -38,48 +39,101 @@ def write_graphml(graph: nx.Graph, path: str | Path) -> None:
     Raises:
         TypeError: an attribute value GraphML cannot hold (the target is left untouched).
     """
-    node_keys = _keys(d for _, d in graph.nodes(data=True))
-    edge_keys = _keys(d for _, _, d in graph.edges(data=True))
-    ids = {("node", k): k for k in node_keys}
-    ids.update({("edge", k): (k if k not in node_keys else "edge_" + k) for k in edge_keys})
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        f.write("<?xml version='1.0' encoding='utf-8'?>\n"
-                '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-                'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-                'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
-        for domain, keys in (("node", node_keys), ("edge", edge_keys)):
-            for k, t in keys.items():
-                f.write(f'  <key id={_q(ids[domain, k])} for="{domain}" attr.name={_q(k)} '
-                        f'attr.type="{_GRAPHML_TYPES[t]}" />\n')
-        f.write(f'  <graph edgedefault="{"directed" if graph.is_directed() else "undirected"}">\n')
-        # the hot loop of a large export: each key's opening tag made once, each node id quoted once,
-        # strings escaped by _escape_text (what _text does, without its calls)
-        node_tags = {k: f"<data key={_q(ids['node', k])}>" for k in node_keys}
-        edge_tags = {k: f"<data key={_q(ids['edge', k])}>" for k in edge_keys}
-        quoted: dict[Any, str] = {}
-        out: list[str] = []
-        for n, d in graph.nodes(data=True):
-            qn = quoted[n] = _q(str(n))
-            out.append(f"    <node id={qn}>")
+    write_graphml_records(graph.nodes(data=True), graph.edges(data=True), path, graph.is_directed())
+
+
+def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iterable[tuple[Any, Any, dict[str, Any]]],
+                          path: str | Path, directed: bool = True) -> None:
+    """Write GraphML from node records ``(id, attrs)`` and then edge records ``(u, v, attrs)``, each read once.
+
+    Nothing is held but the attribute keys: the body goes to a temporary file beside the
+    target as the records go by, and the key declarations, which GraphML wants first (in
+    the order the keys were first seen, nodes then edges), are written before it once
+    every record is read. This is how a graph from the on-disk store is written without
+    ever holding its nodes or edges (``graph.write_store_graph``).
+
+    Args:
+        nodes: the nodes in output order; attribute values str/int/float/bool.
+        edges: the edges in output order.
+        path: the file to write (replaced atomically).
+        directed: the graph's ``edgedefault``.
+
+    Raises:
+        TypeError: an attribute value GraphML cannot hold (the target is left untouched).
+    """
+    node_keys: dict[str, type] = {}
+    edge_keys: dict[str, type] = {}
+    with atomic_path(path) as tmp:
+        body_path = Path(tmp + ".body")
+        try:
+            with open(body_path, "w", encoding="utf-8", newline="\n") as f:
+                _write_body(f, nodes, edges, node_keys, edge_keys)
+            with open(tmp, "wb") as f:
+                head = ["<?xml version='1.0' encoding='utf-8'?>\n"
+                        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+                        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+                        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+                        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n']
+                for domain, keys in (("node", node_keys), ("edge", edge_keys)):
+                    for k, t in keys.items():
+                        head.append(f'  <key id={_q(_key_id(domain, k, node_keys))} for="{domain}" '
+                                    f'attr.name={_q(k)} attr.type="{_GRAPHML_TYPES[t]}" />\n')
+                head.append(f'  <graph edgedefault="{"directed" if directed else "undirected"}">\n')
+                f.write("".join(head).encode("utf-8"))
+                with open(body_path, "rb") as body:
+                    shutil.copyfileobj(body, f, 1 << 20)
+        finally:
+            body_path.unlink(missing_ok=True)
+
+
+def _key_id(domain: str, k: str, node_keys: dict[str, type]) -> str:
+    """A key's id: its name, or ``edge_<name>`` for an edge key that is also a node key."""
+    return "edge_" + k if domain == "edge" and k in node_keys else k
+
+
+def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iterable[tuple[Any, Any, dict[str, Any]]],
+                node_keys: dict[str, type], edge_keys: dict[str, type]) -> None:
+    """The GraphML ``<node>`` and ``<edge>`` elements, with the keys (and their types) recorded as they are met."""
+    # the hot loop of a large export: each key's opening tag made once, strings escaped by
+    # _escape_text (what _text does, without its calls)
+    out: list[str] = []
+    for domain, records, keys in (("node", nodes, node_keys), ("edge", edges, edge_keys)):
+        tags: dict[str, str] = {}
+        for rec in records:
+            d = rec[-1]
+            if domain == "node":
+                out.append(f"    <node id={_q(str(rec[0]))}>")
+            else:
+                out.append(f"    <edge source={_q(str(rec[0]))} target={_q(str(rec[1]))}>")
             for k, v in d.items():
-                out.append(node_tags[k] + (_escape_text(v) if type(v) is str else _text(v)) + "</data>")
-            out.append("</node>\n")
+                tag = tags.get(k)
+                if tag is None:
+                    tag = tags[k] = f"<data key={_q(_key_id(domain, k, node_keys))}>"
+                if _key_type(keys, k, v) is str:
+                    out.append(tag + _escape_text(v) + "</data>")
+                else:
+                    out.append(tag + _text(v) + "</data>")
+            out.append(f"</{domain}>\n")
             if len(out) > 4096:
                 f.write("".join(out))
                 out.clear()
-        for u, v, d in graph.edges(data=True):
-            qu = quoted.get(u) or _q(str(u))
-            qv = quoted.get(v) or _q(str(v))
-            out.append(f"    <edge source={qu} target={qv}>")
-            for k, x in d.items():
-                out.append(edge_tags[k] + (_escape_text(x) if type(x) is str else _text(x)) + "</data>")
-            out.append("</edge>\n")
-            if len(out) > 4096:
-                f.write("".join(out))
-                out.clear()
-        f.write("".join(out))
-        f.write("  </graph>\n</graphml>\n")
+    f.write("".join(out))
+    f.write("  </graph>\n</graphml>\n")
+
+
+def _key_type(keys: dict[str, type], k: str, v: Any) -> type:
+    """The value's type, checked against (and recorded as) the key's one type: what ``_keys`` does, one value at a time."""
+    t = type(v)
+    seen = keys.get(k)
+    if seen is t:
+        return t
+    if t not in _GRAPHML_TYPES:
+        raise TypeError(f"attribute {k!r} has a {t.__name__} value ({v!r}); only str, int, float and bool "
+                        f"can be written")
+    if seen is not None:
+        raise TypeError(f"attribute {k!r} is both {seen.__name__} and {t.__name__}; give it one type")
+    keys[k] = t
+    return t
 
 
 _GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
