@@ -31,16 +31,18 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
+import sqlite3
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ._util import slug
 from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import IdentityRule, OrgRule, RuleSet, SpeakerRule
 
-__all__ = ["unify_speakers", "merge_record"]
+__all__ = ["unify_speakers", "unify_store", "merge_record"]
 
 
 @dataclass
@@ -53,7 +55,6 @@ class _Cluster:
     names: Counter = field(default_factory=Counter)
     roles: Counter = field(default_factory=Counter)
     affiliations: Counter = field(default_factory=Counter)
-    docs: set = field(default_factory=set)
     rule: SpeakerRule | None = None
     mentions: Counter = field(default_factory=Counter)  # the mentions as written ("the Taliban spokesperson")
     org: OrgRule | None = None  # an organisation cluster's rule
@@ -91,19 +92,69 @@ def unify_speakers(attributions: Sequence[ResolvedAttribution], rules: RuleSet
         The attributions in the same order, with merged speakers' ids, names, roles and
         affiliations filled in, and the merges, in the order they were made.
     """
-    unifier = _Unifier(rules)
+    merges: list[Merge] = []
+    unifier = _Unifier(rules, sqlite3.connect(":memory:"), merges.append)
     unifier.collect(attributions)
-    unifier.by_rule_alias()
-    unifier.by_core_name()
-    if unifier.settings.merge_surnames:
-        unifier.by_surname()
-    unifier.by_spelling()
-    if unifier.settings.known_roles:
-        unifier.by_known_role()
-    unifier.organisations()
-    if unifier.settings.anonymous_across_articles:
-        unifier.anonymous()
-    return tuple(unifier.rewrite(ra) for ra in attributions), tuple(unifier.merges)
+    unifier.merge_all()
+    return tuple(unifier.rewrite(ra) for ra in attributions), tuple(merges)
+
+
+def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int:
+    """``unify_speakers`` on a run's ``store.Store``: its quote rows get their speakers' corpus identity in place.
+
+    Only what is per named person stays in memory; anonymous sources and organisation
+    speakers (one per article, most of them) are read back from the store one at a time.
+
+    Args:
+        store: the run's store (``quote`` rows in input order).
+        rules: as for ``unify_speakers``.
+        on_merge: gets each merge as it is made.
+
+    Returns:
+        The number of merges.
+    """
+    from .rundir import attribution_from_record, quote_record
+
+    def quotes() -> Iterator[tuple[int, ResolvedAttribution]]:
+        shared: dict = {}
+        for i, line in store.rows("SELECT i, line FROM quote WHERE sid IS NOT NULL ORDER BY i"):
+            if len(shared) > _MEMO_MAX:
+                shared.clear()
+            yield i, attribution_from_record(json.loads(line), shared)
+
+    unifier = _Unifier(rules, store.db, on_merge)
+    unifier.collect(ra for _, ra in quotes())
+    unifier.merge_all()
+    store.db.execute("CREATE TEMP TABLE identity_new(i INTEGER PRIMARY KEY, sid TEXT, line TEXT)")
+    changed = []
+    for i, ra in quotes():
+        new = unifier.rewrite(ra)
+        if new is not ra:
+            changed.append((i, new.speaker.id if new.speaker else None,
+                            json.dumps(quote_record(new), ensure_ascii=False)))
+            if len(changed) >= 4096:
+                store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
+                changed.clear()
+    store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
+    store.db.execute("UPDATE quote SET sid = n.sid, line = n.line FROM identity_new AS n WHERE quote.i = n.i")
+    unifier.close()
+    store.db.execute("DROP TABLE identity_new")
+    return unifier.merged
+
+
+#: memo sizes past which a memo is emptied (a corpus's anonymous speakers are one per article: the memos must not
+#: grow with it)
+_MEMO_MAX = 65536
+
+#: what the unifier keeps on disk: the articles each speaker is quoted in, the tops of the affiliation paths each
+#: article quotes, and every quote of an anonymous or organisation speaker (read back one speaker at a time)
+_TABLES = """
+CREATE TEMP TABLE identity_use(sid TEXT NOT NULL, kind TEXT NOT NULL, name TEXT, mention TEXT, role TEXT, aff TEXT);
+CREATE TEMP TABLE identity_doc(sid TEXT NOT NULL, doc TEXT NOT NULL, person INTEGER NOT NULL,
+                               PRIMARY KEY (sid, doc)) WITHOUT ROWID;
+CREATE TEMP TABLE identity_top(doc TEXT NOT NULL, top TEXT NOT NULL, PRIMARY KEY (doc, top)) WITHOUT ROWID;
+CREATE TEMP TABLE identity_anon(k TEXT NOT NULL, sid TEXT NOT NULL);
+"""
 
 
 def merge_record(m: Merge) -> dict[str, Any]:
@@ -115,12 +166,16 @@ def merge_record(m: Merge) -> dict[str, Any]:
 class _Unifier:
     """The clusters of one corpus and the merges made so far."""
 
-    def __init__(self, rules: RuleSet):
+    def __init__(self, rules: RuleSet, db: sqlite3.Connection, on_merge: Callable[[Merge], None]):
         self.rules = rules
         self.settings: IdentityRule = rules.identity_settings()
+        self.db = db
+        db.executescript(_TABLES)
+        # in memory: people, and the other clusters a merge keeps; the rest are on disk (``_streamed``)
         self.clusters: dict[str, _Cluster] = {}  # cluster id -> cluster (live ones only)
-        self.owner: dict[str, str] = {}  # every original speaker id -> its cluster id
-        self.merges: list[Merge] = []
+        self.owner: dict[str, str] = {}  # original speaker id -> its cluster id (people, and the ids merged)
+        self.on_merge = on_merge
+        self.merged = 0
         self.known = {s.name.lower(): s for s in rules.speakers}
         for s in rules.speakers:
             for a in s.aliases:
@@ -134,34 +189,124 @@ class _Unifier:
         self.synonyms = dict(self.settings.role_synonyms)
         self.determiners = rules.words("determiner")
         self.indefinite = self.determiners - rules.words("definite")  # "a", "another", "some", ...
-        self.doc_tops: dict[str, set[str]] = defaultdict(set)  # doc -> the top affiliations of its speakers
         self._rewritten: dict[Speaker, Speaker] = {}  # memo of rewrite: speaker record -> its corpus identity
 
     # -- collecting ------------------------------------------------------------------
 
     def collect(self, attributions: Iterable[ResolvedAttribution]) -> None:
+        docs: list[tuple[str, str, int]] = []
+        tops: list[tuple[str, str]] = []
+        uses: list[tuple] = []
         for ra in attributions:
             sp = ra.speaker
             if sp is None:
                 continue
+            doc = ra.attribution.doc_id
             path = sp.affiliation_path or self._path(sp.affiliation)
             if path:
-                self.doc_tops[ra.attribution.doc_id].add(path[-1])
-            if sp.kind not in (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS) and not self._org_like(sp):
-                continue
-            c = self.clusters.get(sp.id)
+                tops.append((doc, path[-1]))
+            mention = ra.mention.text if ra.mention else sp.name
+            if sp.kind is SpeakerKind.PERSON:
+                c = self.clusters.get(sp.id)
+                if c is None:
+                    c = self.clusters[sp.id] = _Cluster(sp.id, sp.kind, [sp.id], rule=self._rule_of_id(sp.id))
+                    self.owner[sp.id] = sp.id
+                c.names[sp.name] += 1
+                c.mentions[mention] += 1
+                if sp.role:
+                    c.roles[sp.role] += 1
+                if sp.affiliation:
+                    c.affiliations[sp.affiliation] += 1
+                docs.append((sp.id, doc, 1))
+            elif sp.kind is SpeakerKind.ANONYMOUS or self._org_like(sp):
+                uses.append((sp.id, sp.kind.value, sp.name, mention, sp.role, sp.affiliation))
+                docs.append((sp.id, doc, 0))
+            if len(docs) >= 4096 or len(tops) >= 4096:
+                self._insert(docs, tops, uses)
+        self._insert(docs, tops, uses)
+        self.db.executescript("CREATE INDEX temp.identity_use_sid ON identity_use(sid);"
+                              "CREATE INDEX temp.identity_doc_doc ON identity_doc(doc, person);")
+
+    def _insert(self, docs: list, tops: list, uses: list) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO identity_doc VALUES (?, ?, ?)", docs)
+        self.db.executemany("INSERT OR IGNORE INTO identity_top VALUES (?, ?)", tops)
+        self.db.executemany("INSERT INTO identity_use VALUES (?, ?, ?, ?, ?, ?)", uses)
+        docs.clear()
+        tops.clear()
+        uses.clear()
+
+    def close(self) -> None:
+        """Drop the tables on disk."""
+        for table in ("identity_use", "identity_doc", "identity_top", "identity_anon"):
+            self.db.execute(f"DROP TABLE temp.{table}")
+
+    def merge_all(self) -> None:
+        """The merge passes, in order."""
+        self.by_rule_alias()
+        self.by_core_name()
+        if self.settings.merge_surnames:
+            self.by_surname()
+        self.by_spelling()
+        if self.settings.known_roles:
+            self.by_known_role()
+        self.organisations()
+        if self.settings.anonymous_across_articles:
+            self.anonymous()
+
+    def _streamed(self) -> Iterator[_Cluster]:
+        """The anonymous and organisation clusters (never merged yet), in id order, read from disk one at a time."""
+        c: _Cluster | None = None
+        for sid, kind, name, mention, role, aff in self._rows(
+                "SELECT sid, kind, name, mention, role, aff FROM identity_use ORDER BY sid, rowid"):
+            if c is None or c.id != sid:
+                if c is not None:
+                    yield c
+                c = _Cluster(sid, SpeakerKind(kind), [sid])
+            c.names[name] += 1
+            c.mentions[mention] += 1
+            if role:
+                c.roles[role] += 1
+            if aff:
+                c.affiliations[aff] += 1
+        if c is not None:
+            yield c
+
+    def _load(self, sid: str) -> _Cluster | None:
+        """One cluster of ``_streamed`` by id (kept in memory from now on), or None when the corpus has none."""
+        c = None
+        for sid_, kind, name, mention, role, aff in self.db.execute(
+                "SELECT sid, kind, name, mention, role, aff FROM identity_use WHERE sid = ? ORDER BY rowid", (sid,)):
             if c is None:
-                c = self.clusters[sp.id] = _Cluster(sp.id, sp.kind, [sp.id])
-                self.owner[sp.id] = sp.id
-                if sp.kind is SpeakerKind.PERSON:
-                    c.rule = self._rule_of_id(sp.id)
-            c.names[sp.name] += 1
-            c.mentions[ra.mention.text if ra.mention else sp.name] += 1
-            if sp.role:
-                c.roles[sp.role] += 1
-            if sp.affiliation:
-                c.affiliations[sp.affiliation] += 1
-            c.docs.add(ra.attribution.doc_id)
+                c = _Cluster(sid, SpeakerKind(kind), [sid])
+            c.names[name] += 1
+            c.mentions[mention] += 1
+            if role:
+                c.roles[role] += 1
+            if aff:
+                c.affiliations[aff] += 1
+        if c is not None:
+            self.clusters[sid] = c
+            self.owner[sid] = sid
+        return c
+
+    def _rows(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
+        cur = self.db.execute(sql, params)
+        while chunk := cur.fetchmany(1024):
+            yield from chunk
+
+    def _people_with(self, c: _Cluster) -> set[str]:
+        """The original ids of the people quoted in the articles that quote ``c``."""
+        marks = ",".join("?" * len(c.ids))
+        return {sid for sid, in self.db.execute(
+            f"SELECT DISTINCT p.sid FROM identity_doc AS a JOIN identity_doc AS p ON p.doc = a.doc AND p.person = 1 "
+            f"WHERE a.sid IN ({marks})", c.ids)}
+
+    def _quoted_with(self, c: _Cluster, top: str) -> bool:
+        """Whether an article that quotes ``c`` quotes a speaker whose affiliation path ends at ``top``."""
+        marks = ",".join("?" * len(c.ids))
+        return self.db.execute(
+            f"SELECT 1 FROM identity_doc AS a JOIN identity_top AS t ON t.doc = a.doc "
+            f"WHERE a.sid IN ({marks}) AND t.top = ? LIMIT 1", (*c.ids, top)).fetchone() is not None
 
     @staticmethod
     def _org_like(sp: Speaker) -> bool:
@@ -289,13 +434,21 @@ class _Unifier:
 
     def anonymous(self) -> None:
         """With ``anonymous_across_articles``: anonymous sources of one name, role and affiliation are one."""
-        groups: dict[tuple, list[_Cluster]] = defaultdict(list)
-        for c in sorted(self.clusters.values(), key=lambda c: c.id):
-            if c.kind is SpeakerKind.ANONYMOUS:
-                groups[(self._name(c).lower(), c.role(), c.affiliation())].append(c)
-        for (name, role, aff), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
-            if len(group) > 1:
-                self._merge(group[0], group[1:], f'anonymous source "{name}" with the same role and affiliation '
+        keys = []
+        for c in self._streamed():
+            if c.kind is SpeakerKind.ANONYMOUS and c.id not in self.owner:  # not merged by by_known_role
+                keys.append((str((self._name(c).lower(), c.role(), c.affiliation())), c.id))
+                if len(keys) >= 4096:
+                    self.db.executemany("INSERT INTO identity_anon VALUES (?, ?)", keys)
+                    keys.clear()
+        self.db.executemany("INSERT INTO identity_anon VALUES (?, ?)", keys)
+        for _, rows in itertools.groupby(self._rows("SELECT k, sid FROM identity_anon ORDER BY k, rowid"),
+                                         key=lambda row: row[0]):
+            sids = [sid for _, sid in rows]
+            if len(sids) > 1:
+                kept, *others = (self._load(sid) for sid in sids)
+                name, role, aff = self._name(kept).lower(), kept.role(), kept.affiliation()
+                self._merge(kept, others, f'anonymous source "{name}" with the same role and affiliation '
                             f"({role or 'no role'}, {aff or 'no affiliation'})", self.settings.id)
 
     def by_known_role(self) -> None:
@@ -313,12 +466,9 @@ class _Unifier:
                 by_role[self._role_key(s.role)].append(s)
         if not by_role:
             return
-        people: dict[str, list[str]] = defaultdict(list)  # doc -> its person clusters (for the guard)
-        for c in self._persons():
-            for d in c.docs:
-                people[d].append(c.id)
-        anonymous = sorted((c for c in self.clusters.values() if c.kind is SpeakerKind.ANONYMOUS), key=lambda c: c.id)
-        for c in anonymous:
+        for c in self._streamed():
+            if c.kind is not SpeakerKind.ANONYMOUS:
+                continue
             roles = {self._role_key(r) for r in c.roles}
             if len(roles) != 1 or not c.affiliations or self._generic(c):
                 continue
@@ -328,7 +478,7 @@ class _Unifier:
                 continue  # none, or two known people of that role: which one is it?
             rule = fits[0]
             target_id = f"person:{slug(rule.name)}"
-            others = {self.owner.get(i, i) for d in c.docs for i in people.get(d, ())} - {target_id}
+            others = {self.owner.get(i, i) for i in self._people_with(c)} - {target_id}
             if any(self._same_role(self.clusters[o], role, rule) for o in others if o in self.clusters):
                 continue  # the article names somebody else with that role: "the spokesperson" may be them
             target = self.clusters.get(target_id)
@@ -364,10 +514,6 @@ class _Unifier:
 
     def organisations(self) -> None:
         """An organisation speaker named another way is the organisation the rules know (``org:<slug>``)."""
-        orgs = sorted((c for c in self.clusters.values() if c.kind not in (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS)),
-                      key=lambda c: c.id)
-        if not orgs:
-            return
         canonical = {f"org:{slug(o.name)}": o for o in self.rules.organisations}
         by_form: dict[str, OrgRule] = {}
         by_words: dict[frozenset, dict[str, tuple[OrgRule, str]]] = defaultdict(dict)
@@ -377,9 +523,10 @@ class _Unifier:
                 key = self._org_words(form)
                 if len(key) > 1:
                     by_words[key].setdefault(o.id, (o, form))
-        for c in orgs:
-            if c.id not in self.clusters:
+        for c in self._streamed():
+            if c.kind in (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS):
                 continue
+            c = self.clusters.get(c.id, c)  # an organisation already made a merge's target
             if c.id in canonical:
                 c.org = canonical[c.id]
                 continue
@@ -396,7 +543,7 @@ class _Unifier:
                     continue  # no organisation of those words, or several (whose foreign ministry?)
                 org, form, name = next(iter(cands.values()))
                 top = self.rules.org_path(org.name)[-1]
-                if not any(top in self.doc_tops.get(d, ()) for d in c.docs):
+                if not self._quoted_with(c, top):
                     continue  # the article quotes nobody of that country: its "foreign ministry" may be another's
                 evidence = (f'rule:{org.id}: "{name}" has the words of "{form}" without nationality, '
                             f"the one organisation the rules know by them; the article quotes {top}")
@@ -406,7 +553,7 @@ class _Unifier:
             if own and not any(self._related(a, org.name) for a in own):
                 continue  # the mention names another organisation
             target_id = f"org:{slug(org.name)}"
-            target = self.clusters.get(target_id)
+            target = self.clusters.get(target_id) or self._load(target_id)
             if target is None:
                 kind = SpeakerKind.COUNTRY if org.kind == "country" else SpeakerKind.ORGANIZATION
                 target = self.clusters[target_id] = _Cluster(target_id, kind, [])
@@ -563,15 +710,15 @@ class _Unifier:
             kept.names.update(o.names)
             kept.roles.update(o.roles)
             kept.affiliations.update(o.affiliations)
-            kept.docs |= o.docs
             if kept.rule is None:
                 kept.rule = o.rule
             for i in o.ids:
                 self.owner[i] = kept.id
-            del self.clusters[o.id]
+            self.clusters.pop(o.id, None)  # an anonymous or organisation cluster was never in memory
         if kept.id not in self.owner:
             self.owner[kept.id] = kept.id
-        self.merges.append(Merge(kept.id, self._name(kept), tuple(merged_ids), tuple(dict.fromkeys(merged_names)),
+        self.merged += 1
+        self.on_merge(Merge(kept.id, self._name(kept), tuple(merged_ids), tuple(dict.fromkeys(merged_names)),
                                  evidence, rule_id))
 
     # -- output ----------------------------------------------------------------------------------
@@ -590,6 +737,8 @@ class _Unifier:
         # the quotes of one speaker share the one new record (a corpus has far fewer speakers than quotes)
         new = self._rewritten.get(sp)
         if new is None:
+            if len(self._rewritten) > _MEMO_MAX:
+                self._rewritten.clear()
             new = self._rewritten[sp] = self._new_speaker(sp)
         return ra if new == sp else replace(ra, speaker=new)
 

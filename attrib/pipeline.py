@@ -2,13 +2,13 @@
 
 Stages 1-5 are a pure function of one article and the rules (``extract`` after the
 annotator); ``run_batch`` streams them over a corpus (``engine``) into the run's
-spool (``spool.Spool``), keeping only each article's quotes and stances as records
-(``Gathered``), then ``finish_run`` runs the corpus stages on them: one identity per
-speaker, claims, the graph and the exports.
+spool (``spool.Spool``, what a resume continues from) and its store (``store.Store``,
+a SQLite database beside it), then ``finish_run`` runs the corpus stages on the store:
+one identity per speaker, claims, the graph and the exports. Neither phase holds the
+corpus in memory.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -137,6 +137,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     from .engine import DaskEngine, LocalEngine, NlpConfig, Processor, choose_annotator, work_items
     from .progress import Progress
     from .spool import Spool
+    from .store import Store
 
     t0 = time.perf_counter()
     input_options = input_options or InputOptions()
@@ -144,7 +145,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     result = BatchResult(cache_dir=options.cache_dir)
     engine = DaskEngine(options.scheduler, options.jobs) if options.engine == "dask" else \
         LocalEngine(rules, options.jobs)  # forks its workers before stanza starts torch here
-    spool = gathered = None
+    spool = store = None
     try:
         annotator, note = choose_annotator(nlp, rules, models_dir, lazy=options.cache_dir is not None)
         on_note(note)
@@ -164,18 +165,21 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         out.mkdir(parents=True, exist_ok=True)
         spool = Spool(out, manifest, options.resume)
         result.resumed = spool.resumed
-        gathered = Gathered.from_run(spool.dir) if spool.resumed else Gathered()
+        store = Store.from_run(spool.dir, spool.dir / STORE)  # what a resumed run had finished, else empty
         progress = Progress(plan.files or None, quiet=options.quiet, initial=spool.resumed)
 
         def consume(outputs) -> None:
             for o in outputs:
                 spool.add(o.key, o.quotes, o.article, o.problems, o.stances)
-                gathered.add(o.quotes, o.stances)
+                store.add_quotes(o.quotes.splitlines())
+                store.add_articles(o.article.splitlines())
+                store.add_stances(o.stances.splitlines())
                 if o.article:
                     result.processed_chars += json.loads(o.article)["chars"]
                 for p in o.problem_list():
                     (on_problem or progress.write)(p if on_problem else str(p))
             spool.flush()
+            store.commit()
             progress.update(len(outputs))
 
         try:
@@ -209,119 +213,69 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         finally:
             progress.close()
             spool.close()
-        finish_run(spool, out, rules, options.as_json, result, gathered)
+        finish_run(spool, store, out, rules, options.as_json, result)
+        store.close()
         spool.remove()
     finally:
         if options.engine == "dask":
             engine.close()  # type: ignore[union-attr]
         else:
             engine.terminate()  # type: ignore[union-attr]
-        if gathered is not None:
-            gathered.release()
+        if store is not None:
+            store.close()
     result.seconds = time.perf_counter() - t0
     return result
 
 
-class Gathered:
-    """The run's quotes and stances as records, in the spool's order, parsed as each item finishes.
-
-    With ``--jobs N`` the main process parses while the workers work, so the corpus stages
-    at the end start from records instead of reading the whole spool back first.
-    """
-
-    #: articles between two freezes of what was gathered (see ``add``)
-    FREEZE_EVERY = 256
-
-    def __init__(self) -> None:
-        self.attributions: list[ResolvedAttribution] = []
-        self.stances: list[Stance] = []
-        self._shared: dict = {}  # equal speakers, rule ids and doc ids made one object (rundir)
-        self._added = 0
-        self.frozen = False
-
-    @classmethod
-    def from_run(cls, run_dir: Path) -> "Gathered":
-        """What a run folder (or an interrupted run's spool) already holds."""
-        from .rundir import read_quotes, read_stances
-
-        g = cls()
-        g.attributions, g.stances = read_quotes(run_dir), read_stances(run_dir)
-        return g
-
-    def add(self, quotes: str, stances: str) -> None:
-        """One finished item's quote and stance lines (as the spool gets them)."""
-        from .rundir import attribution_from_record, stance_from_record
-
-        if quotes:
-            self.attributions.extend(attribution_from_record(json.loads(line), self._shared)
-                                     for line in quotes.splitlines())
-        if stances:
-            self.stances.extend(stance_from_record(json.loads(line)) for line in stances.splitlines())
-        self._added += 1
-        if self._added % self.FREEZE_EVERY == 0:
-            # The records live until the end of the run and hold no reference cycles, yet each full pass of
-            # the cyclic garbage collector walks them all: at 6,000 articles those passes were 10% of the
-            # run's CPU time, growing with the corpus. Once the young generations are collected, freezing
-            # moves what is left out of the collector's passes (reference counting still frees it).
-            gc.collect(1)
-            gc.freeze()
-            self.frozen = True
-
-    def release(self) -> None:
-        """Give what ``add`` froze back to the garbage collector (at the end of the run)."""
-        if self.frozen:
-            gc.unfreeze()
-            self.frozen = False
+#: the store's file in the spool's folder
+STORE = "corpus.sqlite"
 
 
-def finish_run(spool, out: Path, rules: RuleSet, as_json: bool, result: BatchResult,
-               gathered: Gathered | None = None) -> None:
-    """The corpus stages on the spooled run: identity, claims, graph; then the final files, each atomically.
+def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: BatchResult) -> None:
+    """The corpus stages on the run's store: identity, claims, graph; then the final files, each atomically."""
+    from .identity import merge_record, unify_store
+    from .rundir import ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, write_text_lines
 
-    ``gathered`` holds the spool's quotes and stances as records (read from the spool when None).
-    """
-    from .export import write_graph_files
-    from .graph import records_from_run
-    from .identity import merge_record, unify_speakers
-    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, quote_record, read_articles,
-                         stance_record, write_lines)
-
-    gathered = gathered or Gathered.from_run(spool.dir)
-    attributions = gathered.attributions  # in the spool's order: line i is attributions[i]
-    gathered.attributions = []
-    articles = read_articles(spool.dir)
-    unified, merge_list = unify_speakers(attributions, rules)
-    # quotes.jsonl is the spool's lines in doc_id order; only a quote whose speaker identity changed is written anew
-    replaced = {i: json.dumps(quote_record(new), ensure_ascii=False) + "\n"
-                for i, (old, new) in enumerate(zip(attributions, unified)) if new is not old}
-    attributions = list(unified)
-    del unified
-    spool.write_quotes(out / QUOTES, replaced)
-    del replaced
-    stances, gathered.stances = gathered.stances, []
-    stances.sort(key=lambda s: (s.doc_id, s.start, s.end, s.rule_id))  # what stance_record's key sorts by
-    write_lines(out / STANCES, (stance_record(s) for s in stances))
-    graph = records_from_run(attributions, articles, stances, rules)
-    n_stances = len(stances)
-    del stances
-    files = [out / QUOTES] + write_graph_files(graph, ["graphml"] + (["json"] if as_json else []), out)
-    del graph
-    write_lines(out / MERGES, (merge_record(m) for m in merge_list))
+    store.commit()
+    with atomic_path(out / MERGES) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        result.merges = unify_store(store, rules, lambda m: f.write(json.dumps(merge_record(m), ensure_ascii=False)
+                                                                    + "\n"))
+    store.commit()
+    write_text_lines(out / QUOTES, store.quote_lines())
+    write_text_lines(out / STANCES, store.stance_lines())
+    files = [out / QUOTES] + _write_graph(store, rules, out, as_json)
     for name in (ARTICLES, PROBLEMS):  # the spool's copies are already in their final order
         with atomic_path(out / name) as tmp:
             shutil.copyfile(spool.dir / name, tmp)
     files += [out / ARTICLES, out / PROBLEMS, out / STANCES, out / MERGES]
 
     result.files = files
-    result.articles = len(articles)
-    result.chars = sum(a.chars for a in articles)
-    result.nlp = tuple(sorted({a.nlp for a in articles}))
-    result.quote_types = Counter(ra.attribution.type.value for ra in attributions)
-    result.speakers = len({ra.speaker.id for ra in attributions if ra.speaker is not None})
-    result.merges = len(merge_list)
-    result.stances = n_stances
+    result.articles = store.articles
+    nlp: set[str] = set()
+    for line, in store.rows("SELECT line FROM article"):
+        rec = json.loads(line)
+        result.chars += rec["chars"]
+        nlp.add(rec["nlp"])
+    result.nlp = tuple(sorted(nlp))
+    result.quote_types = Counter(dict(store.db.execute(
+        "SELECT json_extract(line, '$.type'), count(*) FROM quote GROUP BY 1")))
+    result.speakers = store.db.execute("SELECT count(DISTINCT sid) FROM quote").fetchone()[0]
+    result.stances = store.stances
     result.skipped = sum(key.startswith("p:") for key in spool.iter_done_keys())
     with open(spool.dir / PROBLEMS, encoding="utf-8") as f:
         for line in f:
             result.problems += 1
             result.warnings += json.loads(line).get("level") == "warning"
+
+
+def _write_graph(store, rules: RuleSet, out: Path, as_json: bool) -> list[Path]:
+    """The graph files of the run (interim: the graph is built in memory from the store's rows)."""
+    from .export import write_graph_files
+    from .graph import records_from_run
+    from .rundir import article_from_record, attribution_from_record, stance_from_record
+
+    shared: dict = {}
+    quotes = [attribution_from_record(json.loads(line), shared) for line, in store.rows("SELECT line FROM quote ORDER BY i")]
+    articles = [article_from_record(json.loads(line)) for line, in store.rows("SELECT line FROM article ORDER BY i")]
+    stances = [stance_from_record(json.loads(line)) for line, in store.rows("SELECT line FROM stance ORDER BY i")]
+    return write_graph_files(records_from_run(quotes, articles, stances, rules), ["graphml"] + (["json"] if as_json else []), out)

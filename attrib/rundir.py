@@ -166,10 +166,15 @@ def problem_from_record(rec: dict[str, Any]) -> Problem:
 
 def write_lines(path: str | Path, records: Iterable[dict[str, Any]]) -> int:
     """Write JSON Lines (UTF-8, ``\\n`` line ends) atomically; returns the number of lines."""
+    return write_text_lines(path, (json.dumps(rec, ensure_ascii=False) for rec in records))
+
+
+def write_text_lines(path: str | Path, lines: Iterable[str]) -> int:
+    """Write lines (each without its line end) as UTF-8 with ``\\n`` line ends, atomically; returns their number."""
     n = 0
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        for rec in records:
-            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        for line in lines:
+            f.write(line + "\n")
             n += 1
     return n
 

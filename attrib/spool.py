@@ -168,37 +168,6 @@ class Spool:
             for line in f:
                 yield json.loads(line)
 
-    def write_quotes(self, path: Path, replaced: dict[int, str]) -> int:
-        """Write the final quotes.jsonl (atomically) from the spool's: articles sorted by doc_id (ties in
-        input order), each article's quotes as spooled (by offset), line ``i`` of the spool replaced by
-        ``replaced[i]`` where given (a quote whose speaker the corpus stages changed), else copied as is.
-
-        The lines are copied as bytes: nothing is parsed or held but one article's lines.
-
-        Returns:
-            The number of quotes written.
-        """
-        from .rundir import atomic_path
-
-        ranges, start, line = [], 0, 0  # (doc_id, first byte, end byte, index of its first line)
-        with open(self.dir / QUOTES, "rb") as src:
-            for rec in self._done_records():
-                end = int(rec["q"])  # the size quotes.jsonl had after this item
-                if end > start:
-                    src.seek(start)
-                    n = src.read(end - start).count(b"\n")
-                    ranges.append((_doc_id(rec["key"]), start, end, line))
-                    line += n
-                start = end
-            ranges.sort(key=lambda r: r[0])
-            with atomic_path(path) as tmp, open(tmp, "wb") as f:
-                for _, begin, end, first in ranges:
-                    src.seek(begin)
-                    for i, raw in enumerate(src.read(end - begin).split(b"\n")[:-1], first):
-                        new = replaced.get(i)
-                        f.write(raw + b"\n" if new is None else new.encode("utf-8"))
-        return line
-
     def remove(self) -> None:
         """Delete OUT/.partial once the final files are written."""
         self.close()

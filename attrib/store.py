@@ -97,7 +97,8 @@ class Store:
 
     def commit(self) -> None:
         """End the current write transaction (and start the next)."""
-        self.db.execute("COMMIT")
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
         self.db.execute("BEGIN")
 
     # -------------------------------------------------------------- reading
@@ -110,6 +111,15 @@ class Store:
             if not chunk:
                 return
             yield from chunk
+
+    def quote_lines(self) -> Iterator[str]:
+        """The quote lines in quotes.jsonl's order: articles by doc_id (ties in input order), each article's
+        quotes as they were found."""
+        return (line for line, in self.rows("SELECT line FROM quote ORDER BY doc, i"))
+
+    def stance_lines(self) -> Iterator[str]:
+        """The stance lines in stances.jsonl's order: by doc_id, quote start and end, rule id (ties in input order)."""
+        return (line for line, in self.rows('SELECT line FROM stance ORDER BY doc, start, "end", rule, i'))
 
     def close(self) -> None:
         if self.db is not None:

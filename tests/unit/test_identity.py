@@ -6,6 +6,8 @@ the fullest name in the article>``, an anonymous source ``anon:<doc_id>:<n>``.
 """
 from __future__ import annotations
 
+import json
+
 import random
 import time
 from pathlib import Path
@@ -14,9 +16,11 @@ import pytest
 
 from attrib import identity
 from attrib._util import slug
-from attrib.identity import merge_record, unify_speakers
+from attrib.identity import merge_record, unify_speakers, unify_store
 from attrib.model import Attribution, QuoteType, ResolvedAttribution, Span, Speaker, SpeakerKind
 from attrib.ruleset import RuleSet, load_ruleset
+from attrib.rundir import quote_record
+from attrib.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,7 +38,17 @@ def ids(out) -> list[str]:
 
 
 def unify(quotes, rules):
+    """``unify_speakers``, checked against ``unify_store`` (what a batch run uses) on the same quotes."""
     out, merges = unify_speakers(quotes, rules)
+    store = Store()
+    store.add_quotes(json.dumps(quote_record(ra), ensure_ascii=False) for ra in quotes)
+    store_merges: list = []
+    assert unify_store(store, rules, store_merges.append) == len(store_merges)
+    assert tuple(store_merges) == merges
+    in_order = [json.loads(line) for line, in store.db.execute("SELECT line FROM quote ORDER BY i")]
+    assert in_order == [quote_record(ra) for ra in out]
+    assert [sid for sid, in store.db.execute("SELECT sid FROM quote ORDER BY i")] == [
+        ra.speaker.id if ra.speaker else None for ra in out]
     return out, merges
 
 
@@ -254,7 +268,7 @@ def test_a_crowded_block_is_compared_by_neighbours(ruleset: RuleSet, monkeypatch
     calls = []
     real = identity._Unifier._similarity
     monkeypatch.setattr(identity._Unifier, "_similarity", lambda self, a, b: calls.append(1) or real(self, a, b))
-    out, merges = unify(quotes, ruleset)
+    out, merges = unify_speakers(quotes, ruleset)  # once (``unify`` runs it twice)
     assert len(calls) <= 1502 * ruleset.identity_settings().block_window
     assert out[-1].speaker.id == out[-2].speaker.id
 

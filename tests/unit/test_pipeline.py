@@ -64,18 +64,6 @@ def test_spool_without_resume_starts_again(tmp_path: Path) -> None:
     assert fresh.resumed == 0 and (tmp_path / ".partial" / "quotes.jsonl").read_bytes() == b""
 
 
-def test_spool_writes_quotes_by_doc_id_copying_all_but_the_replaced_lines(tmp_path: Path) -> None:
-    spool = Spool(tmp_path, MANIFEST, resume=False)
-    spool.add("a:b:x", '{"q": "b1"}\n{"q": "b2"}\n', '{"a": "b"}\n', "")
-    spool.add("p:123", "", "", '{"problem": 1}\n')  # a skipped input adds no quote
-    spool.add("a:a:b:y", '{"q": "a:b1"}\n', '{"a": "a:b"}\n', "")  # a doc id with a colon
-    spool.add("a:a:x", "", '{"a": "a"}\n', "")  # an article without quotes
-    spool.close()
-    n = spool.write_quotes(tmp_path / "quotes.jsonl", {1: '{"q": "B2"}\n'})
-    assert n == 3
-    assert (tmp_path / "quotes.jsonl").read_text().splitlines() == ['{"q": "a:b1"}', '{"q": "b1"}', '{"q": "B2"}']
-
-
 def test_processor_outputs_one_item_each_in_order(ruleset) -> None:
     items = [Article("a", "a.txt", '"We will appeal," the minister said.'),
              Problem("b.txt", 0, 0, "empty file; article skipped", "warning"),
@@ -107,23 +95,3 @@ def test_plain_progress_lines_and_quiet() -> None:
     q = Progress(total=4, stream=quiet, quiet=True, interval=0.0)
     q.update(4)
     assert quiet.getvalue() == ""
-
-
-def test_gathered_records_are_frozen_out_of_gc_passes_and_given_back(monkeypatch) -> None:
-    import gc
-
-    from attrib.pipeline import Gathered
-    from attrib.rundir import quote_record
-
-    before = gc.get_freeze_count()
-    monkeypatch.setattr(Gathered, "FREEZE_EVERY", 2)
-    g = Gathered()
-    line = json.dumps({"doc_id": "d", "id": "d:0-4", "text": "“Hi”", "start": 0, "end": 4, "type": "direct",
-                       "cue": None, "speaker": None, "outlet": None, "rule": "quote.x"}) + "\n"
-    g.add(line, "")
-    assert not g.frozen and gc.get_freeze_count() == before
-    g.add(line, "")
-    assert g.frozen and gc.get_freeze_count() > before
-    g.release()
-    assert not g.frozen and gc.get_freeze_count() == 0
-    assert [quote_record(ra)["id"] for ra in g.attributions] == ["d:0-4", "d:0-4"]
