@@ -30,7 +30,7 @@ from typing import Any, Iterable, Sequence
 import networkx as nx
 
 from ._util import slug  # noqa: F401 - used for node ids, re-exported
-from .model import ArticleInfo, Claim, ResolvedAttribution, Speaker, SpeakerKind, Stance
+from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
 
@@ -229,16 +229,22 @@ def _enum_value(value: Enum | None) -> Any:
     return None if value is None else value.value
 
 
-def _most_common(values: Iterable[Any]) -> Any:
-    """The most frequent non-None value; ties go to the one seen first."""
-    present = [v for v in values if v is not None]
-    if not present:
-        return None
-    first = present[0]
-    if present.count(first) == len(present):  # the usual case (one value, or one speaker's one name): no Counter
-        return first
-    counts = Counter(present)
-    return max(counts, key=counts.__getitem__)  # the first of the largest counts, in order seen
+class _Tally:
+    """Counts of values, added one value (or one value n times) at a time, for the most frequent non-None one."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self) -> None:
+        self.counts: dict[Any, int] = {}
+
+    def add(self, value: Any, n: int = 1) -> None:
+        if value is not None:
+            self.counts[value] = self.counts.get(value, 0) + n
+
+    def most_common(self) -> Any:
+        """The most frequent value (None if none); ties go to the one seen first."""
+        counts = self.counts
+        return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _report_rule_ids(ra: ResolvedAttribution) -> tuple[str, ...]:
@@ -327,13 +333,21 @@ class _StanceEdge(_Edge):
 
 
 class _Builder:
-    """Collects nodes and edges, aggregating repeated edges, then emits them in sorted order."""
+    """Collects nodes and edges, aggregating repeated edges, then emits them in sorted order.
+
+    What a node or edge holds is worked out here once, for both graph builders: this one
+    keeps the graph in dicts, ``_StoreBuilder`` (``write_store_graph``) in SQLite tables. The
+    methods a subclass replaces are the storage ones (``set_node``, ``set_site``, ``set_speaker``,
+    ``doc_node``, ``edge``, ``edge_n``, ``stance_edge``) and the look-ups (``speaker_party``,
+    ``speaker_by_name``, ``span_reports``).
+    """
 
     def __init__(self, rules: RuleSet, with_claims: bool = True):
         self.rules = rules
         self.with_claims = with_claims  # False: speakers, organisations and stances only (for the views)
         self.nodes: dict[str, dict[str, Any]] = {}
         self.orgs: dict[str, dict[str, Any]] = {}
+        self.outlets: dict[str, dict[str, Any]] = {}
         self.edges: dict[tuple[str, str], _Edge] = {}
         self.stance_edges: dict[tuple[str, str], _StanceEdge] = {}
         self.reports_by_speaker: dict[str, list[ResolvedAttribution]] = {}
@@ -351,6 +365,29 @@ class _Builder:
             for alias in (*o.aliases, o.name):  # the canonical name wins over an alias
                 self.outlet_rules[alias.lower()] = o
 
+    # -- storage (replaced by _StoreBuilder)
+
+    def set_node(self, nid: str, attrs: dict[str, Any]) -> None:
+        self.nodes[nid] = attrs
+
+    def set_site(self, doc_id: str, site: str) -> None:
+        """The outlet or site of an article (its claims' ``outlets``)."""
+        self.sites[doc_id] = site
+
+    def set_speaker(self, sid: str, party: str, attrs: dict[str, Any]) -> None:
+        """A speaker's node and the party it stands for."""
+        self.party[sid] = party
+        self.nodes[sid] = attrs
+
+    def doc_node(self, doc_id: str) -> str:
+        """The node id of a quote's article, adding a bare article node when the run has no such article."""
+        doc = self.doc_nodes.get(doc_id)
+        if doc is None:
+            doc = self.doc_nodes[doc_id] = article_node_id(doc_id)
+            if doc not in self.nodes:
+                self.nodes[doc] = _bare_article_attrs(doc_id)
+        return doc
+
     def edge(self, u: str, v: str, relation: str, doc_id: str, rule_ids: Iterable[str]) -> None:
         e = self.edges.get((u, v))
         if e is None:
@@ -361,7 +398,7 @@ class _Builder:
         e.add_doc(doc_id)
         e.add_rules(rule_ids)
 
-    def edge_n(self, u: str, v: str, relation: str, n: int, doc_ids: set[str], rule_ids: set[str]) -> None:
+    def edge_n(self, u: str, v: str, relation: str, n: int, doc_ids: Iterable[str], rule_ids: Iterable[str]) -> None:
         """``edge`` for ``n`` reports at once."""
         e = self.edges.get((u, v))
         if e is None:
@@ -372,56 +409,104 @@ class _Builder:
         e.add_docs(doc_ids)
         e.add_rules(rule_ids)
 
+    def stance_edge(self, sid: str, target: str, s: Stance, cid: str, answers: str | None) -> None:
+        """One stance's share of the disputes/supports edge from a speaker to the party it answers."""
+        e = self.stance_edges.get((sid, target))
+        if e is None:
+            e = self.stance_edges[(sid, target)] = _StanceEdge(s.relation)
+        elif s.relation == "disputes":
+            e.relation = "disputes"  # both on one pair: the dispute names the edge
+        e.weight += 1.0
+        e.add_doc(s.doc_id)
+        e.add_rules((s.rule_id,))
+        evidence, sentence = _stance_texts(s)
+        e.evidence.add(evidence)
+        e.sentences.add(sentence)
+        e.claims.add(cid)
+        if answers:
+            e.answers.add(answers)
+
+    # -- look-ups (replaced by _StoreBuilder)
+
+    def speaker_party(self, sid: str) -> str | None:
+        """The party a speaker stands for (its top-level affiliation, or itself); None if no speaker has this id."""
+        return self.party.get(sid)
+
+    def speaker_by_name(self, key: str) -> str | None:
+        """The first speaker (by id) whose label has this name key."""
+        if self.speaker_names is None:
+            self.speaker_names = {}
+            for sid in sorted(self.reports_by_speaker):
+                name = self.nodes.get(sid, {}).get("label")
+                if name:
+                    self.speaker_names.setdefault(_name_key(name), sid)
+        return self.speaker_names.get(key)
+
+    def span_reports(self, doc_id: str, start: int, end: int) -> Iterable[tuple[str | None, Speaker | None, str]]:
+        """(pooled speaker id, speaker, claim id) of each report of this quote, in claims order."""
+        return ((sid, ra.speaker, cid) for sid, ra, cid in self.by_span.get((doc_id, start, end), ()))
+
+    # -- nodes and edges
+
     def add_article(self, a: ArticleInfo) -> None:
         site = article_outlet(a)
         if site:
-            self.sites[a.doc_id] = site
-        self.nodes[article_node_id(a.doc_id)] = {
+            self.set_site(a.doc_id, site)
+        self.set_node(article_node_id(a.doc_id), {
             "label": _label(a.title, _LABEL_MAX) or _label(a.doc_id, _LABEL_MAX),
-            "type": "article", "doc_id": a.doc_id, "quotes": a.quotes, "outlet": site}
+            "type": "article", "doc_id": a.doc_id, "quotes": a.quotes, "outlet": site})
 
     def add_claim(self, claim: Claim) -> None:
         reports = claim.reports
-        if not self.with_claims:
-            self.claims.append(claim)
-            if claim.speaker_id is not None:
-                self.reports_by_speaker.setdefault(claim.speaker_id, []).extend(reports)
-            return
-        docs = sorted({ra.attribution.doc_id for ra in reports})
-        outlets = {ra.attribution.outlet for ra in reports if ra.attribution.outlet}
-        sites = {self.sites[d] for d in docs if d in self.sites}
-        speaker = _most_common(ra.speaker.name for ra in reports if ra.speaker)
-        self.nodes[claim.id] = {
-            "label": _label(claim.text, _LABEL_CLAIM), "type": "claim", "text": claim.text,
-            "quote_type": claim.type.value, "speaker": speaker, "speaker_id": claim.speaker_id,
-            "reports": len(reports), "articles": len(docs), "outlets": sorted(outlets | sites) or None}
         self.claims.append(claim)
-        # the claim's own edges (reported_in, via, said) belong to it alone: built here in one pass
-        doc_nodes = self.doc_nodes
-        for ra in reports:
-            a = ra.attribution
-            doc = doc_nodes.get(a.doc_id)
-            if doc is None:
-                doc = doc_nodes[a.doc_id] = article_node_id(a.doc_id)
-            if doc not in self.nodes:
-                self.nodes[doc] = {"label": _label(a.doc_id, _LABEL_MAX), "type": "article", "doc_id": a.doc_id}
-            self.edge(claim.id, doc, "reported_in", a.doc_id, a.rule_ids)
-            if a.outlet:
-                oid = self.add_outlet(a.outlet)
-                self.edge(claim.id, oid, "via", a.doc_id, a.rule_ids)
         if claim.speaker_id is not None:
-            e = self.edges[(claim.speaker_id, claim.id)] = _Edge("said", float(len(reports)))
-            e.add_docs(docs)
-            for ids in {(*ra.attribution.rule_ids, *ra.rule_ids) for ra in reports}:
-                e.add_rules(ids)
             self.reports_by_speaker.setdefault(claim.speaker_id, []).extend(reports)
+        if self.with_claims:
+            sites = self.sites
+            self.add_claim_reports(claim.id, claim.speaker_id, claim.text, claim.type,
+                                   ((ra, sites.get(ra.attribution.doc_id)) for ra in reports))
+
+    def add_claim_reports(self, cid: str, sid: str | None, text: str, qtype: QuoteType,
+                          reports: Iterable[tuple[ResolvedAttribution, str | None]]) -> None:
+        """A claim's node and its own edges (reported_in, via, said), its reports read once.
+
+        Args:
+            cid, sid, text, qtype: the claim's id, pooled speaker id, text and quote type.
+            reports: the claim's reports, in order, each with the outlet or site of its article (or None).
+        """
+        docs: set[str] = set()
+        outlets: set[str] = set()
+        names = _Tally()
+        rule_sets: set[tuple[str, ...]] = set()
+        n = 0
+        for ra, site in reports:
+            a = ra.attribution
+            n += 1
+            docs.add(a.doc_id)
+            if site:
+                outlets.add(site)
+            if ra.speaker:
+                names.add(ra.speaker.name)
+            self.edge(cid, self.doc_node(a.doc_id), "reported_in", a.doc_id, a.rule_ids)
+            if a.outlet:
+                outlets.add(a.outlet)
+                self.edge(cid, self.add_outlet(a.outlet), "via", a.doc_id, a.rule_ids)
+            if sid is not None:
+                rule_sets.add((*a.rule_ids, *ra.rule_ids) if ra.rule_ids else a.rule_ids)
+        self.set_node(cid, {
+            "label": _label(text, _LABEL_CLAIM), "type": "claim", "text": text,
+            "quote_type": qtype.value, "speaker": names.most_common(), "speaker_id": sid,
+            "reports": n, "articles": len(docs), "outlets": sorted(outlets) or None})
+        if sid is not None:
+            self.edge_n(sid, cid, "said", n, docs, rule_sets.pop() if len(rule_sets) == 1 else
+                        {r for ids in rule_sets for r in ids})
 
     def add_outlet(self, name: str) -> str:
         nid = outlet_node_id(name)
-        if nid not in self.nodes:
+        if nid not in self.outlets:
             rule = self.outlet_rules.get(name.lower())
-            self.nodes[nid] = {"label": _label(name, _LABEL_MAX), "type": "outlet",
-                               "kind": rule.kind if rule else None, "rule_id": rule.id if rule else None}
+            self.outlets[nid] = {"label": _label(name, _LABEL_MAX), "type": "outlet",
+                                 "kind": rule.kind if rule else None, "rule_id": rule.id if rule else None}
         return nid
 
     def add_org(self, name: str, parent: str | None) -> str:
@@ -456,35 +541,51 @@ class _Builder:
         return found
 
     def add_speakers(self) -> None:
-        org_names = _org_names_by_node(self.rules)
         for sid, reports in self.reports_by_speaker.items():
             reports.sort(key=lambda ra: (ra.attribution.doc_id, ra.attribution.start, ra.attribution.end))
-            speakers = [ra.speaker for ra in reports]
-            paths = [self.speaker_path(s)[0] for s in speakers]
-            top = _most_common(p[-1] for p in paths if p) or org_names.get(sid)
-            self.party[sid] = top or sid
-            self.nodes[sid] = {
-                # a speaker that is an organisation of the rules goes by the organisation's name
-                "label": _label(org_names.get(sid) or _most_common(s.name for s in speakers) or sid, _LABEL_MAX),
-                "type": "speaker", "kind": _enum_value(_most_common(s.kind for s in speakers)),
-                "role": _most_common(s.role for s in speakers),
-                "affiliation": _most_common(s.affiliation for s in speakers),
-                "top_affiliation": top,
-                "quotes": len(reports), "articles": len({ra.attribution.doc_id for ra in reports})}
             by_value: dict[Speaker, list[ResolvedAttribution]] = {}
             for ra in reports:
-                by_value.setdefault(ra.speaker, []).append(ra)
+                by_value.setdefault(ra.speaker, []).append(ra)  # type: ignore[arg-type]
+            self.add_speaker(sid, [(value, len(some)) for value, some in by_value.items()], len(reports),
+                             len({ra.attribution.doc_id for ra in reports}))
             for value, some in by_value.items():  # one pass per distinct speaker record, not per quote
-                path, ids = self.speaker_path(value)
                 docs = {ra.attribution.doc_id for ra in some}
                 rule_ids = {r for ra in some for r in ra.rule_ids}
-                if ids and ids[0] != sid:
-                    self.edge_n(sid, ids[0], "affiliated_with", len(some), docs, rule_ids)
-                for i in range(len(ids) - 1):
-                    if ids[i] != ids[i + 1]:
-                        rule = self.rules.org(path[i])
-                        self.edge_n(ids[i], ids[i + 1], "part_of", len(some), docs,
-                                    {rule.id} if rule else rule_ids)
+                for u, v, relation, rule_id in self.speaker_edges(sid, value):
+                    self.edge_n(u, v, relation, len(some), docs, {rule_id} if rule_id else rule_ids)
+
+    def add_speaker(self, sid: str, values: Sequence[tuple[Speaker, int]], quotes: int, articles: int) -> None:
+        """A speaker's node from its distinct speaker records, in the order its reports (sorted by doc_id,
+        start, end) first show them, each with its number of reports."""
+        org_names = _org_names_by_node(self.rules)
+        tops, names, kinds, roles, affiliations = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
+        for value, n in values:
+            path = self.speaker_path(value)[0]
+            if path:
+                tops.add(path[-1], n)
+            names.add(value.name, n)
+            kinds.add(value.kind, n)
+            roles.add(value.role, n)
+            affiliations.add(value.affiliation, n)
+        top = tops.most_common() or org_names.get(sid)
+        self.set_speaker(sid, top or sid, {
+            # a speaker that is an organisation of the rules goes by the organisation's name
+            "label": _label(org_names.get(sid) or names.most_common() or sid, _LABEL_MAX),
+            "type": "speaker", "kind": _enum_value(kinds.most_common()), "role": roles.most_common(),
+            "affiliation": affiliations.most_common(), "top_affiliation": top, "quotes": quotes, "articles": articles})
+
+    def speaker_edges(self, sid: str, value: Speaker) -> list[tuple[str, str, str, str | None]]:
+        """The affiliated_with and part_of edges one speaker record's reports add: (u, v, relation, rule id);
+        a rule id of None stands for the reports' own (resolution) rule ids."""
+        path, ids = self.speaker_path(value)
+        out: list[tuple[str, str, str, str | None]] = []
+        if ids and ids[0] != sid:
+            out.append((sid, ids[0], "affiliated_with", None))
+        for i in range(len(ids) - 1):
+            if ids[i] != ids[i + 1]:
+                rule = self.rules.org(path[i])
+                out.append((ids[i], ids[i + 1], "part_of", rule.id if rule else None))
+        return out
 
     # -- stances
 
@@ -509,35 +610,24 @@ class _Builder:
 
     def add_stance(self, s: Stance) -> None:
         """A disputes/supports edge from the quote's speaker to the party its stance answers."""
-        sources = [(sid, cid) for sid, _, cid in self.by_span.get((s.doc_id, s.start, s.end), ()) if sid]
+        sources = [(sid, cid) for sid, _, cid in self.span_reports(s.doc_id, s.start, s.end) if sid]
         if not sources:
             return
         target, answers = None, None
         if s.target:
             target = self.named_party(s.target)
         if target is None and s.answers_start is not None:
-            for sid, ra, cid in self.by_span.get((s.doc_id, s.answers_start, s.answers_end), ()):
-                if sid is not None and ra.speaker is not None:
-                    target, answers = self.party_node(sid, ra.speaker), cid
+            for sid, speaker, cid in self.span_reports(s.doc_id, s.answers_start, s.answers_end):  # type: ignore[arg-type]
+                if sid is not None and speaker is not None:
+                    target, answers = self.party_node(sid, speaker), cid
                     break
         if target is None:
             return
         for sid, cid in sources:
-            if target == sid or self.party_of_node(target) == self.party.get(sid, sid):
+            party = self.speaker_party(sid)
+            if target == sid or self.party_of_node(target) == (sid if party is None else party):
                 continue  # nobody disputes (or supports) their own side
-            e = self.stance_edges.get((sid, target))
-            if e is None:
-                e = self.stance_edges[(sid, target)] = _StanceEdge(s.relation)
-            elif s.relation == "disputes":
-                e.relation = "disputes"  # both on one pair: the dispute names the edge
-            e.weight += 1.0
-            e.add_doc(s.doc_id)
-            e.add_rules((s.rule_id,))
-            e.evidence.add(f'{s.doc_id}:{s.evidence.start}-{s.evidence.end} "{_label(s.evidence.text, 60)}"')
-            e.sentences.add(f"{s.doc_id}:{s.sentence_start}-{s.sentence_end}")
-            e.claims.add(cid)
-            if answers:
-                e.answers.add(answers)
+            self.stance_edge(sid, target, s, cid, answers)
 
     def party_node(self, sid: str, speaker: Speaker) -> str:
         """The node a claim's author stands for: an anonymous source's organisation, else the speaker."""
@@ -557,7 +647,7 @@ class _Builder:
         org = _org_names_by_alias(self.rules).get(key)
         if org is not None:
             nid = org_node_id(org)
-            if nid not in self.nodes:
+            if self.speaker_party(nid) is None:  # not a speaker's node: the organisation and its parents
                 path = self.rules.org_path(org)
                 for i, n in enumerate(path):
                     self.add_org(n, path[i + 1] if i + 1 < len(path) else None)
@@ -565,19 +655,14 @@ class _Builder:
         for rule in self.rules.speakers:
             if key in {_name_key(a) for a in (rule.name, *rule.aliases)}:
                 sid = "person:" + slug(rule.name)
-                if sid in self.reports_by_speaker:
+                if self.speaker_party(sid) is not None:
                     return sid
-        if self.speaker_names is None:
-            self.speaker_names = {}
-            for sid in sorted(self.reports_by_speaker):
-                name = self.nodes.get(sid, {}).get("label")
-                if name:
-                    self.speaker_names.setdefault(_name_key(name), sid)
-        return self.speaker_names.get(key)
+        return self.speaker_by_name(key)
 
     def party_of_node(self, nid: str) -> str:
-        if nid in self.party:
-            return self.party[nid]
+        party = self.speaker_party(nid)
+        if party is not None:
+            return party
         seen = []
         while nid in self.orgs and nid not in seen:  # up the parents, as the rules or the speakers' paths give them
             seen.append(nid)
@@ -596,16 +681,14 @@ class _Builder:
         """The graph's records, nodes and edges in sorted order. This empties the builder: each aggregated
         edge is dropped once it is a record, so the two never both hold every edge (a run's peak memory)."""
         nodes = dict(self.nodes)
+        nodes.update(self.outlets)
         for nid, attrs in self.orgs.items():
-            # a speaker that is itself an organisation keeps its speaker attributes and gains the org's
-            nodes[nid] = {**attrs, **nodes[nid]} if nid in nodes else attrs
-            if "top_affiliation" not in nodes[nid]:
-                nodes[nid]["top_affiliation"] = self.party_of_node(nid)
+            nodes[nid] = self.org_node(attrs, nodes.get(nid), nid)
         for nid, attrs in nodes.items():
             if attrs["type"] == "claim":
                 sid = attrs.get("speaker_id")
                 attrs["top_affiliation"] = nodes[sid].get("top_affiliation") if sid in nodes else None
-        self.nodes, self.orgs = {}, {}
+        self.nodes, self.orgs, self.outlets = {}, {}, {}
         g = GraphRecords()
         for nid in sorted(nodes):
             g.add_node(_clean(nid), _attrs(nodes.pop(nid)))
@@ -615,16 +698,44 @@ class _Builder:
         self.stance_edges = {}
         for (u, v) in sorted(edges):
             e = edges.pop((u, v))
-            g.add_edge(_clean(u), _clean(v), _attrs({
-                "relation": e.relation, "weight": float(e.weight),
-                "rule_ids": _rules_text(e.rule_ids),
-                "doc_ids": e.docs_text(),
-                **({} if not isinstance(e, _StanceEdge) else {
-                    "evidence": "; ".join(sorted(e.evidence)) or None,
-                    "sentences": "; ".join(sorted(e.sentences)) or None,
-                    "claims": ("; ".join(sorted(e.claims)) or None) if self.with_claims else None,
-                    "answers": ("; ".join(sorted(e.answers)) or None) if self.with_claims else None})}))
+            stance = None
+            if isinstance(e, _StanceEdge):
+                stance = (e.evidence, e.sentences, e.claims, e.answers)
+            g.add_edge(_clean(u), _clean(v), self.edge_attrs(e.relation, e.weight, _rules_text(e.rule_ids),
+                                                              e.docs_text(), stance))
         return g
+
+    def org_node(self, org: dict[str, Any], node: dict[str, Any] | None, nid: str) -> dict[str, Any]:
+        """An organisation's node attributes, merged into those of the speaker of the same id if there is one."""
+        # a speaker that is itself an organisation keeps its speaker attributes and gains the org's
+        attrs = {**org, **node} if node is not None else org
+        if "top_affiliation" not in attrs:
+            attrs["top_affiliation"] = self.party_of_node(nid)
+        return attrs
+
+    def edge_attrs(self, relation: str, weight: float, rule_ids: str, doc_ids: str,
+                   stance: tuple[set[str], set[str], set[str], set[str]] | None) -> dict[str, Any]:
+        """An edge's GraphML attributes; ``stance``: a stance edge's evidence, sentences, claims and answers."""
+        raw: dict[str, Any] = {"relation": relation, "weight": float(weight), "rule_ids": rule_ids, "doc_ids": doc_ids}
+        if stance is not None:
+            evidence, sentences, claims, answers = stance
+            raw.update({
+                "evidence": "; ".join(sorted(evidence)) or None,
+                "sentences": "; ".join(sorted(sentences)) or None,
+                "claims": ("; ".join(sorted(claims)) or None) if self.with_claims else None,
+                "answers": ("; ".join(sorted(answers)) or None) if self.with_claims else None})
+        return _attrs(raw)
+
+
+def _bare_article_attrs(doc_id: str) -> dict[str, Any]:
+    """The node of an article that only the quotes name (no articles.jsonl line)."""
+    return {"label": _label(doc_id, _LABEL_MAX), "type": "article", "doc_id": doc_id}
+
+
+def _stance_texts(s: Stance) -> tuple[str, str]:
+    """A stance's evidence ('doc:start-end "wording"') and sentence ('doc:start-end') as its edge lists them."""
+    return (f'{s.doc_id}:{s.evidence.start}-{s.evidence.end} "{_label(s.evidence.text, 60)}"',
+            f"{s.doc_id}:{s.sentence_start}-{s.sentence_end}")
 
 
 class GraphRecords:
