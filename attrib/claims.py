@@ -17,15 +17,22 @@ joined transitively (union-find), so a chain of reprints becomes one claim.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
-from collections import Counter
+import sqlite3
 import unicodedata
-from typing import Sequence
+from collections import Counter
+from itertools import groupby
+from operator import itemgetter
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from ._util import JOINERS, normalise_text  # noqa: F401 - normalise_text is part of this stage's API
 from .model import Claim, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import ClaimRule, RuleSet
+
+if TYPE_CHECKING:
+    from .store import Store
 
 #: the settings used when no ``claims`` rule is loaded: identical normalised texts only
 DEFAULT_SETTINGS = ClaimRule("claims.builtin", "built-in defaults: exact matching", similarity=1.0, min_shared=0)
@@ -163,18 +170,22 @@ def aggregate_claims(attributions: Sequence[ResolvedAttribution], rules: RuleSet
 
 def _similar_groups(pooled: dict[tuple[str, str], list[ResolvedAttribution]], settings: ClaimRule
                     ) -> list[tuple[str, list[str]]]:
-    """Group the distinct normalised texts of each speaker into statements (union-find over candidate pairs)."""
+    """Group the distinct normalised texts of each speaker into statements."""
     by_speaker: dict[str, list[str]] = {}
     for sid, norm in pooled:
         by_speaker.setdefault(sid, []).append(norm)
-    out: list[tuple[str, list[str]]] = []
-    for sid, norms in by_speaker.items():
-        if len(norms) == 1 or settings is DEFAULT_SETTINGS:
-            out.extend((sid, [n]) for n in norms)
-            continue
-        norms.sort()  # a fixed order, so the groups never depend on input order
-        out.extend((sid, [norms[i] for i in members]) for members in _cluster(norms, settings))
-    return out
+    return [(sid, members) for sid, norms in by_speaker.items() for members in statement_groups(norms, settings)]
+
+
+def statement_groups(norms: list[str], settings: ClaimRule) -> list[list[str]]:
+    """One speaker's distinct normalised texts grouped into statements (union-find over candidate pairs).
+
+    ``norms`` is sorted in place when it is clustered, so the groups never depend on input order.
+    """
+    if len(norms) == 1 or settings is DEFAULT_SETTINGS:
+        return [[n] for n in norms]
+    norms.sort()
+    return [[norms[i] for i in members] for members in _cluster(norms, settings)]
 
 
 def _cluster(norms: list[str], settings: ClaimRule) -> list[list[int]]:
@@ -233,3 +244,115 @@ def _stopwords(settings: ClaimRule) -> frozenset[str]:
     if stop is None:
         stop = _STOP_CACHE[settings.stopwords] = frozenset(w.casefold() for w in settings.stopwords)
     return stop
+
+
+# -- claims on the on-disk store (attrib.store) ---------------------------------------------------
+
+_STORE_TABLES = """
+DROP TABLE IF EXISTS claims_pool; DROP TABLE IF EXISTS claims_report; DROP TABLE IF EXISTS claims_member;
+DROP TABLE IF EXISTS claims_seq;
+CREATE TABLE claims_pool(sid TEXT PRIMARY KEY, pool TEXT NOT NULL);
+CREATE TABLE claims_report(i INTEGER PRIMARY KEY, pool TEXT, norm TEXT NOT NULL, doc TEXT NOT NULL,
+                           start INTEGER NOT NULL, "end" INTEGER NOT NULL, cid TEXT, spk TEXT);
+CREATE TABLE claims_member(pool TEXT NOT NULL, norm TEXT NOT NULL, cid TEXT NOT NULL, ord INTEGER NOT NULL,
+                           nrank INTEGER NOT NULL, PRIMARY KEY (pool, norm)) WITHOUT ROWID;
+CREATE TABLE claims_seq(seq INTEGER PRIMARY KEY, i INTEGER NOT NULL, pool TEXT, cid TEXT NOT NULL, doc TEXT NOT NULL,
+                        start INTEGER NOT NULL, "end" INTEGER NOT NULL, spk TEXT);
+"""
+#: rows written to SQLite at a time
+_BATCH = 4096
+
+
+def pool_store_claims(store: Store, rules: RuleSet) -> None:
+    """``aggregate_claims`` on a run's store: every quote's claim, as tables, holding one speaker's texts at a time.
+
+    Reads the store's ``quote`` table and (re)makes:
+
+    - ``claims_pool(sid, pool)``: each speaker id's pooling speaker (``claim_speaker_id`` of the
+      speaker's first quote in input order, as ``aggregate_claims`` decides it).
+    - ``claims_report(i, pool, norm, doc, start, end, cid, spk)``: each quote (``i`` of ``quote``),
+      its normalised text, its claim id when it has no speaker, and its speaker record (``speaker_from_key``).
+    - ``claims_member(pool, norm, cid, ord, nrank)``: each distinct normalised text of a pooling
+      speaker, its claim, the claim's place in ``aggregate_claims``' order and the text's place
+      among the speaker's sorted texts.
+    - ``claims_seq(seq, i, pool, cid, doc, start, end, spk)``: every quote, ``seq`` giving the order of
+      ``aggregate_claims``' claims and, within a claim, of its reports (``Claim.reports``).
+
+    Args:
+        store: the run's store (quotes with their final speakers).
+        rules: the rules (the ``claims`` rule).
+    """
+    settings = claim_settings(rules)
+    db = store.db
+    db.executescript(_STORE_TABLES)
+    rows = store.rows("SELECT sid, line FROM quote WHERE i IN (SELECT MIN(i) FROM quote WHERE sid IS NOT NULL "
+                      "GROUP BY sid)")
+    _insert_batches(db, "INSERT INTO claims_pool VALUES (?, ?)", (
+        (sid, claim_speaker_id(speaker_from_key(_speaker_key(json.loads(line)["speaker"])), rules, settings))
+        for sid, line in rows))
+
+    def reports() -> Iterator[tuple]:
+        for i, line, pool in store.rows("SELECT q.i, q.line, p.pool FROM quote q LEFT JOIN claims_pool p "
+                                        "ON p.sid = q.sid"):
+            rec = json.loads(line)
+            doc, start, end = rec["doc_id"], rec["start"], rec["end"]
+            norm = normalise_quote(rec["text"])
+            cid = None if pool is not None else claim_id("", doc, str(start), str(end), norm)
+            sp = rec["speaker"]
+            yield i, pool, norm, doc, start, end, cid, sp and _speaker_key(sp)
+
+    _insert_batches(db, "INSERT INTO claims_report VALUES (?, ?, ?, ?, ?, ?, ?, ?)", reports())
+    db.execute('CREATE INDEX claims_report_text ON claims_report(pool, norm, doc, start, "end", i) '
+               "WHERE pool IS NOT NULL")
+    _insert_batches(db, "INSERT INTO claims_member VALUES (?, ?, ?, ?, ?)", _members(store, settings))
+    db.execute('INSERT INTO claims_seq(i, pool, cid, doc, start, "end", spk) '
+               'SELECT r.i, r.pool, COALESCE(m.cid, r.cid), r.doc, r.start, r."end", r.spk '
+               "FROM claims_report r LEFT JOIN claims_member m ON m.pool = r.pool AND m.norm = r.norm "
+               'ORDER BY r.pool IS NULL, m.ord, r.doc, r.start, r."end", COALESCE(m.cid, r.cid), m.nrank, r.i')
+    db.execute('CREATE INDEX claims_seq_span ON claims_seq(doc, start, "end", seq)')
+
+
+def _members(store: Store, settings: ClaimRule) -> Iterator[tuple[str, str, str, int, int]]:
+    """``claims_member`` rows, one pooling speaker's distinct texts (with their first reports) in memory at a time."""
+    rows = store.rows('SELECT pool, norm, doc, start, "end", i FROM claims_report WHERE pool IS NOT NULL '
+                      'ORDER BY pool, norm, doc, start, "end", i')
+    order = 0
+    for pool, texts in groupby(rows, key=itemgetter(0)):
+        first: dict[str, tuple] = {}  # norm -> its first report's (doc, start, end, i), norms in sorted order
+        for _, norm, doc, start, end, i in texts:
+            if norm not in first:
+                first[norm] = (doc, start, end, i)
+        norms = list(first)
+        rank = {norm: r for r, norm in enumerate(norms)}
+        claims = []
+        for members in statement_groups(norms, settings):
+            # the claim's first report: by (doc_id, start, end), ties in the order aggregate_claims lists them
+            doc, start, end, _, _, norm = min((*first[n][:3], rank[n], first[n][3], n) for n in members)
+            claims.append(((doc, start, end, claim_id(pool, norm)), members))
+        claims.sort()
+        for (_, _, _, cid), members in claims:
+            for norm in members:
+                yield pool, norm, cid, order, rank[norm]
+            order += 1
+
+
+def _speaker_key(sp: dict) -> str:
+    """A quote record's speaker (``rundir.quote_record``) as one text: equal ``Speaker`` records, equal texts."""
+    return json.dumps([sp["id"], sp["name"], sp.get("kind") or "unknown", sp.get("role"), sp.get("affiliation"),
+                       sp.get("affiliations") or []])
+
+
+def speaker_from_key(key: str) -> Speaker:
+    """The speaker record a ``claims_report.spk`` text names (as ``rundir.attribution_from_record`` makes it)."""
+    sid, name, kind, role, affiliation, path = json.loads(key)
+    return Speaker(sid, name, SpeakerKind(kind), role, affiliation, tuple(path))
+
+
+def _insert_batches(db: sqlite3.Connection, sql: str, rows: Iterable[tuple]) -> None:
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            db.executemany(sql, batch)
+            batch.clear()
+    db.executemany(sql, batch)

@@ -20,12 +20,15 @@ claims (the views hold none), which is what makes a million quotes take a minute
 from __future__ import annotations
 
 import functools
+import json
 import math
 import re
 from collections import Counter
 from enum import Enum
-from itertools import combinations
-from typing import Any, Iterable, Sequence
+from itertools import combinations, groupby
+from operator import itemgetter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import networkx as nx
 
@@ -33,6 +36,9 @@ from ._util import slug  # noqa: F401 - used for node ids, re-exported
 from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
+
+if TYPE_CHECKING:
+    from .store import Store
 
 #: edge relations, strongest first: when two relations land on one node pair, the first one names the edge
 RELATIONS = ("said", "reported_in", "via", "part_of", "affiliated_with", "disputes", "supports", "co_quoted")
@@ -781,6 +787,279 @@ class GraphRecords:
         g.add_nodes_from(self._nodes.items())
         g.add_edges_from(self._edges)
         return g
+
+
+# -- the graph from the on-disk store ----------------------------------------------------------------
+
+
+def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
+    """Write a run's full graph as GraphML from its store, holding no quote, claim, article or speaker list.
+
+    The file is byte for byte what ``export.write_graph_files(records_from_run(...), ["graphml"], ...)``
+    writes for the same quotes, articles and stances. Claims are pooled on the store
+    (``claims.pool_store_claims``); nodes and edge shares go to tables of their own and come
+    back sorted by SQLite. Python holds the organisations and outlets, one pooling speaker's
+    records (or one claim's articles, or one edge's doc ids) at a time, and bounded buffers.
+
+    Args:
+        store: the run's store (``attrib.store.Store``): ``quote`` lines with their final speakers,
+            ``article`` and ``stance`` lines. It gains ``claims_*`` and ``graph_*`` tables
+            (replaced on each call).
+        rules: the rules.
+        path: the GraphML file to write (replaced atomically).
+    """
+    from .claims import pool_store_claims
+    from .export import write_graphml_records
+
+    pool_store_claims(store, rules)
+    builder = _StoreBuilder(store, rules)
+    builder.build()
+    write_graphml_records(builder.node_records(), builder.edge_records(), path)
+
+
+_GRAPH_TABLES = """
+DROP TABLE IF EXISTS graph_site; DROP TABLE IF EXISTS graph_node; DROP TABLE IF EXISTS graph_speaker;
+DROP TABLE IF EXISTS graph_edge;
+CREATE TABLE graph_site(doc TEXT PRIMARY KEY, site TEXT NOT NULL);
+CREATE TABLE graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs TEXT NOT NULL);
+CREATE TABLE graph_speaker(sid TEXT PRIMARY KEY, party TEXT NOT NULL, top TEXT, name_key TEXT);
+CREATE TABLE graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, doc TEXT NOT NULL,
+                        rules TEXT NOT NULL, stance INTEGER, relation TEXT, evidence TEXT, sentence TEXT, claim TEXT,
+                        answers TEXT);
+"""
+_INSERT = {"graph_site": "INSERT OR REPLACE INTO graph_site VALUES (?, ?)",
+           "graph_node": "INSERT INTO graph_node VALUES (?, ?, ?)",
+           "graph_speaker": "INSERT INTO graph_speaker VALUES (?, ?, ?, ?)",
+           "graph_edge": "INSERT INTO graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}
+_RULE_SEP = "\x1f"  # goes before each rule id of a row (no rule id holds it): () is "", ("",) is _RULE_SEP
+
+
+def _rules_row(rule_ids: Iterable[str]) -> str:
+    return "".join(_RULE_SEP + r for r in rule_ids)
+
+
+class _StoreBuilder(_Builder):
+    """``_Builder`` over a store: nodes, speakers and edge shares are rows, read back sorted (``write_store_graph``).
+
+    The claims, reports and stances are read from the store in the orders ``_builder`` adds
+    them, so organisations and outlets (kept in memory, as they are few) are made in the same
+    order and every node and edge comes out the same.
+    """
+
+    def __init__(self, store: Store, rules: RuleSet):
+        super().__init__(rules)
+        self.store = store
+        self.db = store.db
+        self.db.executescript(_GRAPH_TABLES)
+        self.rows: dict[str, list[tuple]] = {table: [] for table in _INSERT}
+        self.stances = 0
+        self._party: tuple[str, str | None] = ("", None)  # the last speaker_party look-up
+
+    # -- storage
+
+    def _add(self, table: str, row: tuple) -> None:
+        rows = self.rows[table]
+        rows.append(row)
+        if len(rows) >= 4096:
+            self._flush(table)
+
+    def _flush(self, *tables: str) -> None:
+        for table in tables or tuple(self.rows):
+            self.db.executemany(_INSERT[table], self.rows[table])
+            self.rows[table].clear()
+
+    def set_node(self, nid: str, attrs: dict[str, Any]) -> None:
+        if attrs["type"] == "claim":  # the speaker's nodes are made first: its top affiliation is known
+            sid = attrs["speaker_id"]
+            attrs["top_affiliation"] = None if sid is None else self._speaker(sid)[1]
+        self._add("graph_node", (nid, 0, json.dumps(attrs)))
+
+    def set_site(self, doc_id: str, site: str) -> None:
+        self._add("graph_site", (doc_id, site))
+
+    def set_speaker(self, sid: str, party: str, attrs: dict[str, Any]) -> None:
+        label = attrs["label"]
+        self._add("graph_speaker", (sid, party, attrs["top_affiliation"], _name_key(label) if label else None))
+        self._add("graph_node", (sid, 0, json.dumps(attrs)))
+
+    def doc_node(self, doc_id: str) -> str:
+        return article_node_id(doc_id)  # the bare nodes of articles only quotes name: added by build()
+
+    def edge(self, u: str, v: str, relation: str, doc_id: str, rule_ids: Iterable[str]) -> None:
+        self._add("graph_edge", (u, v, RELATIONS.index(relation), 1.0, doc_id, _rules_row(rule_ids),
+                                 None, None, None, None, None, None))
+
+    def edge_n(self, u: str, v: str, relation: str, n: int, doc_ids: Iterable[str], rule_ids: Iterable[str]) -> None:
+        rank, rules = RELATIONS.index(relation), _rules_row(rule_ids)
+        weight = float(n)
+        for doc in doc_ids:  # the weight once, on the first doc's row
+            self._add("graph_edge", (u, v, rank, weight, doc, rules, None, None, None, None, None, None))
+            weight = 0.0
+
+    def stance_edge(self, sid: str, target: str, s: Stance, cid: str, answers: str | None) -> None:
+        evidence, sentence = _stance_texts(s)
+        self.stances += 1
+        self._add("graph_edge", (sid, target, None, 1.0, s.doc_id, _RULE_SEP + s.rule_id, self.stances, s.relation, evidence,
+                                 sentence, cid, answers))
+
+    # -- look-ups
+
+    def _speaker(self, sid: str) -> tuple[str | None, str | None]:
+        """A speaker's (party, top affiliation); (None, None) if no speaker has this id."""
+        if self._party[0] != sid:
+            row = self.db.execute("SELECT party, top FROM graph_speaker WHERE sid = ?", (sid,)).fetchone()
+            self._party = (sid, row or (None, None))
+        return self._party[1]
+
+    def speaker_party(self, sid: str) -> str | None:
+        return self._speaker(sid)[0]
+
+    def speaker_by_name(self, key: str) -> str | None:
+        row = self.db.execute("SELECT sid FROM graph_speaker WHERE name_key = ? ORDER BY sid LIMIT 1", (key,)).fetchone()
+        return row[0] if row else None
+
+    def span_reports(self, doc_id: str, start: int, end: int) -> Iterable[tuple[str | None, Speaker | None, str]]:
+        from .claims import speaker_from_key
+
+        return [(pool, speaker_from_key(spk) if spk else None, cid) for pool, spk, cid in self.db.execute(
+            'SELECT pool, spk, cid FROM claims_seq WHERE doc = ? AND start = ? AND "end" = ? ORDER BY seq',
+            (doc_id, start, end))]
+
+    def named_party(self, name: str) -> str | None:
+        if len(self.named) > 4096:  # a bounded cache: a corpus names ever more parties
+            self.named.clear()
+        return super().named_party(name)
+
+    # -- building
+
+    def build(self) -> None:
+        """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances."""
+        from .rundir import article_from_record, stance_from_record
+
+        rows = self.store.rows
+        for (line,) in rows("SELECT line FROM article ORDER BY i"):
+            self.add_article(article_from_record(json.loads(line)))
+        self._flush()
+        self._add_speakers()
+        self._flush()
+        self.db.execute("CREATE INDEX graph_speaker_name ON graph_speaker(name_key, sid)")
+        self._add_claims()
+        for (doc,) in rows("SELECT DISTINCT doc FROM claims_seq WHERE doc NOT IN (SELECT doc FROM article) "
+                           "ORDER BY doc"):
+            self.set_node(article_node_id(doc), _bare_article_attrs(doc))
+        for (line,) in rows('SELECT line FROM stance ORDER BY doc, start, "end", rule, i'):
+            self.add_stance(stance_from_record(json.loads(line)))
+        for nid, attrs in self.outlets.items():
+            self._add("graph_node", (nid, 0, json.dumps(attrs)))
+        for nid, attrs in self.orgs.items():
+            self._add("graph_node", (nid, 1, json.dumps(attrs)))
+        self._flush()
+
+    def _add_speakers(self) -> None:
+        """Each pooling speaker's node and affiliation edges, from its reports sorted by (doc_id, start, end)."""
+        from .claims import speaker_from_key
+
+        rows = self.store.rows('SELECT pool, spk, doc FROM claims_seq WHERE pool IS NOT NULL '
+                               'ORDER BY pool, doc, start, "end", seq')
+        for sid, reports in groupby(rows, key=itemgetter(0)):
+            self.paths = {}  # one speaker's records at a time
+            values: dict[str, list] = {}  # record text -> [Speaker, reports, its edges], in the order first seen
+            quotes = articles = 0
+            for doc, some in groupby(reports, key=itemgetter(2)):
+                articles += 1
+                in_doc: dict[str, int] = {}
+                for _, spk, _ in some:
+                    quotes += 1
+                    found = values.get(spk)
+                    if found is None:
+                        value = speaker_from_key(spk)
+                        found = values[spk] = [value, 0, self.speaker_edges(sid, value)]  # makes its organisations
+                    found[1] += 1
+                    in_doc[spk] = in_doc.get(spk, 0) + 1
+                for spk, n in in_doc.items():
+                    for u, v, relation, rule_id in values[spk][2]:
+                        # a report read back from quotes.jsonl has no resolution rule ids of its own
+                        self.edge_n(u, v, relation, n, (doc,), (rule_id,) if rule_id else ())
+            self.add_speaker(sid, [(value, n) for value, n, _ in values.values()], quotes, articles)
+        self.paths = {}
+
+    def _add_claims(self) -> None:
+        """Each claim's node and own edges, its reports read in ``aggregate_claims``' order."""
+        from .rundir import attribution_from_record
+
+        memo: dict = {}
+
+        def reports(first: tuple, rest: Iterable[tuple]) -> Iterator[tuple[ResolvedAttribution, str | None]]:
+            yield first
+            for row in rest:
+                yield attribution_from_record(json.loads(row[3]), memo), row[4]
+
+        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, q.line, g.site FROM claims_seq s JOIN quote q ON q.i = s.i "
+                               "LEFT JOIN graph_site g ON g.doc = s.doc ORDER BY s.seq")
+        # a claim's reports are consecutive; a quote without a speaker is a claim of its own
+        for _, group in groupby(rows, key=lambda r: r[2] if r[1] is not None else r[0]):
+            if len(memo) > 8192:
+                memo.clear()
+            row = next(group)
+            ra = attribution_from_record(json.loads(row[3]), memo)
+            a = ra.attribution
+            self.add_claim_reports(row[2], row[1], a.text, a.type, reports((ra, row[4]), group))
+
+    # -- reading back
+
+    def node_records(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The nodes, sorted by id: a node added twice keeps the last; an organisation merges into its speaker."""
+        rows = self.store.rows("SELECT nid, org, attrs FROM graph_node ORDER BY nid, org, rowid")
+        for nid, group in groupby(rows, key=itemgetter(0)):
+            node = org = None
+            for _, is_org, attrs in group:
+                if is_org:
+                    org = attrs
+                else:
+                    node = attrs
+            attrs = json.loads(node) if node is not None else None
+            if org is not None:
+                attrs = self.org_node(json.loads(org), attrs, nid)
+            yield _clean(nid), _attrs(attrs)  # type: ignore[arg-type]
+
+    def edge_records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """The edges, sorted by (u, v), each summed from its shares; a stance edge only where no other edge is."""
+        rows = self.store.rows("SELECT u, v, rank, weight, doc, rules, stance, relation, evidence, sentence, claim, "
+                               "answers FROM graph_edge ORDER BY u, v, stance IS NOT NULL, doc")
+        rule_sets: dict[str, frozenset[str]] = {}
+        for (u, v), group in groupby(rows, key=itemgetter(0, 1)):
+            rank: int | None = None
+            weight, docs, rules = 0.0, [], set()
+            stance: tuple[set[str], set[str], set[str], set[str]] | None = None
+            first, relation, disputes = None, "", False
+            for row in group:
+                if row[6] is None:
+                    rank = row[2] if rank is None else min(rank, row[2])
+                elif rank is not None:
+                    break  # a pair already linked (affiliated_with, part_of) keeps that link
+                else:  # a stance's share
+                    if stance is None:
+                        stance = (set(), set(), set(), set())
+                    if first is None or row[6] < first:
+                        first, relation = row[6], row[7]
+                    disputes = disputes or row[7] == "disputes"  # both on one pair: the dispute names the edge
+                    for values, value in zip(stance, row[8:]):
+                        if value:
+                            values.add(value)
+                weight += row[3]
+                if not docs or docs[-1] != row[4]:
+                    docs.append(row[4])
+                found = rule_sets.get(row[5])
+                if found is None:
+                    found = rule_sets[row[5]] = frozenset(row[5].split(_RULE_SEP)[1:])
+                rules.add(found)
+            if stance is None:
+                relation = RELATIONS[rank]  # type: ignore[index]
+            elif disputes:
+                relation = "disputes"
+            union = frozenset().union(*rules)
+            yield _clean(u), _clean(v), self.edge_attrs(relation, weight, _rules_text(_RULE_SETS.setdefault(union, union)),
+                                                        "; ".join(docs), stance)
 
 
 def _name_key(name: str) -> str:

@@ -144,7 +144,7 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
 
 #: memo sizes past which a memo is emptied (a corpus's anonymous speakers are one per article: the memos must not
 #: grow with it)
-_MEMO_MAX = 65536
+_MEMO_MAX = 4096
 
 #: what the unifier keeps on disk: the articles each speaker is quoted in, the tops of the affiliation paths each
 #: article quotes, and every quote of an anonymous or organisation speaker (read back one speaker at a time)
