@@ -94,7 +94,8 @@ def unify_speakers(attributions: Sequence[ResolvedAttribution], rules: RuleSet
     """
     merges: list[Merge] = []
     unifier = _Unifier(rules, sqlite3.connect(":memory:"), merges.append)
-    unifier.collect(attributions)
+    unifier.collect((ra.attribution.doc_id, ra.speaker, ra.mention.text if ra.mention else ra.speaker.name)
+                    for ra in attributions if ra.speaker is not None)
     unifier.merge_all()
     return tuple(unifier.rewrite(ra) for ra in attributions), tuple(merges)
 
@@ -113,28 +114,41 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
     Returns:
         The number of merges.
     """
-    from .rundir import attribution_from_record, quote_record
+    from .rundir import speaker_from_record, speaker_record
 
-    def quotes() -> Iterator[tuple[int, ResolvedAttribution]]:
-        shared: dict = {}
-        for i, line in store.rows("SELECT i, line FROM quote WHERE sid IS NOT NULL ORDER BY i"):
-            if len(shared) > _MEMO_MAX:
-                shared.clear()
-            yield i, attribution_from_record(json.loads(line), shared)
+    parsed: dict[str, tuple[Speaker, str]] = {}  # a speaker's fields and mention (JSON) -> the speaker and mention
+    fields = ("id", "name", "kind", "role", "affiliation", "affiliations", "mention")
+    extract = ", ".join(f"'$.speaker.{f}'" for f in fields)  # not the mention's offsets: those differ in every quote
+
+    def speakers() -> Iterator[tuple[int, str, Speaker, str]]:
+        """(i, doc, speaker, mention as written) of every quote with a speaker, in input order."""
+        for i, doc, text in store.rows(f"SELECT i, doc, json_extract(line, {extract}) FROM quote "
+                                       "WHERE sid IS NOT NULL ORDER BY i"):
+            found = parsed.get(text)
+            if found is None:
+                if len(parsed) > _MEMO_MAX:
+                    parsed.clear()
+                rec = dict(zip(fields, json.loads(text)), start=0, end=0)
+                sp, _ = speaker_from_record(rec)
+                found = parsed[text] = (sp, sp.name if rec["mention"] is None else rec["mention"])
+            yield i, doc, *found
 
     unifier = _Unifier(rules, store.db, on_merge)
-    unifier.collect(ra for _, ra in quotes())
+    unifier.collect((doc, sp, mention) for _, doc, sp, mention in speakers())
     unifier.merge_all()
     store.db.execute("CREATE TEMP TABLE identity_new(i INTEGER PRIMARY KEY, sid TEXT, line TEXT)")
     changed = []
-    for i, ra in quotes():
-        new = unifier.rewrite(ra)
-        if new is not ra:
-            changed.append((i, new.speaker.id if new.speaker else None,
-                            json.dumps(quote_record(new), ensure_ascii=False)))
-            if len(changed) >= 4096:
-                store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
-                changed.clear()
+    for i, _, sp, _ in speakers():
+        new = unifier.new_speaker(sp)
+        if new == sp:
+            continue
+        rec = json.loads(store.db.execute("SELECT line FROM quote WHERE i = ?", (i,)).fetchone()[0])
+        _, mention = speaker_from_record(rec["speaker"])
+        rec["speaker"] = speaker_record(new, mention)
+        changed.append((i, new.id, json.dumps(rec, ensure_ascii=False)))
+        if len(changed) >= 4096:
+            store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
+            changed.clear()
     store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
     store.db.execute("UPDATE quote SET sid = n.sid, line = n.line FROM identity_new AS n WHERE quote.i = n.i")
     unifier.close()
@@ -193,19 +207,15 @@ class _Unifier:
 
     # -- collecting ------------------------------------------------------------------
 
-    def collect(self, attributions: Iterable[ResolvedAttribution]) -> None:
+    def collect(self, quotes: Iterable[tuple[str, Speaker, str]]) -> None:
+        """Every quote's (doc_id, speaker, mention as written), quotes without a speaker left out."""
         docs: list[tuple[str, str, int]] = []
         tops: list[tuple[str, str]] = []
         uses: list[tuple] = []
-        for ra in attributions:
-            sp = ra.speaker
-            if sp is None:
-                continue
-            doc = ra.attribution.doc_id
+        for doc, sp, mention in quotes:
             path = sp.affiliation_path or self._path(sp.affiliation)
             if path:
                 tops.append((doc, path[-1]))
-            mention = ra.mention.text if ra.mention else sp.name
             if sp.kind is SpeakerKind.PERSON:
                 c = self.clusters.get(sp.id)
                 if c is None:
@@ -735,12 +745,17 @@ class _Unifier:
             return ra
         # the new speaker depends on the speaker record alone: worked out once per distinct record, and
         # the quotes of one speaker share the one new record (a corpus has far fewer speakers than quotes)
+        new = self.new_speaker(sp)
+        return ra if new == sp else replace(ra, speaker=new)
+
+    def new_speaker(self, sp: Speaker) -> Speaker:
+        """The speaker's corpus identity (memoised: the quotes of one speaker share one record)."""
         new = self._rewritten.get(sp)
         if new is None:
             if len(self._rewritten) > _MEMO_MAX:
                 self._rewritten.clear()
             new = self._rewritten[sp] = self._new_speaker(sp)
-        return ra if new == sp else replace(ra, speaker=new)
+        return new
 
     def _new_speaker(self, sp: Speaker) -> Speaker:
         """``rewrite``'s speaker for one speaker record."""

@@ -60,18 +60,28 @@ def quote_record(ra: ResolvedAttribution) -> dict[str, Any]:
     cue = None
     if a.cue is not None:
         cue = {"text": a.cue.text, "lemma": a.cue.lemma, "start": a.cue.start, "end": a.cue.end}
-    speaker = None
-    if ra.speaker is not None:
-        s, m = ra.speaker, ra.mention
-        speaker = {
-            "id": s.id, "name": s.name,
-            "mention": m.text if m else None, "start": m.start if m else None, "end": m.end if m else None,
-            "kind": s.kind.value, "role": s.role, "affiliation": s.affiliation,
-            "affiliations": list(s.affiliation_path)}
+    speaker = None if ra.speaker is None else speaker_record(ra.speaker, ra.mention)
     return {
         "doc_id": a.doc_id, "id": f"{a.doc_id}:{a.start}-{a.end}", "text": a.text,
         "start": a.start, "end": a.end, "type": a.type.value, "cue": cue, "speaker": speaker,
         "outlet": a.outlet, "rule": "+".join(dict.fromkeys((*a.rule_ids, *ra.rule_ids)))}
+
+
+def speaker_record(s: Speaker, m: Span | None) -> dict[str, Any]:
+    """A quote record's ``speaker``: ``{"id", "name", "mention", "start", "end", "kind", "role", "affiliation",
+    "affiliations"}`` (the mention as written, or None)."""
+    return {"id": s.id, "name": s.name,
+            "mention": m.text if m else None, "start": m.start if m else None, "end": m.end if m else None,
+            "kind": s.kind.value, "role": s.role, "affiliation": s.affiliation,
+            "affiliations": list(s.affiliation_path)}
+
+
+def speaker_from_record(sp: dict[str, Any]) -> tuple[Speaker, Span | None]:
+    """The inverse of ``speaker_record``: the speaker and its mention."""
+    speaker = Speaker(sp["id"], sp["name"], SpeakerKind(sp.get("kind") or "unknown"), sp.get("role"),
+                      sp.get("affiliation"), tuple(sp.get("affiliations") or ()))
+    mention = None if sp.get("mention") is None else Span(sp["start"], sp["end"], sp["mention"])
+    return speaker, mention
 
 
 #: a headline has at least this many words of two or more letters ("11.8 C", "News ID: 92427" do not)
@@ -126,12 +136,11 @@ def attribution_from_record(rec: dict[str, Any], shared: dict | None = None) -> 
     sp = rec.get("speaker")
     speaker = mention = None
     if sp:
-        path = tuple(sp.get("affiliations") or ())
-        key = (_SPEAKER, sp["id"], sp["name"], sp.get("kind"), sp.get("role"), sp.get("affiliation"), path)
+        key = (_SPEAKER, sp["id"], sp["name"], sp.get("kind"), sp.get("role"), sp.get("affiliation"),
+               tuple(sp.get("affiliations") or ()))
         speaker = memo.get(key)  # a corpus has far fewer speaker records than quotes: each is made once
         if speaker is None:
-            speaker = Speaker(sp["id"], sp["name"], SpeakerKind(sp.get("kind") or "unknown"), sp.get("role"),
-                              sp.get("affiliation"), path)
+            speaker, _ = speaker_from_record(sp)
             speaker = memo[key] = one(speaker, speaker)
         if sp.get("mention") is not None:
             mention = Span(sp["start"], sp["end"], one(sp["mention"], sp["mention"]))

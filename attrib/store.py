@@ -32,6 +32,9 @@ CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT 
                     rule TEXT NOT NULL, line TEXT NOT NULL);
 """
 
+#: rows inserted at once (a run folder's lines are read a chunk at a time, never all)
+_CHUNK = 4096
+
 
 class Store:
     """A run's quotes, articles and stances in SQLite (a file, or ``:memory:`` for a corpus held in memory)."""
@@ -72,6 +75,9 @@ class Store:
             sp = rec["speaker"]
             rows.append((self.quotes, rec["doc_id"], rec["start"], rec["end"], sp["id"] if sp else None, line))
             self.quotes += 1
+            if len(rows) >= _CHUNK:
+                self.db.executemany("INSERT INTO quote VALUES (?, ?, ?, ?, ?, ?)", rows)
+                rows.clear()
         self.db.executemany("INSERT INTO quote VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def add_articles(self, lines: Iterable[str]) -> None:
@@ -82,6 +88,9 @@ class Store:
             if line:
                 rows.append((self.articles, json.loads(line)["doc_id"], line))
                 self.articles += 1
+            if len(rows) >= _CHUNK:
+                self.db.executemany("INSERT INTO article VALUES (?, ?, ?)", rows)
+                rows.clear()
         self.db.executemany("INSERT INTO article VALUES (?, ?, ?)", rows)
 
     def add_stances(self, lines: Iterable[str]) -> None:
@@ -93,6 +102,9 @@ class Store:
                 rec = json.loads(line)
                 rows.append((self.stances, rec["doc_id"], rec["start"], rec["end"], rec["rule"], line))
                 self.stances += 1
+            if len(rows) >= _CHUNK:
+                self.db.executemany("INSERT INTO stance VALUES (?, ?, ?, ?, ?, ?)", rows)
+                rows.clear()
         self.db.executemany("INSERT INTO stance VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def commit(self) -> None:
