@@ -94,7 +94,11 @@ def problem_output(key: str, problem: Problem) -> Output:
 
 
 def _json_line(rec: dict[str, Any]) -> str:
-    return json.dumps(rec, ensure_ascii=False) + "\n"
+    return _ENCODER.encode(rec) + "\n"
+
+
+#: ``json.dumps(rec, ensure_ascii=False)`` without making an encoder for every line
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class Processor:
