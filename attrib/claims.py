@@ -284,7 +284,7 @@ def pool_store_claims(store: Store, rules: RuleSet) -> None:
     """
     settings = claim_settings(rules)
     db = store.db
-    db.executescript(_STORE_TABLES)
+    execute_script(db, _STORE_TABLES)
     rows = store.rows("SELECT sid, line FROM quote WHERE i IN (SELECT MIN(i) FROM quote WHERE sid IS NOT NULL "
                       "GROUP BY sid)")
     _insert_batches(db, "INSERT INTO claims_pool VALUES (?, ?)", (
@@ -346,6 +346,17 @@ def speaker_from_key(key: str) -> Speaker:
     """The speaker record a ``claims_report.spk`` text names (as ``rundir.attribution_from_record`` makes it)."""
     sid, name, kind, role, affiliation, path = json.loads(key)
     return Speaker(sid, name, SpeakerKind(kind), role, affiliation, tuple(path))
+
+
+def execute_script(db: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated statements (no ``;`` inside one) in the store's open transaction.
+
+    ``executescript`` would commit that transaction first and leave the connection in
+    autocommit mode, where every inserted row is a transaction of its own.
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _insert_batches(db: sqlite3.Connection, sql: str, rows: Iterable[tuple]) -> None:

@@ -823,19 +823,25 @@ DROP TABLE IF EXISTS graph_edge;
 CREATE TABLE graph_site(doc TEXT PRIMARY KEY, site TEXT NOT NULL);
 CREATE TABLE graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs TEXT NOT NULL);
 CREATE TABLE graph_speaker(sid TEXT PRIMARY KEY, party TEXT NOT NULL, top TEXT, name_key TEXT);
-CREATE TABLE graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, doc TEXT NOT NULL,
-                        rules TEXT NOT NULL, stance INTEGER, relation TEXT, evidence TEXT, sentence TEXT, claim TEXT,
-                        answers TEXT);
+CREATE TABLE graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs TEXT NOT NULL,
+                        rules TEXT NOT NULL, stance INTEGER, extra TEXT);
 """
 _INSERT = {"graph_site": "INSERT OR REPLACE INTO graph_site VALUES (?, ?)",
            "graph_node": "INSERT INTO graph_node VALUES (?, ?, ?)",
            "graph_speaker": "INSERT INTO graph_speaker VALUES (?, ?, ?, ?)",
-           "graph_edge": "INSERT INTO graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}
+           "graph_edge": "INSERT INTO graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
 _RULE_SEP = "\x1f"  # goes before each rule id of a row (no rule id holds it): () is "", ("",) is _RULE_SEP
 
 
-def _rules_row(rule_ids: Iterable[str]) -> str:
-    return "".join(_RULE_SEP + r for r in rule_ids)
+def _rules_row(rule_ids: frozenset[str]) -> str:
+    """A shared rule-id set as a row's text (``_RULE_SEP`` before each id), once per set."""
+    text = _RULE_ROWS.get(rule_ids)
+    if text is None:
+        text = _RULE_ROWS[rule_ids] = "".join(_RULE_SEP + r for r in sorted(rule_ids))
+    return text
+
+
+_RULE_ROWS: dict[frozenset[str], str] = {}
 
 
 class _StoreBuilder(_Builder):
@@ -843,14 +849,19 @@ class _StoreBuilder(_Builder):
 
     The claims, reports and stances are read from the store in the orders ``_builder`` adds
     them, so organisations and outlets (kept in memory, as they are few) are made in the same
-    order and every node and edge comes out the same.
+    order and every node and edge comes out the same. Edges are summed in ``_Builder``'s
+    dict over one claim's reports, or one speaker's, then written as one share each
+    (``graph_edge``): a claim's edges are its own, while a speaker's affiliation edges and
+    the stance edges are summed over their shares when read back.
     """
 
     def __init__(self, store: Store, rules: RuleSet):
+        from .claims import execute_script
+
         super().__init__(rules)
         self.store = store
         self.db = store.db
-        self.db.executescript(_GRAPH_TABLES)
+        execute_script(self.db, _GRAPH_TABLES)
         self.rows: dict[str, list[tuple]] = {table: [] for table in _INSERT}
         self.stances = 0
         self._party: tuple[str, str | None] = ("", None)  # the last speaker_party look-up
@@ -885,22 +896,25 @@ class _StoreBuilder(_Builder):
     def doc_node(self, doc_id: str) -> str:
         return article_node_id(doc_id)  # the bare nodes of articles only quotes name: added by build()
 
-    def edge(self, u: str, v: str, relation: str, doc_id: str, rule_ids: Iterable[str]) -> None:
-        self._add("graph_edge", (u, v, RELATIONS.index(relation), 1.0, doc_id, _rules_row(rule_ids),
-                                 None, None, None, None, None, None))
+    def _flush_edges(self) -> None:
+        """The edges summed so far (one claim's, or one speaker's), each as one share."""
+        for (u, v), e in self.edges.items():
+            docs = e.doc_ids
+            self._add("graph_edge", (u, v, RELATIONS.index(e.relation), e.weight,
+                                     json.dumps([] if docs is None else [docs] if type(docs) is str else sorted(docs)),
+                                     _rules_row(e.rule_ids), None, None))
+        self.edges = {}
 
-    def edge_n(self, u: str, v: str, relation: str, n: int, doc_ids: Iterable[str], rule_ids: Iterable[str]) -> None:
-        rank, rules = RELATIONS.index(relation), _rules_row(rule_ids)
-        weight = float(n)
-        for doc in doc_ids:  # the weight once, on the first doc's row
-            self._add("graph_edge", (u, v, rank, weight, doc, rules, None, None, None, None, None, None))
-            weight = 0.0
+    def add_claim_reports(self, cid: str, sid: str | None, text: str, qtype: QuoteType,
+                          reports: Iterable[tuple[ResolvedAttribution, str | None]]) -> None:
+        super().add_claim_reports(cid, sid, text, qtype, reports)
+        self._flush_edges()
 
     def stance_edge(self, sid: str, target: str, s: Stance, cid: str, answers: str | None) -> None:
         evidence, sentence = _stance_texts(s)
         self.stances += 1
-        self._add("graph_edge", (sid, target, None, 1.0, s.doc_id, _RULE_SEP + s.rule_id, self.stances, s.relation, evidence,
-                                 sentence, cid, answers))
+        self._add("graph_edge", (sid, target, None, 1.0, json.dumps([s.doc_id]), _RULE_SEP + s.rule_id, self.stances,
+                                 json.dumps([s.relation, evidence, sentence, cid, answers])))
 
     # -- look-ups
 
@@ -981,6 +995,7 @@ class _StoreBuilder(_Builder):
                         # a report read back from quotes.jsonl has no resolution rule ids of its own
                         self.edge_n(u, v, relation, n, (doc,), (rule_id,) if rule_id else ())
             self.add_speaker(sid, [(value, n) for value, n, _ in values.values()], quotes, articles)
+            self._flush_edges()
         self.paths = {}
 
     def _add_claims(self) -> None:
@@ -1024,42 +1039,51 @@ class _StoreBuilder(_Builder):
 
     def edge_records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """The edges, sorted by (u, v), each summed from its shares; a stance edge only where no other edge is."""
-        rows = self.store.rows("SELECT u, v, rank, weight, doc, rules, stance, relation, evidence, sentence, claim, "
-                               "answers FROM graph_edge ORDER BY u, v, stance IS NOT NULL, doc")
+        rows = self.store.rows("SELECT u, v, rank, weight, docs, rules, stance, extra FROM graph_edge "
+                               "ORDER BY u, v, stance")
         rule_sets: dict[str, frozenset[str]] = {}
         for (u, v), group in groupby(rows, key=itemgetter(0, 1)):
-            rank: int | None = None
-            weight, docs, rules = 0.0, [], set()
-            stance: tuple[set[str], set[str], set[str], set[str]] | None = None
-            first, relation, disputes = None, "", False
-            for row in group:
-                if row[6] is None:
-                    rank = row[2] if rank is None else min(rank, row[2])
-                elif rank is not None:
-                    break  # a pair already linked (affiliated_with, part_of) keeps that link
-                else:  # a stance's share
-                    if stance is None:
-                        stance = (set(), set(), set(), set())
-                    if first is None or row[6] < first:
-                        first, relation = row[6], row[7]
-                    disputes = disputes or row[7] == "disputes"  # both on one pair: the dispute names the edge
-                    for values, value in zip(stance, row[8:]):
+            _, _, rank, weight, docs, rules, stance, extra = next(group)
+            found = rule_sets.get(rules)
+            if found is None:
+                found = rule_sets[rules] = frozenset(rules.split(_RULE_SEP)[1:])
+            rule_ids, doc_ids = found, json.loads(docs)
+            if stance is not None:  # a stance edge, summed over its stances (in the order they were added)
+                relation, evidence, sentence, cid, answers = json.loads(extra)
+                texts: tuple[set[str], set[str], set[str], set[str]] = ({evidence}, {sentence}, {cid}, set())
+                if answers:
+                    texts[3].add(answers)
+                doc_set = set(doc_ids)
+                for row in group:
+                    weight += row[3]
+                    doc_set.update(json.loads(row[4]))
+                    rule_ids = rule_ids | frozenset(row[5].split(_RULE_SEP)[1:])
+                    more = json.loads(row[7])
+                    if more[0] == "disputes":
+                        relation = "disputes"  # both on one pair: the dispute names the edge
+                    for values, value in zip(texts, more[1:]):
                         if value:
                             values.add(value)
+                yield _clean(u), _clean(v), self.edge_attrs(relation, weight, _rules_text(rule_ids),
+                                                            "; ".join(sorted(doc_set)), texts)
+                continue
+            more_docs: set[str] | None = None
+            for row in group:
+                if row[6] is not None:
+                    break  # a pair already linked (affiliated_with, part_of) keeps that link
+                rank = min(rank, row[2])
                 weight += row[3]
-                if not docs or docs[-1] != row[4]:
-                    docs.append(row[4])
+                if more_docs is None:
+                    more_docs = set(doc_ids)
+                more_docs.update(json.loads(row[4]))
                 found = rule_sets.get(row[5])
                 if found is None:
                     found = rule_sets[row[5]] = frozenset(row[5].split(_RULE_SEP)[1:])
-                rules.add(found)
-            if stance is None:
-                relation = RELATIONS[rank]  # type: ignore[index]
-            elif disputes:
-                relation = "disputes"
-            union = frozenset().union(*rules)
-            yield _clean(u), _clean(v), self.edge_attrs(relation, weight, _rules_text(_RULE_SETS.setdefault(union, union)),
-                                                        "; ".join(docs), stance)
+                rule_ids = rule_ids | found
+            if more_docs is not None:
+                doc_ids = sorted(more_docs)
+            yield _clean(u), _clean(v), self.edge_attrs(RELATIONS[rank], weight, _rules_text(rule_ids),
+                                                        "; ".join(doc_ids), None)
 
 
 def _name_key(name: str) -> str:
