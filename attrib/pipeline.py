@@ -269,13 +269,18 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
 
 
 def _write_graph(store, rules: RuleSet, out: Path, as_json: bool) -> list[Path]:
-    """The graph files of the run (interim: the graph is built in memory from the store's rows)."""
-    from .export import write_graph_files
-    from .graph import records_from_run
+    """The run's graph files: GraphML streamed from the store; with ``as_json`` also graph.json, for which
+    networkx holds the whole graph in memory (node-link JSON is written from a networkx graph)."""
+    from .export import FORMATS, write_graph_files
+    from .graph import records_from_run, write_store_graph
     from .rundir import article_from_record, attribution_from_record, stance_from_record
 
+    path = out / FORMATS["graphml"][0]
+    write_store_graph(store, rules, path)
+    if not as_json:
+        return [path]
     shared: dict = {}
     quotes = [attribution_from_record(json.loads(line), shared) for line, in store.rows("SELECT line FROM quote ORDER BY i")]
     articles = [article_from_record(json.loads(line)) for line, in store.rows("SELECT line FROM article ORDER BY i")]
     stances = [stance_from_record(json.loads(line)) for line, in store.rows("SELECT line FROM stance ORDER BY i")]
-    return write_graph_files(records_from_run(quotes, articles, stances, rules), ["graphml"] + (["json"] if as_json else []), out)
+    return [path] + write_graph_files(records_from_run(quotes, articles, stances, rules), ["json"], out)
