@@ -552,33 +552,26 @@ class _Builder:
             by_value: dict[Speaker, list[ResolvedAttribution]] = {}
             for ra in reports:
                 by_value.setdefault(ra.speaker, []).append(ra)  # type: ignore[arg-type]
-            self.add_speaker(sid, [(value, len(some)) for value, some in by_value.items()], len(reports),
-                             len({ra.attribution.doc_id for ra in reports}))
+            tally = _SpeakerTally()
+            for value, some in by_value.items():
+                tally.add(value, self.speaker_path(value)[0], len(some))
+            self.add_speaker(sid, tally, len(reports), len({ra.attribution.doc_id for ra in reports}))
             for value, some in by_value.items():  # one pass per distinct speaker record, not per quote
                 docs = {ra.attribution.doc_id for ra in some}
                 rule_ids = {r for ra in some for r in ra.rule_ids}
                 for u, v, relation, rule_id in self.speaker_edges(sid, value):
                     self.edge_n(u, v, relation, len(some), docs, {rule_id} if rule_id else rule_ids)
 
-    def add_speaker(self, sid: str, values: Sequence[tuple[Speaker, int]], quotes: int, articles: int) -> None:
-        """A speaker's node from its distinct speaker records, in the order its reports (sorted by doc_id,
-        start, end) first show them, each with its number of reports."""
+    def add_speaker(self, sid: str, tally: _SpeakerTally, quotes: int, articles: int) -> None:
+        """A speaker's node from the tally of its speaker records (its reports sorted by doc_id, start, end)."""
         org_names = _org_names_by_node(self.rules)
-        tops, names, kinds, roles, affiliations = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
-        for value, n in values:
-            path = self.speaker_path(value)[0]
-            if path:
-                tops.add(path[-1], n)
-            names.add(value.name, n)
-            kinds.add(value.kind, n)
-            roles.add(value.role, n)
-            affiliations.add(value.affiliation, n)
-        top = tops.most_common() or org_names.get(sid)
+        top = tally.tops.most_common() or org_names.get(sid)
         self.set_speaker(sid, top or sid, {
             # a speaker that is an organisation of the rules goes by the organisation's name
-            "label": _label(org_names.get(sid) or names.most_common() or sid, _LABEL_MAX),
-            "type": "speaker", "kind": _enum_value(kinds.most_common()), "role": roles.most_common(),
-            "affiliation": affiliations.most_common(), "top_affiliation": top, "quotes": quotes, "articles": articles})
+            "label": _label(org_names.get(sid) or tally.names.most_common() or sid, _LABEL_MAX),
+            "type": "speaker", "kind": _enum_value(tally.kinds.most_common()), "role": tally.roles.most_common(),
+            "affiliation": tally.affiliations.most_common(), "top_affiliation": top, "quotes": quotes,
+            "articles": articles})
 
     def speaker_edges(self, sid: str, value: Speaker) -> list[tuple[str, str, str, str | None]]:
         """The affiliated_with and part_of edges one speaker record's reports add: (u, v, relation, rule id);
@@ -733,6 +726,24 @@ class _Builder:
         return _attrs(raw)
 
 
+class _SpeakerTally:
+    """A speaker's records as its reports give them (in order), tallied for its node's attributes."""
+
+    __slots__ = ("tops", "names", "kinds", "roles", "affiliations")
+
+    def __init__(self) -> None:
+        self.tops, self.names, self.kinds, self.roles, self.affiliations = _Tally(), _Tally(), _Tally(), _Tally(), _Tally()
+
+    def add(self, value: Speaker, path: tuple[str, ...], n: int = 1) -> None:
+        """``n`` reports of the record ``value``, whose affiliation path (``speaker_path``) is ``path``."""
+        if path:
+            self.tops.add(path[-1], n)
+        self.names.add(value.name, n)
+        self.kinds.add(value.kind, n)
+        self.roles.add(value.role, n)
+        self.affiliations.add(value.affiliation, n)
+
+
 def _bare_article_attrs(doc_id: str) -> dict[str, Any]:
     """The node of an article that only the quotes name (no articles.jsonl line)."""
     return {"label": _label(doc_id, _LABEL_MAX), "type": "article", "doc_id": doc_id}
@@ -830,6 +841,8 @@ _INSERT = {"graph_site": "INSERT OR REPLACE INTO graph_site VALUES (?, ?)",
            "graph_node": "INSERT INTO graph_node VALUES (?, ?, ?)",
            "graph_speaker": "INSERT INTO graph_speaker VALUES (?, ?, ?, ?)",
            "graph_edge": "INSERT INTO graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
+#: entries a cache of the store builder holds at most (speaker records, parsed-record memo, summed edges)
+_CACHED = 1024
 _RULE_SEP = "\x1f"  # goes before each rule id of a row (no rule id holds it): () is "", ("",) is _RULE_SEP
 
 
@@ -910,6 +923,11 @@ class _StoreBuilder(_Builder):
         super().add_claim_reports(cid, sid, text, qtype, reports)
         self._flush_edges()
 
+    def edge(self, u: str, v: str, relation: str, doc_id: str, rule_ids: Iterable[str]) -> None:
+        super().edge(u, v, relation, doc_id, rule_ids)
+        if len(self.edges) >= _CACHED:  # a claim reported in many articles: its edges in several shares
+            self._flush_edges()
+
     def stance_edge(self, sid: str, target: str, s: Stance, cid: str, answers: str | None) -> None:
         evidence, sentence = _stance_texts(s)
         self.stances += 1
@@ -976,27 +994,35 @@ class _StoreBuilder(_Builder):
         rows = self.store.rows('SELECT pool, spk, doc FROM claims_seq WHERE pool IS NOT NULL '
                                'ORDER BY pool, doc, start, "end", seq')
         for sid, reports in groupby(rows, key=itemgetter(0)):
-            self.paths = {}  # one speaker's records at a time
-            values: dict[str, list] = {}  # record text -> [Speaker, reports, its edges], in the order first seen
+            tally = _SpeakerTally()
+            known: dict[str, tuple[Speaker, tuple, list]] = {}  # record text -> (Speaker, path, edges): a bounded cache
             quotes = articles = 0
             for doc, some in groupby(reports, key=itemgetter(2)):
                 articles += 1
                 in_doc: dict[str, int] = {}
                 for _, spk, _ in some:
                     quotes += 1
-                    found = values.get(spk)
+                    found = known.get(spk)
                     if found is None:
+                        if len(known) >= _CACHED:
+                            known.clear()
+                            self.paths = {}
                         value = speaker_from_key(spk)
-                        found = values[spk] = [value, 0, self.speaker_edges(sid, value)]  # makes its organisations
-                    found[1] += 1
+                        # seen first in report order, so its organisations are made in _Builder's order
+                        found = known[spk] = (value, self.speaker_path(value)[0], self.speaker_edges(sid, value))
+                    tally.add(found[0], found[1])
                     in_doc[spk] = in_doc.get(spk, 0) + 1
                 for spk, n in in_doc.items():
-                    for u, v, relation, rule_id in values[spk][2]:
+                    found = known.get(spk)
+                    edges = found[2] if found is not None else self.speaker_edges(sid, speaker_from_key(spk))
+                    for u, v, relation, rule_id in edges:
                         # a report read back from quotes.jsonl has no resolution rule ids of its own
                         self.edge_n(u, v, relation, n, (doc,), (rule_id,) if rule_id else ())
-            self.add_speaker(sid, [(value, n) for value, n, _ in values.values()], quotes, articles)
+                if articles % _CACHED == 0:
+                    self._flush_edges()  # the shares of an edge are summed when read back
+            self.add_speaker(sid, tally, quotes, articles)
             self._flush_edges()
-        self.paths = {}
+            self.paths = {}
 
     def _add_claims(self) -> None:
         """Each claim's node and own edges, its reports read in ``aggregate_claims``' order."""
@@ -1004,19 +1030,22 @@ class _StoreBuilder(_Builder):
 
         memo: dict = {}
 
+        def parse(line: str) -> ResolvedAttribution:
+            if len(memo) > _CACHED:  # a bounded memo (equal speakers, doc ids, cue words shared)
+                memo.clear()
+            return attribution_from_record(json.loads(line), memo)
+
         def reports(first: tuple, rest: Iterable[tuple]) -> Iterator[tuple[ResolvedAttribution, str | None]]:
             yield first
             for row in rest:
-                yield attribution_from_record(json.loads(row[3]), memo), row[4]
+                yield parse(row[3]), row[4]
 
         rows = self.store.rows("SELECT s.seq, s.pool, s.cid, q.line, g.site FROM claims_seq s JOIN quote q ON q.i = s.i "
                                "LEFT JOIN graph_site g ON g.doc = s.doc ORDER BY s.seq")
         # a claim's reports are consecutive; a quote without a speaker is a claim of its own
         for _, group in groupby(rows, key=lambda r: r[2] if r[1] is not None else r[0]):
-            if len(memo) > 8192:
-                memo.clear()
             row = next(group)
-            ra = attribution_from_record(json.loads(row[3]), memo)
+            ra = parse(row[3])
             a = ra.attribution
             self.add_claim_reports(row[2], row[1], a.text, a.type, reports((ra, row[4]), group))
 
