@@ -95,8 +95,11 @@ def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iter
                 node_keys: dict[str, type], edge_keys: dict[str, type]) -> None:
     """The GraphML ``<node>`` and ``<edge>`` elements, with the keys (and their types) recorded as they are met."""
     # the hot loop of a large export: each key's opening tag made once, strings escaped by
-    # _escape_text (what _text does, without its calls)
+    # _escape_text (what _text does, without its calls); written out every 4,096 pieces or
+    # million characters of text (a few edges list tens of thousands of doc ids)
     out: list[str] = []
+    size = 0
+    last, quoted = None, ""  # edges come sorted by source: its id is quoted once
     for domain, records, keys in (("node", nodes, node_keys), ("edge", edges, edge_keys)):
         tags: dict[str, str] = {}
         for rec in records:
@@ -104,19 +107,23 @@ def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iter
             if domain == "node":
                 out.append(f"    <node id={_q(str(rec[0]))}>")
             else:
-                out.append(f"    <edge source={_q(str(rec[0]))} target={_q(str(rec[1]))}>")
+                if rec[0] != last:
+                    last, quoted = rec[0], _q(str(rec[0]))
+                out.append(f"    <edge source={quoted} target={_q(str(rec[1]))}>")
             for k, v in d.items():
                 tag = tags.get(k)
                 if tag is None:
                     tag = tags[k] = f"<data key={_q(_key_id(domain, k, node_keys))}>"
                 if _key_type(keys, k, v) is str:
+                    size += len(v)
                     out.append(tag + _escape_text(v) + "</data>")
                 else:
                     out.append(tag + _text(v) + "</data>")
             out.append(f"</{domain}>\n")
-            if len(out) > 4096:
+            if len(out) > 4096 or size > 1 << 20:
                 f.write("".join(out))
                 out.clear()
+                size = 0
     f.write("".join(out))
     f.write("  </graph>\n</graphml>\n")
 
