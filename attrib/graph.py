@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import marshal
 import math
 import re
 from collections import Counter
@@ -832,10 +833,10 @@ _GRAPH_TABLES = """
 DROP TABLE IF EXISTS graph_site; DROP TABLE IF EXISTS graph_node; DROP TABLE IF EXISTS graph_speaker;
 DROP TABLE IF EXISTS graph_edge;
 CREATE TABLE graph_site(doc TEXT PRIMARY KEY, site TEXT NOT NULL);
-CREATE TABLE graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs TEXT NOT NULL);
+CREATE TABLE graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BLOB NOT NULL);
 CREATE TABLE graph_speaker(sid TEXT PRIMARY KEY, party TEXT NOT NULL, top TEXT, name_key TEXT);
-CREATE TABLE graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs TEXT NOT NULL,
-                        rules TEXT NOT NULL, stance INTEGER, extra TEXT);
+CREATE TABLE graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
+                        rules TEXT NOT NULL, stance INTEGER, extra BLOB);
 """
 _INSERT = {"graph_site": "INSERT OR REPLACE INTO graph_site VALUES (?, ?)",
            "graph_node": "INSERT INTO graph_node VALUES (?, ?, ?)",
@@ -896,7 +897,7 @@ class _StoreBuilder(_Builder):
         if attrs["type"] == "claim":  # the speaker's nodes are made first: its top affiliation is known
             sid = attrs["speaker_id"]
             attrs["top_affiliation"] = None if sid is None else self._speaker(sid)[1]
-        self._add("graph_node", (nid, 0, json.dumps(attrs)))
+        self._add("graph_node", (nid, 0, marshal.dumps(attrs)))
 
     def set_site(self, doc_id: str, site: str) -> None:
         self._add("graph_site", (doc_id, site))
@@ -904,7 +905,7 @@ class _StoreBuilder(_Builder):
     def set_speaker(self, sid: str, party: str, attrs: dict[str, Any]) -> None:
         label = attrs["label"]
         self._add("graph_speaker", (sid, party, attrs["top_affiliation"], _name_key(label) if label else None))
-        self._add("graph_node", (sid, 0, json.dumps(attrs)))
+        self._add("graph_node", (sid, 0, marshal.dumps(attrs)))
 
     def doc_node(self, doc_id: str) -> str:
         return article_node_id(doc_id)  # the bare nodes of articles only quotes name: added by build()
@@ -914,7 +915,7 @@ class _StoreBuilder(_Builder):
         for (u, v), e in self.edges.items():
             docs = e.doc_ids
             self._add("graph_edge", (u, v, RELATIONS.index(e.relation), e.weight,
-                                     json.dumps([] if docs is None else [docs] if type(docs) is str else sorted(docs)),
+                                     marshal.dumps([] if docs is None else [docs] if type(docs) is str else sorted(docs)),
                                      _rules_row(e.rule_ids), None, None))
         self.edges = {}
 
@@ -931,8 +932,8 @@ class _StoreBuilder(_Builder):
     def stance_edge(self, sid: str, target: str, s: Stance, cid: str, answers: str | None) -> None:
         evidence, sentence = _stance_texts(s)
         self.stances += 1
-        self._add("graph_edge", (sid, target, None, 1.0, json.dumps([s.doc_id]), _RULE_SEP + s.rule_id, self.stances,
-                                 json.dumps([s.relation, evidence, sentence, cid, answers])))
+        self._add("graph_edge", (sid, target, None, 1.0, marshal.dumps([s.doc_id]), _RULE_SEP + s.rule_id, self.stances,
+                                 marshal.dumps([s.relation, evidence, sentence, cid, answers])))
 
     # -- look-ups
 
@@ -982,9 +983,9 @@ class _StoreBuilder(_Builder):
         for (line,) in rows('SELECT line FROM stance ORDER BY doc, start, "end", rule, i'):
             self.add_stance(stance_from_record(json.loads(line)))
         for nid, attrs in self.outlets.items():
-            self._add("graph_node", (nid, 0, json.dumps(attrs)))
+            self._add("graph_node", (nid, 0, marshal.dumps(attrs)))
         for nid, attrs in self.orgs.items():
-            self._add("graph_node", (nid, 1, json.dumps(attrs)))
+            self._add("graph_node", (nid, 1, marshal.dumps(attrs)))
         self._flush()
 
     def _add_speakers(self) -> None:
@@ -1061,9 +1062,9 @@ class _StoreBuilder(_Builder):
                     org = attrs
                 else:
                     node = attrs
-            attrs = json.loads(node) if node is not None else None
+            attrs = marshal.loads(node) if node is not None else None
             if org is not None:
-                attrs = self.org_node(json.loads(org), attrs, nid)
+                attrs = self.org_node(marshal.loads(org), attrs, nid)
             yield _clean(nid), _attrs(attrs)  # type: ignore[arg-type]
 
     def edge_records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -1076,18 +1077,18 @@ class _StoreBuilder(_Builder):
             found = rule_sets.get(rules)
             if found is None:
                 found = rule_sets[rules] = frozenset(rules.split(_RULE_SEP)[1:])
-            rule_ids, doc_ids = found, json.loads(docs)
+            rule_ids, doc_ids = found, marshal.loads(docs)
             if stance is not None:  # a stance edge, summed over its stances (in the order they were added)
-                relation, evidence, sentence, cid, answers = json.loads(extra)
+                relation, evidence, sentence, cid, answers = marshal.loads(extra)
                 texts: tuple[set[str], set[str], set[str], set[str]] = ({evidence}, {sentence}, {cid}, set())
                 if answers:
                     texts[3].add(answers)
                 doc_set = set(doc_ids)
                 for row in group:
                     weight += row[3]
-                    doc_set.update(json.loads(row[4]))
+                    doc_set.update(marshal.loads(row[4]))
                     rule_ids = rule_ids | frozenset(row[5].split(_RULE_SEP)[1:])
-                    more = json.loads(row[7])
+                    more = marshal.loads(row[7])
                     if more[0] == "disputes":
                         relation = "disputes"  # both on one pair: the dispute names the edge
                     for values, value in zip(texts, more[1:]):
@@ -1104,7 +1105,7 @@ class _StoreBuilder(_Builder):
                 weight += row[3]
                 if more_docs is None:
                     more_docs = set(doc_ids)
-                more_docs.update(json.loads(row[4]))
+                more_docs.update(marshal.loads(row[4]))
                 found = rule_sets.get(row[5])
                 if found is None:
                     found = rule_sets[row[5]] = frozenset(row[5].split(_RULE_SEP)[1:])
