@@ -285,21 +285,24 @@ def pool_store_claims(store: Store, rules: RuleSet) -> None:
     settings = claim_settings(rules)
     db = store.db
     execute_script(db, _STORE_TABLES)
-    rows = store.rows("SELECT sid, line FROM quote WHERE i IN (SELECT MIN(i) FROM quote WHERE sid IS NOT NULL "
-                      "GROUP BY sid)")
+    # SQLite reads the fields out of the JSON lines, Python only normalises the text; but SQLite's
+    # text ends at a NUL character, so a line that holds one is read by Python (_nul_line)
+    rows = store.rows(f"SELECT sid, {_SPEAKER_KEY}, {_NUL_LINE} FROM quote WHERE i IN (SELECT MIN(i) FROM quote "
+                      "WHERE sid IS NOT NULL GROUP BY sid)")
     _insert_batches(db, "INSERT INTO claims_pool VALUES (?, ?)", (
-        (sid, claim_speaker_id(speaker_from_key(_speaker_key(json.loads(line)["speaker"])), rules, settings))
-        for sid, line in rows))
+        (sid, claim_speaker_id(speaker_from_key(_nul_line(line, "", key)[1]), rules, settings))
+        for sid, key, line in rows))
 
     def reports() -> Iterator[tuple]:
-        for i, line, pool in store.rows("SELECT q.i, q.line, p.pool FROM quote q LEFT JOIN claims_pool p "
-                                        "ON p.sid = q.sid"):
-            rec = json.loads(line)
-            doc, start, end = rec["doc_id"], rec["start"], rec["end"]
-            norm = normalise_quote(rec["text"])
+        for i, doc, start, end, text, pool, spk, line in store.rows(
+                "SELECT q.i, q.doc, q.start, q.\"end\", json_extract(q.line, '$.text'), p.pool, "
+                f"CASE WHEN q.sid IS NULL THEN NULL ELSE {_SPEAKER_KEY} END, {_NUL_LINE} "
+                "FROM quote q LEFT JOIN claims_pool p ON p.sid = q.sid"):
+            if line is not None:
+                text, spk = _nul_line(line, text, spk)
+            norm = normalise_quote(text)
             cid = None if pool is not None else claim_id("", doc, str(start), str(end), norm)
-            sp = rec["speaker"]
-            yield i, pool, norm, doc, start, end, cid, sp and _speaker_key(sp)
+            yield i, pool, norm, doc, start, end, cid, spk
 
     _insert_batches(db, "INSERT INTO claims_report VALUES (?, ?, ?, ?, ?, ?, ?, ?)", reports())
     db.execute('CREATE INDEX claims_report_text ON claims_report(pool, norm, doc, start, "end", i) '
@@ -336,10 +339,29 @@ def _members(store: Store, settings: ClaimRule) -> Iterator[tuple[str, str, str,
             order += 1
 
 
-def _speaker_key(sp: dict) -> str:
-    """A quote record's speaker (``rundir.quote_record``) as one text: equal ``Speaker`` records, equal texts."""
-    return json.dumps([sp["id"], sp["name"], sp.get("kind") or "unknown", sp.get("role"), sp.get("affiliation"),
-                       sp.get("affiliations") or []])
+#: a quote line's speaker record as one JSON text, made by SQLite: equal ``Speaker`` records (as
+#: ``rundir.attribution_from_record`` reads them: no kind is "unknown", no path is ()), equal texts
+_SPEAKER_KEY = ("json_array(json_extract(line, '$.speaker.id'), json_extract(line, '$.speaker.name'), "
+                "COALESCE(NULLIF(json_extract(line, '$.speaker.kind'), ''), 'unknown'), "
+                "json_extract(line, '$.speaker.role'), json_extract(line, '$.speaker.affiliation'), "
+                "json(COALESCE(json_extract(line, '$.speaker.affiliations'), '[]')))")
+
+
+#: the line, where it holds a NUL character (which ends SQLite's texts)
+_NUL_LINE = "CASE WHEN instr(line, '\\u0000') THEN line END"
+
+
+def _nul_line(line: str | None, text: str, key: str | None) -> tuple[str, str | None]:
+    """A quote's text and speaker key, read by Python from a line that holds a NUL character."""
+    if line is None:
+        return text, key
+    rec = json.loads(line)
+    sp = rec["speaker"]
+    if sp and "\\u0000" in json.dumps(sp):
+        # written by json.dumps (", " between items), so no key SQLite writes equals it
+        key = json.dumps([sp["id"], sp["name"], sp.get("kind") or "unknown", sp.get("role"), sp.get("affiliation"),
+                          sp.get("affiliations") or []])
+    return rec["text"], key
 
 
 def speaker_from_key(key: str) -> Speaker:

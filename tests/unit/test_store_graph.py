@@ -27,6 +27,8 @@ OFFICIAL = Speaker("anon:a:1", "a senior government official", SpeakerKind.ANONY
 DOE = Speaker("person:jane-doe", "Jane Doe", SpeakerKind.PERSON, affiliation="Acme Corp",
               affiliation_path=("Acme Corp", "Acme Holdings"))
 DOE_TOO = Speaker("person:jane-doe", "J. Doe", SpeakerKind.PERSON, role="chief executive")
+# a NUL character ends SQLite's texts: such lines are read by Python
+NUL = Speaker("person:nul", "Nul\x00 Name", SpeakerKind.PERSON, affiliation="Nul\x00 Corp")
 
 
 def quote(doc_id: str, start: int, text: str, speaker: Speaker | None, outlet: str | None = None,
@@ -50,7 +52,9 @@ def hand_made_run() -> tuple[list[ResolvedAttribution], list[ArticleInfo], list[
          quote("c", 200, "“The attack was repelled,”", ARIAN, outlet="Tolo News"),
          quote("c", 300, "“Profits are up.”", DOE),
          quote("d", 10, "“Profits are up, and so is the share price.”", DOE_TOO),
-         quote("d", 50, "“Profits are up.”", DOE_TOO, outlet="Some Blog")]
+         quote("d", 50, "“Profits are up.”", DOE_TOO, outlet="Some Blog"),
+         quote("d", 120, "“Nothing\x00 to add.”", NUL),
+         quote("d", 150, "“Nothing to add.”", NUL)]
     articles = [ArticleInfo("a", "a.txt", "Afghan gov’t says border crossing retaken | Taliban News", 900, 4, "builtin",
                             (("outlet", "Al Jazeera"),)),
                 ArticleInfo("b", "b.txt", "kayhan.ir", 500, 2, "builtin"),
