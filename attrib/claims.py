@@ -13,6 +13,9 @@ that share one of the rarest tokens of the smaller one are compared (prefix filt
 over a token index, see ``_cluster``; a token held by more than ``max_bucket``
 statements of the speaker proposes no pair). Statements that pass the threshold are
 joined transitively (union-find), so a chain of reprints becomes one claim.
+
+``pool_store_claims`` does the same on a run's SQLite store (``attrib.store``), as tables
+in the order ``aggregate_claims`` gives, holding one speaker's distinct texts at a time.
 """
 from __future__ import annotations
 

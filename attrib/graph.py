@@ -16,6 +16,11 @@ Views (``graph_view``) derive smaller graphs for Gephi from the full one: ``spea
 and ``affiliations`` (organisations only, everything aggregated to them).
 ``view_from_run`` builds the same views straight from a run's quotes, without pooling
 claims (the views hold none), which is what makes a million quotes take a minute.
+
+``write_store_graph`` writes the full graph's GraphML from a run's SQLite store
+(``attrib.store``) instead, byte for byte what the records of ``records_from_run`` give,
+with memory that does not grow with the corpus: one builder class (``_Builder``) says what
+every node and edge holds, and ``_StoreBuilder`` keeps them in SQLite tables.
 """
 from __future__ import annotations
 
