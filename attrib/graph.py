@@ -893,7 +893,7 @@ class _StoreBuilder(_Builder):
         execute_script(self.db, _GRAPH_TABLES)
         self.rows: dict[str, list[tuple]] = {table: [] for table in _INSERT}
         self.stances = 0
-        self._party: tuple[str, str | None] = ("", None)  # the last speaker_party look-up
+        self._party: tuple[str | None, tuple] = (None, (None, None))  # the last look-up of _speaker
 
     # -- storage
 
