@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 from ._util import JOINERS, normalise_text  # noqa: F401 - normalise_text is part of this stage's API
 from .model import Claim, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import ClaimRule, RuleSet
+from .store import execute_script
 
 if TYPE_CHECKING:
     from .store import Store
@@ -371,17 +372,6 @@ def speaker_from_key(key: str) -> Speaker:
     """The speaker record a ``claims_report.spk`` text names (as ``rundir.attribution_from_record`` makes it)."""
     sid, name, kind, role, affiliation, path = json.loads(key)
     return Speaker(sid, name, SpeakerKind(kind), role, affiliation, tuple(path))
-
-
-def execute_script(db: sqlite3.Connection, script: str) -> None:
-    """Run ``;``-separated statements (no ``;`` inside one) in the store's open transaction.
-
-    ``executescript`` would commit that transaction first and leave the connection in
-    autocommit mode, where every inserted row is a transaction of its own.
-    """
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
 
 
 def _insert_batches(db: sqlite3.Connection, sql: str, rows: Iterable[tuple]) -> None:

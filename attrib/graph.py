@@ -885,7 +885,7 @@ class _StoreBuilder(_Builder):
     """
 
     def __init__(self, store: Store, rules: RuleSet):
-        from .claims import execute_script
+        from .store import execute_script
 
         super().__init__(rules)
         self.store = store

@@ -41,6 +41,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ._util import slug
 from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import IdentityRule, OrgRule, RuleSet, SpeakerRule
+from .store import execute_script
 
 __all__ = ["unify_speakers", "unify_store", "merge_record"]
 
@@ -122,6 +123,7 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
 
     def speakers() -> Iterator[tuple[int, str, Speaker, str]]:
         """(i, doc, speaker, mention as written) of every quote with a speaker, in input order."""
+        # the fields come back as one JSON array (a NUL stays escaped in it: json_extract of one text would cut it)
         for i, doc, text in store.rows(f"SELECT i, doc, json_extract(line, {extract}) FROM quote "
                                        "WHERE sid IS NOT NULL ORDER BY i"):
             found = parsed.get(text)
@@ -146,7 +148,7 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
         _, mention = speaker_from_record(rec["speaker"])
         rec["speaker"] = speaker_record(new, mention)
         changed.append((i, new.id, json.dumps(rec, ensure_ascii=False)))
-        if len(changed) >= 4096:
+        if len(changed) >= _LINES_AT_ONCE:
             store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
             changed.clear()
     store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
@@ -156,9 +158,12 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
     return unifier.merged
 
 
+#: quote lines buffered before they are written to the store (each is about a kilobyte)
+_LINES_AT_ONCE = 256
+
 #: memo sizes past which a memo is emptied (a corpus's anonymous speakers are one per article: the memos must not
 #: grow with it)
-_MEMO_MAX = 4096
+_MEMO_MAX = 1024
 
 #: what the unifier keeps on disk: the articles each speaker is quoted in, the tops of the affiliation paths each
 #: article quotes, and every quote of an anonymous or organisation speaker (read back one speaker at a time)
@@ -184,7 +189,7 @@ class _Unifier:
         self.rules = rules
         self.settings: IdentityRule = rules.identity_settings()
         self.db = db
-        db.executescript(_TABLES)
+        execute_script(db, _TABLES)
         # in memory: people, and the other clusters a merge keeps; the rest are on disk (``_streamed``)
         self.clusters: dict[str, _Cluster] = {}  # cluster id -> cluster (live ones only)
         self.owner: dict[str, str] = {}  # original speaker id -> its cluster id (people, and the ids merged)
@@ -234,8 +239,8 @@ class _Unifier:
             if len(docs) >= 4096 or len(tops) >= 4096:
                 self._insert(docs, tops, uses)
         self._insert(docs, tops, uses)
-        self.db.executescript("CREATE INDEX temp.identity_use_sid ON identity_use(sid);"
-                              "CREATE INDEX temp.identity_doc_doc ON identity_doc(doc, person);")
+        execute_script(self.db, "CREATE INDEX temp.identity_use_sid ON identity_use(sid);"
+                                "CREATE INDEX temp.identity_doc_doc ON identity_doc(doc, person)")
 
     def _insert(self, docs: list, tops: list, uses: list) -> None:
         self.db.executemany("INSERT OR IGNORE INTO identity_doc VALUES (?, ?, ?)", docs)

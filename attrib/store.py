@@ -32,8 +32,19 @@ CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT 
                     rule TEXT NOT NULL, line TEXT NOT NULL);
 """
 
-#: rows inserted at once (a run folder's lines are read a chunk at a time, never all)
-_CHUNK = 4096
+#: rows inserted at once (a run folder's lines are read a chunk at a time, never all; a quote line is about 1 KB)
+_CHUNK = 256
+
+
+def execute_script(db: sqlite3.Connection, script: str) -> None:
+    """Run ``;``-separated statements (no ``;`` inside one) in the store's open transaction.
+
+    ``executescript`` would commit that transaction first and leave the connection in
+    autocommit mode, where every inserted row is a transaction of its own.
+    """
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 class Store:
@@ -46,7 +57,7 @@ class Store:
         self.db = sqlite3.connect(self.path, isolation_level=None)
         # a scratch database: nothing needs surviving a crash (a resume rebuilds it from the spool)
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
-                              "PRAGMA cache_size=-8000;")
+                              "PRAGMA cache_size=-2000;")
         self.db.executescript(_SCHEMA)
         self.db.execute("BEGIN")
         self.quotes = self.articles = self.stances = 0

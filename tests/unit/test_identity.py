@@ -474,3 +474,10 @@ def test_role_and_organisation_passes_are_linear(ruleset: RuleSet) -> None:
     out, merges = unify(quotes, ruleset)
     assert time.perf_counter() - t0 < 5
     assert len(merges) == 3000 and {ra.speaker.id for ra in out[:3000]} == {"person:zabihullah-mujahid"}
+
+
+def test_a_nul_character_in_a_name_reads_back_from_the_store(ruleset: RuleSet) -> None:
+    # SQLite's json_extract cuts a text at a NUL: the store path must parse such a line itself
+    quotes = [said("d1", "Ahmad\x00 Shahzad", "commander", "Taliban"), said("d2", "Shahzad", "commander", "Taliban")]
+    out, merges = unify(quotes, ruleset)  # unify checks the store path gives the same
+    assert [ra.speaker.name for ra in out] == ["Ahmad\x00 Shahzad"] * 2
