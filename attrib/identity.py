@@ -174,6 +174,7 @@ CREATE TEMP TABLE identity_doc(sid TEXT NOT NULL, doc TEXT NOT NULL, person INTE
 CREATE TEMP TABLE identity_top(doc TEXT NOT NULL, top TEXT NOT NULL, PRIMARY KEY (doc, top)) WITHOUT ROWID;
 CREATE TEMP TABLE identity_anon(k TEXT NOT NULL, sid TEXT NOT NULL);
 """
+_USE = "sid, kind, name, mention, role, aff"  # identity_use's columns
 
 
 def merge_record(m: Merge) -> dict[str, Any]:
@@ -270,39 +271,32 @@ class _Unifier:
 
     def _streamed(self) -> Iterator[_Cluster]:
         """The anonymous and organisation clusters (never merged yet), in id order, read from disk one at a time."""
-        c: _Cluster | None = None
-        for sid, kind, name, mention, role, aff in self._rows(
-                "SELECT sid, kind, name, mention, role, aff FROM identity_use ORDER BY sid, rowid"):
-            if c is None or c.id != sid:
-                if c is not None:
-                    yield c
-                c = _Cluster(sid, SpeakerKind(kind), [sid])
-            c.names[name] += 1
-            c.mentions[mention] += 1
-            if role:
-                c.roles[role] += 1
-            if aff:
-                c.affiliations[aff] += 1
-        if c is not None:
-            yield c
+        return self._clusters(self._rows(f"SELECT {_USE} FROM identity_use ORDER BY sid, rowid"))
 
     def _load(self, sid: str) -> _Cluster | None:
         """One cluster of ``_streamed`` by id (kept in memory from now on), or None when the corpus has none."""
-        c = None
-        for sid_, kind, name, mention, role, aff in self.db.execute(
-                "SELECT sid, kind, name, mention, role, aff FROM identity_use WHERE sid = ? ORDER BY rowid", (sid,)):
-            if c is None:
-                c = _Cluster(sid, SpeakerKind(kind), [sid])
-            c.names[name] += 1
-            c.mentions[mention] += 1
-            if role:
-                c.roles[role] += 1
-            if aff:
-                c.affiliations[aff] += 1
+        c = next(self._clusters(self.db.execute(f"SELECT {_USE} FROM identity_use WHERE sid = ? ORDER BY rowid",
+                                                (sid,))), None)
         if c is not None:
             self.clusters[sid] = c
             self.owner[sid] = sid
         return c
+
+    @staticmethod
+    def _clusters(rows: Iterable[tuple]) -> Iterator[_Cluster]:
+        """Clusters from ``identity_use`` rows sorted by id (a cluster's kind is its first quote's)."""
+        for sid, some in itertools.groupby(rows, key=lambda row: row[0]):
+            c = None
+            for _, kind, name, mention, role, aff in some:
+                if c is None:
+                    c = _Cluster(sid, SpeakerKind(kind), [sid])
+                c.names[name] += 1
+                c.mentions[mention] += 1
+                if role:
+                    c.roles[role] += 1
+                if aff:
+                    c.affiliations[aff] += 1
+            yield c  # type: ignore[misc]
 
     def _rows(self, sql: str, params: tuple = ()) -> Iterator[tuple]:
         cur = self.db.execute(sql, params)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .rundir import ARTICLES, QUOTES, STANCES
 
@@ -77,46 +77,35 @@ class Store:
 
     def add_quotes(self, lines: Iterable[str]) -> None:
         """Quote lines (``rundir.quote_record`` as JSON), in input order."""
-        rows = []
+        self.quotes = self._add("quote", self.quotes, lines, lambda rec: (
+            rec["doc_id"], rec["start"], rec["end"], rec["speaker"]["id"] if rec["speaker"] else None))
+
+    def add_articles(self, lines: Iterable[str]) -> None:
+        """Article lines (``rundir.article_record`` as JSON), in input order."""
+        self.articles = self._add("article", self.articles, lines, lambda rec: (rec["doc_id"],))
+
+    def add_stances(self, lines: Iterable[str]) -> None:
+        """Stance lines (``rundir.stance_record`` as JSON), in input order."""
+        self.stances = self._add("stance", self.stances, lines, lambda rec: (
+            rec["doc_id"], rec["start"], rec["end"], rec["rule"]))
+
+    def _add(self, table: str, i: int, lines: Iterable[str], columns: Callable[[dict], tuple]) -> int:
+        """Insert rows (i, *columns(record), line) for the non-empty lines, numbered from ``i``; the next i."""
+        rows: list[tuple] = []
+        sql = ""
         for line in lines:
             line = line.rstrip("\n")
             if not line:
                 continue
-            rec = json.loads(line)
-            sp = rec["speaker"]
-            rows.append((self.quotes, rec["doc_id"], rec["start"], rec["end"], sp["id"] if sp else None, line))
-            self.quotes += 1
+            rows.append((i, *columns(json.loads(line)), line))
+            i += 1
             if len(rows) >= _CHUNK:
-                self.db.executemany("INSERT INTO quote VALUES (?, ?, ?, ?, ?, ?)", rows)
+                sql = sql or f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})"
+                self.db.executemany(sql, rows)
                 rows.clear()
-        self.db.executemany("INSERT INTO quote VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-    def add_articles(self, lines: Iterable[str]) -> None:
-        """Article lines (``rundir.article_record`` as JSON), in input order."""
-        rows = []
-        for line in lines:
-            line = line.rstrip("\n")
-            if line:
-                rows.append((self.articles, json.loads(line)["doc_id"], line))
-                self.articles += 1
-            if len(rows) >= _CHUNK:
-                self.db.executemany("INSERT INTO article VALUES (?, ?, ?)", rows)
-                rows.clear()
-        self.db.executemany("INSERT INTO article VALUES (?, ?, ?)", rows)
-
-    def add_stances(self, lines: Iterable[str]) -> None:
-        """Stance lines (``rundir.stance_record`` as JSON), in input order."""
-        rows = []
-        for line in lines:
-            line = line.rstrip("\n")
-            if line:
-                rec = json.loads(line)
-                rows.append((self.stances, rec["doc_id"], rec["start"], rec["end"], rec["rule"], line))
-                self.stances += 1
-            if len(rows) >= _CHUNK:
-                self.db.executemany("INSERT INTO stance VALUES (?, ?, ?, ?, ?, ?)", rows)
-                rows.clear()
-        self.db.executemany("INSERT INTO stance VALUES (?, ?, ?, ?, ?, ?)", rows)
+        if rows:
+            self.db.executemany(sql or f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+        return i
 
     def commit(self) -> None:
         """End the current write transaction (and start the next)."""
