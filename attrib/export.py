@@ -11,6 +11,7 @@ import csv
 import hashlib
 import json
 import math
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -94,14 +95,15 @@ def _key_id(domain: str, k: str, node_keys: dict[str, type]) -> str:
 def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iterable[tuple[Any, Any, dict[str, Any]]],
                 node_keys: dict[str, type], edge_keys: dict[str, type]) -> None:
     """The GraphML ``<node>`` and ``<edge>`` elements, with the keys (and their types) recorded as they are met."""
-    # the hot loop of a large export: each key's opening tag made once, strings escaped by
-    # _escape_text (what _text does, without its calls); written out every 4,096 pieces or
-    # million characters of text (a few edges list tens of thousands of doc ids)
+    # the hot loop of a large export: the keys' opening tags (and their types' check) made once per
+    # record shape (its keys and value types: a graph has few), a string escaped only when it holds
+    # a character to escape; written out every 4,096 pieces or million characters of text (a few
+    # edges list tens of thousands of doc ids)
     out: list[str] = []
     size = 0
     last, quoted = None, ""  # edges come sorted by source: its id is quoted once
     for domain, records, keys in (("node", nodes, node_keys), ("edge", edges, edge_keys)):
-        tags: dict[str, str] = {}
+        shapes: dict[tuple, tuple[str, ...]] = {}  # (keys, value types) -> the keys' opening tags
         for rec in records:
             d = rec[-1]
             if domain == "node":
@@ -110,15 +112,24 @@ def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iter
                 if rec[0] != last:
                     last, quoted = rec[0], _q(str(rec[0]))
                 out.append(f"    <edge source={quoted} target={_q(str(rec[1]))}>")
-            for k, v in d.items():
-                tag = tags.get(k)
-                if tag is None:
-                    tag = tags[k] = f"<data key={_q(_key_id(domain, k, node_keys))}>"
-                if _key_type(keys, k, v) is str:
+            shape = (*d, *map(type, d.values()))
+            tags = shapes.get(shape)
+            if tags is None:
+                tags = shapes[shape] = tuple(f"<data key={_q(_key_id(domain, _checked(keys, k, v), node_keys))}>"
+                                             for k, v in d.items())
+            for tag, v in zip(tags, d.values()):
+                t = type(v)
+                if t is str:
                     size += len(v)
-                    out.append(tag + _escape_text(v) + "</data>")
+                    if _TEXT_SPECIAL.search(v):
+                        v = _escape_text(v)
+                elif t is float:
+                    v = repr(v)
+                elif t is bool:
+                    v = "true" if v else "false"
                 else:
-                    out.append(tag + _text(v) + "</data>")
+                    v = str(v)
+                out.append(tag + v + "</data>")
             out.append(f"</{domain}>\n")
             if len(out) > 4096 or size > 1 << 20:
                 f.write("".join(out))
@@ -126,6 +137,12 @@ def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iter
                 size = 0
     f.write("".join(out))
     f.write("  </graph>\n</graphml>\n")
+
+
+def _checked(keys: dict[str, type], k: str, v: Any) -> str:
+    """The key, once its value's type is checked against (and recorded as) the key's one type (``_key_type``)."""
+    _key_type(keys, k, v)
+    return k
 
 
 def _key_type(keys: dict[str, type], k: str, v: Any) -> type:
@@ -162,18 +179,11 @@ def _keys(records: Iterable[dict[str, Any]]) -> dict[str, type]:
     return keys
 
 
-def _text(value: Any) -> str:
-    """A value as XML text: booleans in lower case, floats as Python writes them, strings escaped."""
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return xml_escape(value, _TEXT_ENTITIES)
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def _q(value: str) -> str:
     """A quoted XML attribute value (newlines and tabs kept as character references)."""
-    return '"' + xml_escape(value, _ATTR_ENTITIES) + '"'
+    if _ATTR_SPECIAL.search(value):
+        value = xml_escape(value, _ATTR_ENTITIES)
+    return '"' + value + '"'
 
 
 def _escape_text(value: str) -> str:
@@ -183,6 +193,9 @@ def _escape_text(value: str) -> str:
 
 _TEXT_ENTITIES = {"\r": "&#13;"}
 _ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+# the characters a text or an attribute value escapes: a string without any is written as it is
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
 
 
 def write_json(graph: nx.Graph, path: str | Path) -> None:

@@ -204,7 +204,7 @@ def test_json_round_trip_and_bytes(graph, tmp_path):
 
 
 def _fail_graphml(monkeypatch):
-    real = export._text
+    real = export._q
     calls = []
 
     def broken(value):  # fails halfway through the nodes, after the head of the file is written
@@ -212,7 +212,7 @@ def _fail_graphml(monkeypatch):
         if len(calls) > 5:
             raise OSError("disk full")
         return real(value)
-    monkeypatch.setattr(export, "_text", broken)
+    monkeypatch.setattr(export, "_q", broken)
 
 
 def _fail_gexf(monkeypatch):
