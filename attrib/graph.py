@@ -31,7 +31,7 @@ import math
 import re
 from collections import Counter
 from enum import Enum
-from itertools import combinations, groupby
+from itertools import chain, combinations, groupby
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
@@ -260,7 +260,8 @@ class _Tally:
 
 
 def _report_rule_ids(ra: ResolvedAttribution) -> tuple[str, ...]:
-    return (*ra.attribution.rule_ids, *ra.rule_ids)
+    """A report's rule ids: its attribution's, then its resolution's."""
+    return (*ra.attribution.rule_ids, *ra.rule_ids) if ra.rule_ids else ra.attribution.rule_ids
 
 
 # -- building ------------------------------------------------------------------------
@@ -475,36 +476,38 @@ class _Builder:
             self.reports_by_speaker.setdefault(claim.speaker_id, []).extend(reports)
         if self.with_claims:
             sites = self.sites
-            self.add_claim_reports(claim.id, claim.speaker_id, claim.text, claim.type,
-                                   ((ra, sites.get(ra.attribution.doc_id)) for ra in reports))
+            self.add_claim_reports(claim.id, claim.speaker_id, claim.text, claim.type, (
+                (ra.attribution.doc_id, ra.attribution.rule_ids, _report_rule_ids(ra), ra.attribution.outlet,
+                 ra.speaker.name if ra.speaker else None, sites.get(ra.attribution.doc_id)) for ra in reports))
 
     def add_claim_reports(self, cid: str, sid: str | None, text: str, qtype: QuoteType,
-                          reports: Iterable[tuple[ResolvedAttribution, str | None]]) -> None:
+                          reports: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None,
+                                                  str | None]]) -> None:
         """A claim's node and its own edges (reported_in, via, said), its reports read once.
 
         Args:
             cid, sid, text, qtype: the claim's id, pooled speaker id, text and quote type.
-            reports: the claim's reports, in order, each with the outlet or site of its article (or None).
+            reports: the claim's reports, in order, each as what the claim takes from it: (doc id, the
+                attribution's rule ids, all its rule ids (``_report_rule_ids``), outlet, speaker's
+                name, the outlet or site of its article); the last three may be None.
         """
         docs: set[str] = set()
         outlets: set[str] = set()
         names = _Tally()
         rule_sets: set[tuple[str, ...]] = set()
         n = 0
-        for ra, site in reports:
-            a = ra.attribution
+        for doc_id, rule_ids, all_rule_ids, outlet, name, site in reports:
             n += 1
-            docs.add(a.doc_id)
+            docs.add(doc_id)
             if site:
                 outlets.add(site)
-            if ra.speaker:
-                names.add(ra.speaker.name)
-            self.edge(cid, self.doc_node(a.doc_id), "reported_in", a.doc_id, a.rule_ids)
-            if a.outlet:
-                outlets.add(a.outlet)
-                self.edge(cid, self.add_outlet(a.outlet), "via", a.doc_id, a.rule_ids)
+            names.add(name)
+            self.edge(cid, self.doc_node(doc_id), "reported_in", doc_id, rule_ids)
+            if outlet:
+                outlets.add(outlet)
+                self.edge(cid, self.add_outlet(outlet), "via", doc_id, rule_ids)
             if sid is not None:
-                rule_sets.add((*a.rule_ids, *ra.rule_ids) if ra.rule_ids else a.rule_ids)
+                rule_sets.add(all_rule_ids)
         self.set_node(cid, {
             "label": _label(text, _LABEL_CLAIM), "type": "claim", "text": text,
             "quote_type": qtype.value, "speaker": names.most_common(), "speaker_id": sid,
@@ -935,7 +938,8 @@ class _StoreBuilder(_Builder):
         self.edges = {}
 
     def add_claim_reports(self, cid: str, sid: str | None, text: str, qtype: QuoteType,
-                          reports: Iterable[tuple[ResolvedAttribution, str | None]]) -> None:
+                          reports: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None,
+                                                  str | None]]) -> None:
         super().add_claim_reports(cid, sid, text, qtype, reports)
         self._flush_edges()
 
@@ -1042,28 +1046,35 @@ class _StoreBuilder(_Builder):
 
     def _add_claims(self) -> None:
         """Each claim's node and own edges, its reports read in ``aggregate_claims``' order."""
-        from .rundir import attribution_from_record
+        # SQLite reads the few fields a claim takes out of each quote line, as one JSON array
+        # (whose texts keep a NUL character escaped); the pooling speaker's party and top
+        # affiliation come along, for the claim node's top_affiliation (``_speaker``)
+        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, "
+                               "json_extract(q.line, '$.rule', '$.outlet', '$.speaker.name', '$.text', '$.type') "
+                               "FROM claims_seq s JOIN quote q ON q.i = s.i LEFT JOIN graph_site g ON g.doc = s.doc "
+                               "LEFT JOIN graph_speaker p ON p.sid = s.pool ORDER BY s.seq")
+        rule_ids: dict[str | None, tuple[str, ...]] = {}  # a quote line's "rule" -> its rule ids (a corpus has few)
 
-        memo: dict = {}
+        def report(row: tuple) -> tuple[tuple, str, str]:
+            """A report as ``add_claim_reports`` takes it, and its quote's text and type."""
+            _, _, _, doc, site, _, _, fields = row
+            rule, outlet, name, text, qtype = json.loads(fields)
+            ids = rule_ids.get(rule)
+            if ids is None:
+                if len(rule_ids) >= _CACHED:
+                    rule_ids.clear()
+                ids = rule_ids[rule] = tuple(r for r in (rule or "").split("+") if r)
+            # a report read back from quotes.jsonl has no resolution rule ids of its own
+            return (doc, ids, ids, outlet, name, site), text, qtype
 
-        def parse(line: str) -> ResolvedAttribution:
-            if len(memo) > _CACHED:  # a bounded memo (equal speakers, doc ids, cue words shared)
-                memo.clear()
-            return attribution_from_record(json.loads(line), memo)
-
-        def reports(first: tuple, rest: Iterable[tuple]) -> Iterator[tuple[ResolvedAttribution, str | None]]:
-            yield first
-            for row in rest:
-                yield parse(row[3]), row[4]
-
-        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, q.line, g.site FROM claims_seq s JOIN quote q ON q.i = s.i "
-                               "LEFT JOIN graph_site g ON g.doc = s.doc ORDER BY s.seq")
         # a claim's reports are consecutive; a quote without a speaker is a claim of its own
         for _, group in groupby(rows, key=lambda r: r[2] if r[1] is not None else r[0]):
             row = next(group)
-            ra = parse(row[3])
-            a = ra.attribution
-            self.add_claim_reports(row[2], row[1], a.text, a.type, reports((ra, row[4]), group))
+            if row[1] is not None:
+                self._party = (row[1], (row[5], row[6]))  # what _speaker would look up
+            first, text, qtype = report(row)
+            self.add_claim_reports(row[2], row[1], text, QuoteType(qtype),
+                                   chain((first,), (report(r)[0] for r in group)))
 
     # -- reading back
 
