@@ -19,6 +19,7 @@ in the order ``aggregate_claims`` gives, holding one speaker's distinct texts at
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -289,21 +290,19 @@ def pool_store_claims(store: Store, rules: RuleSet) -> None:
     settings = claim_settings(rules)
     db = store.db
     execute_script(db, _STORE_TABLES)
-    # SQLite reads the fields out of the JSON lines, Python only normalises the text; but SQLite's
-    # text ends at a NUL character, so a line that holds one is read by Python (_nul_line)
-    rows = store.rows(f"SELECT sid, {_SPEAKER_KEY}, {_NUL_LINE} FROM quote WHERE i IN (SELECT MIN(i) FROM quote "
+    # SQLite reads the fields out of each JSON line at once (_FIELDS), Python normalises the text
+    rows = store.rows(f"SELECT sid, {_FIELDS} FROM quote WHERE i IN (SELECT MIN(i) FROM quote "
                       "WHERE sid IS NOT NULL GROUP BY sid)")
     _insert_batches(db, "INSERT INTO claims_pool VALUES (?, ?)", (
-        (sid, claim_speaker_id(speaker_from_key(_nul_line(line, "", key)[1]), rules, settings))
-        for sid, key, line in rows))
+        (sid, claim_speaker_id(speaker_from_key(_speaker_key(*json.loads(fields)[1:])), rules, settings))
+        for sid, fields in rows))
 
     def reports() -> Iterator[tuple]:
-        for i, doc, start, end, text, pool, spk, line in store.rows(
-                "SELECT q.i, q.doc, q.start, q.\"end\", json_extract(q.line, '$.text'), p.pool, "
-                f"CASE WHEN q.sid IS NULL THEN NULL ELSE {_SPEAKER_KEY} END, {_NUL_LINE} "
+        for i, doc, start, end, pool, has_speaker, fields in store.rows(
+                f'SELECT q.i, q.doc, q.start, q."end", p.pool, q.sid IS NOT NULL, {_FIELDS} '
                 "FROM quote q LEFT JOIN claims_pool p ON p.sid = q.sid"):
-            if line is not None:
-                text, spk = _nul_line(line, text, spk)
+            text, *speaker = json.loads(fields)
+            spk = _speaker_key(*speaker) if has_speaker else None
             norm = normalise_quote(text)
             cid = None if pool is not None else claim_id("", doc, str(start), str(end), norm)
             yield i, pool, norm, doc, start, end, cid, spk
@@ -343,31 +342,25 @@ def _members(store: Store, settings: ClaimRule) -> Iterator[tuple[str, str, str,
             order += 1
 
 
-#: a quote line's speaker record as one JSON text, made by SQLite: equal ``Speaker`` records (as
-#: ``rundir.attribution_from_record`` reads them: no kind is "unknown", no path is ()), equal texts
-_SPEAKER_KEY = ("json_array(json_extract(line, '$.speaker.id'), json_extract(line, '$.speaker.name'), "
-                "COALESCE(NULLIF(json_extract(line, '$.speaker.kind'), ''), 'unknown'), "
-                "json_extract(line, '$.speaker.role'), json_extract(line, '$.speaker.affiliation'), "
-                "json(COALESCE(json_extract(line, '$.speaker.affiliations'), '[]')))")
+#: a quote line's text and speaker fields, as one JSON array (one parse of the line; a text in it keeps
+#: a NUL character escaped, where SQLite's text would end at it)
+_FIELDS = ("json_extract(line, '$.text', '$.speaker.id', '$.speaker.name', '$.speaker.kind', '$.speaker.role', "
+           "'$.speaker.affiliation', '$.speaker.affiliations')")
 
 
-#: the line, where it holds a NUL character (which ends SQLite's texts)
-_NUL_LINE = "CASE WHEN instr(line, '\\u0000') THEN line END"
+def _speaker_key(sid: str, name: str, kind: str | None, role: str | None, affiliation: str | None,
+                 path: list[str] | None) -> str:
+    """A speaker record as one JSON text: equal ``Speaker`` records (as ``rundir.attribution_from_record``
+    reads them: no kind is "unknown", no path is ()) give equal texts."""
+    return _json_text((sid, name, kind or "unknown", role, affiliation, tuple(path or ())))
 
 
-def _nul_line(line: str | None, text: str, key: str | None) -> tuple[str, str | None]:
-    """A quote's text and speaker key, read by Python from a line that holds a NUL character."""
-    if line is None:
-        return text, key
-    rec = json.loads(line)
-    sp = rec["speaker"]
-    if sp and "\\u0000" in json.dumps(sp):
-        # written by json.dumps (", " between items), so no key SQLite writes equals it
-        key = json.dumps([sp["id"], sp["name"], sp.get("kind") or "unknown", sp.get("role"), sp.get("affiliation"),
-                          sp.get("affiliations") or []])
-    return rec["text"], key
+@functools.lru_cache(maxsize=256)  # a corpus has far fewer speaker records than quotes
+def _json_text(fields: tuple) -> str:
+    return json.dumps(fields)
 
 
+@functools.lru_cache(maxsize=256)
 def speaker_from_key(key: str) -> Speaker:
     """The speaker record a ``claims_report.spk`` text names (as ``rundir.attribution_from_record`` makes it)."""
     sid, name, kind, role, affiliation, path = json.loads(key)
