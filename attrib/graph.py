@@ -59,6 +59,8 @@ _LABEL_MAX = 100  # articles (their first line), speakers, organisations, outlet
 # plus DEL and the C1 controls, which it can hold but Gephi and most viewers choke on
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
+# what _label changes in a text: _CONTROL's characters, spacing but a single space, spaces at an end
+_NOT_A_LABEL = re.compile(_CONTROL.pattern + r"|[^\S ]|  |^ | $")
 # a first line that is only a web site's name ("kayhan.ir", "www.aljazeera.com"): the article's site
 _SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
 _URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/:?#]+)", re.IGNORECASE)
@@ -189,13 +191,20 @@ def article_node_id(doc_id: str) -> str:
 
 
 def _clean(text: str) -> str:
-    if text.isascii() and text.isprintable():  # the usual id or value: no character _CONTROL removes
+    if _plain(text):  # the usual id or value: no character _CONTROL removes
         return text
     return _CONTROL.sub("", text)
 
 
+def _plain(text: str) -> bool:
+    """Whether ``_clean`` leaves the text as it is, by the quick test it makes first."""
+    return text.isascii() and text.isprintable()
+
+
 def _label(text: str, limit: int) -> str:
     """One line of at most ``limit`` characters."""
+    if len(text) <= limit and not _NOT_A_LABEL.search(text):  # the usual name or title: already one
+        return text
     return _SPACES.sub(" ", _clean(text)).strip()[:limit].rstrip()
 
 
@@ -725,6 +734,8 @@ class _Builder:
                    stance: tuple[set[str], set[str], set[str], set[str]] | None) -> dict[str, Any]:
         """An edge's GraphML attributes; ``stance``: a stance edge's evidence, sentences, claims and answers."""
         raw: dict[str, Any] = {"relation": relation, "weight": float(weight), "rule_ids": rule_ids, "doc_ids": doc_ids}
+        if stance is None and _plain(rule_ids) and _plain(doc_ids) and math.isfinite(weight):
+            return raw  # the usual edge: nothing for _attrs to drop or clean (relation is one of RELATIONS)
         if stance is not None:
             evidence, sentences, claims, answers = stance
             raw.update({
@@ -897,6 +908,7 @@ class _StoreBuilder(_Builder):
         self.rows: dict[str, list[tuple]] = {table: [] for table in _INSERT}
         self.stances = 0
         self._party: tuple[str | None, tuple] = (None, (None, None))  # the last look-up of _speaker
+        self.spans: dict[tuple[str, int, int], list] = {}  # a bounded cache of span_reports
 
     # -- storage
 
@@ -973,9 +985,15 @@ class _StoreBuilder(_Builder):
     def span_reports(self, doc_id: str, start: int, end: int) -> Iterable[tuple[str | None, Speaker | None, str]]:
         from .claims import speaker_from_key
 
-        return [(pool, speaker_from_key(spk) if spk else None, cid) for pool, spk, cid in self.db.execute(
-            'SELECT pool, spk, cid FROM claims_seq WHERE doc = ? AND start = ? AND "end" = ? ORDER BY seq',
-            (doc_id, start, end))]
+        key = (doc_id, start, end)
+        found = self.spans.get(key)  # the stances of one quote (or answering one) come together
+        if found is None:
+            if len(self.spans) >= _CACHED:
+                self.spans.clear()
+            found = self.spans[key] = [(pool, speaker_from_key(spk) if spk else None, cid) for pool, spk, cid in
+                                       self.db.execute('SELECT pool, spk, cid FROM claims_seq WHERE doc = ? AND '
+                                                       'start = ? AND "end" = ? ORDER BY seq', key)]
+        return found
 
     def named_party(self, name: str) -> str | None:
         if len(self.named) > 4096:  # a bounded cache: a corpus names ever more parties
