@@ -842,20 +842,10 @@ def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
     from .claims import pool_store_claims
     from .export import write_graphml_records
 
-    (cache,) = store.db.execute("PRAGMA cache_size").fetchone()
-    # SQLite's sorts keep up to the page cache's size in memory: a smaller one keeps this flat
-    store.db.execute(f"PRAGMA cache_size = {_CACHE_KIB}")
-    try:
-        pool_store_claims(store, rules)
-        builder = _StoreBuilder(store, rules)
-        builder.build()
-        write_graphml_records(builder.node_records(), builder.edge_records(), path)
-    finally:
-        store.db.execute(f"PRAGMA cache_size = {int(cache)}")
-
-
-#: SQLite's page cache (and so its sorts' memory) while the graph is made, in KiB (negative: KiB)
-_CACHE_KIB = -2000
+    pool_store_claims(store, rules)  # SQLite's sorts keep at most the store's page cache (2 MB) in memory
+    builder = _StoreBuilder(store, rules)
+    builder.build()
+    write_graphml_records(builder.node_records(), builder.edge_records(), path)
 
 
 _GRAPH_TABLES = """

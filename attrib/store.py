@@ -55,7 +55,8 @@ class Store:
         if self.path != ":memory:":
             Path(self.path).unlink(missing_ok=True)
         self.db = sqlite3.connect(self.path, isolation_level=None)
-        # a scratch database: nothing needs surviving a crash (a resume rebuilds it from the spool)
+        # a scratch database: nothing needs surviving a crash (a resume rebuilds it from the spool); its page
+        # cache, which also bounds the memory of its sorts, is 2 MB
         self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
                               "PRAGMA cache_size=-2000;")
         self.db.executescript(_SCHEMA)
