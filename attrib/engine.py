@@ -417,4 +417,4 @@ def default_jobs() -> int:
 
 
 __all__ = ["BATCH_SIZE", "DaskEngine", "LocalEngine", "NlpConfig", "Output", "Processor", "WorkItem", "default_jobs",
-           "item_key", "partition_sources", "problem_output", "work_items", "math"]
+           "item_key", "partition_sources", "problem_output", "work_items"]

@@ -60,6 +60,15 @@ class _Cluster:
     mentions: Counter = field(default_factory=Counter)  # the mentions as written ("the Taliban spokesperson")
     org: OrgRule | None = None  # an organisation cluster's rule
 
+    def count(self, name: str, mention: str, role: str | None, affiliation: str | None) -> None:
+        """One more quote of this cluster's, under that name, mention, role and affiliation."""
+        self.names[name] += 1
+        self.mentions[mention] += 1
+        if role:
+            self.roles[role] += 1
+        if affiliation:
+            self.affiliations[affiliation] += 1
+
     @property
     def quotes(self) -> int:
         return sum(self.names.values())
@@ -227,12 +236,7 @@ class _Unifier:
                 if c is None:
                     c = self.clusters[sp.id] = _Cluster(sp.id, sp.kind, [sp.id], rule=self._rule_of_id(sp.id))
                     self.owner[sp.id] = sp.id
-                c.names[sp.name] += 1
-                c.mentions[mention] += 1
-                if sp.role:
-                    c.roles[sp.role] += 1
-                if sp.affiliation:
-                    c.affiliations[sp.affiliation] += 1
+                c.count(sp.name, mention, sp.role, sp.affiliation)
                 docs.append((sp.id, doc, 1))
             elif sp.kind is SpeakerKind.ANONYMOUS or self._org_like(sp):
                 uses.append((sp.id, sp.kind.value, sp.name, mention, sp.role, sp.affiliation))
@@ -290,12 +294,7 @@ class _Unifier:
             for _, kind, name, mention, role, aff in some:
                 if c is None:
                     c = _Cluster(sid, SpeakerKind(kind), [sid])
-                c.names[name] += 1
-                c.mentions[mention] += 1
-                if role:
-                    c.roles[role] += 1
-                if aff:
-                    c.affiliations[aff] += 1
+                c.count(name, mention, role, aff)
             yield c  # type: ignore[misc]
 
     def _rows(self, sql: str, params: tuple = ()) -> Iterator[tuple]:

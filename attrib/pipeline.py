@@ -21,7 +21,7 @@ from typing import Callable, Sequence
 
 from . import __version__
 from .cues import find_attributions
-from .model import Annotated, Article, ArticleResult, ResolvedAttribution, Stance
+from .model import Annotated, Article, ArticleResult
 from .nlp import Annotator
 from .problems import Problem
 from .quotes import find_quotes
@@ -279,8 +279,10 @@ def _write_graph(store, rules: RuleSet, out: Path, as_json: bool) -> list[Path]:
     write_store_graph(store, rules, path)
     if not as_json:
         return [path]
+    def records(table: str, convert) -> list:
+        return [convert(json.loads(line)) for line, in store.rows(f"SELECT line FROM {table} ORDER BY i")]
+
     shared: dict = {}
-    quotes = [attribution_from_record(json.loads(line), shared) for line, in store.rows("SELECT line FROM quote ORDER BY i")]
-    articles = [article_from_record(json.loads(line)) for line, in store.rows("SELECT line FROM article ORDER BY i")]
-    stances = [stance_from_record(json.loads(line)) for line, in store.rows("SELECT line FROM stance ORDER BY i")]
+    quotes = records("quote", lambda rec: attribution_from_record(rec, shared))
+    articles, stances = records("article", article_from_record), records("stance", stance_from_record)
     return [path] + write_graph_files(records_from_run(quotes, articles, stances, rules), ["json"], out)
