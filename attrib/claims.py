@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 from ._util import JOINERS, normalise_text  # noqa: F401 - normalise_text is part of this stage's API
 from .model import Claim, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import ClaimRule, RuleSet
-from .store import execute_script
+from .store import ROWS_AT_ONCE, execute_script
 
 if TYPE_CHECKING:
     from .store import Store
@@ -264,8 +264,6 @@ CREATE TABLE claims_member(pool TEXT NOT NULL, norm TEXT NOT NULL, cid TEXT NOT 
 CREATE TABLE claims_seq(seq INTEGER PRIMARY KEY, i INTEGER NOT NULL, pool TEXT, cid TEXT NOT NULL, doc TEXT NOT NULL,
                         start INTEGER NOT NULL, "end" INTEGER NOT NULL, spk TEXT);
 """
-#: rows written to SQLite at a time
-_BATCH = 4096
 
 
 def pool_store_claims(store: Store, rules: RuleSet) -> None:
@@ -371,7 +369,7 @@ def _insert_batches(db: sqlite3.Connection, sql: str, rows: Iterable[tuple]) -> 
     batch = []
     for row in rows:
         batch.append(row)
-        if len(batch) >= _BATCH:
+        if len(batch) >= ROWS_AT_ONCE:
             db.executemany(sql, batch)
             batch.clear()
     db.executemany(sql, batch)

@@ -42,6 +42,7 @@ from ._util import slug  # noqa: F401 - used for node ids, re-exported
 from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
+from .store import ROWS_AT_ONCE, execute_script
 
 if TYPE_CHECKING:
     from .store import Store
@@ -889,8 +890,6 @@ class _StoreBuilder(_Builder):
     """
 
     def __init__(self, store: Store, rules: RuleSet):
-        from .store import execute_script
-
         super().__init__(rules)
         self.store = store
         self.db = store.db
@@ -905,7 +904,7 @@ class _StoreBuilder(_Builder):
     def _add(self, table: str, row: tuple) -> None:
         rows = self.rows[table]
         rows.append(row)
-        if len(rows) >= 4096:
+        if len(rows) >= ROWS_AT_ONCE:
             self._flush(table)
 
     def _flush(self, *tables: str) -> None:
@@ -986,7 +985,7 @@ class _StoreBuilder(_Builder):
         return found
 
     def named_party(self, name: str) -> str | None:
-        if len(self.named) > 4096:  # a bounded cache: a corpus names ever more parties
+        if len(self.named) > _CACHED:  # a bounded cache: a corpus names ever more parties
             self.named.clear()
         return super().named_party(name)
 

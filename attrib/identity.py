@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ._util import slug
 from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import IdentityRule, OrgRule, RuleSet, SpeakerRule
-from .store import execute_script
+from .store import LINES_AT_ONCE, ROWS_AT_ONCE, execute_script
 
 __all__ = ["unify_speakers", "unify_store", "merge_record"]
 
@@ -157,7 +157,7 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
         _, mention = speaker_from_record(rec["speaker"])
         rec["speaker"] = speaker_record(new, mention)
         changed.append((i, new.id, json.dumps(rec, ensure_ascii=False)))
-        if len(changed) >= _LINES_AT_ONCE:
+        if len(changed) >= LINES_AT_ONCE:
             store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
             changed.clear()
     store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
@@ -166,9 +166,6 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
     store.db.execute("DROP TABLE identity_new")
     return unifier.merged
 
-
-#: quote lines buffered before they are written to the store (each is about a kilobyte)
-_LINES_AT_ONCE = 256
 
 #: memo sizes past which a memo is emptied (a corpus's anonymous speakers are one per article: the memos must not
 #: grow with it)
@@ -241,7 +238,7 @@ class _Unifier:
             elif sp.kind is SpeakerKind.ANONYMOUS or self._org_like(sp):
                 uses.append((sp.id, sp.kind.value, sp.name, mention, sp.role, sp.affiliation))
                 docs.append((sp.id, doc, 0))
-            if len(docs) >= 4096 or len(tops) >= 4096:
+            if len(docs) >= ROWS_AT_ONCE or len(tops) >= ROWS_AT_ONCE:
                 self._insert(docs, tops, uses)
         self._insert(docs, tops, uses)
         execute_script(self.db, "CREATE INDEX temp.identity_use_sid ON identity_use(sid);"
@@ -446,7 +443,7 @@ class _Unifier:
         for c in self._streamed():
             if c.kind is SpeakerKind.ANONYMOUS and c.id not in self.owner:  # not merged by by_known_role
                 keys.append((str((self._name(c).lower(), c.role(), c.affiliation())), c.id))
-                if len(keys) >= 4096:
+                if len(keys) >= ROWS_AT_ONCE:
                     self.db.executemany("INSERT INTO identity_anon VALUES (?, ?)", keys)
                     keys.clear()
         self.db.executemany("INSERT INTO identity_anon VALUES (?, ?)", keys)

@@ -32,8 +32,10 @@ CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT 
                     rule TEXT NOT NULL, line TEXT NOT NULL);
 """
 
-#: rows inserted at once (a run folder's lines are read a chunk at a time, never all; a quote line is about 1 KB)
-_CHUNK = 256
+#: rows of JSON lines written at once (a quote line is about 1 KB; a run folder's lines are read this many at a time)
+LINES_AT_ONCE = 256
+#: short rows (ids, offsets, keys) written at once by the corpus stages
+ROWS_AT_ONCE = 4096
 
 
 def execute_script(db: sqlite3.Connection, script: str) -> None:
@@ -100,7 +102,7 @@ class Store:
                 continue
             rows.append((i, *columns(json.loads(line)), line))
             i += 1
-            if len(rows) >= _CHUNK:
+            if len(rows) >= LINES_AT_ONCE:
                 sql = sql or f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})"
                 self.db.executemany(sql, rows)
                 rows.clear()
