@@ -40,6 +40,35 @@ def normalise_text(text: str) -> str:
     return _SPACES.sub(" ", folded).strip()
 
 
+def _punctuation_table() -> dict[int, str]:
+    """Punctuation that ``normalise_text`` turns into a word break and NFKD leaves alone (ASCII, Latin-1, U+2000-206F)."""
+    chars = [*range(0x80), *range(0xA0, 0x100), *range(0x2000, 0x2070)]
+    return {c: " " for c in chars
+            if unicodedata.category(chr(c)).startswith("P")
+            and (unicodedata.normalize("NFKD", chr(c)) == chr(c) or c in _LEADERS)}
+
+
+# two-dot and three-dot leaders: NFKD makes them dots, which never join two letters (a dot stands next to them)
+_LEADERS = (0x2025, 0x2026)
+
+
+_PUNCTUATION = _punctuation_table()
+#: a word: a run of characters that are neither spacing nor that punctuation
+_WORDS = re.compile("[^\\s" + re.escape("".join(chr(c) for c in sorted(_PUNCTUATION))) + "]+")
+
+
+def normalise_quote(text: str) -> str:
+    """``normalise_text``, about three times faster on the usual quote (ASCII words, curly or straight marks).
+
+    A text that still holds a non-ASCII character once its punctuation is gone (accents,
+    other scripts) goes through ``normalise_text`` itself, so the two always agree.
+    """
+    if "\u00b4" in text:  # NFKD makes the acute accent a space before the joiners are removed
+        return normalise_text(text)
+    norm = " ".join(_WORDS.findall(JOINERS.sub("", text.lower())))
+    return norm if norm.isascii() else normalise_text(text)
+
+
 class _CharTable(dict):
     """A ``str.translate`` table that works out each character's replacement on first sight and keeps it.
 

@@ -19,21 +19,18 @@ in the order ``aggregate_claims`` gives, holding one speaker's distinct texts at
 """
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 import math
-import re
 import sqlite3
-import unicodedata
 from collections import Counter
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from ._util import JOINERS, normalise_text  # noqa: F401 - normalise_text is part of this stage's API
+from ._util import normalise_quote, normalise_text  # noqa: F401 - part of this stage's API
 from .model import Claim, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import ClaimRule, RuleSet
+from .rundir import speaker_from_key
 from .store import ROWS_AT_ONCE, execute_script
 
 if TYPE_CHECKING:
@@ -41,35 +38,6 @@ if TYPE_CHECKING:
 
 #: the settings used when no ``claims`` rule is loaded: identical normalised texts only
 DEFAULT_SETTINGS = ClaimRule("claims.builtin", "built-in defaults: exact matching", similarity=1.0, min_shared=0)
-
-
-def _punctuation_table() -> dict[int, str]:
-    """Punctuation that ``normalise_text`` turns into a word break and NFKD leaves alone (ASCII, Latin-1, U+2000-206F)."""
-    chars = [*range(0x80), *range(0xA0, 0x100), *range(0x2000, 0x2070)]
-    return {c: " " for c in chars
-            if unicodedata.category(chr(c)).startswith("P")
-            and (unicodedata.normalize("NFKD", chr(c)) == chr(c) or c in _LEADERS)}
-
-
-# two-dot and three-dot leaders: NFKD makes them dots, which never join two letters (a dot stands next to them)
-_LEADERS = (0x2025, 0x2026)
-
-
-_PUNCTUATION = _punctuation_table()
-#: a word: a run of characters that are neither spacing nor that punctuation
-_WORDS = re.compile("[^\\s" + re.escape("".join(chr(c) for c in sorted(_PUNCTUATION))) + "]+")
-
-
-def normalise_quote(text: str) -> str:
-    """``normalise_text``, about three times faster on the usual quote (ASCII words, curly or straight marks).
-
-    A text that still holds a non-ASCII character once its punctuation is gone (accents,
-    other scripts) goes through ``normalise_text`` itself, so the two always agree.
-    """
-    if "\u00b4" in text:  # NFKD makes the acute accent a space before the joiners are removed
-        return normalise_text(text)
-    norm = " ".join(_WORDS.findall(JOINERS.sub("", text.lower())))
-    return norm if norm.isascii() else normalise_text(text)
 
 
 def claim_id(*parts: str) -> str:
@@ -288,24 +256,16 @@ def pool_store_claims(store: Store, rules: RuleSet) -> None:
     settings = claim_settings(rules)
     db = store.db
     execute_script(db, _STORE_TABLES)
-    # SQLite reads the fields out of each JSON line at once (_FIELDS), Python normalises the text
-    rows = store.rows(f"SELECT sid, {_FIELDS} FROM quote WHERE i IN (SELECT MIN(i) FROM quote "
-                      "WHERE sid IS NOT NULL GROUP BY sid)")
+    rows = store.rows("SELECT sid, spk FROM quote WHERE i IN (SELECT MIN(i) FROM quote WHERE sid IS NOT NULL "
+                      "GROUP BY sid)")
     _insert_batches(db, "INSERT INTO claims_pool VALUES (?, ?)", (
-        (sid, claim_speaker_id(speaker_from_key(_speaker_key(*json.loads(fields)[1:])), rules, settings))
-        for sid, fields in rows))
-
-    def reports() -> Iterator[tuple]:
-        for i, doc, start, end, pool, has_speaker, fields in store.rows(
-                f'SELECT q.i, q.doc, q.start, q."end", p.pool, q.sid IS NOT NULL, {_FIELDS} '
-                "FROM quote q LEFT JOIN claims_pool p ON p.sid = q.sid"):
-            text, *speaker = json.loads(fields)
-            spk = _speaker_key(*speaker) if has_speaker else None
-            norm = normalise_quote(text)
-            cid = None if pool is not None else claim_id("", doc, str(start), str(end), norm)
-            yield i, pool, norm, doc, start, end, cid, spk
-
-    _insert_batches(db, "INSERT INTO claims_report VALUES (?, ?, ?, ?, ?, ?, ?, ?)", reports())
+        (sid, claim_speaker_id(speaker_from_key(spk), rules, settings)) for sid, spk in rows))
+    # the store holds each quote's normalised text and speaker key: only a quote without a speaker, a claim
+    # of its own, calls back into Python (for its claim id)
+    db.create_function("attrib_alone_claim_id", 4, _alone_claim_id, deterministic=True)
+    db.execute('INSERT INTO claims_report SELECT q.i, p.pool, q.norm, q.doc, q.start, q."end", '
+               'CASE WHEN p.pool IS NULL THEN attrib_alone_claim_id(q.doc, q.start, q."end", q.norm) END, q.spk '
+               "FROM quote q LEFT JOIN claims_pool p ON p.sid = q.sid")
     db.execute('CREATE INDEX claims_report_text ON claims_report(pool, norm, doc, start, "end", i) '
                "WHERE pool IS NOT NULL")
     _insert_batches(db, "INSERT INTO claims_member VALUES (?, ?, ?, ?, ?)", _members(store, settings))
@@ -340,29 +300,9 @@ def _members(store: Store, settings: ClaimRule) -> Iterator[tuple[str, str, str,
             order += 1
 
 
-#: a quote line's text and speaker fields, as one JSON array (one parse of the line; a text in it keeps
-#: a NUL character escaped, where SQLite's text would end at it)
-_FIELDS = ("json_extract(line, '$.text', '$.speaker.id', '$.speaker.name', '$.speaker.kind', '$.speaker.role', "
-           "'$.speaker.affiliation', '$.speaker.affiliations')")
-
-
-def _speaker_key(sid: str, name: str, kind: str | None, role: str | None, affiliation: str | None,
-                 path: list[str] | None) -> str:
-    """A speaker record as one JSON text: equal ``Speaker`` records (as ``rundir.attribution_from_record``
-    reads them: no kind is "unknown", no path is ()) give equal texts."""
-    return _json_text((sid, name, kind or "unknown", role, affiliation, tuple(path or ())))
-
-
-@functools.lru_cache(maxsize=256)  # a corpus has far fewer speaker records than quotes
-def _json_text(fields: tuple) -> str:
-    return json.dumps(fields)
-
-
-@functools.lru_cache(maxsize=256)
-def speaker_from_key(key: str) -> Speaker:
-    """The speaker record a ``claims_report.spk`` text names (as ``rundir.attribution_from_record`` makes it)."""
-    sid, name, kind, role, affiliation, path = json.loads(key)
-    return Speaker(sid, name, SpeakerKind(kind), role, affiliation, tuple(path))
+def _alone_claim_id(doc: str, start: int, end: int, norm: str) -> str:
+    """The claim id of a quote without a speaker (as ``aggregate_claims`` gives it)."""
+    return claim_id("", doc, str(start), str(end), norm)
 
 
 def _insert_batches(db: sqlite3.Connection, sql: str, rows: Iterable[tuple]) -> None:

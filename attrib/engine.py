@@ -34,6 +34,7 @@ from .nlp import (Annotator, BuiltinAnnotator, StanzaAnnotator, installed_proces
                   with_rule_entities, without_rule_entities)
 from .problems import AttribError, Problem
 from .ruleset import RuleSet
+from .store import quote_columns, stance_columns
 from .rundir import article_info, article_record, problem_from_record, problem_record, quote_record, stance_record
 
 #: articles handed to the annotator at once (stanza is faster on batches)
@@ -75,6 +76,8 @@ class Output:
     article: str
     problems: str
     stances: str = ""
+    quote_rows: tuple[tuple, ...] = ()  # the store's columns of each quote line (``store.quote_columns``)
+    stance_rows: tuple[tuple, ...] = ()  # and of each stance line (``store.stance_columns``)
 
     def problem_list(self) -> list[Problem]:
         """The problems, as records (to print them)."""
@@ -173,11 +176,14 @@ class Processor:
 
         result, problems = extract(annotated, self.rules)
         records = sorted((quote_record(ra) for ra in result.attributions), key=lambda r: (r["start"], r["end"]))
+        stances = [stance_record(s) for s in result.stances]
         a = result.article
+        # the main process stores these lines with their columns, which it would otherwise parse them for
         return Output(key, a.doc_id, a.path, "".join(_json_line(r) for r in records),
                       _json_line(article_record(article_info(result))),
                       "".join(_json_line(problem_record(p)) for p in problems),
-                      "".join(_json_line(stance_record(s)) for s in result.stances))
+                      "".join(_json_line(s) for s in stances),
+                      tuple(map(quote_columns, records)), tuple(map(stance_columns, stances)))
 
 
 class LazyStanza:

@@ -42,6 +42,7 @@ from ._util import slug  # noqa: F401 - used for node ids, re-exported
 from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
+from .rundir import speaker_from_key
 from .store import ROWS_AT_ONCE, execute_script
 
 if TYPE_CHECKING:
@@ -972,8 +973,6 @@ class _StoreBuilder(_Builder):
         return row[0] if row else None
 
     def span_reports(self, doc_id: str, start: int, end: int) -> Iterable[tuple[str | None, Speaker | None, str]]:
-        from .claims import speaker_from_key
-
         key = (doc_id, start, end)
         found = self.spans.get(key)  # the stances of one quote (or answering one) come together
         if found is None:
@@ -1016,8 +1015,6 @@ class _StoreBuilder(_Builder):
 
     def _add_speakers(self) -> None:
         """Each pooling speaker's node and affiliation edges, from its reports sorted by (doc_id, start, end)."""
-        from .claims import speaker_from_key
-
         rows = self.store.rows('SELECT pool, spk, doc FROM claims_seq WHERE pool IS NOT NULL '
                                'ORDER BY pool, doc, start, "end", seq')
         for sid, reports in groupby(rows, key=itemgetter(0)):
@@ -1053,35 +1050,32 @@ class _StoreBuilder(_Builder):
 
     def _add_claims(self) -> None:
         """Each claim's node and own edges, its reports read in ``aggregate_claims``' order."""
-        # SQLite reads the few fields a claim takes out of each quote line, as one JSON array
-        # (whose texts keep a NUL character escaped); the pooling speaker's party and top
+        # the fields a claim takes of each quote are the store's columns; the pooling speaker's party and top
         # affiliation come along, for the claim node's top_affiliation (``_speaker``)
-        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, "
-                               "json_extract(q.line, '$.rule', '$.outlet', '$.speaker.name', '$.text', '$.type') "
-                               "FROM claims_seq s JOIN quote q ON q.i = s.i LEFT JOIN graph_site g ON g.doc = s.doc "
-                               "LEFT JOIN graph_speaker p ON p.sid = s.pool ORDER BY s.seq")
+        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, q.rule, q.outlet, s.spk, "
+                               "q.text, q.type FROM claims_seq s JOIN quote q ON q.i = s.i "
+                               "LEFT JOIN graph_site g ON g.doc = s.doc LEFT JOIN graph_speaker p ON p.sid = s.pool "
+                               "ORDER BY s.seq")
         rule_ids: dict[str | None, tuple[str, ...]] = {}  # a quote line's "rule" -> its rule ids (a corpus has few)
 
-        def report(row: tuple) -> tuple[tuple, str, str]:
-            """A report as ``add_claim_reports`` takes it, and its quote's text and type."""
-            _, _, _, doc, site, _, _, fields = row
-            rule, outlet, name, text, qtype = json.loads(fields)
+        def report(row: tuple) -> tuple:
+            """A report as ``add_claim_reports`` takes it."""
+            _, _, _, doc, site, _, _, rule, outlet, spk, _, _ = row
             ids = rule_ids.get(rule)
             if ids is None:
                 if len(rule_ids) >= _CACHED:
                     rule_ids.clear()
                 ids = rule_ids[rule] = tuple(r for r in (rule or "").split("+") if r)
             # a report read back from quotes.jsonl has no resolution rule ids of its own
-            return (doc, ids, ids, outlet, name, site), text, qtype
+            return doc, ids, ids, outlet, speaker_from_key(spk).name if spk else None, site
 
         # a claim's reports are consecutive; a quote without a speaker is a claim of its own
         for _, group in groupby(rows, key=lambda r: r[2] if r[1] is not None else r[0]):
             row = next(group)
             if row[1] is not None:
                 self._party = (row[1], (row[5], row[6]))  # what _speaker would look up
-            first, text, qtype = report(row)
-            self.add_claim_reports(row[2], row[1], text, QuoteType(qtype),
-                                   chain((first,), (report(r)[0] for r in group)))
+            self.add_claim_reports(row[2], row[1], row[10], QuoteType(row[11]),
+                                   chain((report(row),), map(report, group)))
 
     # -- reading back
 

@@ -124,30 +124,19 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
     Returns:
         The number of merges.
     """
-    from .rundir import speaker_from_record, speaker_record
-
-    parsed: dict[str, tuple[Speaker, str]] = {}  # a speaker's fields and mention (JSON) -> the speaker and mention
-    fields = ("id", "name", "kind", "role", "affiliation", "affiliations", "mention")
-    extract = ", ".join(f"'$.speaker.{f}'" for f in fields)  # not the mention's offsets: those differ in every quote
+    from .rundir import speaker_from_key, speaker_from_record, speaker_key, speaker_record
 
     def speakers() -> Iterator[tuple[int, str, Speaker, str]]:
         """(i, doc, speaker, mention as written) of every quote with a speaker, in input order."""
-        # the fields come back as one JSON array (a NUL stays escaped in it: json_extract of one text would cut it)
-        for i, doc, text in store.rows(f"SELECT i, doc, json_extract(line, {extract}) FROM quote "
-                                       "WHERE sid IS NOT NULL ORDER BY i"):
-            found = parsed.get(text)
-            if found is None:
-                if len(parsed) > _MEMO_MAX:
-                    parsed.clear()
-                rec = dict(zip(fields, json.loads(text)), start=0, end=0)
-                sp, _ = speaker_from_record(rec)
-                found = parsed[text] = (sp, sp.name if rec["mention"] is None else rec["mention"])
-            yield i, doc, *found
+        for i, doc, spk, mention in store.rows("SELECT i, doc, spk, mention FROM quote WHERE sid IS NOT NULL "
+                                               "ORDER BY i"):
+            sp = speaker_from_key(spk)
+            yield i, doc, sp, sp.name if mention is None else mention
 
     unifier = _Unifier(rules, store.db, on_merge)
     unifier.collect((doc, sp, mention) for _, doc, sp, mention in speakers())
     unifier.merge_all()
-    store.db.execute("CREATE TEMP TABLE identity_new(i INTEGER PRIMARY KEY, sid TEXT, line TEXT)")
+    store.db.execute("CREATE TEMP TABLE identity_new(i INTEGER PRIMARY KEY, sid TEXT, spk TEXT, line TEXT)")
     changed = []
     for i, _, sp, _ in speakers():
         new = unifier.new_speaker(sp)
@@ -156,12 +145,13 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
         rec = json.loads(store.db.execute("SELECT line FROM quote WHERE i = ?", (i,)).fetchone()[0])
         _, mention = speaker_from_record(rec["speaker"])
         rec["speaker"] = speaker_record(new, mention)
-        changed.append((i, new.id, json.dumps(rec, ensure_ascii=False)))
+        changed.append((i, new.id, speaker_key(rec["speaker"]), json.dumps(rec, ensure_ascii=False)))
         if len(changed) >= LINES_AT_ONCE:
-            store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
+            store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?, ?)", changed)
             changed.clear()
-    store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?)", changed)
-    store.db.execute("UPDATE quote SET sid = n.sid, line = n.line FROM identity_new AS n WHERE quote.i = n.i")
+    store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?, ?)", changed)
+    store.db.execute("UPDATE quote SET sid = n.sid, spk = n.spk, line = n.line FROM identity_new AS n "
+                     "WHERE quote.i = n.i")
     unifier.close()
     store.db.execute("DROP TABLE identity_new")
     return unifier.merged

@@ -171,9 +171,10 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         def consume(outputs) -> None:
             for o in outputs:
                 spool.add(o.key, o.quotes, o.article, o.problems, o.stances)
-                store.add_quotes(o.quotes.splitlines())
-                store.add_articles(o.article.splitlines())
-                store.add_stances(o.stances.splitlines())
+                store.add_quote_rows(map(_with_line, o.quote_rows, o.quotes.split("\n")))
+                if o.doc_id is not None:
+                    store.add_article_rows([(o.doc_id, o.article.rstrip("\n"))])
+                store.add_stance_rows(map(_with_line, o.stance_rows, o.stances.split("\n")))
                 if o.article:
                     result.processed_chars += json.loads(o.article)["chars"]
                 for p in o.problem_list():
@@ -227,6 +228,11 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     return result
 
 
+def _with_line(columns: tuple, line: str) -> tuple:
+    """A store row: a line's columns, then the line (a JSON line holds no newline: ``split("\\n")`` pairs them)."""
+    return (*columns, line)
+
+
 #: the store's file in the spool's folder
 STORE = "corpus.sqlite"
 
@@ -258,7 +264,7 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
         nlp.add(rec["nlp"])
     result.nlp = tuple(sorted(nlp))
     result.quote_types = Counter(dict(store.db.execute(
-        "SELECT json_extract(line, '$.type'), count(*) FROM quote GROUP BY 1")))
+        "SELECT type, count(*) FROM quote GROUP BY 1")))
     result.speakers = store.db.execute("SELECT count(DISTINCT sid) FROM quote").fetchone()[0]
     result.stances = store.stances
     result.skipped = sum(key.startswith("p:") for key in spool.iter_done_keys())

@@ -8,6 +8,7 @@ suggest`` rebuild what they need from these files without redoing any NLP.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -82,6 +83,31 @@ def speaker_from_record(sp: dict[str, Any]) -> tuple[Speaker, Span | None]:
                       sp.get("affiliation"), tuple(sp.get("affiliations") or ()))
     mention = None if sp.get("mention") is None else Span(sp["start"], sp["end"], sp["mention"])
     return speaker, mention
+
+
+def speaker_key(sp: dict[str, Any] | None) -> str | None:
+    """A quote record's ``speaker`` (mention left out) as one JSON text, None without a speaker (or its id).
+
+    Equal ``Speaker`` records (as ``speaker_from_record`` reads them: no kind is "unknown",
+    no affiliations is ()) give equal texts; ``speaker_from_key`` reads one back. The run's
+    store keeps each quote's speaker so (``store.quote_columns``), for identity, claims and the graph.
+    """
+    if sp is None or sp.get("id") is None:
+        return None
+    return _key_text((sp["id"], sp.get("name"), sp.get("kind") or "unknown", sp.get("role"), sp.get("affiliation"),
+                      tuple(sp.get("affiliations") or ())))
+
+
+@functools.lru_cache(maxsize=256)  # a corpus has far fewer speaker records than quotes
+def _key_text(fields: tuple) -> str:
+    return json.dumps(fields)
+
+
+@functools.lru_cache(maxsize=256)
+def speaker_from_key(key: str) -> Speaker:
+    """The speaker a ``speaker_key`` text names (equal to ``speaker_from_record``'s)."""
+    sid, name, kind, role, affiliation, path = json.loads(key)
+    return Speaker(sid, name, SpeakerKind(kind), role, affiliation, tuple(path))
 
 
 #: a headline has at least this many words of two or more letters ("11.8 C", "News ID: 92427" do not)

@@ -7,9 +7,14 @@ entity (people, organisations, outlets), never per quote or per article.
 
 Tables (every ``line`` is the JSON line the run's final file holds, see ``rundir``):
 
-- ``quote(i, doc, start, end, sid, line)``: ``i`` is the quote's place in input order
-  (0-based); ``sid`` its speaker's id (None without a speaker). Identity rewrites ``sid``
-  and ``line`` of the quotes whose speaker it changed.
+- ``quote(i, doc, start, end, sid, spk, mention, text, norm, type, rule, outlet, line)``: ``i`` is
+  the quote's place in input order (0-based); ``sid`` its speaker's id and ``spk`` its speaker
+  (``rundir.speaker_key``; both None without a speaker), ``mention`` the speaker's mention as
+  written (None without one), ``norm`` the text as claims compare it (``normalise_quote``);
+  the rest are the line's fields of those names (``quote_columns``). Identity rewrites ``sid``,
+  ``spk`` and ``line`` of the quotes whose speaker it changed. The columns are what the corpus
+  stages read of every quote, so that none of them parses the lines: the workers that make the
+  lines give them (``engine.Output``), a resume reads them from the spool's lines.
 - ``article(i, doc, line)``: one row per article, in input order.
 - ``stance(i, doc, start, end, rule, line)``: one row per stance, in input order.
 
@@ -20,13 +25,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from .rundir import ARTICLES, QUOTES, STANCES
+from ._util import normalise_quote
+from .rundir import ARTICLES, QUOTES, STANCES, speaker_key
 
 _SCHEMA = """
 CREATE TABLE quote(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-                   sid TEXT, line TEXT NOT NULL);
+                   sid TEXT, spk TEXT, mention TEXT, text TEXT NOT NULL, norm TEXT NOT NULL, type TEXT NOT NULL,
+                   rule TEXT, outlet TEXT, line TEXT NOT NULL);
 CREATE TABLE article(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, line TEXT NOT NULL);
 CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                     rule TEXT NOT NULL, line TEXT NOT NULL);
@@ -38,6 +45,19 @@ LINES_AT_ONCE = 256
 ROWS_AT_ONCE = 4096
 
 
+def quote_columns(rec: dict[str, Any]) -> tuple:
+    """A quote record's columns of the ``quote`` table, between ``i`` and ``line``."""
+    sp = rec["speaker"] or None
+    return (rec["doc_id"], rec["start"], rec["end"], None if sp is None else sp["id"], speaker_key(sp),
+            None if sp is None else sp.get("mention"), rec["text"], normalise_quote(rec["text"]), rec["type"],
+            rec.get("rule"), rec.get("outlet"))
+
+
+def stance_columns(rec: dict[str, Any]) -> tuple:
+    """A stance record's columns of the ``stance`` table, between ``i`` and ``line``."""
+    return rec["doc_id"], rec["start"], rec["end"], rec["rule"]
+
+
 def execute_script(db: sqlite3.Connection, script: str) -> None:
     """Run ``;``-separated statements (no ``;`` inside one) in the store's open transaction.
 
@@ -47,6 +67,14 @@ def execute_script(db: sqlite3.Connection, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+def _parsed(lines: Iterable[str], columns: Callable[[dict[str, Any]], tuple]) -> Iterator[tuple]:
+    """``(*columns(record), line)`` of each non-empty JSON line."""
+    for line in lines:
+        line = line.rstrip("\n")
+        if line:
+            yield (*columns(json.loads(line)), line)
 
 
 class Store:
@@ -80,34 +108,41 @@ class Store:
 
     def add_quotes(self, lines: Iterable[str]) -> None:
         """Quote lines (``rundir.quote_record`` as JSON), in input order."""
-        self.quotes = self._add("quote", self.quotes, lines, lambda rec: (
-            rec["doc_id"], rec["start"], rec["end"], rec["speaker"]["id"] if rec["speaker"] else None))
+        self.add_quote_rows(_parsed(lines, quote_columns))
 
     def add_articles(self, lines: Iterable[str]) -> None:
         """Article lines (``rundir.article_record`` as JSON), in input order."""
-        self.articles = self._add("article", self.articles, lines, lambda rec: (rec["doc_id"],))
+        self.add_article_rows(_parsed(lines, lambda rec: (rec["doc_id"],)))
 
     def add_stances(self, lines: Iterable[str]) -> None:
         """Stance lines (``rundir.stance_record`` as JSON), in input order."""
-        self.stances = self._add("stance", self.stances, lines, lambda rec: (
-            rec["doc_id"], rec["start"], rec["end"], rec["rule"]))
+        self.add_stance_rows(_parsed(lines, stance_columns))
 
-    def _add(self, table: str, i: int, lines: Iterable[str], columns: Callable[[dict], tuple]) -> int:
-        """Insert rows (i, *columns(record), line) for the non-empty lines, numbered from ``i``; the next i."""
-        rows: list[tuple] = []
+    def add_quote_rows(self, rows: Iterable[tuple]) -> None:
+        """Quotes as ``(*quote_columns(record), line)``, in input order."""
+        self.quotes = self._add("quote", self.quotes, rows)
+
+    def add_article_rows(self, rows: Iterable[tuple]) -> None:
+        """Articles as ``(doc_id, line)``, in input order."""
+        self.articles = self._add("article", self.articles, rows)
+
+    def add_stance_rows(self, rows: Iterable[tuple]) -> None:
+        """Stances as ``(*stance_columns(record), line)``, in input order."""
+        self.stances = self._add("stance", self.stances, rows)
+
+    def _add(self, table: str, i: int, rows: Iterable[tuple]) -> int:
+        """Insert the rows numbered from ``i`` (as ``(i, *row)``); the next i."""
+        batch: list[tuple] = []
         sql = ""
-        for line in lines:
-            line = line.rstrip("\n")
-            if not line:
-                continue
-            rows.append((i, *columns(json.loads(line)), line))
+        for row in rows:
+            batch.append((i, *row))
             i += 1
-            if len(rows) >= LINES_AT_ONCE:
-                sql = sql or f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})"
-                self.db.executemany(sql, rows)
-                rows.clear()
-        if rows:
-            self.db.executemany(sql or f"INSERT INTO {table} VALUES ({', '.join('?' * len(rows[0]))})", rows)
+            if len(batch) >= LINES_AT_ONCE:
+                sql = sql or f"INSERT INTO {table} VALUES ({', '.join('?' * len(batch[0]))})"
+                self.db.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            self.db.executemany(sql or f"INSERT INTO {table} VALUES ({', '.join('?' * len(batch[0]))})", batch)
         return i
 
     def commit(self) -> None:
