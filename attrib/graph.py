@@ -1052,7 +1052,7 @@ class _StoreBuilder(_Builder):
         """Each claim's node and own edges, its reports read in ``aggregate_claims``' order."""
         # the fields a claim takes of each quote are the store's columns; the pooling speaker's party and top
         # affiliation come along, for the claim node's top_affiliation (``_speaker``)
-        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, q.rule, q.outlet, s.spk, "
+        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, q.rule, q.outlet, q.name, "
                                "q.text, q.type FROM claims_seq s JOIN quote q ON q.i = s.i "
                                "LEFT JOIN graph_site g ON g.doc = s.doc LEFT JOIN graph_speaker p ON p.sid = s.pool "
                                "ORDER BY s.seq")
@@ -1060,14 +1060,14 @@ class _StoreBuilder(_Builder):
 
         def report(row: tuple) -> tuple:
             """A report as ``add_claim_reports`` takes it."""
-            _, _, _, doc, site, _, _, rule, outlet, spk, _, _ = row
+            _, _, _, doc, site, _, _, rule, outlet, name, _, _ = row
             ids = rule_ids.get(rule)
             if ids is None:
                 if len(rule_ids) >= _CACHED:
                     rule_ids.clear()
                 ids = rule_ids[rule] = tuple(r for r in (rule or "").split("+") if r)
             # a report read back from quotes.jsonl has no resolution rule ids of its own
-            return doc, ids, ids, outlet, speaker_from_key(spk).name if spk else None, site
+            return doc, ids, ids, outlet, name, site
 
         # a claim's reports are consecutive; a quote without a speaker is a claim of its own
         for _, group in groupby(rows, key=lambda r: r[2] if r[1] is not None else r[0]):

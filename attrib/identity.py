@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ._util import slug
 from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import IdentityRule, OrgRule, RuleSet, SpeakerRule
-from .store import LINES_AT_ONCE, ROWS_AT_ONCE, execute_script
+from .store import LINES_AT_ONCE, ROWS_AT_ONCE, execute_script, speaker_columns
 
 __all__ = ["unify_speakers", "unify_store", "merge_record"]
 
@@ -136,24 +136,31 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
     unifier = _Unifier(rules, store.db, on_merge)
     unifier.collect((doc, sp, mention) for _, doc, sp, mention in speakers())
     unifier.merge_all()
-    store.db.execute("CREATE TEMP TABLE identity_new(i INTEGER PRIMARY KEY, sid TEXT, spk TEXT, line TEXT)")
+    # a quote's new speaker depends on its speaker record only: the records that change, then their quotes
+    execute_script(store.db, "CREATE TEMP TABLE identity_changed(spk TEXT PRIMARY KEY, new TEXT NOT NULL);"
+                             "CREATE TEMP TABLE identity_new(i INTEGER PRIMARY KEY, sid TEXT, spk TEXT, name TEXT, "
+                             "mention TEXT, line TEXT)")
     changed = []
-    for i, _, sp, _ in speakers():
+    for spk, in store.rows("SELECT DISTINCT spk FROM quote WHERE sid IS NOT NULL"):
+        sp = speaker_from_key(spk)
         new = unifier.new_speaker(sp)
-        if new == sp:
-            continue
-        rec = json.loads(store.db.execute("SELECT line FROM quote WHERE i = ?", (i,)).fetchone()[0])
+        if new != sp:
+            changed.append((spk, speaker_key(speaker_record(new, None))))
+    store.db.executemany("INSERT INTO identity_changed VALUES (?, ?)", changed)
+    lines = []
+    for i, line, new in store.rows("SELECT q.i, q.line, c.new FROM quote q JOIN identity_changed c ON c.spk = q.spk"):
+        rec = json.loads(line)
         _, mention = speaker_from_record(rec["speaker"])
-        rec["speaker"] = speaker_record(new, mention)
-        changed.append((i, new.id, speaker_key(rec["speaker"]), json.dumps(rec, ensure_ascii=False)))
-        if len(changed) >= LINES_AT_ONCE:
-            store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?, ?)", changed)
-            changed.clear()
-    store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?, ?)", changed)
-    store.db.execute("UPDATE quote SET sid = n.sid, spk = n.spk, line = n.line FROM identity_new AS n "
-                     "WHERE quote.i = n.i")
+        rec["speaker"] = speaker_record(speaker_from_key(new), mention)
+        lines.append((i, *speaker_columns(rec["speaker"]), json.dumps(rec, ensure_ascii=False)))
+        if len(lines) >= LINES_AT_ONCE:
+            store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?, ?, ?, ?)", lines)
+            lines.clear()
+    store.db.executemany("INSERT INTO identity_new VALUES (?, ?, ?, ?, ?, ?)", lines)
+    store.db.execute("UPDATE quote SET sid = n.sid, spk = n.spk, name = n.name, mention = n.mention, line = n.line "
+                     "FROM identity_new AS n WHERE quote.i = n.i")
     unifier.close()
-    store.db.execute("DROP TABLE identity_new")
+    execute_script(store.db, "DROP TABLE identity_new; DROP TABLE identity_changed")
     return unifier.merged
 
 

@@ -7,12 +7,12 @@ entity (people, organisations, outlets), never per quote or per article.
 
 Tables (every ``line`` is the JSON line the run's final file holds, see ``rundir``):
 
-- ``quote(i, doc, start, end, sid, spk, mention, text, norm, type, rule, outlet, line)``: ``i`` is
-  the quote's place in input order (0-based); ``sid`` its speaker's id and ``spk`` its speaker
-  (``rundir.speaker_key``; both None without a speaker), ``mention`` the speaker's mention as
-  written (None without one), ``norm`` the text as claims compare it (``normalise_quote``);
+- ``quote(i, doc, start, end, sid, spk, name, mention, text, norm, type, rule, outlet, line)``: ``i``
+  is the quote's place in input order (0-based); ``sid`` its speaker's id, ``spk`` its speaker
+  (``rundir.speaker_key``) and ``name`` its name (all None without a speaker), ``mention`` the
+  speaker's mention as written (None without one), ``norm`` the text as claims compare it (``normalise_quote``);
   the rest are the line's fields of those names (``quote_columns``). Identity rewrites ``sid``,
-  ``spk`` and ``line`` of the quotes whose speaker it changed. The columns are what the corpus
+  ``spk``, ``name`` and ``line`` of the quotes whose speaker it changed. The columns are what the corpus
   stages read of every quote, so that none of them parses the lines: the workers that make the
   lines give them (``engine.Output``), a resume reads them from the spool's lines.
 - ``article(i, doc, line)``: one row per article, in input order.
@@ -32,7 +32,7 @@ from .rundir import ARTICLES, QUOTES, STANCES, speaker_key
 
 _SCHEMA = """
 CREATE TABLE quote(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-                   sid TEXT, spk TEXT, mention TEXT, text TEXT NOT NULL, norm TEXT NOT NULL, type TEXT NOT NULL,
+                   sid TEXT, spk TEXT, name TEXT, mention TEXT, text TEXT NOT NULL, norm TEXT NOT NULL, type TEXT NOT NULL,
                    rule TEXT, outlet TEXT, line TEXT NOT NULL);
 CREATE TABLE article(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, line TEXT NOT NULL);
 CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -47,10 +47,15 @@ ROWS_AT_ONCE = 4096
 
 def quote_columns(rec: dict[str, Any]) -> tuple:
     """A quote record's columns of the ``quote`` table, between ``i`` and ``line``."""
-    sp = rec["speaker"] or None
-    return (rec["doc_id"], rec["start"], rec["end"], None if sp is None else sp["id"], speaker_key(sp),
-            None if sp is None else sp.get("mention"), rec["text"], normalise_quote(rec["text"]), rec["type"],
-            rec.get("rule"), rec.get("outlet"))
+    return (rec["doc_id"], rec["start"], rec["end"], *speaker_columns(rec["speaker"]), rec["text"],
+            normalise_quote(rec["text"]), rec["type"], rec.get("rule"), rec.get("outlet"))
+
+
+def speaker_columns(sp: dict[str, Any] | None) -> tuple:
+    """A quote record's ``speaker`` as the ``quote`` table's ``sid, spk, name, mention``."""
+    if not sp:
+        return None, None, None, None
+    return sp["id"], speaker_key(sp), sp.get("name"), sp.get("mention")
 
 
 def stance_columns(rec: dict[str, Any]) -> tuple:
