@@ -16,13 +16,11 @@ import shutil
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
-from xml.sax.saxutils import escape as xml_escape
-
-import networkx as nx
-
 from .rundir import atomic_path
 
 if TYPE_CHECKING:
+    import networkx as nx  # imported where a networkx graph is written: a run's GraphML needs no networkx
+
     from .graph import GraphRecords
 
 
@@ -182,17 +180,15 @@ def _keys(records: Iterable[dict[str, Any]]) -> dict[str, type]:
 def _q(value: str) -> str:
     """A quoted XML attribute value (newlines and tabs kept as character references)."""
     if _ATTR_SPECIAL.search(value):
-        value = xml_escape(value, _ATTR_ENTITIES)
+        value = _escape_text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
     return '"' + value + '"'
 
 
 def _escape_text(value: str) -> str:
-    """``xml_escape(value, _TEXT_ENTITIES)`` in one expression (it runs for every string of a GraphML file)."""
+    """``xml.sax.saxutils.escape(value, {"\\r": "&#13;"})`` in one expression (it runs for every string of a GraphML file)."""
     return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("\r", "&#13;")
 
 
-_TEXT_ENTITIES = {"\r": "&#13;"}
-_ATTR_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 # the characters a text or an attribute value escapes: a string without any is written as it is
 _TEXT_SPECIAL = re.compile("[&<>\r]")
 _ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
@@ -205,6 +201,8 @@ def write_json(graph: nx.Graph, path: str | Path) -> None:
         graph: the graph.
         path: the file to write (replaced atomically).
     """
+    import networkx as nx
+
     try:
         data = nx.node_link_data(graph, edges="edges")
     except TypeError:  # networkx < 3.4 names the keyword "link"

@@ -36,8 +36,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-import networkx as nx
-
 from ._util import slug  # noqa: F401 - used for node ids, re-exported
 from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
@@ -46,6 +44,7 @@ from .rundir import speaker_from_key
 from .store import ROWS_AT_ONCE, execute_script
 
 if TYPE_CHECKING:
+    import networkx as nx  # imported where a networkx graph is made: a run's GraphML needs no networkx
     from .store import Store
 
 #: edge relations, strongest first: when two relations land on one node pair, the first one names the edge
@@ -122,7 +121,7 @@ def view_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequenc
     if view == "full":
         return graph_from_run(attributions, articles, stances, rules)
     if view not in VIEWS:
-        graph_view(nx.DiGraph(), view)  # raises the error
+        graph_view(None, view)  # type: ignore[arg-type] # raises the error
     from .claims import claim_settings, claim_speaker_id
 
     settings = claim_settings(rules)
@@ -816,6 +815,8 @@ class GraphRecords:
 
     def to_networkx(self) -> nx.DiGraph:
         """The same graph as an ``nx.DiGraph`` (nodes, then edges, in the same order)."""
+        import networkx as nx
+
         g = nx.DiGraph()
         g.add_nodes_from(self._nodes.items())
         g.add_edges_from(self._edges)
@@ -1243,6 +1244,8 @@ _CLAIM_KEYS = ("claims", "answers")
 
 
 def _speakers_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None) -> nx.DiGraph:
+    import networkx as nx
+
     stance = [(u, v, d) for u, v, d in g.edges(data=True) if d.get("relation") in STANCE_RELATIONS]
     keep = {n for n, d in g.nodes(data=True) if d.get("type") == "speaker"}
     keep.update(n for u, v, _ in stance for n in (u, v))
@@ -1264,6 +1267,8 @@ def _speakers_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None)
 
 
 def _affiliations_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None) -> nx.DiGraph:
+    import networkx as nx
+
     def is_org(n: str) -> bool:
         return g.nodes[n].get("type") == "organisation" or (n.startswith("org:") and g.nodes[n].get("type") == "speaker")
 
