@@ -7,6 +7,8 @@ and identical input gives byte-identical output.
 from __future__ import annotations
 
 import colorsys
+import multiprocessing
+import os
 import csv
 import hashlib
 import json
@@ -15,7 +17,8 @@ import re
 import shutil
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 from .rundir import atomic_path
 
 if TYPE_CHECKING:
@@ -41,18 +44,21 @@ def write_graphml(graph: nx.Graph | GraphRecords, path: str | Path) -> None:
     write_graphml_records(graph.nodes(data=True), graph.edges(data=True), path, graph.is_directed())
 
 
-def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iterable[tuple[Any, Any, dict[str, Any]]],
-                          path: str | Path, directed: bool = True) -> None:
+def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]] | InFork,
+                          edges: Iterable[tuple[Any, Any, dict[str, Any]]], path: str | Path,
+                          directed: bool = True) -> None:
     """Write GraphML from node records ``(id, attrs)`` and then edge records ``(u, v, attrs)``, each read once.
 
-    Nothing is held but the attribute keys: the body goes to a temporary file beside the
+    Nothing is held but the attribute keys: the elements go to temporary files beside the
     target as the records go by, and the key declarations, which GraphML wants first (in
-    the order the keys were first seen, nodes then edges), are written before it once
+    the order the keys were first seen, nodes then edges), are written before them once
     every record is read. This is how a graph from the on-disk store is written without
     ever holding its nodes or edges (``graph.write_store_graph``).
 
     Args:
-        nodes: the nodes in output order; attribute values str/int/float/bool.
+        nodes: the nodes in output order; attribute values str/int/float/bool. As ``InFork``, they
+            are made and written by a forked process while this one writes the edges (two cores
+            write the file in about the time of its larger part).
         edges: the edges in output order.
         path: the file to write (replaced atomically).
         directed: the graph's ``edgedefault``.
@@ -63,10 +69,15 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]], edges: It
     node_keys: dict[str, type] = {}
     edge_keys: dict[str, type] = {}
     with atomic_path(path) as tmp:
-        body_path = Path(tmp + ".body")
+        parts = [Path(tmp + ".nodes"), Path(tmp + ".edges")]
         try:
-            with open(body_path, "w", encoding="utf-8", newline="\n") as f:
-                _write_body(f, nodes, edges, node_keys, edge_keys)
+            if isinstance(nodes, InFork):
+                node_keys = _with_forked_nodes(nodes, parts[0], lambda: _write_part(parts[1], "edge", edges, edge_keys))
+                if node_keys.keys() & edge_keys.keys():  # written before the node keys were known
+                    _rename_edge_keys(parts[1], node_keys.keys() & edge_keys.keys())
+            else:
+                _write_part(parts[0], "node", nodes, node_keys)
+                _write_part(parts[1], "edge", edges, edge_keys, node_keys)
             with open(tmp, "wb") as f:
                 head = ["<?xml version='1.0' encoding='utf-8'?>\n"
                         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -79,10 +90,76 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]], edges: It
                                     f'attr.name={_q(k)} attr.type="{_GRAPHML_TYPES[t]}" />\n')
                 head.append(f'  <graph edgedefault="{"directed" if directed else "undirected"}">\n')
                 f.write("".join(head).encode("utf-8"))
-                with open(body_path, "rb") as body:
-                    shutil.copyfileobj(body, f, 1 << 20)
+                for part in parts:
+                    with open(part, "rb") as body:
+                        shutil.copyfileobj(body, f, 1 << 20)
+                f.write(b"  </graph>\n</graphml>\n")
         finally:
-            body_path.unlink(missing_ok=True)
+            for part in parts:
+                part.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class InFork:
+    """GraphML node records to make and write in a forked process (``write_graphml_records``).
+
+    ``records`` is called in that process (e.g. to open its own connection to a database
+    first); ``then`` runs there once the nodes are written (other files to write meanwhile).
+    """
+
+    records: Callable[[], Iterable[tuple[Any, dict[str, Any]]]]
+    then: Callable[[], None] = lambda: None
+
+
+def _with_forked_nodes(nodes: InFork, part: Path, meanwhile: Callable[[], None]) -> dict[str, type]:
+    """Write the node part in a forked process while ``meanwhile`` runs here; the node keys."""
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_forked_nodes, args=(nodes, part, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        meanwhile()
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            raise RuntimeError(f"the process writing the graph's nodes stopped (exit code {child.exitcode})") from None
+    except BaseException:
+        child.terminate()
+        raise
+    finally:
+        child.join()
+        receive.close()
+    if not ok:
+        raise value
+    return value
+
+
+def _forked_nodes(nodes: InFork, part: Path, send: Any) -> None:
+    """The forked process of ``_with_forked_nodes``: the node part, then ``nodes.then``; sends (ok, keys or error)."""
+    try:
+        keys: dict[str, type] = {}
+        _write_part(part, "node", nodes.records(), keys)
+        nodes.then()
+        send.send((True, keys))
+    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            send.send((False, e))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            send.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+
+
+def _rename_edge_keys(part: Path, names: set[str]) -> None:
+    """Give the edge part's data of keys that are also node keys their edge key ids (``_key_id``)."""
+    tags = {f"<data key={_q(k)}>": f"<data key={_q(_key_id('edge', k, dict.fromkeys(names)))}>" for k in names}
+    renamed = Path(str(part) + ".renamed")
+    # a tag holds no line break and no text holds "<" unescaped: each tag is found whole in one line
+    with open(part, encoding="utf-8", newline="\n") as src, open(renamed, "w", encoding="utf-8", newline="\n") as dst:
+        for line in src:
+            for old, new in tags.items():
+                line = line.replace(old, new)
+            dst.write(line)
+    os.replace(renamed, part)
 
 
 def _key_id(domain: str, k: str, node_keys: dict[str, type]) -> str:
@@ -90,9 +167,11 @@ def _key_id(domain: str, k: str, node_keys: dict[str, type]) -> str:
     return "edge_" + k if domain == "edge" and k in node_keys else k
 
 
-def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iterable[tuple[Any, Any, dict[str, Any]]],
-                node_keys: dict[str, type], edge_keys: dict[str, type]) -> None:
-    """The GraphML ``<node>`` and ``<edge>`` elements, with the keys (and their types) recorded as they are met."""
+def _write_part(path: Path, domain: str, records: Iterable[tuple], keys: dict[str, type],
+                node_keys: dict[str, type] | None = None) -> None:
+    """The GraphML ``<node>`` (or ``<edge>``) elements of the records, to a file, with the keys (and their types)
+    recorded in ``keys`` as they are met; an edge key that is in ``node_keys`` gets its edge id."""
+    node_keys = keys if domain == "node" else (node_keys or {})
     # the hot loop of a large export: the keys' opening tags (and their types' check) made once per
     # record shape (its keys and value types: a graph has few), a string escaped only when it holds
     # a character to escape; written out every 4,096 pieces or million characters of text (a few
@@ -100,8 +179,8 @@ def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iter
     out: list[str] = []
     size = 0
     last, quoted = None, ""  # edges come sorted by source: its id is quoted once
-    for domain, records, keys in (("node", nodes, node_keys), ("edge", edges, edge_keys)):
-        shapes: dict[tuple, tuple[str, ...]] = {}  # (keys, value types) -> the keys' opening tags
+    shapes: dict[tuple, tuple[str, ...]] = {}  # (keys, value types) -> the keys' opening tags
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
         for rec in records:
             d = rec[-1]
             if domain == "node":
@@ -133,8 +212,7 @@ def _write_body(f: Any, nodes: Iterable[tuple[Any, dict[str, Any]]], edges: Iter
                 f.write("".join(out))
                 out.clear()
                 size = 0
-    f.write("".join(out))
-    f.write("  </graph>\n</graphml>\n")
+        f.write("".join(out))
 
 
 def _checked(keys: dict[str, type], k: str, v: Any) -> str:

@@ -34,7 +34,7 @@ from enum import Enum
 from itertools import chain, combinations, groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ._util import slug  # noqa: F401 - used for node ids, re-exported
 from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
@@ -826,7 +826,8 @@ class GraphRecords:
 # -- the graph from the on-disk store ----------------------------------------------------------------
 
 
-def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
+def write_store_graph(store: Store, rules: RuleSet, path: str | Path, in_fork: Callable[[], None] | None = None
+                      ) -> None:
     """Write a run's full graph as GraphML from its store, holding no quote, claim, article or speaker list.
 
     The file is byte for byte what ``export.write_graph_files(records_from_run(...), ["graphml"], ...)``
@@ -841,14 +842,29 @@ def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
             (replaced on each call).
         rules: the rules.
         path: the GraphML file to write (replaced atomically).
+        in_fork: given (for a store in a file), a forked process writes the nodes (through a
+            connection of its own) and then calls this, while this process writes the edges:
+            a second core takes about a third of the writing (``export.InFork``).
     """
     from .claims import pool_store_claims
-    from .export import write_graphml_records
+    from .export import InFork, write_graphml_records
 
     pool_store_claims(store, rules)  # SQLite's sorts keep at most the store's page cache (2 MB) in memory
     builder = _StoreBuilder(store, rules)
     builder.build()
-    write_graphml_records(builder.node_records(), builder.edge_records(), path)
+    nodes: Any = builder.node_records()
+    if in_fork is not None and store.path != ":memory:":
+        store.commit()  # what the forked process reads
+
+        def forked_nodes() -> Iterator[tuple[str, dict[str, Any]]]:
+            store.reopen()
+            builder.db = store.db
+            return builder.node_records()
+
+        nodes = InFork(forked_nodes, in_fork)
+    elif in_fork is not None:
+        in_fork()
+    write_graphml_records(nodes, builder.edge_records(), path)
 
 
 _GRAPH_TABLES = """

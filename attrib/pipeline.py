@@ -214,7 +214,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         finally:
             progress.close()
             spool.close()
-        finish_run(spool, store, out, rules, options.as_json, result)
+        finish_run(spool, store, out, rules, options.as_json, result, options.jobs)
         store.close()
         spool.remove()
     finally:
@@ -237,8 +237,9 @@ def _with_line(columns: tuple, line: str) -> tuple:
 STORE = "corpus.sqlite"
 
 
-def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: BatchResult) -> None:
-    """The corpus stages on the run's store: identity, claims, graph; then the final files, each atomically."""
+def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: BatchResult, jobs: int = 1) -> None:
+    """The corpus stages on the run's store: identity, claims, graph; then the final files, each atomically
+    (in two processes when ``jobs`` > 1)."""
     from .identity import merge_record, unify_store
     from .rundir import ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, write_text_lines
 
@@ -247,9 +248,16 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
         result.merges = unify_store(store, rules, lambda m: f.write(json.dumps(merge_record(m), ensure_ascii=False)
                                                                     + "\n"))
     store.commit()
-    write_text_lines(out / QUOTES, store.quote_lines())
-    write_text_lines(out / STANCES, store.stance_lines())
-    files = [out / QUOTES] + _write_graph(store, rules, out, as_json)
+
+    def write_lines() -> None:
+        write_text_lines(out / QUOTES, store.quote_lines())
+        write_text_lines(out / STANCES, store.stance_lines())
+
+    if jobs > 1:  # a second process writes these and the graph's nodes, while this one writes its edges
+        files = [out / QUOTES] + _write_graph(store, rules, out, as_json, write_lines)
+    else:
+        write_lines()
+        files = [out / QUOTES] + _write_graph(store, rules, out, as_json)
     for name in (ARTICLES, PROBLEMS):  # the spool's copies are already in their final order
         with atomic_path(out / name) as tmp:
             shutil.copyfile(spool.dir / name, tmp)
@@ -274,7 +282,8 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
             result.warnings += json.loads(line).get("level") == "warning"
 
 
-def _write_graph(store, rules: RuleSet, out: Path, as_json: bool) -> list[Path]:
+def _write_graph(store, rules: RuleSet, out: Path, as_json: bool, in_fork: Callable[[], None] | None = None
+                 ) -> list[Path]:
     """The run's graph files: GraphML streamed from the store; with ``as_json`` also graph.json, for which
     networkx holds the whole graph in memory (node-link JSON is written from a networkx graph)."""
     from .export import FORMATS, write_graph_files
@@ -282,7 +291,7 @@ def _write_graph(store, rules: RuleSet, out: Path, as_json: bool) -> list[Path]:
     from .rundir import article_from_record, attribution_from_record, stance_from_record
 
     path = out / FORMATS["graphml"][0]
-    write_store_graph(store, rules, path)
+    write_store_graph(store, rules, path, in_fork)
     if not as_json:
         return [path]
     def records(table: str, convert) -> list:

@@ -89,14 +89,26 @@ class Store:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).unlink(missing_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
-        # a scratch database: nothing needs surviving a crash (a resume rebuilds it from the spool); its page
-        # cache, which also bounds the memory of its sorts, is 2 MB
-        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
-                              "PRAGMA cache_size=-2000;")
+        self.db = self._connect()
         self.db.executescript(_SCHEMA)
         self.db.execute("BEGIN")
         self.quotes = self.articles = self.stances = 0
+        self._inherited: list[sqlite3.Connection] = []
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None)
+        # a scratch database: nothing needs surviving a crash (a resume rebuilds it from the spool); its page
+        # cache, which also bounds the memory of its sorts, is 2 MB
+        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
+                         "PRAGMA cache_size=-2000;")
+        return db
+
+    def reopen(self) -> None:
+        """Read through a connection of this process's own: in a process forked after ``commit``, whose
+        inherited connection (the parent's) must be neither used nor closed."""
+        self._inherited.append(self.db)
+        self.db = self._connect()
+        self.db.execute("BEGIN")
 
     @classmethod
     def from_run(cls, run_dir: str | Path, path: str | Path = ":memory:") -> "Store":

@@ -150,3 +150,21 @@ def test_seeds_run_is_byte_identical(tmp_path, rules):
     memory, stored = both_graphml(out, tmp_path, rules)
     assert stored == memory
     assert stored == (out / "graph.graphml").read_bytes()
+
+
+def test_nodes_written_by_a_forked_process_give_the_same_bytes(tmp_path, rules):
+    """With ``in_fork`` a forked process writes the nodes through a connection of its own and then runs
+    ``in_fork`` (the run writes quotes.jsonl there); this process's store keeps working."""
+    run = write_run(tmp_path / "run", *hand_made_run())
+    memory, _ = both_graphml(run, tmp_path, rules)
+    store = Store.from_run(run, tmp_path / "forked.db")
+    lines = tmp_path / "quotes.jsonl"
+    try:
+        write_store_graph(store, rules, tmp_path / "forked.graphml",
+                          in_fork=lambda: rundir.write_text_lines(lines, store.quote_lines()))
+        assert (tmp_path / "forked.graphml").read_bytes() == memory
+        assert lines.read_text(encoding="utf-8") == "".join(line + "\n" for line in store.quote_lines())
+        assert store.db.execute("SELECT count(*) FROM quote").fetchone()[0] == store.quotes > 0
+    finally:
+        store.close()
+    assert not (tmp_path / "forked.db").exists()
