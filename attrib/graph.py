@@ -1037,12 +1037,16 @@ class _StoreBuilder(_Builder):
         for sid, reports in groupby(rows, key=itemgetter(0)):
             tally = _SpeakerTally()
             known: dict[str, tuple[Speaker, tuple, list]] = {}  # record text -> (Speaker, path, edges): a bounded cache
+            # record text -> [reports, Speaker, path], in the order first seen: tallied every _CACHED records
+            counts: dict[str, list] = {}
             quotes = articles = 0
             for doc, some in groupby(reports, key=itemgetter(2)):
                 articles += 1
                 in_doc: dict[str, int] = {}
                 for _, spk, _ in some:
-                    quotes += 1
+                    in_doc[spk] = in_doc.get(spk, 0) + 1
+                for spk, n in in_doc.items():  # in the order first seen
+                    quotes += n
                     found = known.get(spk)
                     if found is None:
                         if len(known) >= _CACHED:
@@ -1051,16 +1055,19 @@ class _StoreBuilder(_Builder):
                         value = speaker_from_key(spk)
                         # seen first in report order, so its organisations are made in _Builder's order
                         found = known[spk] = (value, self.speaker_path(value)[0], self.speaker_edges(sid, value))
-                    tally.add(found[0], found[1])
-                    in_doc[spk] = in_doc.get(spk, 0) + 1
-                for spk, n in in_doc.items():
-                    found = known.get(spk)
-                    edges = found[2] if found is not None else self.speaker_edges(sid, speaker_from_key(spk))
-                    for u, v, relation, rule_id in edges:
+                    count = counts.get(spk)
+                    if count is None:
+                        if len(counts) >= _CACHED:
+                            _tally_counts(tally, counts)
+                        counts[spk] = [n, found[0], found[1]]
+                    else:
+                        count[0] += n
+                    for u, v, relation, rule_id in found[2]:
                         # a report read back from quotes.jsonl has no resolution rule ids of its own
                         self.edge_n(u, v, relation, n, (doc,), (rule_id,) if rule_id else ())
                 if articles % _CACHED == 0:
                     self._flush_edges()  # the shares of an edge are summed when read back
+            _tally_counts(tally, counts)
             self.add_speaker(sid, tally, quotes, articles)
             self._flush_edges()
             self.paths = {}
@@ -1158,6 +1165,13 @@ class _StoreBuilder(_Builder):
                 doc_ids = sorted(more_docs)
             yield _clean(u), _clean(v), self.edge_attrs(RELATIONS[rank], weight, _rules_text(rule_ids),
                                                         "; ".join(doc_ids), None)
+
+
+def _tally_counts(tally: _SpeakerTally, counts: dict[str, list]) -> None:
+    """Add ``_StoreBuilder._add_speakers``' counted records to the tally (in the order first seen) and forget them."""
+    for n, value, path in counts.values():
+        tally.add(value, path, n)
+    counts.clear()
 
 
 def _name_key(name: str) -> str:
