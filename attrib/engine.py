@@ -34,8 +34,8 @@ from .nlp import (Annotator, BuiltinAnnotator, StanzaAnnotator, installed_proces
                   with_rule_entities, without_rule_entities)
 from .problems import AttribError, Problem
 from .ruleset import RuleSet
-from .store import quote_columns, stance_columns
 from .rundir import article_info, article_record, problem_from_record, problem_record, quote_record, stance_record
+from .store import quote_columns, stance_columns
 
 #: articles handed to the annotator at once (stanza is faster on batches)
 BATCH_SIZE = 32

@@ -263,7 +263,8 @@ def _q(value: str) -> str:
 
 
 def _escape_text(value: str) -> str:
-    """``xml.sax.saxutils.escape(value, {"\\r": "&#13;"})`` in one expression (it runs for every string of a GraphML file)."""
+    """``xml.sax.saxutils.escape(value, {"\\r": "&#13;"})`` in one expression (it runs for every string of a
+    GraphML file)."""
     return value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("\r", "&#13;")
 
 

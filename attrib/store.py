@@ -32,8 +32,8 @@ from .rundir import ARTICLES, QUOTES, STANCES, speaker_key
 
 _SCHEMA = """
 CREATE TABLE quote(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
-                   sid TEXT, spk TEXT, name TEXT, mention TEXT, text TEXT NOT NULL, norm TEXT NOT NULL, type TEXT NOT NULL,
-                   rule TEXT, outlet TEXT, line TEXT NOT NULL);
+                   sid TEXT, spk TEXT, name TEXT, mention TEXT, text TEXT NOT NULL, norm TEXT NOT NULL,
+                   type TEXT NOT NULL, rule TEXT, outlet TEXT, line TEXT NOT NULL);
 CREATE TABLE article(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, line TEXT NOT NULL);
 CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                     rule TEXT NOT NULL, line TEXT NOT NULL);
