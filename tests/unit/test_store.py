@@ -55,3 +55,29 @@ def test_a_file_store_is_filled_from_a_run_folder_and_removed_on_close(tmp_path:
     assert path.is_file()
     store.close()
     assert not path.exists()
+
+
+def test_columns_are_the_lines_fields_whoever_gives_them() -> None:
+    """The workers give each line's columns (``quote_columns``); a resume parses them out of the lines: one table."""
+    from attrib.rundir import speaker_from_key, speaker_from_record
+    from attrib.store import quote_columns, stance_columns
+    from attrib._util import normalise_quote
+
+    lines = [_quote("b", 40, "person:x"), _quote("b", 10), _quote("a", 7, "person:y")]
+    stances = [_stance("b", 40, "stance.z")]
+    parsed, given = Store(), Store()
+    parsed.add_quotes(lines)
+    parsed.add_stances(stances)
+    given.add_quote_rows((*quote_columns(json.loads(line)), line) for line in lines)
+    given.add_stance_rows((*stance_columns(json.loads(line)), line) for line in stances)
+    for table in ("quote", "stance"):
+        rows = parsed.db.execute(f"SELECT * FROM {table} ORDER BY i").fetchall()
+        assert rows == given.db.execute(f"SELECT * FROM {table} ORDER BY i").fetchall()
+    (i, doc, start, end, sid, spk, name, mention, text, norm, qtype, rule, outlet, line) = parsed.db.execute(
+        "SELECT * FROM quote WHERE i = 0").fetchone()
+    rec = json.loads(lines[0])
+    assert (i, doc, start, end, sid, name, mention) == (0, "b", 40, 45, "person:x", "person:x", None)
+    assert speaker_from_key(spk) == speaker_from_record(rec["speaker"])[0]
+    assert (text, norm, qtype, rule, outlet, line) == ("“Hi.”", normalise_quote("“Hi.”"), "direct", "quote.x", None,
+                                                       lines[0])
+    assert parsed.db.execute("SELECT sid, spk, name, mention FROM quote WHERE i = 1").fetchone() == (None,) * 4
