@@ -9,7 +9,7 @@ import unicodedata
 from functools import partial
 from itertools import accumulate, compress, count, islice
 from operator import attrgetter, le
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 if TYPE_CHECKING:
     from .ruleset import RuleSet
@@ -195,3 +195,57 @@ class Overlaps:
     def __call__(self, start: int, end: int) -> bool:
         k = bisect.bisect_left(self.starts, end)  # spans [:k] start before ``end``
         return k > 0 and self.max_end[k - 1] > start
+
+
+T = TypeVar("T")
+
+
+def in_forked_process(work: Callable[[], T], meanwhile: Callable[[], None], what: str) -> T:
+    """Run ``work`` in a forked process while ``meanwhile`` runs in this one (two cores for one step).
+
+    The forked process starts with a copy of this one's memory (nothing is pickled on the way
+    in) and ends without running this process's clean-ups; it must not use what this process
+    keeps using, such as a database connection (it opens its own). ``work``'s result comes
+    back pickled; an exception it raises is raised here once ``meanwhile`` is done.
+
+    Args:
+        work: what the forked process does.
+        meanwhile: what this process does at the same time.
+        what: what ``work`` does, for the error when its process dies ("writing the graph's nodes").
+
+    Returns:
+        What ``work`` returned.
+    """
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_forked, args=(work, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        meanwhile()
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            raise RuntimeError(f"the process {what} stopped (exit code {child.exitcode})") from None
+    except BaseException:
+        child.terminate()
+        raise
+    finally:
+        child.join()
+        receive.close()
+    if not ok:
+        raise value
+    return value
+
+
+def _forked(work: Callable[[], Any], send: Any) -> None:
+    """``in_forked_process``'s forked process: sends (True, result) or (False, the exception)."""
+    try:
+        send.send((True, work()))
+    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
+        try:
+            send.send((False, e))
+        except Exception:  # noqa: BLE001 - an exception that does not pickle
+            send.send((False, RuntimeError(f"{type(e).__name__}: {e}")))

@@ -7,7 +7,6 @@ and identical input gives byte-identical output.
 from __future__ import annotations
 
 import colorsys
-import multiprocessing
 import os
 import csv
 import hashlib
@@ -19,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from ._util import in_forked_process
 from .rundir import atomic_path
 
 if TYPE_CHECKING:
@@ -112,41 +112,14 @@ class InFork:
 
 
 def _with_forked_nodes(nodes: InFork, part: Path, meanwhile: Callable[[], None]) -> dict[str, type]:
-    """Write the node part in a forked process while ``meanwhile`` runs here; the node keys."""
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_forked_nodes, args=(nodes, part, send), daemon=True)
-    child.start()
-    send.close()
-    try:
-        meanwhile()
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            raise RuntimeError(f"the process writing the graph's nodes stopped (exit code {child.exitcode})") from None
-    except BaseException:
-        child.terminate()
-        raise
-    finally:
-        child.join()
-        receive.close()
-    if not ok:
-        raise value
-    return value
-
-
-def _forked_nodes(nodes: InFork, part: Path, send: Any) -> None:
-    """The forked process of ``_with_forked_nodes``: the node part, then ``nodes.then``; sends (ok, keys or error)."""
-    try:
+    """Write the node part (then run ``nodes.then``) in a forked process while ``meanwhile`` runs here; the node keys."""
+    def node_part() -> dict[str, type]:
         keys: dict[str, type] = {}
         _write_part(part, "node", nodes.records(), keys)
         nodes.then()
-        send.send((True, keys))
-    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
-        try:
-            send.send((False, e))
-        except Exception:  # noqa: BLE001 - an exception that does not pickle
-            send.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+        return keys
+
+    return in_forked_process(node_part, meanwhile, "writing the graph's nodes")
 
 
 def _rename_edge_keys(part: Path, names: set[str]) -> None:

@@ -36,7 +36,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from ._util import slug  # noqa: F401 - used for node ids, re-exported
+from ._util import in_forked_process, slug  # noqa: F401 - slug: used for node ids, re-exported
 from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
@@ -851,20 +851,22 @@ def write_store_graph(store: Store, rules: RuleSet, path: str | Path, in_fork: C
 
     pool_store_claims(store, rules)  # SQLite's sorts keep at most the store's page cache (2 MB) in memory
     builder = _StoreBuilder(store, rules)
-    builder.build()
-    nodes: Any = builder.node_records()
-    if in_fork is not None and store.path != ":memory:":
-        store.commit()  # what the forked process reads
+    try:
+        builder.build(two_processes=in_fork is not None)
+        nodes: Any = builder.node_records()
+        if in_fork is not None and store.path != ":memory:":
+            store.commit()  # what the forked process reads
 
-        def forked_nodes() -> Iterator[tuple[str, dict[str, Any]]]:
-            store.reopen()
-            builder.db = store.db
-            return builder.node_records()
+            def forked_nodes() -> Iterator[tuple[str, dict[str, Any]]]:
+                builder.reopen()
+                return builder.node_records()
 
-        nodes = InFork(forked_nodes, in_fork)
-    elif in_fork is not None:
-        in_fork()
-    write_graphml_records(nodes, builder.edge_records(), path)
+            nodes = InFork(forked_nodes, in_fork)
+        elif in_fork is not None:
+            in_fork()
+        write_graphml_records(nodes, builder.edge_records(), path)
+    finally:
+        builder.remove_parts()
 
 
 _GRAPH_TABLES = """
@@ -876,10 +878,18 @@ CREATE TABLE graph_speaker(sid TEXT PRIMARY KEY, party TEXT NOT NULL, top TEXT, 
 CREATE TABLE graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
                         rules TEXT NOT NULL, stance INTEGER, extra BLOB);
 """
-_INSERT = {"graph_site": "INSERT OR REPLACE INTO graph_site VALUES (?, ?)",
-           "graph_node": "INSERT INTO graph_node VALUES (?, ?, ?)",
-           "graph_speaker": "INSERT INTO graph_speaker VALUES (?, ?, ?, ?)",
-           "graph_edge": "INSERT INTO graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
+_INSERT = {"graph_site": "INSERT OR REPLACE INTO main.graph_site VALUES (?, ?)",
+           "graph_node": "INSERT INTO {part}.graph_node VALUES (?, ?, ?)",
+           "graph_speaker": "INSERT INTO main.graph_speaker VALUES (?, ?, ?, ?)",
+           "graph_edge": "INSERT INTO {part}.graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
+#: the tables of a part of the graph built by one process (``_StoreBuilder.build``)
+_PART_TABLES = """
+CREATE TABLE {part}.graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BLOB NOT NULL);
+CREATE TABLE {part}.graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
+                               rules TEXT NOT NULL, stance INTEGER, extra BLOB);
+"""
+#: the claims one process of two builds (``_add_claims``): split by the last hex digit of the claim id
+_CLAIM_HALVES = ("instr('02468ace', substr(s.cid, -1)) > 0", "instr('02468ace', substr(s.cid, -1)) = 0")
 #: entries a cache of the store builder holds at most (speaker records, parsed-record memo, summed edges)
 _CACHED = 1024
 _RULE_SEP = "\x1f"  # goes before each rule id of a row (no rule id holds it): () is "", ("",) is _RULE_SEP
@@ -916,6 +926,8 @@ class _StoreBuilder(_Builder):
         self.stances = 0
         self._party: tuple[str | None, tuple] = (None, (None, None))  # the last look-up of _speaker
         self.spans: dict[tuple[str, int, int], list] = {}  # a bounded cache of span_reports
+        self.part = "main"  # the schema new node and edge rows go to
+        self.parts: dict[str, str] = {}  # the other schemas holding nodes and edges -> their files
 
     # -- storage
 
@@ -927,8 +939,9 @@ class _StoreBuilder(_Builder):
 
     def _flush(self, *tables: str) -> None:
         for table in tables or tuple(self.rows):
-            self.db.executemany(_INSERT[table], self.rows[table])
-            self.rows[table].clear()
+            if self.rows[table]:
+                self.db.executemany(_INSERT[table].format(part=self.part), self.rows[table])
+                self.rows[table].clear()
 
     def set_node(self, nid: str, attrs: dict[str, Any]) -> None:
         if attrs["type"] == "claim":  # the speaker's nodes are made first: its top affiliation is known
@@ -1007,8 +1020,15 @@ class _StoreBuilder(_Builder):
 
     # -- building
 
-    def build(self) -> None:
-        """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances."""
+    def build(self, two_processes: bool = False) -> None:
+        """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances.
+
+        With ``two_processes`` (a store in a file), a forked process makes half of the claims
+        while this one makes the other half and the stances: each writes its nodes and edges to
+        a database file of its own (``parts``), as the store is only read meanwhile. A claim's
+        node and edges are its own (a claim makes no organisation), so they come out the same;
+        the outlets the claims name are made by both, alike.
+        """
         from .rundir import article_from_record, stance_from_record
 
         rows = self.store.rows
@@ -1018,17 +1038,64 @@ class _StoreBuilder(_Builder):
         self._add_speakers()
         self._flush()
         self.db.execute("CREATE INDEX graph_speaker_name ON graph_speaker(name_key, sid)")
-        self._add_claims()
+        if two_processes and self.store.path != ":memory:":
+            self._use_part("graph_a")  # commits what the forked process reads
+            in_forked_process(self._other_half, lambda: self._add_claims(_CLAIM_HALVES[0]), "making the graph's claims")
+            self._attach(self.store, "graph_b")
+        else:
+            self._add_claims()
         for (doc,) in rows("SELECT DISTINCT doc FROM claims_seq WHERE doc NOT IN (SELECT doc FROM article) "
                            "ORDER BY doc"):
             self.set_node(article_node_id(doc), _bare_article_attrs(doc))
         for (line,) in rows('SELECT line FROM stance ORDER BY doc, start, "end", rule, i'):
             self.add_stance(stance_from_record(json.loads(line)))
-        for nid, attrs in self.outlets.items():
-            self._add("graph_node", (nid, 0, marshal.dumps(attrs)))
+        self._add_outlets()
         for nid, attrs in self.orgs.items():
             self._add("graph_node", (nid, 1, marshal.dumps(attrs)))
         self._flush()
+
+    def _other_half(self) -> None:
+        """The forked process of ``build``: the other half of the claims, with their outlets."""
+        self.store.reopen()
+        self.db = self.store.db
+        self._use_part("graph_b")
+        self._add_claims(_CLAIM_HALVES[1])
+        self._add_outlets()
+        self._flush()
+        self.store.commit()
+
+    def _add_outlets(self) -> None:
+        for nid, attrs in self.outlets.items():
+            self._add("graph_node", (nid, 0, marshal.dumps(attrs)))
+
+    def _use_part(self, name: str) -> None:
+        """Write new nodes and edges to a new database file, attached as schema ``name``."""
+        self._flush()
+        path = f"{self.store.path}.{name}"
+        Path(path).unlink(missing_ok=True)
+        self.parts[name] = path
+        self._attach(self.store, name)
+        execute_script(self.db, _PART_TABLES.format(part=name))
+        self.part = name
+
+    def _attach(self, store: Store, name: str) -> None:
+        store.attach(name, self.parts.get(name) or f"{store.path}.{name}")
+        self.parts.setdefault(name, f"{store.path}.{name}")
+
+    def reopen(self) -> None:
+        """Read through a connection of this process's own (in a forked process), with the parts attached."""
+        self.store.reopen()
+        self.db = self.store.db
+        for name in self.parts:
+            self.store.attach(name, self.parts[name])
+
+    def remove_parts(self) -> None:
+        """Detach and delete the parts' files."""
+        self.store.commit()
+        for name, path in self.parts.items():
+            self.store.detach(name)
+            Path(path).unlink(missing_ok=True)
+        self.parts = {}
 
     def _add_speakers(self) -> None:
         """Each pooling speaker's node and affiliation edges, from its reports sorted by (doc_id, start, end)."""
@@ -1072,14 +1139,15 @@ class _StoreBuilder(_Builder):
             self._flush_edges()
             self.paths = {}
 
-    def _add_claims(self) -> None:
-        """Each claim's node and own edges, its reports read in ``aggregate_claims``' order."""
+    def _add_claims(self, which: str = "1") -> None:
+        """Each claim's node and own edges, its reports read in ``aggregate_claims``' order; ``which``: an SQL
+        condition on the claims (``s.cid``) to make (one of ``_CLAIM_HALVES``; default: all)."""
         # the fields a claim takes of each quote are the store's columns; the pooling speaker's party and top
         # affiliation come along, for the claim node's top_affiliation (``_speaker``)
         rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, q.rule, q.outlet, q.name, "
                                "q.text, q.type FROM claims_seq s JOIN quote q ON q.i = s.i "
                                "LEFT JOIN graph_site g ON g.doc = s.doc LEFT JOIN graph_speaker p ON p.sid = s.pool "
-                               "ORDER BY s.seq")
+                               f"WHERE {which} ORDER BY s.seq")
         rule_ids: dict[str | None, tuple[str, ...]] = {}  # a quote line's "rule" -> its rule ids (a corpus has few)
 
         def report(row: tuple) -> tuple:
@@ -1105,7 +1173,9 @@ class _StoreBuilder(_Builder):
 
     def node_records(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """The nodes, sorted by id: a node added twice keeps the last; an organisation merges into its speaker."""
-        rows = self.store.rows("SELECT nid, org, attrs FROM graph_node ORDER BY nid, org, rowid")
+        rows = self.store.rows("SELECT nid, org, attrs FROM (" + " UNION ALL ".join(
+            f"SELECT nid, org, attrs, {i} AS part, rowid AS r FROM {name}.graph_node"
+            for i, name in enumerate(("main", *self.parts))) + ") ORDER BY nid, org, part, r")
         for nid, group in groupby(rows, key=itemgetter(0)):
             node = org = None
             for _, is_org, attrs in group:
@@ -1120,8 +1190,8 @@ class _StoreBuilder(_Builder):
 
     def edge_records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """The edges, sorted by (u, v), each summed from its shares; a stance edge only where no other edge is."""
-        rows = self.store.rows("SELECT u, v, rank, weight, docs, rules, stance, extra FROM graph_edge "
-                               "ORDER BY u, v, stance")
+        rows = self.store.rows("SELECT u, v, rank, weight, docs, rules, stance, extra FROM (" + " UNION ALL ".join(
+            f"SELECT * FROM {name}.graph_edge" for name in ("main", *self.parts)) + ") ORDER BY u, v, stance")
         rule_sets: dict[str, frozenset[str]] = {}
         for (u, v), group in groupby(rows, key=itemgetter(0, 1)):
             _, _, rank, weight, docs, rules, stance, extra = next(group)

@@ -110,6 +110,22 @@ class Store:
         self.db = self._connect()
         self.db.execute("BEGIN")
 
+    def attach(self, name: str, path: str) -> None:
+        """Another database file as schema ``name`` (a scratch file too); ends the open transaction."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self.db.execute(f"ATTACH DATABASE ? AS {name}", (path,))
+        self.db.execute(f"PRAGMA {name}.journal_mode=OFF")
+        self.db.execute(f"PRAGMA {name}.synchronous=OFF")
+        self.db.execute("BEGIN")
+
+    def detach(self, name: str) -> None:
+        """Detach schema ``name``; ends the open transaction."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self.db.execute(f"DETACH DATABASE {name}")
+        self.db.execute("BEGIN")
+
     @classmethod
     def from_run(cls, run_dir: str | Path, path: str | Path = ":memory:") -> "Store":
         """A store holding a run folder's (or a spool's) quotes, articles and stances."""
