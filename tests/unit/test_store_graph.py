@@ -168,3 +168,30 @@ def test_nodes_written_by_a_forked_process_give_the_same_bytes(tmp_path, rules):
     finally:
         store.close()
     assert not (tmp_path / "forked.db").exists()
+
+
+def test_two_processes_each_make_claims(tmp_path, rules):
+    """``build(two_processes=True)``: the forked process and this one each make some of the claims, in files of
+    their own, and the two halves read back as the one-process build does."""
+    from attrib.claims import pool_store_claims
+    from attrib.graph import _StoreBuilder
+
+    run = write_run(tmp_path / "run", *hand_made_run())
+    built = {}
+    for two in (False, True):
+        store = Store.from_run(run, tmp_path / f"store{two}.db")
+        pool_store_claims(store, rules)
+        builder = _StoreBuilder(store, rules)
+        builder.build(two_processes=two)
+        store.commit()
+        if two:
+            claims = {name: store.db.execute(f"SELECT count(*) FROM {name}.graph_node WHERE nid LIKE 'claim:%'"
+                                             ).fetchone()[0] for name in ("main", *builder.parts)}
+            assert list(claims) == ["main", "graph_a", "graph_b"]
+            assert claims["main"] == 0 and claims["graph_a"] > 0 and claims["graph_b"] > 0, claims
+        built[two] = (list(builder.node_records()), list(builder.edge_records()))
+        files = list(builder.parts.values())
+        builder.remove_parts()
+        assert not any(Path(f).exists() for f in files)
+        store.close()
+    assert built[True] == built[False]
