@@ -1,4 +1,4 @@
-"""End-to-end throughput and memory of `attrib run` at corpus scale: articles/s, chars/s, peak RSS, per NLP and --jobs.
+"""End-to-end throughput and memory of `attrib run` at corpus scale: articles/s, chars/s, peak RSS/PSS, per NLP and --jobs.
 
 usage: python benchmarks/batch.py [--corpus FILE.jsonl] [--sizes 2000,20000] [--jobs 1,2] [--repeat N]
                                   [--nlp builtin,stanza] [--stanza-sizes 200] [--models-dir DIR] [--cache]
@@ -7,8 +7,11 @@ Without --corpus, a corpus is generated from the seed articles: each article is 
 seed with its own headline line and its paragraphs rotated, so no two texts are
 equal (the cache and the identity stage see distinct articles). Each run is a real
 ``python -m attrib run CORPUS -o TMP --quiet --no-cache`` in a subprocess; peak RSS
-is the largest sum of RSS over the run's process tree (sampled every 0.1 s) and
-CPU is the run's user+system time (all processes). ``chars/s/core`` = characters /
+is the largest sum of RSS over the run's process tree (sampled every 0.1 s), peak
+PSS the same for PSS (shared pages divided among the processes sharing them: the
+workers and a run's last-step processes are forked, so an RSS sum counts the pages
+they share with the main process again for each), and CPU is the run's user+system
+time (all processes). ``chars/s/core`` = characters /
 CPU seconds, which is the per-core rate on a busy machine too.
 
 ``--repeat N`` runs each corpus size N times, the job counts alternating, and
@@ -63,21 +66,29 @@ def corpus_stats(path: Path) -> tuple[int, int]:
     return n, chars
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """The sums of RSS and of PSS over the process and its children (bytes; PSS is 0 where the system has none).
+
+    The workers and the processes of a run's last step are forked: they share pages with the
+    main process, which a sum of RSS counts once per process and a sum of PSS (each shared
+    page divided among its sharers) counts once.
+    """
     import psutil
 
     try:
         p = psutil.Process(pid)
         procs = [p] + p.children(recursive=True)
     except psutil.NoSuchProcess:
-        return 0
-    total = 0
+        return 0, 0
+    rss = pss = 0
     for q in procs:
         try:
-            total += q.memory_info().rss
-        except psutil.NoSuchProcess:
+            info = q.memory_full_info()
+            rss += info.rss
+            pss += getattr(info, "pss", 0)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             pass
-    return total
+    return rss, pss
 
 
 def run_attrib(args: list[str]) -> dict:
@@ -86,12 +97,13 @@ def run_attrib(args: list[str]) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "attrib", "run", *args], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = peak_pss = 0
     try:
         import psutil  # noqa: F401 - installed with dask's distributed
 
         while proc.poll() is None:
-            peak = max(peak, _tree_rss(proc.pid))
+            rss, pss = _tree_memory(proc.pid)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.1)
     except ImportError:
         pass
@@ -102,7 +114,7 @@ def run_attrib(args: list[str]) -> dict:
         raise SystemExit(f"attrib run failed ({proc.returncode}):\n{err}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     peak = peak or after.ru_maxrss * 1024
-    return {"wall": wall, "cpu": cpu, "rss": peak, "stdout": out}
+    return {"wall": wall, "cpu": cpu, "rss": peak, "pss": peak_pss, "stdout": out}
 
 
 _STANZA_ALONE = """
@@ -147,7 +159,7 @@ def main() -> None:
     models = ["--models-dir", args.models_dir] if args.models_dir else []
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     print(f"{'nlp':8} {'articles':>8} {'jobs':>4} {'wall s':>8} {'art/s':>8} {'chars/s':>10} {'chars/s/core':>12} "
-          f"{'peak RSS MB':>11}")
+          f"{'peak RSS MB':>11} {'peak PSS MB':>11}")
     for nlp in args.nlp.split(","):
         sizes = args.sizes if nlp == "builtin" else args.stanza_sizes
         for size in ([None] if args.corpus else [int(s) for s in sizes.split(",")]):
@@ -165,8 +177,9 @@ def main() -> None:
                 wall = statistics.median(r["wall"] for r in runs[j])
                 per_core = [chars / max(r["cpu"], 1e-9) for r in runs[j]]
                 rss = statistics.median(r["rss"] for r in runs[j])
+                pss = statistics.median(r["pss"] for r in runs[j])
                 print(f"{nlp:8} {n:8} {j:4} {wall:8.2f} {n / wall:8.1f} {chars / wall:10,.0f} "
-                      f"{statistics.median(per_core):12,.0f} {rss / 2**20:11.0f}", flush=True)
+                      f"{statistics.median(per_core):12,.0f} {rss / 2**20:11.0f} {pss / 2**20:11.0f}", flush=True)
                 if args.repeat > 1:
                     walls = ", ".join(f"{r['wall']:.2f}" for r in runs[j])
                     print(f"  {args.repeat} passes: wall {walls} s; chars/s/core {min(per_core):,.0f}-{max(per_core):,.0f}",
