@@ -394,12 +394,14 @@ class DaskEngine:
         return stats
 
     def close(self) -> None:
-        """Disconnect (and stop a local cluster)."""
+        """Disconnect (and stop a local cluster); again, nothing."""
         client = getattr(self, "client", None)
         if client is not None:
             client.close()
+            self.client = None
         if self.cluster is not None:
             self.cluster.close()
+            self.cluster = None
 
 
 def _dedupe(o: Output, seen: DuplicateIds) -> Output:
