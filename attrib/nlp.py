@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from collections import deque
 from dataclasses import dataclass, field, fields
 from itertools import accumulate, repeat
@@ -70,6 +71,7 @@ def _token_setters() -> tuple[tuple[Any, ...], tuple[tuple[Any, Any], ...]]:
 
 _SET_TEXT_START_END, _SET_DEFAULTS = _token_setters()
 _TEXT = attrgetter("text")
+_START = attrgetter("start")
 _FIRST_CHAR = itemgetter(slice(0, 1))  # ``text[:1]``
 _NEW = object.__new__
 
@@ -132,6 +134,7 @@ def _dot_indexes(texts: list[str]) -> list[int]:
 _INITIAL_RE = re.compile(r"[a-z]\.")
 _INITIALS_RE = re.compile(r"[A-Z]\.(?:[A-Z]\.)+")
 _LINE_RE = re.compile(r"[^\n]+")
+_MIDDLE_INITIAL_RE = re.compile(r"[A-Z]\.")  # what the token pattern's middle-initial branch takes
 
 
 def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence, ...]:
@@ -145,8 +148,7 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence,
 def _split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[tuple[Sentence, ...], list[tuple[Token, ...]]]:
     """``split_sentences``, and each sentence's tokens before abbreviations are joined (the gazetteer's
     tokens, so the built-in annotator tokenizes each sentence once)."""
-    out: list[Sentence] = []
-    raw: list[tuple[Token, ...]] = []
+    spans: list[tuple[int, int]] = []
     for para in _LINE_RE.finditer(text):
         s = para.start()
         for m in _SENT_END_RE.finditer(text, para.start(), para.end()):
@@ -160,24 +162,48 @@ def _split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[tuple[Se
             if m.group().startswith(".") and (w in abbreviations or _INITIAL_RE.fullmatch(w)
                                               or _INITIALS_RE.fullmatch(word)):
                 continue
-            _add_sentence(out, text, s, m.end(), abbreviations, raw)
+            _add_span(spans, text, s, m.end())
             s = m.end()
-        _add_sentence(out, text, s, para.end(), abbreviations, raw)
-    return tuple(out), raw
+        _add_span(spans, text, s, para.end())
+    return _sentences_of(text, spans, abbreviations)
 
 
-def _add_sentence(out: list[Sentence], text: str, start: int, end: int,
-                  abbreviations: frozenset[str] = frozenset(), raw: list[tuple[Token, ...]] | None = None) -> None:
-    """Append the sentence ``text[start:end]`` (spaces trimmed) to ``out``; its unjoined tokens to ``raw``."""
+def _add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Append the span ``text[start:end]`` with its spaces trimmed, unless nothing is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        toks = tokenize(text, start, end)
-        out.append(Sentence(start, end, _join_abbreviations(toks, abbreviations) if abbreviations else toks))
-        if raw is not None:
-            raw.append(toks)
+        spans.append((start, end))
+
+
+def _sentences_of(text: str, spans: list[tuple[int, int]], abbreviations: frozenset[str]
+                  ) -> tuple[tuple[Sentence, ...], list[tuple[Token, ...]]]:
+    """The sentences of the spans (in order, apart, trimmed), and their unjoined tokens, from one
+    ``tokenize`` of the whole text.
+
+    The same tokens as ``tokenize`` on each span: a space follows each span (or the text ends there) and
+    precedes it, no token holds a space, and only spaces lie between spans, so the whole text's tokens
+    are the spans' tokens one after the other. The one lookahead of the token pattern that reads across
+    a space is a middle initial's ("E. Burman"): one that ends a span is two tokens there ("E", "."),
+    split again here.
+    """
+    toks = tokenize(text)
+    starts = list(map(_START, toks))
+    out: list[Sentence] = []
+    raw: list[tuple[Token, ...]] = []
+    i = 0
+    for start, end in spans:
+        j = bisect_left(starts, end, i)
+        sent = tuple(toks[i:j])
+        last = sent[-1]
+        if len(last.text) == 2 and _MIDDLE_INITIAL_RE.fullmatch(last.text):
+            sent = sent[:-1] + (Token(last.text[0], last.start, last.start + 1), Token(".", last.start + 1, last.end))
+        raw.append(sent)
+        out.append(Sentence(start, end, _join_abbreviations(sent, abbreviations) if abbreviations else sent))
+        i = j
+    return tuple(out), raw
 
 
 # ---------------------------------------------------------------- entities
@@ -377,10 +403,10 @@ def _with_own_tokens(text: str, stanza_sents: Sequence[Sentence], rules: RuleSet
             spans[-1][1] = own.end
         else:
             spans.append([own.start, own.end])
-    out: list[Sentence] = []
+    trimmed: list[tuple[int, int]] = []
     for start, end in spans:
-        _add_sentence(out, text, start, end, abbreviations)
-    return tuple(out)
+        _add_span(trimmed, text, start, end)
+    return _sentences_of(text, trimmed, abbreviations)[0]
 
 
 _OPTIONAL_PROCESSORS = ("pos", "lemma", "depparse", "ner")
