@@ -33,6 +33,8 @@ _POSSESSIVE = {"’s", "'s"}
 _DASHES = {"–", "—", "--"}  # dashes that set off a parenthetical ("X -- a firm that ... -- said")
 _ASIDE_DASHES = _DASHES | {"―"}  # ... and the horizontal bar, inside a content
 _HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "―", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
+_HARD_BUT_OPENING_MARKS = _HARD - {"“", "\""}  # the set differences the scans test, made once, not per token
+_HARD_BUT_PERIOD = _HARD - {"."}
 _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
 _MAX_ASIDE = 30  # the longest aside set off by dashes between a speaker and the cue, in tokens
 _MAX_ANTECEDENT = 5  # the longest common-noun phrase a relative clause is taken to be about
@@ -109,6 +111,10 @@ class _Lexicon:
         self.relative_subject = w("relative-subject")
         self.focus = w("focus-adverb")
         self.agent = w("agent-preposition")
+        # set differences that the scans test a token against, made once here rather than once per token
+        self.boundary_not_that = self.boundary - self.that
+        self.boundary_not_that_coordinator = self.boundary_not_that - self.coordinator
+        self.clause_cutters = self.boundary_not_that - self.aux - self.relative
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
 
@@ -564,7 +570,7 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     def that_ahead(k: int, limit: int = 10) -> int | None:
         for m in range(k, min(hi + 1, k + limit)):
             if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or \
-                    _low(toks[m]) in lex.boundary - lex.that - lex.coordinator:
+                    _low(toks[m]) in lex.boundary_not_that_coordinator:
                 return None  # "told reporters after the meeting that was held ...": a relative clause
             if _low(toks[m]) in lex.that:
                 return m
@@ -614,7 +620,7 @@ def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int =
     ("in a blog post that ...", "on the other hand, “...”"), else None."""
     for m in range(i, min(hi + 1, i + limit)):
         t = toks[m]
-        if _is_q(t) or t.text in (";", ".", "!", "?") or _low(t) in lex.boundary - lex.that:
+        if _is_q(t) or t.text in (";", ".", "!", "?") or _low(t) in lex.boundary_not_that:
             return None
         if _low(t) in lex.that and m > i:
             return m
@@ -758,8 +764,7 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
     """Where a content that runs up to the next cue must stop: at that cue's clause boundary."""
     k = next_cue - 1
     while k > start:
-        if toks[k].text in (",", ";", "—", "―", "–", "--") or _low(toks[k]) in lex.boundary - lex.that - lex.aux \
-                - lex.relative:
+        if toks[k].text in (",", ";", "—", "―", "–", "--") or _low(toks[k]) in lex.clause_cutters:
             return k  # not at an adverb: "said parents still want ...", nor inside the next subject:
             # "..., and officials who attended them said"
         k -= 1
@@ -882,7 +887,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     if end_tok is None or end_tok < left_bound:
         return
     start_tok = left_bound
-    while start_tok <= end_tok and (_low(toks[start_tok]) in lex.boundary or toks[start_tok].text in _HARD - {"“", "\""}):
+    while start_tok <= end_tok and (_low(toks[start_tok]) in lex.boundary or toks[start_tok].text in _HARD_BUT_OPENING_MARKS):
         start_tok += 1
     if start_tok > end_tok:
         return
@@ -946,7 +951,7 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     if _is_q(first):
         if after_comma and any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1]):
             return None, False
-    elif (after_comma and _low(first) not in lex.that) or _low(first) in lex.boundary - lex.that or (_low(first) in lex.prep and (
+    elif (after_comma and _low(first) not in lex.that) or _low(first) in lex.boundary_not_that or (_low(first) in lex.prep and (
             _low(first) != "to" or cs + 1 > ce or _low(toks[cs + 1]) in lex.det or toks[cs + 1].text[:1].isupper())):
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
@@ -977,7 +982,7 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
         return False  # "A, he said, which ...", "A, he said, however, ...": no more of the content
     ce = _clause_cut(toks, cs, next_start, lex) - 1 if next_start <= hi else hi
     a = left_bound
-    while a < left[0] - 1 and (_low(toks[a]) in lex.boundary or toks[a].text in _HARD - {"“", "\""}):
+    while a < left[0] - 1 and (_low(toks[a]) in lex.boundary or toks[a].text in _HARD_BUT_OPENING_MARKS):
         a += 1
     if a >= left[0] - 1 or ce < cs or any(t.text in (".", "!", "?", ";") for t in toks[a:left[0] - 1]):
         return False
@@ -1057,7 +1062,7 @@ def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
     while end > ci and toks[end].text in _HARD:
         end -= 1
     if end <= ci or end - ci > 6 or not toks[ci + 1].text[:1].isupper() or any(
-            _is_q(t) or t.text in _HARD - {"."} for t in toks[ci + 1:end + 1]):
+            _is_q(t) or t.text in _HARD_BUT_PERIOD for t in toks[ci + 1:end + 1]):
         return
     if "\n" in text[toks[ci - 1].end:toks[end].end]:
         return
@@ -1102,7 +1107,7 @@ def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) 
         return
     f.speaker = Span(toks[cj + 1].start, toks[j - 1].end, text[toks[cj + 1].start:toks[j - 1].end])
     lo = prev_end
-    while lo < ci and (_low(toks[lo]) in lex.boundary or toks[lo].text in _HARD - {"“", "\""}):
+    while lo < ci and (_low(toks[lo]) in lex.boundary or toks[lo].text in _HARD_BUT_OPENING_MARKS):
         lo += 1
     if lo < ci:  # "CONTENT, according to X"
         s, e = _trim(text, toks[lo].start, toks[ci - 1].end)
