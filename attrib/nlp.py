@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass, field, fields
 from itertools import accumulate, repeat
@@ -191,19 +191,35 @@ def _sentences_of(text: str, spans: list[tuple[int, int]], abbreviations: frozen
     """
     toks = tokenize(text)
     starts = list(map(_START, toks))
+    joins = _joining_periods(toks, abbreviations)
     out: list[Sentence] = []
     raw: list[tuple[Token, ...]] = []
     i = 0
     for start, end in spans:
         j = bisect_left(starts, end, i)
-        sent = tuple(toks[i:j])
+        sent = toks[i:j]
         last = sent[-1]
         if len(last.text) == 2 and _MIDDLE_INITIAL_RE.fullmatch(last.text):
             sent = sent[:-1] + (Token(last.text[0], last.start, last.start + 1), Token(".", last.start + 1, last.end))
+            joined = _join_abbreviations(sent, abbreviations) if abbreviations else sent
+        else:
+            # the first period a sentence joins is one of ``joins`` after its first token: with none, no join
+            k = bisect_right(joins, i)
+            joined = _join_abbreviations(sent, abbreviations) if k < len(joins) and joins[k] < j else sent
         raw.append(sent)
-        out.append(Sentence(start, end, _join_abbreviations(sent, abbreviations) if abbreviations else sent))
+        out.append(Sentence(start, end, joined))
         i = j
     return tuple(out), raw
+
+
+def _joining_periods(toks: Sequence[Token], abbreviations: frozenset[str]) -> list[int]:
+    """The indexes of the "." tokens that join the word right before them as ``_join_abbreviations`` does
+    ("Rep" "." -> "Rep."), tested once over a whole text's tokens."""
+    if not abbreviations:
+        return []
+    texts = list(map(_TEXT, toks))
+    return [d for d in _dot_indexes(texts)
+            if d and toks[d - 1].end == toks[d].start and (texts[d - 1] + ".").lower() in abbreviations]
 
 
 # ---------------------------------------------------------------- entities
