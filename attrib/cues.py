@@ -117,6 +117,7 @@ class _Lexicon:
         self.clause_cutters = self.boundary_not_that - self.aux - self.relative
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
+        self.not_subject = self.boundary | self.time_nouns | self.focus  # words a left subject does not open with
 
     @classmethod
     def of(cls, rules: RuleSet) -> "_Lexicon":
@@ -341,10 +342,11 @@ def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated)
     """A cue word used as a reporting verb: not a noun ("the claim"), not passive ("was told")."""
     prev = _low(toks[i - 1]) if i else ""
     nxt = _low(toks[i + 1]) if i + 1 < len(toks) else ""
+    word = _low(toks[i])
     k = i - 1  # the passive auxiliary may stand before adverbs: "was also told", "were widely reported"
-    while k > 0 and _low(toks[k]) not in lex.passive and (_low(toks[k]) in lex.focus or _is_adverb(toks[k], lex)):
+    while k > 0 and (low := _low(toks[k])) not in lex.passive and (low in lex.focus or _is_adverb(toks[k], lex)):
         k -= 1
-    if k >= 0 and _low(toks[k]) in lex.passive and not _low(toks[i]).endswith("ing"):
+    if k >= 0 and _low(toks[k]) in lex.passive and not word.endswith("ing"):
         return _passive_agent(toks, i, len(toks) - 1, lex) is not None  # only "was announced by the ministry"
     if annotated.has_pos and toks[i].upos:
         return True
@@ -352,9 +354,9 @@ def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated)
         return True  # "Jane Doe's claim that ...", "the ministry's warning that ...": a nominal cue
     if prev in lex.det and prev not in lex.that or prev in _POSSESSIVE:
         return False
-    if prev in lex.prep and prev != "to" and not _low(toks[i]).endswith("ing"):
+    if prev in lex.prep and prev != "to" and not word.endswith("ing"):
         return False  # "talked of plans", "a call for calm": a noun after a preposition
-    if nxt == "of" and _low(toks[i]).endswith("s") and not (i + 2 < len(toks) and toks[i + 2].text[:1].isupper()):
+    if nxt == "of" and word.endswith("s") and not (i + 2 < len(toks) and toks[i + 2].text[:1].isupper()):
         return False  # "reports of", "claims of"; not "says of Clinton"
     return True
 
@@ -366,10 +368,11 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
     k = end
     while k >= lo:
         t = toks[k]
-        if _low(t) == "as" and k - 2 >= lo and _low(toks[k - 1]) == "well" and _low(toks[k - 2]) == "as":
+        low = _low(t)
+        if low == "as" and k - 2 >= lo and _low(toks[k - 1]) == "well" and _low(toks[k - 2]) == "as":
             k -= 3  # "the Taliban as well as Pakistani sources": one coordinated subject
             continue
-        if _is_q(t) or t.text in _HARD or _low(t) in lex.boundary or _low(t) in lex.relative:
+        if _is_q(t) or t.text in _HARD or low in lex.boundary or low in lex.relative:
             break
         if t.text in lex.aux:  # lower case: "Theresa May", "Will Smith" are names
             return None  # "Pakistan was for years accused": a clause, not a subject
@@ -377,8 +380,7 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
     start = k + 1
     if start > end or end - start + 1 > _MAX_NP:
         return None
-    while start <= end and (_low(toks[start]) in lex.boundary or _low(toks[start]) in lex.time_nouns
-                            or _low(toks[start]) in lex.focus):
+    while start <= end and _low(toks[start]) in lex.not_subject:
         start += 1  # "However the ministry said", "Yesterday the mayor said", "Even China said": not the speaker
     return start if start <= end else None
 
@@ -569,10 +571,10 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     """Index where the content starts after a cue: past recipients, time words, channels."""
     def that_ahead(k: int, limit: int = 10) -> int | None:
         for m in range(k, min(hi + 1, k + limit)):
-            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or \
-                    _low(toks[m]) in lex.boundary_not_that_coordinator:
+            low = _low(toks[m])
+            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or low in lex.boundary_not_that_coordinator:
                 return None  # "told reporters after the meeting that was held ...": a relative clause
-            if _low(toks[m]) in lex.that:
+            if low in lex.that:
                 return m
         return None
 
@@ -600,8 +602,8 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
                 changed = True
                 continue
         j = i
-        while j <= hi and _low(toks[j]) in lex.time and _low(toks[j]) not in lex.that and not (
-                _low(toks[j]) in lex.det and (j + 1 > hi or _low(toks[j + 1]) not in lex.time)):
+        while j <= hi and (w := _low(toks[j])) in lex.time and w not in lex.that and not (
+                w in lex.det and (j + 1 > hi or _low(toks[j + 1]) not in lex.time)):
             j += 1  # "on Thursday", "late on Wednesday", "the next day"; not "later | that the ..."
         if any(_low(t) in lex.time_nouns for t in toks[i:j]):  # "on Thursday", not "that the"
             i = j
