@@ -78,6 +78,16 @@ class Token:
     head: int | None = None  # 1-based index of the head in its sentence, 0 = root
     deprel: str | None = None
 
+    def __getattr__(self, name: str) -> None:
+        # Python calls this only for a slot never filled: the built-in tokenizer (``nlp._tokens``) fills
+        # text and offsets alone, the optional fields then read as their default, None
+        if name in _TOKEN_OPTIONAL:
+            return None
+        raise AttributeError(f"'Token' object has no attribute '{name}'")
+
+
+_TOKEN_OPTIONAL = frozenset(f.name for f in fields(Token) if f.default is None)  # lemma, upos, head, deprel
+
 
 @_fast_init
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ import os
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import attrgetter, itemgetter, sub
 from pathlib import Path
@@ -60,16 +60,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None,
     return _join_abbreviations(toks, abbreviations) if abbreviations else tuple(toks)
 
 
-def _token_setters() -> tuple[tuple[Any, ...], tuple[tuple[Any, Any], ...]]:
-    """The slot setters of Token's text/start/end, and (setter, default) of every other field."""
-    fs = fields(Token)
-    assert [f.name for f in fs[:3]] == ["text", "start", "end"]
-    own = tuple(getattr(Token, f.name).__set__ for f in fs[:3])
-    rest = tuple((getattr(Token, f.name).__set__, f.default) for f in fs[3:])
-    return own, rest
-
-
-_SET_TEXT_START_END, _SET_DEFAULTS = _token_setters()
+# the slots' own setters of the fields a built-in token fills (see ``_tokens``)
+_SET_TEXT_START_END = tuple(getattr(Token, name).__set__ for name in ("text", "start", "end"))
 _TEXT = attrgetter("text")
 _START = attrgetter("start")
 _FIRST_CHAR = itemgetter(slice(0, 1))  # ``text[:1]``
@@ -82,9 +74,10 @@ def _tokens(pieces: list[str], start: int) -> list[Token]:
     Equal to ``[Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(...)]``. The pieces
     follow each other from ``start``, so a token ends where the running sum of their lengths says
     and starts its own length before; no match object is made (one a token, each of them counted
-    by the garbage collector). The frozen dataclass's ``__init__`` runs seven
-    ``object.__setattr__`` calls in Python for every token; here every field is set by a C-level
-    ``map`` over all tokens at once (the slots' own setters), which gives equal objects.
+    by the garbage collector). The dataclass's ``__init__`` sets seven fields one token at a time;
+    here text and offsets are set by a C-level ``map`` over all tokens at once (the slots' own
+    setters), and the optional fields are left unset: they read as their default, None (see
+    ``Token.__getattr__``), so the tokens are equal to ``Token(text, start, end)``.
     """
     n = len(pieces)
     words = list(map(str.lstrip, pieces))  # str.lstrip strips what \s matches
@@ -95,8 +88,6 @@ def _tokens(pieces: list[str], start: int) -> list[Token]:
     deque(map(set_text, toks, words), 0)
     deque(map(set_start, toks, map(sub, ends, map(len, words))), 0)
     deque(map(set_end, toks, ends), 0)
-    for setter, default in _SET_DEFAULTS:
-        deque(map(setter, toks, repeat(default, n)), 0)
     return toks
 
 
