@@ -128,6 +128,16 @@ _NEWLINE = re.compile("\n")
 _MATCH_END = methodcaller("end")
 
 
+def lengths_by_first_word(keys: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """For word-sequence keys: each first word -> the lengths of the keys that start with it, longest first
+    (the only lengths a longest-first lookup at that word need try)."""
+    by_first: dict[str, set[int]] = {}
+    for key in keys:
+        if key:
+            by_first.setdefault(key[0], set()).add(len(key))
+    return {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()}
+
+
 def starts_if_ordered(items) -> list[int] | None:
     """The items' ``start`` offsets when they never decrease (as the annotators give entities and
     sentences), for ``bisect``; else None (the caller scans them all)."""

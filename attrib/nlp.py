@@ -19,7 +19,7 @@ from operator import attrgetter, itemgetter, sub
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from ._util import indexes_where
+from ._util import indexes_where, lengths_by_first_word
 from .model import Annotated, Article, Entity, Sentence, Token
 from .problems import NlpUnavailableError
 from .ruleset import RuleSet
@@ -250,11 +250,7 @@ def _build_gazetteer(rules: RuleSet) -> _Gazetteer:
     for o in rules.outlets:
         for a in (o.name, *o.aliases):
             add(a, o.kind.upper(), o.name)
-    by_first: dict[str, set[int]] = {}
-    for key in entries:
-        by_first.setdefault(key[0], set()).add(len(key))
-    lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()}
-    return _Gazetteer(entries, max((len(k) for k in entries), default=0), lengths)
+    return _Gazetteer(entries, max((len(k) for k in entries), default=0), lengths_by_first_word(entries))
 
 
 def find_gazetteer_entities(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:

@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from ._util import Overlaps, slug, starts_if_ordered
+from ._util import Overlaps, lengths_by_first_word, slug, starts_if_ordered
 from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
 from .ruleset import RoleRule, RuleSet, SpeakerRule
@@ -57,6 +57,7 @@ class _Tables:
             for w in r.words:
                 self.roles.setdefault(tuple(w.lower().split()), r)
         self.role_len = max((len(k) for k in self.roles), default=1)
+        self.role_lengths = lengths_by_first_word(self.roles)  # first word -> lengths of the roles it starts
         self.role_heads = {k[-1] for k in self.roles}  # "minister", "leader": a title ends in one
         self.pronouns = {w: c for c in ("pronoun-male", "pronoun-female", "pronoun-thing", "pronoun-plural")
                          for w in rules.words(c)}
@@ -630,8 +631,11 @@ def _outside_brackets(toks: tuple[Token, ...]) -> list[Token]:
 def _longest_role(toks: list[Token], t: _Tables) -> tuple[RoleRule, str] | None:
     words = [x.text.lower() for x in toks]
     best = None
-    for i in range(len(words)):
-        for n in range(min(t.role_len, len(words) - i), 0, -1):
+    for i, w in enumerate(words):
+        # longest first, as over every length: the others cannot match a role
+        for n in t.role_lengths.get(w, ()):
+            if n > len(words) - i:
+                continue
             r = t.roles.get(tuple(words[i:i + n]))
             if r and (best is None or n >= len(best[1].split())):
                 best = (r, " ".join(words[i:i + n]))
