@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, islice
 from operator import attrgetter
 
 from ._util import Overlaps, in_spans, indexes_where, masked_spans, non_decreasing
@@ -654,8 +654,10 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _words(text: str) -> int:
-    return len(_WORD_RE.findall(text))
+def _has_words(text: str, n: int) -> bool:
+    """Whether ``text`` holds at least ``n`` (>= 1) words, i.e. ``len(_WORD_RE.findall(text)) >= n``, reading
+    no further than the ``n``-th word (a content may run over a paragraph)."""
+    return next(islice(_WORD_RE.finditer(text), n - 1, None), None) is not None
 
 
 # ---------------------------------------------------------------------- main
@@ -894,7 +896,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     if start_tok > end_tok:
         return
     s, e = _trim(text, toks[start_tok].start, toks[end_tok].end)
-    if e > s and (_words(text[s:e]) >= _MIN_CONTENT_WORDS or any(_is_q(t) for t in toks[start_tok:end_tok + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(_is_q(t) for t in toks[start_tok:end_tok + 1])):
         f.content = (s, e)
 
 
@@ -958,7 +960,7 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
     s, e = _trim(text, first.start, toks[ce].end)
-    if e > s and (_words(text[s:e]) >= _MIN_CONTENT_WORDS or any(_is_q(t) for t in toks[cs:ce + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(_is_q(t) for t in toks[cs:ce + 1])):
         return (s, e), True
     return None, has_words
 
@@ -992,7 +994,7 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
         return False  # '"A," he said, "B."' is a split quotation
     ps, pe = _trim(text, toks[a].start, toks[left[0] - 2].end)
     s, e = _trim(text, toks[cs].start, toks[ce].end)
-    if pe <= ps or e <= s or _words(text[s:e]) < 2:
+    if pe <= ps or e <= s or not _has_words(text[s:e], 2):
         return False
     f.part, f.content = (ps, pe), (s, e)
     f.rule_ids.append("cue.parenthetical")
@@ -1096,7 +1098,7 @@ def _speaker_colon(f: _Found, toks, ci, text) -> None:
     f.speaker = Span(s, e, text[s:e])
     end = text.find("\n", toks[ci].end)
     cs, ce = _trim(text, toks[ci].end, len(text) if end == -1 else end)
-    if ce > cs and _words(text[cs:ce]) >= _MIN_CONTENT_WORDS:
+    if ce > cs and _has_words(text[cs:ce], _MIN_CONTENT_WORDS):
         f.content = (cs, ce)
 
 
@@ -1118,7 +1120,7 @@ def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) 
         s, e = _trim(text, toks[j].start, toks[end].end) if j <= end else (0, 0)
     else:
         return
-    if e > s and _words(text[s:e]) >= _MIN_CONTENT_WORDS:
+    if e > s and _has_words(text[s:e], _MIN_CONTENT_WORDS):
         f.content = (s, e)
 
 
@@ -1163,7 +1165,7 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         if prev is not None and _continues(text, prev, q):
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
                                    prev.outlet, (q.rule_id, "quote.continuation")))
-        elif _words(q.text) >= _MIN_UNATTRIBUTED_WORDS:
+        elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS):
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, None, None, None,
                                    (q.rule_id,)))
     # "X said Y believes Z": Y's attribution is part of what X said, not a statement of Y's own
@@ -1185,7 +1187,7 @@ def _attach_content(text: str, doc_id: str, f: _Found, s: int, e: int, mention: 
     rest = text[s:e]
     for q in inside:
         rest = rest.replace(q.text, " ")
-    if inside and _words(re.sub(r"^\W*that\b", "", rest.strip())) == 0:
+    if inside and not _has_words(re.sub(r"^\W*that\b", "", rest.strip()), 1):
         for q in inside:
             if q not in used:
                 used.add(q)
