@@ -44,7 +44,7 @@ _WORD_RE = re.compile(r"\w+")
 _MAX_TAIL = 150  # the longest attribution clause ("..., said X, a doctor at ...") that may end a paragraph
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """A stretch of text no quotation crosses: one sentence, or several joined by a quote."""
 
@@ -59,7 +59,7 @@ class _Unit:
         return {(q.start, q.end) for q in self.quotes}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     """A cue with its speaker mention and content, before quotes are typed."""
 

@@ -31,7 +31,7 @@ _PERSONISH = (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS)
 _ORGISH = (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY, SpeakerKind.UNKNOWN)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Parsed:
     """What one mention says about its speaker."""
 
@@ -596,7 +596,7 @@ _INITIAL = re.compile(r"[A-Z]\.")  # a middle initial inside a name ("John F. Ke
 _MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     """A person mention a pronoun may refer to: a resolved earlier speaker, or a name not yet resolved."""
 
