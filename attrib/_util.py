@@ -7,8 +7,8 @@ import hashlib
 import re
 import unicodedata
 from functools import partial
-from itertools import accumulate, compress, count, islice
-from operator import attrgetter, le
+from itertools import accumulate, chain, compress, count, islice, repeat
+from operator import attrgetter, le, methodcaller
 from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
 
 if TYPE_CHECKING:
@@ -139,19 +139,32 @@ def _line_start_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[st
     ``search`` would find each one. An empty match falls back to ``finditer`` (its rule for the next
     search position after an empty match is not reproduced here)."""
     out: list[re.Match[str]] = []
-    pos = line = 0
-    while True:
-        if line >= pos:
-            m = pattern.match(text, line)
-            if m is not None:
-                if m.end() == m.start():
-                    return list(pattern.finditer(text))
-                out.append(m)
-                pos = m.end()
-        nl = text.find("\n", max(pos, line + 1) - 1)  # the next line start at or after max(pos, line + 1)
-        if nl == -1:
-            return out
-        line = nl + 1
+    pos = 0
+    # the match at each line start, tried in C; a match does not depend on where the last one ended, so
+    # skipping those that start before it gives what trying only the line starts after it gives
+    line_starts = chain((0,), map(_MATCH_END, _NEWLINE.finditer(text)))
+    for m in filter(None, map(pattern.match, repeat(text), line_starts)):
+        if m.start() < pos:
+            continue
+        if m.end() == m.start():
+            return list(pattern.finditer(text))
+        out.append(m)
+        pos = m.end()
+    return out
+
+
+_NEWLINE = re.compile("\n")
+_MATCH_END = methodcaller("end")
+
+
+def lengths_by_first_word(keys: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """For word-sequence keys: each first word -> the lengths of the keys that start with it, longest first
+    (the only lengths a longest-first lookup at that word need try)."""
+    by_first: dict[str, set[int]] = {}
+    for key in keys:
+        if key:
+            by_first.setdefault(key[0], set()).add(len(key))
+    return {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()}
 
 
 def starts_if_ordered(items) -> list[int] | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, islice
 from operator import attrgetter
 
 from ._util import Overlaps, in_spans, indexes_where, masked_spans, non_decreasing
@@ -33,6 +33,8 @@ _POSSESSIVE = {"’s", "'s"}
 _DASHES = {"–", "—", "--"}  # dashes that set off a parenthetical ("X -- a firm that ... -- said")
 _ASIDE_DASHES = _DASHES | {"―"}  # ... and the horizontal bar, inside a content
 _HARD = {",", ";", ":", "(", ")", "[", "]", "–", "—", "―", "-", "--", "|", ".", "!", "?", "…", "\"", "“", "”"}
+_HARD_BUT_OPENING_MARKS = _HARD - {"“", "\""}  # the set differences the scans test, made once, not per token
+_HARD_BUT_PERIOD = _HARD - {"."}
 _MAX_NP = 14  # a longer left "noun phrase" is a clause, not a speaker
 _MAX_ASIDE = 30  # the longest aside set off by dashes between a speaker and the cue, in tokens
 _MAX_ANTECEDENT = 5  # the longest common-noun phrase a relative clause is taken to be about
@@ -42,7 +44,7 @@ _WORD_RE = re.compile(r"\w+")
 _MAX_TAIL = 150  # the longest attribution clause ("..., said X, a doctor at ...") that may end a paragraph
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """A stretch of text no quotation crosses: one sentence, or several joined by a quote."""
 
@@ -57,7 +59,7 @@ class _Unit:
         return {(q.start, q.end) for q in self.quotes}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     """A cue with its speaker mention and content, before quotes are typed."""
 
@@ -109,8 +111,13 @@ class _Lexicon:
         self.relative_subject = w("relative-subject")
         self.focus = w("focus-adverb")
         self.agent = w("agent-preposition")
+        # set differences that the scans test a token against, made once here rather than once per token
+        self.boundary_not_that = self.boundary - self.that
+        self.boundary_not_that_coordinator = self.boundary_not_that - self.coordinator
+        self.clause_cutters = self.boundary_not_that - self.aux - self.relative
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
+        self.not_subject = self.boundary | self.time_nouns | self.focus  # words a left subject does not open with
 
     @classmethod
     def of(cls, rules: RuleSet) -> "_Lexicon":
@@ -335,10 +342,11 @@ def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated)
     """A cue word used as a reporting verb: not a noun ("the claim"), not passive ("was told")."""
     prev = _low(toks[i - 1]) if i else ""
     nxt = _low(toks[i + 1]) if i + 1 < len(toks) else ""
+    word = _low(toks[i])
     k = i - 1  # the passive auxiliary may stand before adverbs: "was also told", "were widely reported"
-    while k > 0 and _low(toks[k]) not in lex.passive and (_low(toks[k]) in lex.focus or _is_adverb(toks[k], lex)):
+    while k > 0 and (low := _low(toks[k])) not in lex.passive and (low in lex.focus or _is_adverb(toks[k], lex)):
         k -= 1
-    if k >= 0 and _low(toks[k]) in lex.passive and not _low(toks[i]).endswith("ing"):
+    if k >= 0 and _low(toks[k]) in lex.passive and not word.endswith("ing"):
         return _passive_agent(toks, i, len(toks) - 1, lex) is not None  # only "was announced by the ministry"
     if annotated.has_pos and toks[i].upos:
         return True
@@ -346,9 +354,9 @@ def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated)
         return True  # "Jane Doe's claim that ...", "the ministry's warning that ...": a nominal cue
     if prev in lex.det and prev not in lex.that or prev in _POSSESSIVE:
         return False
-    if prev in lex.prep and prev != "to" and not _low(toks[i]).endswith("ing"):
+    if prev in lex.prep and prev != "to" and not word.endswith("ing"):
         return False  # "talked of plans", "a call for calm": a noun after a preposition
-    if nxt == "of" and _low(toks[i]).endswith("s") and not (i + 2 < len(toks) and toks[i + 2].text[:1].isupper()):
+    if nxt == "of" and word.endswith("s") and not (i + 2 < len(toks) and toks[i + 2].text[:1].isupper()):
         return False  # "reports of", "claims of"; not "says of Clinton"
     return True
 
@@ -360,10 +368,11 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
     k = end
     while k >= lo:
         t = toks[k]
-        if _low(t) == "as" and k - 2 >= lo and _low(toks[k - 1]) == "well" and _low(toks[k - 2]) == "as":
+        low = _low(t)
+        if low == "as" and k - 2 >= lo and _low(toks[k - 1]) == "well" and _low(toks[k - 2]) == "as":
             k -= 3  # "the Taliban as well as Pakistani sources": one coordinated subject
             continue
-        if _is_q(t) or t.text in _HARD or _low(t) in lex.boundary or _low(t) in lex.relative:
+        if _is_q(t) or t.text in _HARD or low in lex.boundary or low in lex.relative:
             break
         if t.text in lex.aux:  # lower case: "Theresa May", "Will Smith" are names
             return None  # "Pakistan was for years accused": a clause, not a subject
@@ -371,8 +380,7 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
     start = k + 1
     if start > end or end - start + 1 > _MAX_NP:
         return None
-    while start <= end and (_low(toks[start]) in lex.boundary or _low(toks[start]) in lex.time_nouns
-                            or _low(toks[start]) in lex.focus):
+    while start <= end and _low(toks[start]) in lex.not_subject:
         start += 1  # "However the ministry said", "Yesterday the mayor said", "Even China said": not the speaker
     return start if start <= end else None
 
@@ -563,10 +571,10 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     """Index where the content starts after a cue: past recipients, time words, channels."""
     def that_ahead(k: int, limit: int = 10) -> int | None:
         for m in range(k, min(hi + 1, k + limit)):
-            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or \
-                    _low(toks[m]) in lex.boundary - lex.that - lex.coordinator:
+            low = _low(toks[m])
+            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or low in lex.boundary_not_that_coordinator:
                 return None  # "told reporters after the meeting that was held ...": a relative clause
-            if _low(toks[m]) in lex.that:
+            if low in lex.that:
                 return m
         return None
 
@@ -594,8 +602,8 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
                 changed = True
                 continue
         j = i
-        while j <= hi and _low(toks[j]) in lex.time and _low(toks[j]) not in lex.that and not (
-                _low(toks[j]) in lex.det and (j + 1 > hi or _low(toks[j + 1]) not in lex.time)):
+        while j <= hi and (w := _low(toks[j])) in lex.time and w not in lex.that and not (
+                w in lex.det and (j + 1 > hi or _low(toks[j + 1]) not in lex.time)):
             j += 1  # "on Thursday", "late on Wednesday", "the next day"; not "later | that the ..."
         if any(_low(t) in lex.time_nouns for t in toks[i:j]):  # "on Thursday", not "that the"
             i = j
@@ -614,7 +622,7 @@ def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int =
     ("in a blog post that ...", "on the other hand, “...”"), else None."""
     for m in range(i, min(hi + 1, i + limit)):
         t = toks[m]
-        if _is_q(t) or t.text in (";", ".", "!", "?") or _low(t) in lex.boundary - lex.that:
+        if _is_q(t) or t.text in (";", ".", "!", "?") or _low(t) in lex.boundary_not_that:
             return None
         if _low(t) in lex.that and m > i:
             return m
@@ -646,8 +654,10 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _words(text: str) -> int:
-    return len(_WORD_RE.findall(text))
+def _has_words(text: str, n: int) -> bool:
+    """Whether ``text`` holds at least ``n`` (>= 1) words, i.e. ``len(_WORD_RE.findall(text)) >= n``, reading
+    no further than the ``n``-th word (a content may run over a paragraph)."""
+    return next(islice(_WORD_RE.finditer(text), n - 1, None), None) is not None
 
 
 # ---------------------------------------------------------------------- main
@@ -758,8 +768,7 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
     """Where a content that runs up to the next cue must stop: at that cue's clause boundary."""
     k = next_cue - 1
     while k > start:
-        if toks[k].text in (",", ";", "—", "―", "–", "--") or _low(toks[k]) in lex.boundary - lex.that - lex.aux \
-                - lex.relative:
+        if toks[k].text in (",", ";", "—", "―", "–", "--") or _low(toks[k]) in lex.clause_cutters:
             return k  # not at an adverb: "said parents still want ...", nor inside the next subject:
             # "..., and officials who attended them said"
         k -= 1
@@ -882,12 +891,12 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     if end_tok is None or end_tok < left_bound:
         return
     start_tok = left_bound
-    while start_tok <= end_tok and (_low(toks[start_tok]) in lex.boundary or toks[start_tok].text in _HARD - {"“", "\""}):
+    while start_tok <= end_tok and (_low(toks[start_tok]) in lex.boundary or toks[start_tok].text in _HARD_BUT_OPENING_MARKS):
         start_tok += 1
     if start_tok > end_tok:
         return
     s, e = _trim(text, toks[start_tok].start, toks[end_tok].end)
-    if e > s and (_words(text[s:e]) >= _MIN_CONTENT_WORDS or any(_is_q(t) for t in toks[start_tok:end_tok + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(_is_q(t) for t in toks[start_tok:end_tok + 1])):
         f.content = (s, e)
 
 
@@ -946,12 +955,12 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     if _is_q(first):
         if after_comma and any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1]):
             return None, False
-    elif (after_comma and _low(first) not in lex.that) or _low(first) in lex.boundary - lex.that or (_low(first) in lex.prep and (
+    elif (after_comma and _low(first) not in lex.that) or _low(first) in lex.boundary_not_that or (_low(first) in lex.prep and (
             _low(first) != "to" or cs + 1 > ce or _low(toks[cs + 1]) in lex.det or toks[cs + 1].text[:1].isupper())):
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
     s, e = _trim(text, first.start, toks[ce].end)
-    if e > s and (_words(text[s:e]) >= _MIN_CONTENT_WORDS or any(_is_q(t) for t in toks[cs:ce + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(_is_q(t) for t in toks[cs:ce + 1])):
         return (s, e), True
     return None, has_words
 
@@ -977,7 +986,7 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
         return False  # "A, he said, which ...", "A, he said, however, ...": no more of the content
     ce = _clause_cut(toks, cs, next_start, lex) - 1 if next_start <= hi else hi
     a = left_bound
-    while a < left[0] - 1 and (_low(toks[a]) in lex.boundary or toks[a].text in _HARD - {"“", "\""}):
+    while a < left[0] - 1 and (_low(toks[a]) in lex.boundary or toks[a].text in _HARD_BUT_OPENING_MARKS):
         a += 1
     if a >= left[0] - 1 or ce < cs or any(t.text in (".", "!", "?", ";") for t in toks[a:left[0] - 1]):
         return False
@@ -985,7 +994,7 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
         return False  # '"A," he said, "B."' is a split quotation
     ps, pe = _trim(text, toks[a].start, toks[left[0] - 2].end)
     s, e = _trim(text, toks[cs].start, toks[ce].end)
-    if pe <= ps or e <= s or _words(text[s:e]) < 2:
+    if pe <= ps or e <= s or not _has_words(text[s:e], 2):
         return False
     f.part, f.content = (ps, pe), (s, e)
     f.rule_ids.append("cue.parenthetical")
@@ -1057,7 +1066,7 @@ def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
     while end > ci and toks[end].text in _HARD:
         end -= 1
     if end <= ci or end - ci > 6 or not toks[ci + 1].text[:1].isupper() or any(
-            _is_q(t) or t.text in _HARD - {"."} for t in toks[ci + 1:end + 1]):
+            _is_q(t) or t.text in _HARD_BUT_PERIOD for t in toks[ci + 1:end + 1]):
         return
     if "\n" in text[toks[ci - 1].end:toks[end].end]:
         return
@@ -1089,7 +1098,7 @@ def _speaker_colon(f: _Found, toks, ci, text) -> None:
     f.speaker = Span(s, e, text[s:e])
     end = text.find("\n", toks[ci].end)
     cs, ce = _trim(text, toks[ci].end, len(text) if end == -1 else end)
-    if ce > cs and _words(text[cs:ce]) >= _MIN_CONTENT_WORDS:
+    if ce > cs and _has_words(text[cs:ce], _MIN_CONTENT_WORDS):
         f.content = (cs, ce)
 
 
@@ -1102,7 +1111,7 @@ def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) 
         return
     f.speaker = Span(toks[cj + 1].start, toks[j - 1].end, text[toks[cj + 1].start:toks[j - 1].end])
     lo = prev_end
-    while lo < ci and (_low(toks[lo]) in lex.boundary or toks[lo].text in _HARD - {"“", "\""}):
+    while lo < ci and (_low(toks[lo]) in lex.boundary or toks[lo].text in _HARD_BUT_OPENING_MARKS):
         lo += 1
     if lo < ci:  # "CONTENT, according to X"
         s, e = _trim(text, toks[lo].start, toks[ci - 1].end)
@@ -1111,7 +1120,7 @@ def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) 
         s, e = _trim(text, toks[j].start, toks[end].end) if j <= end else (0, 0)
     else:
         return
-    if e > s and _words(text[s:e]) >= _MIN_CONTENT_WORDS:
+    if e > s and _has_words(text[s:e], _MIN_CONTENT_WORDS):
         f.content = (s, e)
 
 
@@ -1156,7 +1165,7 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         if prev is not None and _continues(text, prev, q):
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
                                    prev.outlet, (q.rule_id, "quote.continuation")))
-        elif _words(q.text) >= _MIN_UNATTRIBUTED_WORDS:
+        elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS):
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, None, None, None,
                                    (q.rule_id,)))
     # "X said Y believes Z": Y's attribution is part of what X said, not a statement of Y's own
@@ -1178,7 +1187,7 @@ def _attach_content(text: str, doc_id: str, f: _Found, s: int, e: int, mention: 
     rest = text[s:e]
     for q in inside:
         rest = rest.replace(q.text, " ")
-    if inside and _words(re.sub(r"^\W*that\b", "", rest.strip())) == 0:
+    if inside and not _has_words(re.sub(r"^\W*that\b", "", rest.strip()), 1):
         for q in inside:
             if q not in used:
                 used.add(q)

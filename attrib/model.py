@@ -5,8 +5,30 @@ Records never hold stanza objects, so they hash, sort, compare and dump to JSON.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from enum import Enum
+
+
+def _fast_init(cls):
+    """Give a frozen slotted dataclass an ``__init__`` that fills each slot through the slot's own setter.
+
+    The generated ``__init__`` of a frozen class runs ``object.__setattr__(self, name, value)`` per field
+    (plain assignment is refused), which finds the slot again by name on every call; the slot's
+    ``__set__`` stores the same value in the same place at about half the cost, and records are made per
+    token, entity and quote. Same parameters and defaults, so equal objects; ``__post_init__``,
+    ``InitVar``, keyword-only fields and default factories are refused (none is used).
+    """
+    fs = fields(cls)
+    assert not hasattr(cls, "__post_init__") and all(f.init and not f.kw_only and f.default_factory is MISSING
+                                                     for f in fs), cls
+    env = {f"_set_{f.name}": getattr(cls, f.name).__set__ for f in fs}
+    env.update({f"_default_{f.name}": f.default for f in fs if f.default is not MISSING})
+    params = ", ".join(f.name if f.default is MISSING else f"{f.name}=_default_{f.name}" for f in fs)
+    body = "".join(f"    _set_{f.name}(self, {f.name})\n" for f in fs)
+    exec(f"def __init__(self, {params}):\n{body}", env)  # noqa: S102 - as dataclasses makes its __init__
+    env["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = env["__init__"]
+    return cls
 
 
 class QuoteType(str, Enum):
@@ -28,6 +50,7 @@ class SpeakerKind(str, Enum):
     UNKNOWN = "unknown"
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Article:
     """One input article: its id (path relative to its input folder, no extension) and text.
@@ -42,6 +65,7 @@ class Article:
     meta: tuple[tuple[str, str], ...] = ()
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Token:
     """One word. Fields other than text/offsets are None when the annotator lacks them."""
@@ -54,7 +78,18 @@ class Token:
     head: int | None = None  # 1-based index of the head in its sentence, 0 = root
     deprel: str | None = None
 
+    def __getattr__(self, name: str) -> None:
+        # Python calls this only for a slot never filled: the built-in tokenizer (``nlp._tokens``) fills
+        # text and offsets alone, the optional fields then read as their default, None
+        if name in _TOKEN_OPTIONAL:
+            return None
+        raise AttributeError(f"'Token' object has no attribute '{name}'")
 
+
+_TOKEN_OPTIONAL = frozenset(f.name for f in fields(Token) if f.default is None)  # lemma, upos, head, deprel
+
+
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence: its span and tokens (token ``i`` has 1-based id ``i + 1``)."""
@@ -64,6 +99,7 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A named-entity or gazetteer span. ``source`` is "ner", "gazetteer" or "caps"."""
@@ -76,6 +112,7 @@ class Entity:
     ref: str | None = None  # canonical name when the rules know it
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Annotated:
     """An article with its sentences, tokens and entities, from stanza or the built-in annotator."""
@@ -89,6 +126,7 @@ class Annotated:
     has_ner: bool = False
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Span:
     """A piece of an article's text."""
@@ -98,6 +136,7 @@ class Span:
     text: str
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A passage in quotation marks (marks included in the span)."""
@@ -109,6 +148,7 @@ class Quote:
     rule_id: str
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Cue:
     """A reporting expression: a verb form or a phrase such as "according to"."""
@@ -120,6 +160,7 @@ class Cue:
     rule_id: str
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """A quotation with its cue and the raw speaker mention, before speakers are resolved."""
@@ -135,6 +176,7 @@ class Attribution:
     rule_ids: tuple[str, ...]
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Speaker:
     """A resolved speaker."""
@@ -147,6 +189,7 @@ class Speaker:
     affiliation_path: tuple[str, ...] = ()  # affiliation then its parents, nearest first
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class ResolvedAttribution:
     """An attribution whose speaker mention has been resolved to a speaker."""
@@ -157,6 +200,7 @@ class ResolvedAttribution:
     rule_ids: tuple[str, ...] = field(default=())
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One statement of one speaker, pooled over every article that reports it."""
@@ -168,6 +212,7 @@ class Claim:
     reports: tuple[ResolvedAttribution, ...]
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class ArticleResult:
     """Everything the per-article stages produced for one article."""
@@ -178,6 +223,7 @@ class ArticleResult:
     stances: tuple["Stance", ...] = ()  # filled by attrib.stance (disputes/supports between parties)
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class ArticleInfo:
     """What the corpus-level stages (identity, claims, graph) know of an article: everything but its text."""
@@ -195,6 +241,7 @@ class ArticleInfo:
         return dict(self.meta).get(name)
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Merge:
     """Why the speakers of several ids became one across the corpus (written to merges.jsonl).
@@ -212,6 +259,7 @@ class Merge:
     rule_id: str
 
 
+@_fast_init
 @dataclass(frozen=True, slots=True)
 class Stance:
     """A quote that disputes or supports another party's claim (``attrib.stance``; written to stances.jsonl).

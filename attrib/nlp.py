@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections import deque
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from operator import attrgetter, itemgetter, sub
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from ._util import indexes_where
+from ._util import indexes_where, lengths_by_first_word
 from .model import Annotated, Article, Entity, Sentence, Token
 from .problems import NlpUnavailableError
 from .ruleset import RuleSet
@@ -59,17 +60,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None,
     return _join_abbreviations(toks, abbreviations) if abbreviations else tuple(toks)
 
 
-def _token_setters() -> tuple[tuple[Any, ...], tuple[tuple[Any, Any], ...]]:
-    """The slot setters of Token's text/start/end, and (setter, default) of every other field."""
-    fs = fields(Token)
-    assert [f.name for f in fs[:3]] == ["text", "start", "end"]
-    own = tuple(getattr(Token, f.name).__set__ for f in fs[:3])
-    rest = tuple((getattr(Token, f.name).__set__, f.default) for f in fs[3:])
-    return own, rest
-
-
-_SET_TEXT_START_END, _SET_DEFAULTS = _token_setters()
+# the slots' own setters of the fields a built-in token fills (see ``_tokens``)
+_SET_TEXT_START_END = tuple(getattr(Token, name).__set__ for name in ("text", "start", "end"))
 _TEXT = attrgetter("text")
+_START = attrgetter("start")
 _FIRST_CHAR = itemgetter(slice(0, 1))  # ``text[:1]``
 _NEW = object.__new__
 
@@ -80,9 +74,10 @@ def _tokens(pieces: list[str], start: int) -> list[Token]:
     Equal to ``[Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(...)]``. The pieces
     follow each other from ``start``, so a token ends where the running sum of their lengths says
     and starts its own length before; no match object is made (one a token, each of them counted
-    by the garbage collector). The frozen dataclass's ``__init__`` runs seven
-    ``object.__setattr__`` calls in Python for every token; here every field is set by a C-level
-    ``map`` over all tokens at once (the slots' own setters), which gives equal objects.
+    by the garbage collector). The dataclass's ``__init__`` sets seven fields one token at a time;
+    here text and offsets are set by a C-level ``map`` over all tokens at once (the slots' own
+    setters), and the optional fields are left unset: they read as their default, None (see
+    ``Token.__getattr__``), so the tokens are equal to ``Token(text, start, end)``.
     """
     n = len(pieces)
     words = list(map(str.lstrip, pieces))  # str.lstrip strips what \s matches
@@ -93,8 +88,6 @@ def _tokens(pieces: list[str], start: int) -> list[Token]:
     deque(map(set_text, toks, words), 0)
     deque(map(set_start, toks, map(sub, ends, map(len, words))), 0)
     deque(map(set_end, toks, ends), 0)
-    for setter, default in _SET_DEFAULTS:
-        deque(map(setter, toks, repeat(default, n)), 0)
     return toks
 
 
@@ -132,6 +125,7 @@ def _dot_indexes(texts: list[str]) -> list[int]:
 _INITIAL_RE = re.compile(r"[a-z]\.")
 _INITIALS_RE = re.compile(r"[A-Z]\.(?:[A-Z]\.)+")
 _LINE_RE = re.compile(r"[^\n]+")
+_MIDDLE_INITIAL_RE = re.compile(r"[A-Z]\.")  # what the token pattern's middle-initial branch takes
 
 
 def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence, ...]:
@@ -145,8 +139,7 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence,
 def _split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[tuple[Sentence, ...], list[tuple[Token, ...]]]:
     """``split_sentences``, and each sentence's tokens before abbreviations are joined (the gazetteer's
     tokens, so the built-in annotator tokenizes each sentence once)."""
-    out: list[Sentence] = []
-    raw: list[tuple[Token, ...]] = []
+    spans: list[tuple[int, int]] = []
     for para in _LINE_RE.finditer(text):
         s = para.start()
         for m in _SENT_END_RE.finditer(text, para.start(), para.end()):
@@ -160,24 +153,64 @@ def _split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[tuple[Se
             if m.group().startswith(".") and (w in abbreviations or _INITIAL_RE.fullmatch(w)
                                               or _INITIALS_RE.fullmatch(word)):
                 continue
-            _add_sentence(out, text, s, m.end(), abbreviations, raw)
+            _add_span(spans, text, s, m.end())
             s = m.end()
-        _add_sentence(out, text, s, para.end(), abbreviations, raw)
-    return tuple(out), raw
+        _add_span(spans, text, s, para.end())
+    return _sentences_of(text, spans, abbreviations)
 
 
-def _add_sentence(out: list[Sentence], text: str, start: int, end: int,
-                  abbreviations: frozenset[str] = frozenset(), raw: list[tuple[Token, ...]] | None = None) -> None:
-    """Append the sentence ``text[start:end]`` (spaces trimmed) to ``out``; its unjoined tokens to ``raw``."""
+def _add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """Append the span ``text[start:end]`` with its spaces trimmed, unless nothing is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
-        toks = tokenize(text, start, end)
-        out.append(Sentence(start, end, _join_abbreviations(toks, abbreviations) if abbreviations else toks))
-        if raw is not None:
-            raw.append(toks)
+        spans.append((start, end))
+
+
+def _sentences_of(text: str, spans: list[tuple[int, int]], abbreviations: frozenset[str]
+                  ) -> tuple[tuple[Sentence, ...], list[tuple[Token, ...]]]:
+    """The sentences of the spans (in order, apart, trimmed), and their unjoined tokens, from one
+    ``tokenize`` of the whole text.
+
+    The same tokens as ``tokenize`` on each span: a space follows each span (or the text ends there) and
+    precedes it, no token holds a space, and only spaces lie between spans, so the whole text's tokens
+    are the spans' tokens one after the other. The one lookahead of the token pattern that reads across
+    a space is a middle initial's ("E. Burman"): one that ends a span is two tokens there ("E", "."),
+    split again here.
+    """
+    toks = tokenize(text)
+    starts = list(map(_START, toks))
+    joins = _joining_periods(toks, abbreviations)
+    out: list[Sentence] = []
+    raw: list[tuple[Token, ...]] = []
+    i = 0
+    for start, end in spans:
+        j = bisect_left(starts, end, i)
+        sent = toks[i:j]
+        last = sent[-1]
+        if len(last.text) == 2 and _MIDDLE_INITIAL_RE.fullmatch(last.text):
+            sent = sent[:-1] + (Token(last.text[0], last.start, last.start + 1), Token(".", last.start + 1, last.end))
+            joined = _join_abbreviations(sent, abbreviations) if abbreviations else sent
+        else:
+            # the first period a sentence joins is one of ``joins`` after its first token: with none, no join
+            k = bisect_right(joins, i)
+            joined = _join_abbreviations(sent, abbreviations) if k < len(joins) and joins[k] < j else sent
+        raw.append(sent)
+        out.append(Sentence(start, end, joined))
+        i = j
+    return tuple(out), raw
+
+
+def _joining_periods(toks: Sequence[Token], abbreviations: frozenset[str]) -> list[int]:
+    """The indexes of the "." tokens that join the word right before them as ``_join_abbreviations`` does
+    ("Rep" "." -> "Rep."), tested once over a whole text's tokens."""
+    if not abbreviations:
+        return []
+    texts = list(map(_TEXT, toks))
+    return [d for d in _dot_indexes(texts)
+            if d and toks[d - 1].end == toks[d].start and (texts[d - 1] + ".").lower() in abbreviations]
 
 
 # ---------------------------------------------------------------- entities
@@ -217,11 +250,7 @@ def _build_gazetteer(rules: RuleSet) -> _Gazetteer:
     for o in rules.outlets:
         for a in (o.name, *o.aliases):
             add(a, o.kind.upper(), o.name)
-    by_first: dict[str, set[int]] = {}
-    for key in entries:
-        by_first.setdefault(key[0], set()).add(len(key))
-    lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()}
-    return _Gazetteer(entries, max((len(k) for k in entries), default=0), lengths)
+    return _Gazetteer(entries, max((len(k) for k in entries), default=0), lengths_by_first_word(entries))
 
 
 def find_gazetteer_entities(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:
@@ -377,10 +406,10 @@ def _with_own_tokens(text: str, stanza_sents: Sequence[Sentence], rules: RuleSet
             spans[-1][1] = own.end
         else:
             spans.append([own.start, own.end])
-    out: list[Sentence] = []
+    trimmed: list[tuple[int, int]] = []
     for start, end in spans:
-        _add_sentence(out, text, start, end, abbreviations)
-    return tuple(out)
+        _add_span(trimmed, text, start, end)
+    return _sentences_of(text, trimmed, abbreviations)[0]
 
 
 _OPTIONAL_PROCESSORS = ("pos", "lemma", "depparse", "ner")

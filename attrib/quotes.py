@@ -21,7 +21,7 @@ _OPEN_BEFORE = set(" \t\n([{—–-/:;,") | {""}  # what may stand before an ope
 _CLOSE_AFTER = set(" \t\n)]}.,;:!?…—–-/") | {""}  # what may stand after a closing straight mark
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Mark:
     pos: int
     length: int

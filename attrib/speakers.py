@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from ._util import Overlaps, slug, starts_if_ordered
+from ._util import Overlaps, lengths_by_first_word, slug, starts_if_ordered
 from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
 from .ruleset import RoleRule, RuleSet, SpeakerRule
@@ -31,7 +31,7 @@ _PERSONISH = (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS)
 _ORGISH = (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY, SpeakerKind.UNKNOWN)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Parsed:
     """What one mention says about its speaker."""
 
@@ -57,6 +57,7 @@ class _Tables:
             for w in r.words:
                 self.roles.setdefault(tuple(w.lower().split()), r)
         self.role_len = max((len(k) for k in self.roles), default=1)
+        self.role_lengths = lengths_by_first_word(self.roles)  # first word -> lengths of the roles it starts
         self.role_heads = {k[-1] for k in self.roles}  # "minister", "leader": a title ends in one
         self.pronouns = {w: c for c in ("pronoun-male", "pronoun-female", "pronoun-thing", "pronoun-plural")
                          for w in rules.words(c)}
@@ -595,7 +596,7 @@ _INITIAL = re.compile(r"[A-Z]\.")  # a middle initial inside a name ("John F. Ke
 _MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     """A person mention a pronoun may refer to: a resolved earlier speaker, or a name not yet resolved."""
 
@@ -630,8 +631,11 @@ def _outside_brackets(toks: tuple[Token, ...]) -> list[Token]:
 def _longest_role(toks: list[Token], t: _Tables) -> tuple[RoleRule, str] | None:
     words = [x.text.lower() for x in toks]
     best = None
-    for i in range(len(words)):
-        for n in range(min(t.role_len, len(words) - i), 0, -1):
+    for i, w in enumerate(words):
+        # longest first, as over every length: the others cannot match a role
+        for n in t.role_lengths.get(w, ()):
+            if n > len(words) - i:
+                continue
             r = t.roles.get(tuple(words[i:i + n]))
             if r and (best is None or n >= len(best[1].split())):
                 best = (r, " ".join(words[i:i + n]))
