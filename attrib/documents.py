@@ -20,6 +20,7 @@ import gzip
 import io
 import json
 import os
+import sqlite3
 import stat
 import sys
 import zlib
@@ -154,18 +155,25 @@ def iter_documents(plan: InputPlan, options: InputOptions = InputOptions(), *,
 
 
 class DuplicateIds:
-    """Remembers which doc_ids were taken (ids only, never texts) and turns a repeat into a warning."""
+    """Remembers which doc_ids were taken, and where, and turns a repeat into a warning.
+
+    The ids are kept in a private temporary SQLite database on disk (deleted when closed): a run's
+    memory must not grow with its corpus, and a corpus of a million articles has a million ids.
+    """
 
     def __init__(self) -> None:
-        self._first: dict[str, str] = {}
+        self._db = sqlite3.connect("", isolation_level=None)  # "": a temporary database on disk
+        self._db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-256;"
+                               "CREATE TABLE first(doc TEXT PRIMARY KEY, path TEXT NOT NULL) WITHOUT ROWID;")
+        self._db.execute("BEGIN")
 
     def check(self, article: Article) -> Item:
         """The article, or a warning when its doc_id was taken by an earlier article."""
-        first = self._first.get(article.doc_id)
-        if first is None:
-            self._first[article.doc_id] = article.path
+        row = self._db.execute("SELECT path FROM first WHERE doc = ?", (article.doc_id,)).fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO first VALUES (?, ?)", (article.doc_id, article.path))
             return article
-        return _warning(article.path, f'duplicate doc_id "{article.doc_id}" (first read from {first}); '
+        return _warning(article.path, f'duplicate doc_id "{article.doc_id}" (first read from {row[0]}); '
                                       "article skipped")
 
 

@@ -1194,6 +1194,9 @@ class _StoreBuilder(_Builder):
             f"SELECT * FROM {name}.graph_edge" for name in ("main", *self.parts)) + ") ORDER BY u, v, stance")
         rule_sets: dict[str, frozenset[str]] = {}
         for (u, v), group in groupby(rows, key=itemgetter(0, 1)):
+            # the last edge's doc ids and texts go now, not once this edge's are made too (an edge may list
+            # every article of the corpus)
+            doc_ids = doc_set = texts = more_docs = None  # type: ignore[assignment]
             _, _, rank, weight, docs, rules, stance, extra = next(group)
             found = rule_sets.get(rules)
             if found is None:

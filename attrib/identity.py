@@ -146,6 +146,9 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
         new = unifier.new_speaker(sp)
         if new != sp:
             changed.append((spk, speaker_key(speaker_record(new, None))))
+            if len(changed) >= ROWS_AT_ONCE:  # one per anonymous source of the corpus, many: not all at once
+                store.db.executemany("INSERT INTO identity_changed VALUES (?, ?)", changed)
+                changed.clear()
     store.db.executemany("INSERT INTO identity_changed VALUES (?, ?)", changed)
     lines = []
     for i, line, new in store.rows("SELECT q.i, q.line, c.new FROM quote q JOIN identity_changed c ON c.spk = q.spk"):
