@@ -1041,7 +1041,8 @@ class _StoreBuilder(_Builder):
         if two_processes and self.store.path != ":memory:":
             self._use_part("graph_a")  # commits what the forked process reads
             in_forked_process(self._other_half, lambda: self._add_claims(_CLAIM_HALVES[0]), "making the graph's claims")
-            self._attach(self.store, "graph_b")
+            self.parts["graph_b"] = self._part_path("graph_b")  # the forked process's
+            self.store.attach("graph_b", self.parts["graph_b"])
         else:
             self._add_claims()
         for (doc,) in rows("SELECT DISTINCT doc FROM claims_seq WHERE doc NOT IN (SELECT doc FROM article) "
@@ -1071,16 +1072,14 @@ class _StoreBuilder(_Builder):
     def _use_part(self, name: str) -> None:
         """Write new nodes and edges to a new database file, attached as schema ``name``."""
         self._flush()
-        path = f"{self.store.path}.{name}"
+        path = self.parts[name] = self._part_path(name)
         Path(path).unlink(missing_ok=True)
-        self.parts[name] = path
-        self._attach(self.store, name)
+        self.store.attach(name, path)
         execute_script(self.db, _PART_TABLES.format(part=name))
         self.part = name
 
-    def _attach(self, store: Store, name: str) -> None:
-        store.attach(name, self.parts.get(name) or f"{store.path}.{name}")
-        self.parts.setdefault(name, f"{store.path}.{name}")
+    def _part_path(self, name: str) -> str:
+        return f"{self.store.path}.{name}"
 
     def reopen(self) -> None:
         """Read through a connection of this process's own (in a forked process), with the parts attached."""
