@@ -131,7 +131,7 @@ def aggregate_claims(attributions: Sequence[ResolvedAttribution], rules: RuleSet
         claims.append(Claim(claim_id(speaker_id, norm), speaker_id, first.text, first.type, tuple(reports)))
     for ra in alone:
         a = ra.attribution
-        cid = claim_id("", a.doc_id, str(a.start), str(a.end), normalise_quote(a.text))
+        cid = _alone_claim_id(a.doc_id, a.start, a.end, normalise_quote(a.text))
         claims.append(Claim(cid, None, a.text, a.type, (ra,)))
 
     def order(claim: Claim) -> tuple:

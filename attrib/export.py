@@ -73,8 +73,7 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]] | InFork,
         try:
             if isinstance(nodes, InFork):
                 node_keys = _with_forked_nodes(nodes, parts[0], lambda: _write_part(parts[1], "edge", edges, edge_keys))
-                if node_keys.keys() & edge_keys.keys():  # written before the node keys were known
-                    _rename_edge_keys(parts[1], node_keys.keys() & edge_keys.keys())
+                _rename_edge_keys(parts[1], node_keys, edge_keys)  # written before the node keys were known
             else:
                 _write_part(parts[0], "node", nodes, node_keys)
                 _write_part(parts[1], "edge", edges, edge_keys, node_keys)
@@ -122,9 +121,12 @@ def _with_forked_nodes(nodes: InFork, part: Path, meanwhile: Callable[[], None])
     return in_forked_process(node_part, meanwhile, "writing the graph's nodes")
 
 
-def _rename_edge_keys(part: Path, names: set[str]) -> None:
+def _rename_edge_keys(part: Path, node_keys: dict[str, type], edge_keys: dict[str, type]) -> None:
     """Give the edge part's data of keys that are also node keys their edge key ids (``_key_id``)."""
-    tags = {f"<data key={_q(k)}>": f"<data key={_q(_key_id('edge', k, dict.fromkeys(names)))}>" for k in names}
+    tags = {f"<data key={_q(k)}>": f"<data key={_q(_key_id('edge', k, node_keys))}>"
+            for k in edge_keys if k in node_keys}
+    if not tags:
+        return
     renamed = Path(str(part) + ".renamed")
     # a tag holds no line break and no text holds "<" unescaped: each tag is found whole in one line
     with open(part, encoding="utf-8", newline="\n") as src, open(renamed, "w", encoding="utf-8", newline="\n") as dst:
