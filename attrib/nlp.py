@@ -361,36 +361,68 @@ def _sorted_entities(ents: Iterable[Entity]) -> tuple[Entity, ...]:
 def from_stanza_document(article: Article, doc: Any, rules: RuleSet) -> Annotated:
     """Convert a ``stanza.Document`` (real or built by hand) into an Annotated document.
 
-    Uses whatever the document carries: lemmas, POS, dependencies and NER where present.
+    Uses whatever the document carries: lemmas, POS, dependencies and NER where present. Without POS or
+    dependencies (stanza's tokenizer only), only stanza's sentence starts are read: the sentences and
+    tokens are the built-in ones (``_with_own_tokens``).
     """
+    text = article.text
+    sents: Sequence[Sentence] = ()
+    # a quick look at stanza's words first: most documents carry either tags on every word or none
+    if any(w.upos or w.deprel for s in doc.sentences for w in s.words):
+        sents = _stanza_sentences(doc)
+    if any(t.upos or t.deprel for s in sents for t in s.tokens):
+        raw = None
+        has_pos, has_deps = any(t.upos for s in sents for t in s.tokens), any(t.deprel for s in sents for t in s.tokens)
+    else:
+        starts = {start for start in map(_stanza_sentence_start, doc.sentences) if start is not None}
+        sents, raw = _with_own_tokens(text, starts, rules)
+        has_pos = has_deps = False
+    has_ner = any(getattr(t, "ner", None) not in (None, "O") for s in doc.sentences for t in s.tokens)
+    ents = [Entity(e.start_char, e.end_char, e.text, e.type, "ner") for e in (doc.ents if has_ner else ())]
+    # the gazetteer reads the built-in tokens of each sentence: the own-token path has them already
+    ents += _gazetteer_entities(text, raw, rules) if raw is not None else find_gazetteer_entities(text, sents, rules)
+    if not has_ner:
+        ents += find_capitalised_chunks(text, sents, rules)
+    return Annotated(article, tuple(sents), _sorted_entities(ents), "stanza", has_pos=has_pos, has_deps=has_deps,
+                     has_ner=has_ner)
+
+
+def _stanza_word_span(word: Any) -> tuple[int, int] | None:
+    """A stanza word's characters (a multi-word token's words take the token's), or None if unknown."""
+    start = getattr(word, "start_char", None)
+    end = getattr(word, "end_char", None)
+    if start is None and getattr(word, "parent", None) is not None:
+        start, end = word.parent.start_char, word.parent.end_char
+    return None if start is None else (start, end)
+
+
+def _stanza_sentences(doc: Any) -> list[Sentence]:
+    """stanza's sentences and words as ours, with their tags (words without characters left out)."""
     sents: list[Sentence] = []
     for s in doc.sentences:
         toks = []
         for w in s.words:
-            start = getattr(w, "start_char", None)
-            end = getattr(w, "end_char", None)
-            if start is None and getattr(w, "parent", None) is not None:
-                start, end = w.parent.start_char, w.parent.end_char
-            if start is None:
-                continue
-            toks.append(Token(w.text, start, end, w.lemma, w.upos, w.head, w.deprel))
+            span = _stanza_word_span(w)
+            if span is not None:
+                toks.append(Token(w.text, span[0], span[1], w.lemma, w.upos, w.head, w.deprel))
         if toks:
             sents.append(Sentence(toks[0].start, toks[-1].end, tuple(toks)))
-    if not any(t.upos or t.deprel for s in sents for t in s.tokens):
-        sents = list(_with_own_tokens(article.text, sents, rules))
-    words = [t for s in sents for t in s.tokens]
-    has_ner = any(getattr(t, "ner", None) not in (None, "O") for s in doc.sentences for t in s.tokens)
-    ents = [Entity(e.start_char, e.end_char, e.text, e.type, "ner") for e in (doc.ents if has_ner else ())]
-    ents += find_gazetteer_entities(article.text, sents, rules)
-    if not has_ner:
-        ents += find_capitalised_chunks(article.text, sents, rules)
-    return Annotated(article, tuple(sents), _sorted_entities(ents), "stanza",
-                     has_pos=any(t.upos for t in words), has_deps=any(t.deprel for t in words),
-                     has_ner=has_ner)
+    return sents
 
 
-def _with_own_tokens(text: str, stanza_sents: Sequence[Sentence], rules: RuleSet) -> tuple[Sentence, ...]:
-    """stanza's sentences (tokenizer only) on the built-in annotator's terms.
+def _stanza_sentence_start(sentence: Any) -> int | None:
+    """Where a stanza sentence starts: its first word with known characters (as ``_stanza_sentences`` has it)."""
+    for w in sentence.words:
+        span = _stanza_word_span(w)
+        if span is not None:
+            return span[0]
+    return None
+
+
+def _with_own_tokens(text: str, stanza_starts: set[int], rules: RuleSet
+                     ) -> tuple[tuple[Sentence, ...], list[tuple[Token, ...]]]:
+    """stanza's sentences (tokenizer only, given by where they start) on the built-in annotator's terms, and
+    each sentence's tokens before abbreviations are joined (as ``_sentences_of`` gives them).
 
     A sentence ends where both stanza and the built-in splitter end one, or at a line break: stanza
     splits after initials and party tags ("Leonard E. | Burman", "R-Ky. | , said") and before a
@@ -399,7 +431,6 @@ def _with_own_tokens(text: str, stanza_sents: Sequence[Sentence], rules: RuleSet
     Only for documents without tags: tagged words must stay stanza's, their heads point at them.
     """
     abbreviations = rules.words("abbreviation")
-    stanza_starts = {s.start for s in stanza_sents}
     spans: list[list[int]] = []
     for own in split_sentences(text, abbreviations):
         if spans and own.start not in stanza_starts and "\n" not in text[spans[-1][1]:own.start]:
@@ -409,7 +440,7 @@ def _with_own_tokens(text: str, stanza_sents: Sequence[Sentence], rules: RuleSet
     trimmed: list[tuple[int, int]] = []
     for start, end in spans:
         _add_span(trimmed, text, start, end)
-    return _sentences_of(text, trimmed, abbreviations)[0]
+    return _sentences_of(text, trimmed, abbreviations)
 
 
 _OPTIONAL_PROCESSORS = ("pos", "lemma", "depparse", "ner")

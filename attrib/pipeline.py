@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__
+from ._util import few_collections
 from .cues import find_attributions
 from .model import Annotated, Article, ArticleResult
 from .nlp import Annotator
@@ -106,6 +107,7 @@ def rules_digest(rules: RuleSet) -> str:
     return h.hexdigest()
 
 
+@few_collections()  # a batch run's processes: see _util.few_collections
 def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "auto",
               models_dir: Path | None = None, input_options=None, options: BatchOptions = BatchOptions(),
               on_note: Callable[[str], None] = print, on_problem: Callable[[Problem], None] | None = None,

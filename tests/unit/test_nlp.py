@@ -270,6 +270,25 @@ def test_from_stanza_document_tokens_only_uses_the_builtin_splits_and_tokens() -
     assert "Lee-Park" in [t.text for t in ann.sentences[0].tokens]
 
 
+def test_from_stanza_document_tokens_only_is_the_builtin_annotation_where_the_splits_agree() -> None:
+    # without tags only stanza's sentence starts are read; the tokens, gazetteer hits and chunks are the
+    # built-in annotator's (the gazetteer reads the sentences' tokens before "Sen." is joined)
+    text = "Sen. Tarek Arian told AFP the post was safe. Zabihullah Mujahid denied it.\nKabul said nothing."
+    article = Article("d", "d.txt", text)
+    builtin = BuiltinAnnotator(RULES).annotate(article)
+    words = [[(text[t.start:t.end], None, None, None, None, None) for t in s.tokens] for s in builtin.sentences]
+    ann = from_stanza_document(article, stanza_doc(text, words), RULES)
+    assert (ann.sentences, ann.entities) == (builtin.sentences, builtin.entities)
+    assert [(e.text, e.ref) for e in ann.entities if e.source == "gazetteer"] == [
+        ("Tarek Arian", "Tareq Arian"), ("AFP", "AFP"), ("Zabihullah Mujahid", "Zabihullah Mujahid"),
+        ("Kabul", "Afghan government")]
+    # a document tagged anywhere keeps stanza's words and their tags
+    tagged = [list(s) for s in words]
+    tagged[1][0] = (tagged[1][0][0], "PROPN", None, None, None, None)
+    ann = from_stanza_document(article, stanza_doc(text, tagged), RULES)
+    assert ann.has_pos and ann.sentences[1].tokens[0].upos == "PROPN"
+
+
 def test_from_stanza_document_adds_gazetteer_hits_to_ner() -> None:
     text = "Mujahid said Kabul lied."
     words = [[("Mujahid", "PROPN", "Mujahid", 2, "nsubj", "S-PERSON"),

@@ -95,3 +95,17 @@ def test_plain_progress_lines_and_quiet() -> None:
     q = Progress(total=4, stream=quiet, quiet=True, interval=0.0)
     q.update(4)
     assert quiet.getvalue() == ""
+
+
+def test_a_batch_run_collects_garbage_less_often_and_restores_the_setting(tmp_path: Path, ruleset) -> None:
+    import gc
+
+    from attrib._util import BATCH_GC_THRESHOLD
+    from attrib.pipeline import BatchOptions, run_batch
+
+    (tmp_path / "a.txt").write_text('"The road is open," Tarek Arian said.\n', encoding="utf-8")
+    before, seen = gc.get_threshold(), []
+    result = run_batch([str(tmp_path / "a.txt")], tmp_path / "out", ruleset, nlp="builtin",
+                       options=BatchOptions(jobs=1, quiet=True), on_note=lambda _: seen.append(gc.get_threshold()[0]))
+    assert seen == [BATCH_GC_THRESHOLD] and result.articles == 1
+    assert gc.get_threshold() == before

@@ -45,3 +45,17 @@ def test_joiners_match_as_the_lookbehind_first_pattern() -> None:
     for _ in range(20000):
         text = "".join(rnd.choice("ab1_.'’‘ʼ`´ \n-é") for _ in range(rnd.randint(0, 15)))
         assert [m.span() for m in JOINERS.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+
+
+def test_few_collections_raises_the_first_threshold_and_restores_it() -> None:
+    import gc
+
+    from attrib._util import BATCH_GC_THRESHOLD, few_collections
+
+    before = gc.get_threshold()
+    with few_collections():
+        assert gc.get_threshold() == (BATCH_GC_THRESHOLD, *before[1:])
+    assert gc.get_threshold() == before
+    with pytest.raises(KeyError), few_collections():
+        raise KeyError("a failing block restores the threshold too")
+    assert gc.get_threshold() == before
