@@ -139,6 +139,11 @@ def split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[Sentence,
 def _split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[tuple[Sentence, ...], list[tuple[Token, ...]]]:
     """``split_sentences``, and each sentence's tokens before abbreviations are joined (the gazetteer's
     tokens, so the built-in annotator tokenizes each sentence once)."""
+    return _sentences_of(text, _sentence_spans(text, abbreviations), abbreviations)
+
+
+def _sentence_spans(text: str, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
+    """Where ``split_sentences``' sentences start and end (without tokenizing them)."""
     spans: list[tuple[int, int]] = []
     for para in _LINE_RE.finditer(text):
         s = para.start()
@@ -156,7 +161,7 @@ def _split_sentences(text: str, abbreviations: frozenset[str]) -> tuple[tuple[Se
             _add_span(spans, text, s, m.end())
             s = m.end()
         _add_span(spans, text, s, para.end())
-    return _sentences_of(text, spans, abbreviations)
+    return spans
 
 
 def _add_span(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
@@ -432,11 +437,11 @@ def _with_own_tokens(text: str, stanza_starts: set[int], rules: RuleSet
     """
     abbreviations = rules.words("abbreviation")
     spans: list[list[int]] = []
-    for own in split_sentences(text, abbreviations):
-        if spans and own.start not in stanza_starts and "\n" not in text[spans[-1][1]:own.start]:
-            spans[-1][1] = own.end
+    for start, end in _sentence_spans(text, abbreviations):
+        if spans and start not in stanza_starts and "\n" not in text[spans[-1][1]:start]:
+            spans[-1][1] = end
         else:
-            spans.append([own.start, own.end])
+            spans.append([start, end])
     trimmed: list[tuple[int, int]] = []
     for start, end in spans:
         _add_span(trimmed, text, start, end)
