@@ -15,7 +15,8 @@ time (all processes). ``chars/s/core`` = characters /
 CPU seconds, which is the per-core rate on a busy machine too.
 
 ``--repeat N`` runs each corpus size N times, the job counts alternating, and
-prints medians (these machines are noisy).
+prints medians (these machines are noisy), and the speed-up of each pass's pair of
+runs (made one right after the other) beside the ratio of the median walls.
 
 With stanza, ``--stanza-sizes`` sets smaller corpora (stanza runs at tens of
 thousands of chars/s), and the script also times stanza by itself on the same
@@ -186,8 +187,12 @@ def main() -> None:
                           flush=True)
             base = statistics.median(r["wall"] for r in runs[jobs[0]])
             for j in jobs[1:]:
-                print(f"  {j} jobs / {jobs[0]} (median walls): {base / statistics.median(r['wall'] for r in runs[j]):.2f}x",
-                      flush=True)
+                line = f"  {j} jobs / {jobs[0]} (median walls): {base / statistics.median(r['wall'] for r in runs[j]):.2f}x"
+                if args.repeat > 1:  # a pass's two runs ran one after the other, in the same spell of the machine
+                    pairs = [a["wall"] / b["wall"] for a, b in zip(runs[jobs[0]], runs[j])]
+                    line += (f"; pass by pass {', '.join(f'{x:.2f}' for x in pairs)} "
+                             f"(median {statistics.median(pairs):.2f}x)")
+                print(line, flush=True)
             r = runs[jobs[-1]][-1]
             if nlp == "stanza":
                 alone = [stanza_alone(corpus, args.models_dir) for _ in range(args.repeat)]

@@ -28,8 +28,11 @@ def test_throughput_benchmark_reports_rates(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_batch_benchmark_reports_rates_and_memory() -> None:
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "batch.py"), "--sizes", "20", "--jobs", "1,2",
-                          "--nlp", "builtin"], capture_output=True, text=True, check=True, timeout=600)
+                          "--nlp", "builtin", "--repeat", "2"], capture_output=True, text=True, check=True, timeout=600)
     rows = re.findall(r"^builtin +20 +(\d) +[\d.]+ +[\d.]+ +([\d,]+) +([\d,]+) +(\d+) +(\d+)$", out.stdout,
                       re.MULTILINE)
     assert [r[0] for r in rows] == ["1", "2"], out.stdout
     assert all(int(r[1].replace(",", "")) > 0 and int(r[3]) > 0 and 0 < int(r[4]) <= int(r[3]) for r in rows)
+    ratio = re.search(r"2 jobs / 1 \(median walls\): ([\d.]+)x; pass by pass ([\d.]+), ([\d.]+) \(median ([\d.]+)x\)",
+                      out.stdout)
+    assert ratio and float(ratio.group(4)) == pytest.approx((float(ratio.group(2)) + float(ratio.group(3))) / 2, abs=0.01)
