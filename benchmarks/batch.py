@@ -16,7 +16,10 @@ CPU seconds, which is the per-core rate on a busy machine too.
 
 ``--repeat N`` runs each corpus size N times, the job counts alternating, and
 prints medians (these machines are noisy), and the speed-up of each pass's pair of
-runs (made one right after the other) beside the ratio of the median walls.
+runs (made one right after the other) beside the ratio of the median walls. Each
+pass also shows the share of the machine's CPU time the hypervisor stole while it ran
+(``steal`` in /proc/stat): on a shared virtual machine, a run with much stolen time
+ran slower for reasons of its neighbours.
 
 With stanza, ``--stanza-sizes`` sets smaller corpora (stanza runs at tens of
 thousands of chars/s), and the script also times stanza by itself on the same
@@ -92,9 +95,25 @@ def _tree_memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def _cpu_ticks() -> tuple[int, int]:
+    """The machine's CPU time so far in clock ticks, as (all, stolen): the first line of /proc/stat; (0, 0) elsewhere.
+
+    "Stolen" is time the hypervisor gave to other guests while this machine's CPUs wanted to run.
+    """
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    # user nice system idle iowait irq softirq steal [guest guest_nice: counted in user and nice already]
+    return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
+
+
 def run_attrib(args: list[str]) -> dict:
-    """One `attrib run` in a subprocess: wall seconds, CPU seconds of the tree, peak tree RSS (bytes), summary."""
+    """One `attrib run` in a subprocess: wall seconds, CPU seconds of the tree, peak tree RSS (bytes), the share
+    of the machine's CPU time stolen by the hypervisor meanwhile, summary."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    ticks = _cpu_ticks()
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "attrib", "run", *args], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
@@ -115,7 +134,9 @@ def run_attrib(args: list[str]) -> dict:
         raise SystemExit(f"attrib run failed ({proc.returncode}):\n{err}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     peak = peak or after.ru_maxrss * 1024
-    return {"wall": wall, "cpu": cpu, "rss": peak, "pss": peak_pss, "stdout": out}
+    total, stolen = (b - a for a, b in zip(ticks, _cpu_ticks()))
+    return {"wall": wall, "cpu": cpu, "rss": peak, "pss": peak_pss, "steal": stolen / total if total else 0.0,
+            "stdout": out}
 
 
 _STANZA_ALONE = """
@@ -183,8 +204,9 @@ def main() -> None:
                       f"{statistics.median(per_core):12,.0f} {rss / 2**20:11.0f} {pss / 2**20:11.0f}", flush=True)
                 if args.repeat > 1:
                     walls = ", ".join(f"{r['wall']:.2f}" for r in runs[j])
-                    print(f"  {args.repeat} passes: wall {walls} s; chars/s/core {min(per_core):,.0f}-{max(per_core):,.0f}",
-                          flush=True)
+                    steal = ", ".join(f"{r['steal']:.0%}" for r in runs[j])
+                    print(f"  {args.repeat} passes: wall {walls} s; chars/s/core {min(per_core):,.0f}-{max(per_core):,.0f}; "
+                          f"CPU stolen by the hypervisor {steal}", flush=True)
             base = statistics.median(r["wall"] for r in runs[jobs[0]])
             for j in jobs[1:]:
                 line = f"  {j} jobs / {jobs[0]} (median walls): {base / statistics.median(r['wall'] for r in runs[j]):.2f}x"

@@ -35,4 +35,5 @@ def test_batch_benchmark_reports_rates_and_memory() -> None:
     assert all(int(r[1].replace(",", "")) > 0 and int(r[3]) > 0 and 0 < int(r[4]) <= int(r[3]) for r in rows)
     ratio = re.search(r"2 jobs / 1 \(median walls\): ([\d.]+)x; pass by pass ([\d.]+), ([\d.]+) \(median ([\d.]+)x\)",
                       out.stdout)
+    assert len(re.findall(r"^  2 passes: .*; CPU stolen by the hypervisor \d+%, \d+%$", out.stdout, re.MULTILINE)) == 2
     assert ratio and float(ratio.group(4)) == pytest.approx((float(ratio.group(2)) + float(ratio.group(3))) / 2, abs=0.01)
