@@ -1,8 +1,10 @@
-"""Throughput of stages 2-5 on a JSONL corpus (one {"doc_id","text"} per line): articles/s and chars/s.
+"""Throughput of stages 2-5 on a corpus (what `attrib run` reads, e.g. JSON Lines of {"id"|"doc_id", "text"}).
 
 usage: python benchmarks/throughput.py CORPUS.jsonl [--nlp builtin|stanza] [--models-dir DIR] [--repeat N]
                                      [--rules DIR]
 
+The corpus is read as ``attrib run`` reads it (``documents.iter_documents``: files,
+folders, JSON Lines with "id" or "doc_id"); unusable articles are left out.
 Prints the median of N timed passes (these machines are noisy), after one warm-up pass.
 --rules DIR uses only that rules folder instead of the shipped rules (e.g. a frozen copy,
 so that figures taken before and after a change see the same rules).
@@ -10,11 +12,11 @@ so that figures taken before and after a change see the same rules).
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 
-from attrib.documents import articles_from_jsonl_docs
+from attrib.documents import iter_documents, plan_inputs
+from attrib.model import Article
 from attrib.nlp import load_annotator
 from attrib.pipeline import process_articles
 from attrib.ruleset import load_ruleset
@@ -28,9 +30,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rules", metavar="DIR", help="use only this rules folder (default: the shipped rules)")
     args = ap.parse_args()
-    with open(args.corpus, encoding="utf-8") as f:
-        docs = [json.loads(line) for line in f if line.strip()]
-    articles = articles_from_jsonl_docs(docs, source=args.corpus)
+    articles = [a for a in iter_documents(plan_inputs([args.corpus])) if isinstance(a, Article)]
     rules = load_ruleset([args.rules], defaults=False) if args.rules else load_ruleset()
     annotator, note = load_annotator(args.nlp, rules, args.models_dir)
     chars = sum(len(a.text) for a in articles)

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_throughput_benchmark_reports_rates(tmp_path: Path) -> None:
     corpus = tmp_path / "seeds.jsonl"
     with corpus.open("w", encoding="utf-8") as f:
-        for p in sorted((ROOT / "seeds").glob("*.txt")):
-            f.write(json.dumps({"doc_id": p.stem, "text": p.read_text(encoding="utf-8")}) + "\n")
+        for n, p in enumerate(sorted((ROOT / "seeds").glob("*.txt"))):  # either id field, as `attrib run` reads them
+            f.write(json.dumps({"doc_id" if n % 2 else "id": p.stem, "text": p.read_text(encoding="utf-8")}) + "\n")
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "throughput.py"), str(corpus),
                           "--nlp", "builtin", "--repeat", "3"], capture_output=True, text=True, check=True)
     assert "articles=5" in out.stdout
