@@ -43,7 +43,7 @@ from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import IdentityRule, OrgRule, RuleSet, SpeakerRule
 from .store import LINES_AT_ONCE, ROWS_AT_ONCE, execute_script, speaker_columns
 
-__all__ = ["unify_speakers", "unify_store", "merge_record"]
+__all__ = ["unify_speakers", "unify_store", "start_store_identity", "merge_record"]
 
 
 @dataclass
@@ -104,13 +104,29 @@ def unify_speakers(attributions: Sequence[ResolvedAttribution], rules: RuleSet
     """
     merges: list[Merge] = []
     unifier = _Unifier(rules, sqlite3.connect(":memory:"), merges.append)
-    unifier.collect((ra.attribution.doc_id, ra.speaker, ra.mention.text if ra.mention else ra.speaker.name)
-                    for ra in attributions if ra.speaker is not None)
+    unifier.add((ra.attribution.doc_id, ra.speaker, ra.mention.text if ra.mention else None)
+                for ra in attributions if ra.speaker is not None)
+    unifier.end_collect()
     unifier.merge_all()
     return tuple(unifier.rewrite(ra) for ra in attributions), tuple(merges)
 
 
-def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int:
+def start_store_identity(store, rules: RuleSet) -> "_Unifier":
+    """The identity stage of a run's ``store.Store``, collecting the quotes the store holds already.
+
+    A batch run starts it before its first article and hands it each finished article's
+    quotes (``_Unifier.add``), so that this reading is done while the workers run; a resumed
+    run's store holds the quotes of the interrupted run, collected here first.
+    """
+    from .rundir import speaker_from_key
+
+    unifier = _Unifier(rules, store.db)
+    rows = store.rows("SELECT doc, spk, mention FROM quote WHERE sid IS NOT NULL ORDER BY i")
+    unifier.add((doc, speaker_from_key(spk), mention) for doc, spk, mention in rows)
+    return unifier
+
+
+def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None], started: "_Unifier | None" = None) -> int:
     """``unify_speakers`` on a run's ``store.Store``: its quote rows get their speakers' corpus identity in place.
 
     Only what is per named person stays in memory; anonymous sources and organisation
@@ -120,21 +136,17 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None]) -> int
         store: the run's store (``quote`` rows in input order).
         rules: as for ``unify_speakers``.
         on_merge: gets each merge as it is made.
+        started: what ``start_store_identity`` gave and has been handed every quote of the store
+            since (default: the store's quotes are collected now).
 
     Returns:
         The number of merges.
     """
     from .rundir import speaker_from_key, speaker_from_record, speaker_key, speaker_record
 
-    def speakers() -> Iterator[tuple[int, str, Speaker, str]]:
-        """(i, doc, speaker, mention as written) of every quote with a speaker, in input order."""
-        for i, doc, spk, mention in store.rows("SELECT i, doc, spk, mention FROM quote WHERE sid IS NOT NULL "
-                                               "ORDER BY i"):
-            sp = speaker_from_key(spk)
-            yield i, doc, sp, sp.name if mention is None else mention
-
-    unifier = _Unifier(rules, store.db, on_merge)
-    unifier.collect((doc, sp, mention) for _, doc, sp, mention in speakers())
+    unifier = started or start_store_identity(store, rules)
+    unifier.on_merge = on_merge
+    unifier.end_collect()
     unifier.merge_all()
     # a quote's new speaker depends on its speaker record only: the records that change, then their quotes
     execute_script(store.db, "CREATE TEMP TABLE identity_changed(spk TEXT PRIMARY KEY, new TEXT NOT NULL);"
@@ -192,7 +204,7 @@ def merge_record(m: Merge) -> dict[str, Any]:
 class _Unifier:
     """The clusters of one corpus and the merges made so far."""
 
-    def __init__(self, rules: RuleSet, db: sqlite3.Connection, on_merge: Callable[[Merge], None]):
+    def __init__(self, rules: RuleSet, db: sqlite3.Connection, on_merge: Callable[[Merge], None] = lambda m: None):
         self.rules = rules
         self.settings: IdentityRule = rules.identity_settings()
         self.db = db
@@ -216,15 +228,18 @@ class _Unifier:
         self.determiners = rules.words("determiner")
         self.indefinite = self.determiners - rules.words("definite")  # "a", "another", "some", ...
         self._rewritten: dict[Speaker, Speaker] = {}  # memo of rewrite: speaker record -> its corpus identity
+        # rows collected and not yet on disk: identity_doc's, identity_top's, identity_use's
+        self._pending: tuple[list[tuple], list[tuple], list[tuple]] = ([], [], [])
 
     # -- collecting ------------------------------------------------------------------
 
-    def collect(self, quotes: Iterable[tuple[str, Speaker, str]]) -> None:
-        """Every quote's (doc_id, speaker, mention as written), quotes without a speaker left out."""
-        docs: list[tuple[str, str, int]] = []
-        tops: list[tuple[str, str]] = []
-        uses: list[tuple] = []
+    def add(self, quotes: Iterable[tuple[str, Speaker, str | None]]) -> None:
+        """Quotes' (doc_id, speaker, mention as written, or None for the speaker's name), in input order;
+        quotes without a speaker left out. Call ``end_collect`` after the last."""
+        docs, tops, uses = self._pending
         for doc, sp, mention in quotes:
+            if mention is None:
+                mention = sp.name
             path = sp.affiliation_path or self._path(sp.affiliation)
             if path:
                 tops.append((doc, path[-1]))
@@ -239,12 +254,16 @@ class _Unifier:
                 uses.append((sp.id, sp.kind.value, sp.name, mention, sp.role, sp.affiliation))
                 docs.append((sp.id, doc, 0))
             if len(docs) >= ROWS_AT_ONCE or len(tops) >= ROWS_AT_ONCE:
-                self._insert(docs, tops, uses)
-        self._insert(docs, tops, uses)
+                self._insert()
+
+    def end_collect(self) -> None:
+        """After the last ``add``: what is pending to disk, and the indexes the merge passes use."""
+        self._insert()
         execute_script(self.db, "CREATE INDEX temp.identity_use_sid ON identity_use(sid);"
                                 "CREATE INDEX temp.identity_doc_doc ON identity_doc(doc, person)")
 
-    def _insert(self, docs: list, tops: list, uses: list) -> None:
+    def _insert(self) -> None:
+        docs, tops, uses = self._pending
         self.db.executemany("INSERT OR IGNORE INTO identity_doc VALUES (?, ?, ?)", docs)
         self.db.executemany("INSERT OR IGNORE INTO identity_top VALUES (?, ?)", tops)
         self.db.executemany("INSERT INTO identity_use VALUES (?, ?, ?, ?, ?, ?)", uses)

@@ -138,8 +138,9 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     from .documents import InputOptions, iter_documents, plan_inputs
     from .engine import DaskEngine, LocalEngine, NlpConfig, Processor, choose_annotator, work_items
     from .progress import Progress
+    from .identity import start_store_identity
     from .spool import Spool
-    from .store import Store
+    from .store import Store, quote_speakers
 
     t0 = time.perf_counter()
     input_options = input_options or InputOptions()
@@ -168,12 +169,14 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         spool = Spool(out, manifest, options.resume)
         result.resumed = spool.resumed
         store = Store.from_run(spool.dir, spool.dir / STORE)  # what a resumed run had finished, else empty
+        identity = start_store_identity(store, rules)  # collects each article's speakers as it comes
         progress = Progress(plan.files or None, quiet=options.quiet, initial=spool.resumed)
 
         def consume(outputs) -> None:
             for o in outputs:
                 spool.add(o.key, o.quotes, o.article, o.problems, o.stances)
                 store.add_quote_rows(map(_with_line, o.quote_rows, o.quotes.split("\n")))
+                identity.add(quote_speakers(o.quote_rows))
                 if o.doc_id is not None:
                     store.add_article_rows([(o.doc_id, o.article.rstrip("\n"))])
                 store.add_stance_rows(map(_with_line, o.stance_rows, o.stances.split("\n")))
@@ -217,7 +220,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         finally:
             progress.close()
             spool.close()
-        finish_run(spool, store, out, rules, options.as_json, result, options.jobs)
+        finish_run(spool, store, out, rules, options.as_json, result, options.jobs, identity)
         store.close()
         spool.remove()
     finally:
@@ -240,16 +243,18 @@ def _with_line(columns: tuple, line: str) -> tuple:
 STORE = "corpus.sqlite"
 
 
-def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: BatchResult, jobs: int = 1) -> None:
+def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: BatchResult, jobs: int = 1,
+               identity=None) -> None:
     """The corpus stages on the run's store: identity, claims, graph; then the final files, each atomically
-    (in two processes when ``jobs`` > 1)."""
+    (in two processes when ``jobs`` > 1). ``identity``: what ``identity.start_store_identity`` gave, handed
+    every quote of the store since (default: collected now)."""
     from .identity import merge_record, unify_store
     from .rundir import ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, write_text_lines
 
     store.commit()
     with atomic_path(out / MERGES) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         result.merges = unify_store(store, rules, lambda m: f.write(json.dumps(merge_record(m), ensure_ascii=False)
-                                                                    + "\n"))
+                                                                    + "\n"), identity)
     store.commit()
 
     def write_lines() -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ._util import normalise_quote
-from .rundir import ARTICLES, QUOTES, STANCES, speaker_key
+from .rundir import ARTICLES, QUOTES, STANCES, speaker_from_key, speaker_key
 
 _SCHEMA = """
 CREATE TABLE quote(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
@@ -56,6 +56,14 @@ def speaker_columns(sp: dict[str, Any] | None) -> tuple:
     if not sp:
         return None, None, None, None
     return sp["id"], speaker_key(sp), sp.get("name"), sp.get("mention")
+
+
+def quote_speakers(rows: Iterable[tuple]) -> Iterator[tuple[str, Any, str | None]]:
+    """(doc_id, speaker, mention as written or None) of the quotes with a speaker, from ``quote_columns`` rows
+    (what the identity stage collects, ``identity._Unifier.add``)."""
+    for doc, _start, _end, sid, spk, _name, mention, *_ in rows:
+        if sid is not None:
+            yield doc, speaker_from_key(spk), mention
 
 
 def stance_columns(rec: dict[str, Any]) -> tuple:

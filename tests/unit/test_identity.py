@@ -16,11 +16,11 @@ import pytest
 
 from attrib import identity
 from attrib._util import slug
-from attrib.identity import merge_record, unify_speakers, unify_store
+from attrib.identity import merge_record, start_store_identity, unify_speakers, unify_store
 from attrib.model import Attribution, QuoteType, ResolvedAttribution, Span, Speaker, SpeakerKind
 from attrib.ruleset import RuleSet, load_ruleset
 from attrib.rundir import quote_record
-from attrib.store import Store
+from attrib.store import Store, quote_columns, quote_speakers
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -49,6 +49,19 @@ def unify(quotes, rules):
     assert in_order == [quote_record(ra) for ra in out]
     assert [sid for sid, in store.db.execute("SELECT sid FROM quote ORDER BY i")] == [
         ra.speaker.id if ra.speaker else None for ra in out]
+    # as a batch run collects them: the quotes of a resumed run's store, then each article's as it comes
+    lines = [json.dumps(quote_record(ra), ensure_ascii=False) for ra in quotes]
+    store = Store()
+    store.add_quotes(lines[:len(lines) // 2])
+    started = start_store_identity(store, rules)
+    for line in lines[len(lines) // 2:]:
+        rows = [(*quote_columns(json.loads(line)), line)]
+        store.add_quote_rows(rows)
+        started.add(quote_speakers(rows))
+    store_merges = []
+    assert unify_store(store, rules, store_merges.append, started) == len(merges)
+    assert tuple(store_merges) == merges
+    assert [json.loads(line) for line, in store.db.execute("SELECT line FROM quote ORDER BY i")] == in_order
     return out, merges
 
 
