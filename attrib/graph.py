@@ -888,8 +888,10 @@ CREATE TABLE {part}.graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BL
 CREATE TABLE {part}.graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
                                rules TEXT NOT NULL, stance INTEGER, extra BLOB);
 """
-#: the claims one process of two builds (``_add_claims``): split by the last hex digit of the claim id
-_CLAIM_HALVES = ("instr('02468ace', substr(s.cid, -1)) > 0", "instr('02468ace', substr(s.cid, -1)) = 0")
+#: the claims each process of two builds (``_add_claims``), split by the last hex digit of the claim id: this
+#: process's share, then the forked one's, which also makes the stances (at 20,000 articles the stances take
+#: about a quarter of the claims' time, so the forked process takes 6 digits of 16)
+_CLAIM_SHARES = ("instr('012345', substr(s.cid, -1)) = 0", "instr('012345', substr(s.cid, -1)) > 0")
 #: entries a cache of the store builder holds at most (speaker records, parsed-record memo, summed edges)
 _CACHED = 1024
 _RULE_SEP = "\x1f"  # goes before each rule id of a row (no rule id holds it): () is "", ("",) is _RULE_SEP
@@ -1023,13 +1025,14 @@ class _StoreBuilder(_Builder):
     def build(self, two_processes: bool = False) -> None:
         """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances.
 
-        With ``two_processes`` (a store in a file), a forked process makes half of the claims
-        while this one makes the other half and the stances: each writes its nodes and edges to
-        a database file of its own (``parts``), as the store is only read meanwhile. A claim's
-        node and edges are its own (a claim makes no organisation), so they come out the same;
-        the outlets the claims name are made by both, alike.
+        With ``two_processes`` (a store in a file), a forked process makes some of the claims and the
+        stances while this one makes the other claims: each writes its nodes and edges to a database file
+        of its own (``parts``), as the store is only read meanwhile. A claim's node and edges are its own
+        (a claim makes no organisation), so they come out the same; the outlets the claims name are made
+        by both, alike; the organisations a stance names are made by the forked process, and this one
+        takes them from its file afterwards (their nodes' top affiliations are worked out from them).
         """
-        from .rundir import article_from_record, stance_from_record
+        from .rundir import article_from_record
 
         rows = self.store.rows
         for (line,) in rows("SELECT line FROM article ORDER BY i"):
@@ -1040,30 +1043,44 @@ class _StoreBuilder(_Builder):
         self.db.execute("CREATE INDEX graph_speaker_name ON graph_speaker(name_key, sid)")
         if two_processes and self.store.path != ":memory:":
             self._use_part("graph_a")  # commits what the forked process reads
-            in_forked_process(self._other_half, lambda: self._add_claims(_CLAIM_HALVES[0]), "making the graph's claims")
+            in_forked_process(self._other_part, lambda: self._add_claims(_CLAIM_SHARES[0]),
+                              "making the graph's claims and stances")
             self.parts["graph_b"] = self._part_path("graph_b")  # the forked process's
             self.store.attach("graph_b", self.parts["graph_b"])
+            for nid, attrs in rows("SELECT nid, attrs FROM graph_b.graph_node WHERE org = 1"):
+                self.orgs.setdefault(nid, marshal.loads(attrs))
         else:
             self._add_claims()
+            self._add_stances()
         for (doc,) in rows("SELECT DISTINCT doc FROM claims_seq WHERE doc NOT IN (SELECT doc FROM article) "
                            "ORDER BY doc"):
             self.set_node(article_node_id(doc), _bare_article_attrs(doc))
-        for (line,) in rows('SELECT line FROM stance ORDER BY doc, start, "end", rule, i'):
-            self.add_stance(stance_from_record(json.loads(line)))
         self._add_outlets()
-        for nid, attrs in self.orgs.items():
-            self._add("graph_node", (nid, 1, marshal.dumps(attrs)))
+        self._add_orgs()
         self._flush()
 
-    def _other_half(self) -> None:
-        """The forked process of ``build``: the other half of the claims, with their outlets."""
+    def _other_part(self) -> None:
+        """The forked process of ``build``: the other claims, with their outlets, and the stances, with the
+        organisations they name."""
         self.store.reopen()
         self.db = self.store.db
         self._use_part("graph_b")
-        self._add_claims(_CLAIM_HALVES[1])
+        self._add_claims(_CLAIM_SHARES[1])
+        self._add_stances()
         self._add_outlets()
+        self._add_orgs()
         self._flush()
         self.store.commit()
+
+    def _add_stances(self) -> None:
+        from .rundir import stance_from_record
+
+        for (line,) in self.store.rows('SELECT line FROM stance ORDER BY doc, start, "end", rule, i'):
+            self.add_stance(stance_from_record(json.loads(line)))
+
+    def _add_orgs(self) -> None:
+        for nid, attrs in self.orgs.items():
+            self._add("graph_node", (nid, 1, marshal.dumps(attrs)))
 
     def _add_outlets(self) -> None:
         for nid, attrs in self.outlets.items():
@@ -1140,7 +1157,7 @@ class _StoreBuilder(_Builder):
 
     def _add_claims(self, which: str = "1") -> None:
         """Each claim's node and own edges, its reports read in ``aggregate_claims``' order; ``which``: an SQL
-        condition on the claims (``s.cid``) to make (one of ``_CLAIM_HALVES``; default: all)."""
+        condition on the claims (``s.cid``) to make (one of ``_CLAIM_SHARES``; default: all)."""
         # the fields a claim takes of each quote are the store's columns; the pooling speaker's party and top
         # affiliation come along, for the claim node's top_affiliation (``_speaker``)
         rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, q.rule, q.outlet, q.name, "

@@ -172,11 +172,17 @@ def test_nodes_written_by_a_forked_process_give_the_same_bytes(tmp_path, rules):
 
 def test_two_processes_each_make_claims(tmp_path, rules):
     """``build(two_processes=True)``: the forked process and this one each make some of the claims, in files of
-    their own, and the two halves read back as the one-process build does."""
+    their own, the forked one the stances too (with the organisations they name), and the parts read back as
+    the one-process build does."""
     from attrib.claims import pool_store_claims
     from attrib.graph import _StoreBuilder
 
-    run = write_run(tmp_path / "run", *hand_made_run())
+    quotes, articles, stances = hand_made_run()
+    end = next(r.attribution.end for r in quotes if (r.attribution.doc_id, r.attribution.start) == ("a", 200))
+    # a stance naming organisations no speaker's path holds: only the forked process makes them
+    stances.append(Stance("a", 200, end, "disputes", "Chaman local administration", Span(190, 199, "denied"), 180,
+                          260, "stance.rejecting-words"))
+    run = write_run(tmp_path / "run", quotes, articles, stances)
     built = {}
     for two in (False, True):
         store = Store.from_run(run, tmp_path / f"store{two}.db")
@@ -189,7 +195,11 @@ def test_two_processes_each_make_claims(tmp_path, rules):
                                              ).fetchone()[0] for name in ("main", *builder.parts)}
             assert list(claims) == ["main", "graph_a", "graph_b"]
             assert claims["main"] == 0 and claims["graph_a"] > 0 and claims["graph_b"] > 0, claims
-        built[two] = (list(builder.node_records()), list(builder.edge_records()))
+            stances = {name: store.db.execute(f"SELECT count(*) FROM {name}.graph_edge WHERE stance IS NOT NULL"
+                                              ).fetchone()[0] for name in ("main", *builder.parts)}
+            assert stances["main"] == stances["graph_a"] == 0 < stances["graph_b"], stances
+        # this process knows every organisation afterwards, those only a stance names too
+        built[two] = (list(builder.node_records()), list(builder.edge_records()), builder.orgs)
         files = list(builder.parts.values())
         builder.remove_parts()
         assert not any(Path(f).exists() for f in files)
