@@ -41,7 +41,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from ._util import slug
 from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import IdentityRule, OrgRule, RuleSet, SpeakerRule
-from .store import LINES_AT_ONCE, ROWS_AT_ONCE, execute_script, speaker_columns
+from .store import LINES_AT_ONCE, ROWS_AT_ONCE, execute_script, quote_speakers, speaker_columns
 
 __all__ = ["unify_speakers", "unify_store", "start_store_identity", "merge_record"]
 
@@ -118,11 +118,10 @@ def start_store_identity(store, rules: RuleSet) -> "_Unifier":
     quotes (``_Unifier.add``), so that this reading is done while the workers run; a resumed
     run's store holds the quotes of the interrupted run, collected here first.
     """
-    from .rundir import speaker_from_key
-
     unifier = _Unifier(rules, store.db)
-    rows = store.rows("SELECT doc, spk, mention FROM quote WHERE sid IS NOT NULL ORDER BY i")
-    unifier.add((doc, speaker_from_key(spk), mention) for doc, spk, mention in rows)
+    # the first columns of quote_columns, as far as quote_speakers reads them
+    unifier.add(quote_speakers(store.rows('SELECT doc, start, "end", sid, spk, name, mention FROM quote '
+                                          "WHERE sid IS NOT NULL ORDER BY i")))
     return unifier
 
 

@@ -137,8 +137,8 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     """
     from .documents import InputOptions, iter_documents, plan_inputs
     from .engine import DaskEngine, LocalEngine, NlpConfig, Processor, choose_annotator, work_items
-    from .progress import Progress
     from .identity import start_store_identity
+    from .progress import Progress
     from .spool import Spool
     from .store import Store, quote_speakers
 
