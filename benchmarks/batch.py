@@ -25,7 +25,10 @@ With stanza, ``--stanza-sizes`` sets smaller corpora (stanza runs at tens of
 thousands of chars/s), and the script also times stanza by itself on the same
 texts, in a process of its own as ``attrib run`` is (Python start, import, model
 load, then the installed processors in one bulk call per batch of 32), to give
-attrib's overhead on top of stanza. ``--cache`` times a first stanza run into an
+attrib's overhead on top of stanza. stanza by itself is timed twice a pass: as a
+user runs it, and with attrib's garbage-collector setting (``_util.few_collections``,
+which speeds stanza's own part too), so that the second overhead is attrib's own
+added work. ``--cache`` times a first stanza run into an
 empty cache, then a re-run with changed rules, and prints the speed-up.
 """
 from __future__ import annotations
@@ -142,6 +145,10 @@ def run_attrib(args: list[str]) -> dict:
 _STANZA_ALONE = """
 import json, sys, time
 t0 = time.perf_counter()
+if sys.argv[3] == "few-collections":  # the garbage collector's setting of attrib's batch runs
+    import gc
+    from attrib._util import BATCH_GC_THRESHOLD
+    gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
 import stanza
 from attrib.nlp import installed_processors, models_dir
 where = models_dir(sys.argv[2] or None)
@@ -155,11 +162,13 @@ print(json.dumps({"load": t1 - t0, "process": time.perf_counter() - t1}))
 """
 
 
-def stanza_alone(corpus: Path, models_dir: str | None) -> dict:
+def stanza_alone(corpus: Path, models_dir: str | None, few_collections: bool = False) -> dict:
     """stanza by itself on the corpus texts, as a process of its own like ``attrib run``: import and model load,
-    then the processors attrib would use, bulk batches of 32. Wall seconds of the process, and of the two parts."""
+    then the processors attrib would use, bulk batches of 32. Wall seconds of the process, and of the two parts.
+    ``few_collections``: with the garbage collector set as in attrib's batch runs (``_util.few_collections``)."""
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", _STANZA_ALONE, str(corpus), models_dir or ""], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-c", _STANZA_ALONE, str(corpus), models_dir or "",
+                          "few-collections" if few_collections else "default"], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     parts = json.loads(out.strip().splitlines()[-1])
     return {"wall": time.perf_counter() - t0, **parts}
@@ -191,10 +200,14 @@ def main() -> None:
             else:
                 n, chars = make_corpus(corpus, size)
             runs: dict[int, list[dict]] = {j: [] for j in jobs}
+            alone: dict[bool, list[dict]] = {False: [], True: []}  # stanza by itself, without and with attrib's GC
             for _ in range(args.repeat):  # the job counts alternate, so a noisy spell hits them alike
                 for j in jobs:
                     runs[j].append(run_attrib([str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models,
                                                "--jobs", str(j), "--quiet", "--no-cache"]))
+                if nlp == "stanza":
+                    for few in (False, True):
+                        alone[few].append(stanza_alone(corpus, args.models_dir, few))
             for j in jobs:
                 wall = statistics.median(r["wall"] for r in runs[j])
                 per_core = [chars / max(r["cpu"], 1e-9) for r in runs[j]]
@@ -217,14 +230,14 @@ def main() -> None:
                 print(line, flush=True)
             r = runs[jobs[-1]][-1]
             if nlp == "stanza":
-                alone = [stanza_alone(corpus, args.models_dir) for _ in range(args.repeat)]
-                tok = statistics.median(a["wall"] for a in alone)
                 ours = statistics.median(r["wall"] for r in runs[jobs[0]])
-                walls = ", ".join(f"{a['wall']:.2f}" for a in alone)
-                print(f"stanza alone, a process of its own (import, model load, bulk batches of 32; median of "
-                      f"{len(alone)}): {tok:.2f} s ({walls}), "
-                      f"of which processing {statistics.median(a['process'] for a in alone):.2f} s; "
-                      f"attrib run --jobs {jobs[0]} took {ours / tok - 1:+.0%} over it", flush=True)
+                for few, what in ((False, "stanza alone, a process of its own (import, model load, bulk batches of 32"),
+                                  (True, "the same with attrib's garbage-collector setting (_util.few_collections")):
+                    tok = statistics.median(a["wall"] for a in alone[few])
+                    walls = ", ".join(f"{a['wall']:.2f}" for a in alone[few])
+                    print(f"{what}; median of {len(alone[few])}): {tok:.2f} s ({walls}), of which processing "
+                          f"{statistics.median(a['process'] for a in alone[few]):.2f} s; "
+                          f"attrib run --jobs {jobs[0]} took {ours / tok - 1:+.0%} over it", flush=True)
                 if args.cache:
                     cache = tmp / "cache"
                     first = run_attrib([str(corpus), "-o", str(tmp / "c1"), "--nlp", nlp, *models, "--quiet",

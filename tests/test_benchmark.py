@@ -37,3 +37,14 @@ def test_batch_benchmark_reports_rates_and_memory() -> None:
                       out.stdout)
     assert len(re.findall(r"^  2 passes: .*; CPU stolen by the hypervisor \d+%, \d+%$", out.stdout, re.MULTILINE)) == 2
     assert ratio and float(ratio.group(4)) == pytest.approx((float(ratio.group(2)) + float(ratio.group(3))) / 2, abs=0.01)
+
+
+@pytest.mark.slow
+def test_batch_benchmark_times_stanza_alone_both_ways(stanza_dir: Path) -> None:
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "batch.py"), "--nlp", "stanza", "--stanza-sizes",
+                          "5", "--jobs", "1", "--models-dir", str(stanza_dir)],
+                         capture_output=True, text=True, check=True, timeout=600)
+    assert re.search(r"^stanza +5 +1 ", out.stdout, re.MULTILINE), out.stdout
+    overheads = re.findall(r"^(stanza alone|the same with attrib's garbage-collector setting).*"
+                           r"attrib run --jobs 1 took [+-]\d+% over it$", out.stdout, re.MULTILINE)
+    assert overheads == ["stanza alone", "the same with attrib's garbage-collector setting"], out.stdout
