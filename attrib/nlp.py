@@ -367,15 +367,29 @@ class BuiltinAnnotator:
         sents, raw = _split_sentences(article.text, self.rules.words("abbreviation"))
         ents = _gazetteer_entities(article.text, raw, self.rules) + find_capitalised_chunks(
             article.text, sents, self.rules)
-        return Annotated(article, sents, _sorted_entities(ents), "builtin")
+        # no two of these entities are equal, nor share a sort key: the gazetteer's names and the capitalised
+        # runs each start at distinct tokens, and their sources differ; so no set is needed to drop repeats
+        return Annotated(article, sents, _sorted_entities(ents, unique=True), "builtin")
 
     def annotate_many(self, articles: Sequence[Article]) -> list[Annotated]:
         """Annotate several articles."""
         return [self.annotate(a) for a in articles]
 
 
-def _sorted_entities(ents: Iterable[Entity]) -> tuple[Entity, ...]:
-    return tuple(sorted(set(ents), key=lambda e: (e.start, -e.end, e.source, e.label)))
+def _sorted_entities(ents: Iterable[Entity], unique: bool = False) -> tuple[Entity, ...]:
+    """The entities without repeats (``unique``: the caller knows there are none), sorted by
+    (start, -end, source, label).
+
+    For speed, three stable sorts on C-level keys, the last key first, give that order (ties keep the
+    order they came in, as one sort would) without a Python key function per entity."""
+    out = sorted(ents if unique else set(ents), key=_SOURCE_LABEL)
+    out.sort(key=_END, reverse=True)  # reverse keeps a stable sort stable
+    out.sort(key=_START)
+    return tuple(out)
+
+
+_SOURCE_LABEL = attrgetter("source", "label")
+_END = attrgetter("end")
 
 
 def from_stanza_document(article: Article, doc: Any, rules: RuleSet) -> Annotated:
