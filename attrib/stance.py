@@ -20,7 +20,7 @@ import re
 from itertools import accumulate
 from typing import Sequence
 
-from ._util import non_decreasing, normalise_text, starts_if_ordered
+from ._util import non_decreasing, normalise_quote, starts_if_ordered
 from .claims import claim_settings, content_tokens
 from .model import Annotated, Entity, ResolvedAttribution, Span, Speaker, Stance
 from .ruleset import RuleSet, StanceRule
@@ -302,7 +302,7 @@ class _Article:
         quote with every earlier one)."""
         memo = self._contents.get(id(ra))
         if memo is None or memo[0] is not ra:  # keyed by id(); the ``is`` check guards against a reused id
-            memo = (ra, content_tokens(normalise_text(ra.attribution.text), self.settings))
+            memo = (ra, content_tokens(normalise_quote(ra.attribution.text), self.settings))  # = normalise_text, faster
             self._contents[id(ra)] = memo
         return memo[1]
 
@@ -358,7 +358,7 @@ class _Article:
         if ra.speaker is None:
             return None
         party = party_of(ra.speaker, self.rules)
-        subject = content_tokens(normalise_text(self.text[sent[0]:sent[1]]), self.settings)
+        subject = content_tokens(normalise_quote(self.text[sent[0]:sent[1]]), self.settings)  # = normalise_text, faster
         for other in reversed(self.quotes):
             o = other.attribution
             if o.start >= a.start or other.speaker is None or party_of(other.speaker, self.rules) == party:
