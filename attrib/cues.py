@@ -133,8 +133,8 @@ _TEXT = attrgetter("text")
 # scans ask for it about a hundred times per cue, where the call would cost more than the lowering
 
 
-def _is_q(t: Token) -> bool:
-    return t.text == _QUOTE
+# a quotation's placeholder token is told by ``t.text == _QUOTE`` in place, not through a helper function
+# (for speed, as with the lower-cased text above)
 
 
 # A unit's tokens are sorted by start (``_units``): the tokens of a span are found with ``bisect`` rather
@@ -284,7 +284,7 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
         if i < after:
             continue
         t = toks[i]
-        if _is_q(t):
+        if t.text == _QUOTE:
             continue
         low = lows[i]
         phrase = None
@@ -338,12 +338,12 @@ def _opener_follows(toks: list[Token], i: int, lex: _Lexicon) -> bool:
     follows an evidence noun ("one study found"), or it ends its sentence right after a name or pronoun
     ("..., the agency reports.")."""
     nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if nxt is not None and (_is_q(nxt) or nxt.text == ":" or nxt.text.lower() in lex.that):
+    if nxt is not None and (nxt.text == _QUOTE or nxt.text == ":" or nxt.text.lower() in lex.that):
         return True
     if _after_evidence(toks, i, lex):
         return True  # "one study found ..."
     prev = toks[i - 1] if i else None
-    return (nxt is None or nxt.text in (".", "!", "?")) and prev is not None and not _is_q(prev) and (
+    return (nxt is None or nxt.text in (".", "!", "?")) and prev is not None and not prev.text == _QUOTE and (
         prev.text[:1].isupper() or prev.text.lower() in lex.pronouns)
 
 
@@ -390,7 +390,7 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
         if low == "as" and k - 2 >= lo and toks[k - 1].text.lower() == "well" and toks[k - 2].text.lower() == "as":
             k -= 3  # "the Taliban as well as Pakistani sources": one coordinated subject
             continue
-        if _is_q(t) or t.text in _HARD or low in lex.boundary or low in lex.relative:
+        if t.text == _QUOTE or t.text in _HARD or low in lex.boundary or low in lex.relative:
             break
         if t.text in lex.aux:  # lower case: "Theresa May", "Will Smith" are names
             return None  # "Pakistan was for years accused": a clause, not a subject
@@ -430,7 +430,7 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
             j = k - 1  # "Rep. Gwen Moore (D-Wis.) said"
         elif toks[j].text in _DASHES and (k := next((k for k in range(j - 1, max(lo, j - _MAX_ASIDE) - 1, -1)
                                                      if toks[k].text in _DASHES), None)) is not None \
-                and k - 1 >= lo and not _is_q(toks[k - 1]) and toks[k - 1].text not in _HARD:
+                and k - 1 >= lo and not toks[k - 1].text == _QUOTE and toks[k - 1].text not in _HARD:
             j = k - 1  # "John Doe, head of Acme -- the firm that owns the mine -- told me"
         else:
             break
@@ -440,7 +440,7 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
 def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[int, int] | None:
     """Token range of the speaker noun phrase that ends right before the cue at ``ci``."""
     end = _skip_back(toks, ci - 1, lo, lex)
-    if end < lo or _is_q(toks[end]):
+    if end < lo or toks[end].text == _QUOTE:
         return None
     if toks[end].text in _POSSESSIVE and end - 1 >= lo:
         end -= 1  # "Jane Doe's claim that ...": the possessor speaks
@@ -454,7 +454,7 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
         if k >= lo and toks[k].text == ")":  # "NAME (D-Va.), said"
             k = next((m - 1 for m in range(k - 1, max(lo, k - 8) - 1, -1) if toks[m].text == "("), k)
         last = k
-        while k >= lo and not _is_q(toks[k]) and toks[k].text not in _HARD:
+        while k >= lo and not toks[k].text == _QUOTE and toks[k].text not in _HARD:
             k -= 1
         if k < lo and end - lo <= 4 and toks[lo].text[:1].isupper():
             return lo, end - 1  # "Ghani, blamed ...": a stray comma after a short name
@@ -487,7 +487,7 @@ def _antecedent(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> tuple[in
     ("X endorses Jane Doe", "Democrats on Capitol Hill"), else the noun phrase without the words of the
     clause it stands in ("included members of the government" -> "the government")."""
     def name_start(k: int) -> int:
-        while k >= lo and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det and not _is_q(toks[k]):
+        while k >= lo and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det and not toks[k].text == _QUOTE:
             k -= 1
         return k + 1
 
@@ -513,7 +513,7 @@ def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) ->
     """Where a short run of capitalised words ending right before the comma at ``start - 1`` begins
     ("Adam Smith (D-Wash.), | 56"), if it stands alone after a clause boundary; else None."""
     j = start - 1
-    while j >= lo and start - j < 10 and toks[j].text != "," and not _is_q(toks[j]) and toks[j].text not in _HARD:
+    while j >= lo and start - j < 10 and toks[j].text != "," and not toks[j].text == _QUOTE and toks[j].text not in _HARD:
         j -= 1  # "Jane Doe, a lawyer and | spokeswoman for ...": over the rest of the appositive
     if j < lo or toks[j].text != ",":
         return None
@@ -522,9 +522,9 @@ def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) ->
         j = next((m - 1 for m in range(j - 1, max(lo, j - 8) - 1, -1) if toks[m].text == "("), -1)
     m = j
     while m >= lo and m > j - 6 and (toks[m].text[:1].isupper() or toks[m].text.lower() in ("’s", "'s")) \
-            and not _is_q(toks[m]) and toks[m].text.lower() not in lex.time and toks[m].text.lower() not in lex.boundary:
+            and not toks[m].text == _QUOTE and toks[m].text.lower() not in lex.time and toks[m].text.lower() not in lex.boundary:
         m -= 1
-    if m == j or (m >= lo and not (_is_q(toks[m]) or toks[m].text in _HARD)) or not _opens_name(toks[m + 1], lex):
+    if m == j or (m >= lo and not (toks[m].text == _QUOTE or toks[m].text in _HARD)) or not _opens_name(toks[m + 1], lex):
         return None
     if toks[m + 1].text.lower() in lex.prep or toks[m + 1].text.lower() in lex.channel_prep:
         return None  # "In Washington, the ..."
@@ -536,10 +536,10 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
     i = ci + 1
     while i <= hi and toks[i].text.lower() in lex.aux:
         i += 1
-    if i > hi or _is_q(toks[i]) or toks[i].text.lower() in lex.that or toks[i].text in _HARD or toks[i].text.lower() in lex.prep:
+    if i > hi or toks[i].text == _QUOTE or toks[i].text.lower() in lex.that or toks[i].text in _HARD or toks[i].text.lower() in lex.prep:
         return None  # '"...," she shouted to the crowd': no speaker after a preposition
     j = i
-    while j <= hi and not _is_q(toks[j]) and toks[j].text not in _HARD and (
+    while j <= hi and not toks[j].text == _QUOTE and toks[j].text not in _HARD and (
             j == i or toks[j].text.lower() not in lex.boundary):
         j += 1
     end = j - 1
@@ -550,7 +550,7 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
     if j <= hi and toks[j].text == "," and j + 1 <= hi and (
             toks[j + 1].text.lower() in lex.det or toks[j + 1].text.lower() in lex.relative_subject):
         k = j + 1
-        while k <= hi and not _is_q(toks[k]) and toks[k].text not in _HARD:
+        while k <= hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD:
             k += 1
         end = k - 1
     return i, end
@@ -590,19 +590,19 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     def that_ahead(k: int, limit: int = 10) -> int | None:
         for m in range(k, min(hi + 1, k + limit)):
             low = toks[m].text.lower()
-            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or low in lex.boundary_not_that_coordinator:
+            if toks[m].text == _QUOTE or toks[m].text in (",", ";", ".", ":") or low in lex.boundary_not_that_coordinator:
                 return None  # "told reporters after the meeting that was held ...": a relative clause
             if low in lex.that:
                 return m
         return None
 
-    if i <= hi and rule.takes_recipient and not _is_q(toks[i]):
+    if i <= hi and rule.takes_recipient and not toks[i].text == _QUOTE:
         if toks[i].text.lower() in lex.prep:
             return i  # "asked for ...": not a reporting use
         m = that_ahead(i)
         if m is not None:
             return m
-        i = _skip_entity(toks, i, hi, ents) if _entity_at(toks[i], ents) else i + (0 if _is_q(toks[i]) else 1)
+        i = _skip_entity(toks, i, hi, ents) if _entity_at(toks[i], ents) else i + (0 if toks[i].text == _QUOTE else 1)
     changed = True
     while changed and i <= hi:
         changed = False
@@ -640,12 +640,12 @@ def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int =
     ("in a blog post that ...", "on the other hand, “...”"), else None."""
     for m in range(i, min(hi + 1, i + limit)):
         t = toks[m]
-        if _is_q(t) or t.text in (";", ".", "!", "?") or t.text.lower() in lex.boundary_not_that:
+        if t.text == _QUOTE or t.text in (";", ".", "!", "?") or t.text.lower() in lex.boundary_not_that:
             return None
         if t.text.lower() in lex.that and m > i:
             return m
         if t.text in (",", ":") and m > i:
-            if m + 1 <= hi and (_is_q(toks[m + 1]) or toks[m + 1].text.lower() in lex.that):
+            if m + 1 <= hi and (toks[m + 1].text == _QUOTE or toks[m + 1].text.lower() in lex.that):
                 return m + 1
             # "says at a stop in Toledo, Ohio, that ...": a place name set off by commas
             if not (t.text == "," and m + 1 <= hi and toks[m + 1].text[:1].isupper()):
@@ -724,7 +724,7 @@ def _plausible_speaker(f: _Found, lex: _Lexicon) -> bool:
     """Whether a speaker mention reads as a noun phrase: it does not open with a preposition or a clitic
     ("in many cases", "'s a small fraction") and holds no auxiliary verb before any comma or relative
     pronoun that opens its appositive or relative clause ("he had fought in Vietnam")."""
-    toks = [t for t in _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end) if not _is_q(t)]
+    toks = [t for t in _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end) if not t.text == _QUOTE]
     if not toks or toks[0].text.lower() in lex.prep or toks[0].text[:1] in "'’":
         return False
     head = next((k for k, t in enumerate(toks) if t.text in (",", "(") or t.text.lower() in lex.relative), len(toks))
@@ -738,7 +738,7 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
     hi = len(toks) - 1
     # a dash is a cue only right after a quotation ('"…" ― Jane Doe'); elsewhere it is no later cue
     # that could end an earlier cue's content ("moot because it is up to the electors — loyal partisans — to")
-    cues = [c for c in _cue_tokens(unit, lex, annotated) if c[3].type != "dash" or (c[0] > 0 and _is_q(toks[c[0] - 1]))]
+    cues = [c for c in _cue_tokens(unit, lex, annotated) if c[3].type != "dash" or (c[0] > 0 and toks[c[0] - 1].text == _QUOTE)]
     unit.cue_starts = [c[0] for c in cues]
     first_here = len(found)
     for n, (ci, cj, lemma, rule) in enumerate(cues):
@@ -770,7 +770,7 @@ def _opening_participles(found: list[_Found], first_here: int, toks: list[Token]
         ci = next(k for k, t in enumerate(toks) if t.start == f.cue.start)
         k = ci - 1
         while k >= 0 and toks[k].text not in _SENTENCE_END and (
-                _is_q(toks[k]) or toks[k].text in _HARD or toks[k].text.lower() in lex.boundary):
+                toks[k].text == _QUOTE or toks[k].text in _HARD or toks[k].text.lower() in lex.boundary):
             k -= 1
         if k >= 0 and toks[k].text not in _SENTENCE_END:
             continue  # words stand before the cue in its sentence: "X was defiant, saying ..." is handled apart
@@ -796,15 +796,15 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
 def _passive_agent(toks: list[Token], cj: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
     """The agent of a passive cue: "it was announced by the ministry that ...", a noun phrase after an agent
     preposition, up to "that", a comma or a quotation."""
-    if cj + 2 > hi or toks[cj + 1].text.lower() not in lex.agent or _is_q(toks[cj + 2]) or toks[cj + 2].text in _HARD \
+    if cj + 2 > hi or toks[cj + 1].text.lower() not in lex.agent or toks[cj + 2].text == _QUOTE or toks[cj + 2].text in _HARD \
             or toks[cj + 2].text.lower() in lex.prep or toks[cj + 2].text.lower() in lex.boundary:
         return None
     k = cj + 2
-    while k <= hi and not _is_q(toks[k]) and toks[k].text not in _HARD and toks[k].text.lower() not in lex.that:
+    while k <= hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.that:
         k += 1
     if k <= hi and toks[k].text == ",":  # "by Jane Doe, the mayor, that ...": over the appositive
         c = next((m for m in range(k + 1, min(hi, k + _MAX_NP) + 1) if toks[m].text == ","), None)
-        if c is not None and c + 1 <= hi and (toks[c + 1].text.lower() in lex.that or _is_q(toks[c + 1])):
+        if c is not None and c + 1 <= hi and (toks[c + 1].text.lower() in lex.that or toks[c + 1].text == _QUOTE):
             k = c
     return (cj + 2, k - 1) if k - 1 - (cj + 2) < _MAX_NP and k <= hi and (
         toks[k].text.lower() in lex.that or toks[k].text in (",", ":")) else None
@@ -845,7 +845,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
             and not is_participle and not f.rule.takes_recipient and _clause_like(toks, left, lex) \
             and _inverted_at_end(toks, cj, next_start, hi, lex):
         left = None  # "CONTENT, said one source.": a clause, not a speaker and appositive, stands before the comma
-    at_boundary = before_cue < left_bound or _is_q(toks[before_cue]) or toks[before_cue].text in (",", ":", "—", "–")
+    at_boundary = before_cue < left_bound or toks[before_cue].text == _QUOTE or toks[before_cue].text in (",", ":", "—", "–")
     if dep:
         f.speaker = Span(dep[0], dep[1], text[dep[0]:dep[1]])
         f.rule_ids.append("speaker.dependency-subject")
@@ -869,7 +869,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
                 rs = after
                 while rs <= hi and toks[rs].text in (",", ":"):
                     rs += 1
-                if rs <= hi and _is_q(toks[rs]):
+                if rs <= hi and toks[rs].text == _QUOTE:
                     right = (toks[rs].start, toks[rs].end)  # '"A," said X, "B."' -> B
     if f.speaker is None:
         prev = _previous_clause(found, first_here)
@@ -897,7 +897,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
             k = (k if k < len(toks) else 0) - 1
             while k >= left_bound and toks[k].text in (",", ":"):
                 k -= 1
-            if k >= left_bound and _is_q(toks[k]):
+            if k >= left_bound and toks[k].text == _QUOTE:
                 f.extra = (toks[k].start, toks[k].end)
         return
     # content on the left: "CONTENT, X said" / '"...," he said'
@@ -915,7 +915,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     if start_tok > end_tok:
         return
     s, e = _trim(text, toks[start_tok].start, toks[end_tok].end)
-    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(_is_q(t) for t in toks[start_tok:end_tok + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(t.text == _QUOTE for t in toks[start_tok:end_tok + 1])):
         f.content = (s, e)
 
 
@@ -959,27 +959,32 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
         if cut != len(toks):
             ce = cut - 1
             break
-    bar = next((k for k in range(cs, ce + 1) if toks[k].text == "|"), None)
-    if bar is not None:
-        ce = bar - 1  # "X says Y | Outlet name": a headline ends at the bar
-    aside = next((k for k in range(cs + 1, ce) if toks[k].text in _ASIDE_DASHES
-                  and toks[k + 1].text.lower() in lex.boundary and toks[k + 1].text.lower() not in lex.coordinator), None)
-    if aside is not None:
-        ce = aside - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends the content
+    # for speed, the content's words are searched in C (``in``, ``list.index``, ``indexes_where``) rather than
+    # by a generator over its tokens: the first bar, then the first dash that opens an aside
+    texts = list(map(_TEXT, toks[cs:ce + 1]))
+    if "|" in texts:
+        ce = cs + texts.index("|") - 1  # "X says Y | Outlet name": a headline ends at the bar
+    for k in indexes_where(map(_ASIDE_DASHES.__contains__, texts)):
+        k += cs
+        if k >= ce:
+            break
+        if k > cs and toks[k + 1].text.lower() in lex.boundary and toks[k + 1].text.lower() not in lex.coordinator:
+            ce = k - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends the content
+            break
     if cs > ce or toks[cs].text in (".", "!", "?"):
         return None, False  # '…,'' he said. ''Next…'': the sentence ended at the cue
     first = toks[cs]
     after_comma = cs - 1 > ci and toks[cs - 1].text == ","
-    has_words = any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1])
-    if _is_q(first):
-        if after_comma and any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1]):
+    has_words = any(not t.text == _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1])
+    if first.text == _QUOTE:
+        if after_comma and any(not t.text == _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1]):
             return None, False
     elif (after_comma and first.text.lower() not in lex.that) or first.text.lower() in lex.boundary_not_that or (first.text.lower() in lex.prep and (
             first.text.lower() != "to" or cs + 1 > ce or toks[cs + 1].text.lower() in lex.det or toks[cs + 1].text[:1].isupper())):
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
     s, e = _trim(text, first.start, toks[ce].end)
-    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(_is_q(t) for t in toks[cs:ce + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(t.text == _QUOTE for t in toks[cs:ce + 1])):
         return (s, e), True
     return None, has_words
 
@@ -1000,7 +1005,7 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
         return False  # "A, an official said, but the group denies it, saying ...": B is another party's
     if cs < hi and toks[cs].text.lower() in lex.coordinator:
         cs += 1  # "A, the agency said, and B": B goes on with what is reported
-    if _is_q(toks[cs]) or toks[cs].text.lower() in lex.relative or toks[cs].text.lower() in lex.that or (
+    if toks[cs].text == _QUOTE or toks[cs].text.lower() in lex.relative or toks[cs].text.lower() in lex.that or (
             toks[cs].text.lower() in lex.boundary and cs + 1 <= hi and toks[cs + 1].text == ","):
         return False  # "A, he said, which ...", "A, he said, however, ...": no more of the content
     ce = _clause_cut(toks, cs, next_start, lex) - 1 if next_start <= hi else hi
@@ -1009,7 +1014,7 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
         a += 1
     if a >= left[0] - 1 or ce < cs or any(t.text in (".", "!", "?", ";") for t in toks[a:left[0] - 1]):
         return False
-    if (a == left[0] - 2 and _is_q(toks[a])) or any(_is_q(t) for t in toks[cs:ce + 1]) and ce == cs:
+    if (a == left[0] - 2 and toks[a].text == _QUOTE) or any(t.text == _QUOTE for t in toks[cs:ce + 1]) and ce == cs:
         return False  # '"A," he said, "B."' is a split quotation
     ps, pe = _trim(text, toks[a].start, toks[left[0] - 2].end)
     s, e = _trim(text, toks[cs].start, toks[ce].end)
@@ -1025,13 +1030,13 @@ def _quote_before(toks: list[Token], k: int, lo: int) -> bool:
     k -= 1
     while k >= lo and toks[k].text == ",":
         k -= 1
-    return k >= lo and _is_q(toks[k])
+    return k >= lo and toks[k].text == _QUOTE
 
 
 def _opens_content(toks: list[Token], span: tuple[int, int], lex: _Lexicon, text: str) -> bool:
     """Whether a right-hand content opens as reported speech does: with "that", a colon or a quotation."""
     first = next((t for t in toks if t.start >= span[0]), None)
-    return first is not None and (_is_q(first) or first.text.lower() in lex.that or text[:span[0]].rstrip().endswith(":"))
+    return first is not None and (first.text == _QUOTE or first.text.lower() in lex.that or text[:span[0]].rstrip().endswith(":"))
 
 
 def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
@@ -1045,7 +1050,7 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
             return None
         lo = comma + 1
     k = lo
-    while k < hi and not _is_q(toks[k]) and toks[k].text not in _HARD and toks[k].text.lower() not in lex.aux \
+    while k < hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.aux \
             and toks[k].text.lower() not in lex.boundary:
         k += 1
     return (lo, k - 1) if lo < k and k - lo <= 6 and k < hi else None
@@ -1072,20 +1077,20 @@ def _name_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[
     if lo < hi and _opens_adverbial(toks, lo, lex):
         lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
     k = lo
-    while k < hi and toks[k].text[:1].isupper() and not _is_q(toks[k]) and toks[k].text.lower() not in lex.boundary:
+    while k < hi and toks[k].text[:1].isupper() and not toks[k].text == _QUOTE and toks[k].text.lower() not in lex.boundary:
         k += 1
     return (lo, k - 1) if lo < k <= lo + 4 else None
 
 
 def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
     """'"…" ― Jane Doe': a quotation, a dash and a name running to the end of the line."""
-    if ci == 0 or not _is_q(toks[ci - 1]) or ci + 1 > hi:
+    if ci == 0 or not toks[ci - 1].text == _QUOTE or ci + 1 > hi:
         return
     end = hi
     while end > ci and toks[end].text in _HARD:
         end -= 1
     if end <= ci or end - ci > 6 or not toks[ci + 1].text[:1].isupper() or any(
-            _is_q(t) or t.text in _HARD_BUT_PERIOD for t in toks[ci + 1:end + 1]):
+            t.text == _QUOTE or t.text in _HARD_BUT_PERIOD for t in toks[ci + 1:end + 1]):
         return
     if "\n" in text[toks[ci - 1].end:toks[end].end]:
         return
@@ -1124,7 +1129,7 @@ def _speaker_colon(f: _Found, toks, ci, text) -> None:
 def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) -> None:
     # the speaker runs from after the phrase to the next comma or the end
     j = cj + 1
-    while j <= hi and not _is_q(toks[j]) and toks[j].text not in _HARD:
+    while j <= hi and not toks[j].text == _QUOTE and toks[j].text not in _HARD:
         j += 1
     if j == cj + 1:
         return
