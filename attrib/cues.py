@@ -129,12 +129,30 @@ _START = attrgetter("start")
 _TEXT = attrgetter("text")
 
 
-def _low(t: Token) -> str:
-    return t.text.lower()
+# a token's lower-cased text is written ``t.text.lower()`` in place, not through a helper function: the
+# scans ask for it about a hundred times per cue, where the call would cost more than the lowering
 
 
-def _is_q(t: Token) -> bool:
-    return t.text == _QUOTE
+# a quotation's placeholder token is told by ``t.text == _QUOTE`` in place, not through a helper function
+# (for speed, as with the lower-cased text above)
+
+
+# A unit's tokens are sorted by start (``_units``): the tokens of a span are found with ``bisect`` rather
+# than by testing every token of the unit, once per cue (for speed)
+
+def _tokens_in(toks: list[Token], start: int, end: int) -> list[Token]:
+    """``[t for t in toks if start <= t.start < end]`` for tokens sorted by start."""
+    lo = bisect.bisect_left(toks, start, key=_START)
+    return toks[lo:bisect.bisect_left(toks, end, lo, key=_START)]
+
+
+def _first_at(toks: list[Token], pos: int) -> int:
+    """``next(n for n, t in enumerate(toks) if t.start >= pos)`` for tokens sorted by start, with that
+    ``next``'s StopIteration when no token starts there or later."""
+    n = bisect.bisect_left(toks, pos, key=_START)
+    if n == len(toks):
+        raise StopIteration
+    return n
 
 
 # ---------------------------------------------------------------------- units
@@ -266,7 +284,7 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
         if i < after:
             continue
         t = toks[i]
-        if _is_q(t):
+        if t.text == _QUOTE:
             continue
         low = lows[i]
         phrase = None
@@ -284,7 +302,7 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
         if low in lex.multi:
             multi = next(((n, lemma, r) for words, lemma, r in lex.multi[low] if (n := len(words))
                           and tuple(lows[i:i + n]) == words), None)
-        if multi and (i == 0 or _low(toks[i - 1]) not in lex.det) and (
+        if multi and (i == 0 or toks[i - 1].text.lower() not in lex.det) and (
                 not annotated.has_pos or not t.upos or t.upos in ("VERB", "AUX")):
             found.append((i, i + multi[0] - 1, multi[1], multi[2]))  # "called for", "pointed out"
             after = i + multi[0]
@@ -320,33 +338,33 @@ def _opener_follows(toks: list[Token], i: int, lex: _Lexicon) -> bool:
     follows an evidence noun ("one study found"), or it ends its sentence right after a name or pronoun
     ("..., the agency reports.")."""
     nxt = toks[i + 1] if i + 1 < len(toks) else None
-    if nxt is not None and (_is_q(nxt) or nxt.text == ":" or _low(nxt) in lex.that):
+    if nxt is not None and (nxt.text == _QUOTE or nxt.text == ":" or nxt.text.lower() in lex.that):
         return True
     if _after_evidence(toks, i, lex):
         return True  # "one study found ..."
     prev = toks[i - 1] if i else None
-    return (nxt is None or nxt.text in (".", "!", "?")) and prev is not None and not _is_q(prev) and (
-        prev.text[:1].isupper() or _low(prev) in lex.pronouns)
+    return (nxt is None or nxt.text in (".", "!", "?")) and prev is not None and not prev.text == _QUOTE and (
+        prev.text[:1].isupper() or prev.text.lower() in lex.pronouns)
 
 
 def _after_evidence(toks: list[Token], i: int, lex: _Lexicon) -> bool:
     """Whether the word at ``i`` follows an evidence noun ("the poll shows", "one study found"), not one
     inside a prepositional phrase ("in the report found")."""
     k = i - 1
-    while k >= 0 and _low(toks[k]) in lex.aux:
+    while k >= 0 and toks[k].text.lower() in lex.aux:
         k -= 1
-    return k >= 0 and _low(toks[k]) in lex.evidence and (k == 0 or _low(toks[k - 1]) not in lex.prep)
+    return k >= 0 and toks[k].text.lower() in lex.evidence and (k == 0 or toks[k - 1].text.lower() not in lex.prep)
 
 
 def _is_verb_use(toks: list[Token], i: int, lex: _Lexicon, annotated: Annotated) -> bool:
     """A cue word used as a reporting verb: not a noun ("the claim"), not passive ("was told")."""
-    prev = _low(toks[i - 1]) if i else ""
-    nxt = _low(toks[i + 1]) if i + 1 < len(toks) else ""
-    word = _low(toks[i])
+    prev = toks[i - 1].text.lower() if i else ""
+    nxt = toks[i + 1].text.lower() if i + 1 < len(toks) else ""
+    word = toks[i].text.lower()
     k = i - 1  # the passive auxiliary may stand before adverbs: "was also told", "were widely reported"
-    while k > 0 and (low := _low(toks[k])) not in lex.passive and (low in lex.focus or _is_adverb(toks[k], lex)):
+    while k > 0 and (low := toks[k].text.lower()) not in lex.passive and (low in lex.focus or _is_adverb(toks[k], lex)):
         k -= 1
-    if k >= 0 and _low(toks[k]) in lex.passive and not word.endswith("ing"):
+    if k >= 0 and toks[k].text.lower() in lex.passive and not word.endswith("ing"):
         return _passive_agent(toks, i, len(toks) - 1, lex) is not None  # only "was announced by the ministry"
     if annotated.has_pos and toks[i].upos:
         return True
@@ -368,11 +386,11 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
     k = end
     while k >= lo:
         t = toks[k]
-        low = _low(t)
-        if low == "as" and k - 2 >= lo and _low(toks[k - 1]) == "well" and _low(toks[k - 2]) == "as":
+        low = t.text.lower()
+        if low == "as" and k - 2 >= lo and toks[k - 1].text.lower() == "well" and toks[k - 2].text.lower() == "as":
             k -= 3  # "the Taliban as well as Pakistani sources": one coordinated subject
             continue
-        if _is_q(t) or t.text in _HARD or low in lex.boundary or low in lex.relative:
+        if t.text == _QUOTE or t.text in _HARD or low in lex.boundary or low in lex.relative:
             break
         if t.text in lex.aux:  # lower case: "Theresa May", "Will Smith" are names
             return None  # "Pakistan was for years accused": a clause, not a subject
@@ -380,7 +398,7 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
     start = k + 1
     if start > end or end - start + 1 > _MAX_NP:
         return None
-    while start <= end and _low(toks[start]) in lex.not_subject:
+    while start <= end and toks[start].text.lower() in lex.not_subject:
         start += 1  # "However the ministry said", "Yesterday the mayor said", "Even China said": not the speaker
     return start if start <= end else None
 
@@ -388,31 +406,31 @@ def _np_start(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> int | None
 def _is_adverb(t: Token, lex: _Lexicon) -> bool:
     """A word that may stand between a passive auxiliary and its verb: a word of the rules' auxiliary class
     that is no passive auxiliary ("also", "later", "has"), or a lower-case -ly word ("widely")."""
-    low = _low(t)
+    low = t.text.lower()
     return (low in lex.aux and low not in lex.passive) or (low.endswith("ly") and t.text.islower() and len(low) > 4)
 
 
 def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
     """Step left over auxiliaries, -ly adverbs, time expressions and ", however," before a cue."""
     while j >= lo:
-        low = _low(toks[j])
+        low = toks[j].text.lower()
         if toks[j].text in lex.aux or low in lex.focus or (low.endswith("ly") and toks[j].text.islower() and len(low) > 4):
             j -= 1
         elif low in lex.time_nouns:
             k = j
-            while k - 1 >= lo and _low(toks[k - 1]) in lex.time:
+            while k - 1 >= lo and toks[k - 1].text.lower() in lex.time:
                 k -= 1
             if k == j and k - 1 >= lo and toks[k - 1].text[:1].isupper() and toks[j].text[:1].isupper():
                 break  # "Theresa May said": a bare month after a name is part of the name
             j = k - 1
-        elif toks[j].text == "," and j - 2 >= lo and toks[j - 2].text == "," and _low(toks[j - 1]) in lex.boundary:
+        elif toks[j].text == "," and j - 2 >= lo and toks[j - 2].text == "," and toks[j - 1].text.lower() in lex.boundary:
             j -= 3
         elif toks[j].text == ")" and (k := next((k for k in range(j - 1, max(lo, j - 8) - 1, -1)
                                                  if toks[k].text == "("), None)) is not None:
             j = k - 1  # "Rep. Gwen Moore (D-Wis.) said"
         elif toks[j].text in _DASHES and (k := next((k for k in range(j - 1, max(lo, j - _MAX_ASIDE) - 1, -1)
                                                      if toks[k].text in _DASHES), None)) is not None \
-                and k - 1 >= lo and not _is_q(toks[k - 1]) and toks[k - 1].text not in _HARD:
+                and k - 1 >= lo and not toks[k - 1].text == _QUOTE and toks[k - 1].text not in _HARD:
             j = k - 1  # "John Doe, head of Acme -- the firm that owns the mine -- told me"
         else:
             break
@@ -422,27 +440,27 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
 def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[int, int] | None:
     """Token range of the speaker noun phrase that ends right before the cue at ``ci``."""
     end = _skip_back(toks, ci - 1, lo, lex)
-    if end < lo or _is_q(toks[end]):
+    if end < lo or toks[end].text == _QUOTE:
         return None
     if toks[end].text in _POSSESSIVE and end - 1 >= lo:
         end -= 1  # "Jane Doe's claim that ...": the possessor speaks
-    if _low(toks[end]) in lex.relative_subject and end - 2 >= lo and toks[end - 1].text == ",":
+    if toks[end].text.lower() in lex.relative_subject and end - 2 >= lo and toks[end - 1].text == ",":
         return _antecedent(toks, end - 2, lo, lex)  # "Jane Doe, who says ...": whom the clause is about
     if toks[end].text == ",":
         # "NAME, APPOSITIVE, said" / "NAME, who ..., said"; never for "..., saying": that shares a subject
-        if _low(toks[ci]).endswith("ing"):
+        if toks[ci].text.lower().endswith("ing"):
             return None
         k = end - 1
         if k >= lo and toks[k].text == ")":  # "NAME (D-Va.), said"
             k = next((m - 1 for m in range(k - 1, max(lo, k - 8) - 1, -1) if toks[m].text == "("), k)
         last = k
-        while k >= lo and not _is_q(toks[k]) and toks[k].text not in _HARD:
+        while k >= lo and not toks[k].text == _QUOTE and toks[k].text not in _HARD:
             k -= 1
         if k < lo and end - lo <= 4 and toks[lo].text[:1].isupper():
             return lo, end - 1  # "Ghani, blamed ...": a stray comma after a short name
         if last < end - 1 and 0 <= last - k <= 5 and (k < lo or toks[k].text != ",") and _opens_name(toks[k + 1], lex):
             return k + 1, end - 1  # '"...," Jane Doe (D-Va.), said': a comma after the bracket
-        relative = k + 1 < end and _low(toks[k + 1]) in lex.relative
+        relative = k + 1 < end and toks[k + 1].text.lower() in lex.relative
         if k < lo or toks[k].text != "," or k == last or (end - k > _MAX_NP + 6 and not relative):
             return None
         start = _np_start(toks, _skip_back(toks, k - 1, lo, lex) if toks[k - 1].text == ")" else k - 1, lo, lex)
@@ -451,13 +469,13 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
             start = named  # "Jane Doe, 56, a lawyer, ..., said": the name heads the appositives
         return (start, end - 1) if start is not None else None
     start = _np_start(toks, end, lo, lex)
-    if start is not None and start - 1 > lo and toks[start - 1].text == "," and _low(toks[start]) in lex.det and (
+    if start is not None and start - 1 > lo and toks[start - 1].text == "," and toks[start].text.lower() in lex.det and (
             named := _name_before_comma(toks, start, lo, lex)) is not None and start - 1 - named >= 2:
         start = named  # "John Doe, the head of Acme -- ... -- told me": the name heads its appositive
-    if start is not None and start < end and _low(toks[end]) in lex.subject_pronouns:
+    if start is not None and start < end and toks[end].text.lower() in lex.subject_pronouns:
         start = end  # "what he called", "the impact it said": the pronoun is the subject
-    elif start is not None and start - 2 >= lo and _low(toks[start - 1]) in lex.relative | lex.that \
-            and toks[start].text.islower() and _low(toks[start]) not in lex.det:
+    elif start is not None and start - 2 >= lo and toks[start - 1].text.lower() in lex.relative | lex.that \
+            and toks[start].text.islower() and toks[start].text.lower() not in lex.det:
         # "Republicans who reviewed them told": the subject is the noun the relative clause is about
         head = _np_start(toks, start - 2, lo, lex)
         start = head if head is not None else start
@@ -469,33 +487,33 @@ def _antecedent(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> tuple[in
     ("X endorses Jane Doe", "Democrats on Capitol Hill"), else the noun phrase without the words of the
     clause it stands in ("included members of the government" -> "the government")."""
     def name_start(k: int) -> int:
-        while k >= lo and toks[k].text[:1].isupper() and _low(toks[k]) not in lex.det and not _is_q(toks[k]):
+        while k >= lo and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det and not toks[k].text == _QUOTE:
             k -= 1
         return k + 1
 
     start = name_start(end)
     if start <= end:
-        while start - 2 >= lo and _low(toks[start - 1]) in lex.prep and name_start(start - 2) <= start - 2:
+        while start - 2 >= lo and toks[start - 1].text.lower() in lex.prep and name_start(start - 2) <= start - 2:
             start = name_start(start - 2)  # "Democrats on Capitol Hill": a name that a preposition joins
         return start, end
     start = _np_start(toks, end, lo, lex)
     if start is None:
         return None
-    while start < end and toks[start].text.islower() and _low(toks[start]) not in lex.det:
+    while start < end and toks[start].text.islower() and toks[start].text.lower() not in lex.det:
         start += 1
     # a long run is a clause ("my father died 22 years ago of brain cancer, which ..."): no one to name
     return (start, end) if end - start < _MAX_ANTECEDENT else None
 
 
 def _opens_name(tok: Token, lex: _Lexicon) -> bool:
-    return tok.text[:1].isupper() and _low(tok) not in lex.det and _low(tok) not in lex.boundary
+    return tok.text[:1].isupper() and tok.text.lower() not in lex.det and tok.text.lower() not in lex.boundary
 
 
 def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) -> int | None:
     """Where a short run of capitalised words ending right before the comma at ``start - 1`` begins
     ("Adam Smith (D-Wash.), | 56"), if it stands alone after a clause boundary; else None."""
     j = start - 1
-    while j >= lo and start - j < 10 and toks[j].text != "," and not _is_q(toks[j]) and toks[j].text not in _HARD:
+    while j >= lo and start - j < 10 and toks[j].text != "," and not toks[j].text == _QUOTE and toks[j].text not in _HARD:
         j -= 1  # "Jane Doe, a lawyer and | spokeswoman for ...": over the rest of the appositive
     if j < lo or toks[j].text != ",":
         return None
@@ -503,12 +521,12 @@ def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) ->
     if toks[j].text == ")":
         j = next((m - 1 for m in range(j - 1, max(lo, j - 8) - 1, -1) if toks[m].text == "("), -1)
     m = j
-    while m >= lo and m > j - 6 and (toks[m].text[:1].isupper() or _low(toks[m]) in ("’s", "'s")) \
-            and not _is_q(toks[m]) and _low(toks[m]) not in lex.time and _low(toks[m]) not in lex.boundary:
+    while m >= lo and m > j - 6 and (toks[m].text[:1].isupper() or toks[m].text.lower() in ("’s", "'s")) \
+            and not toks[m].text == _QUOTE and toks[m].text.lower() not in lex.time and toks[m].text.lower() not in lex.boundary:
         m -= 1
-    if m == j or (m >= lo and not (_is_q(toks[m]) or toks[m].text in _HARD)) or not _opens_name(toks[m + 1], lex):
+    if m == j or (m >= lo and not (toks[m].text == _QUOTE or toks[m].text in _HARD)) or not _opens_name(toks[m + 1], lex):
         return None
-    if _low(toks[m + 1]) in lex.prep or _low(toks[m + 1]) in lex.channel_prep:
+    if toks[m + 1].text.lower() in lex.prep or toks[m + 1].text.lower() in lex.channel_prep:
         return None  # "In Washington, the ..."
     return m + 1
 
@@ -516,13 +534,13 @@ def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) ->
 def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
     """Token range of an inverted speaker ('"...," said X, a doctor.')."""
     i = ci + 1
-    while i <= hi and _low(toks[i]) in lex.aux:
+    while i <= hi and toks[i].text.lower() in lex.aux:
         i += 1
-    if i > hi or _is_q(toks[i]) or _low(toks[i]) in lex.that or toks[i].text in _HARD or _low(toks[i]) in lex.prep:
+    if i > hi or toks[i].text == _QUOTE or toks[i].text.lower() in lex.that or toks[i].text in _HARD or toks[i].text.lower() in lex.prep:
         return None  # '"...," she shouted to the crowd': no speaker after a preposition
     j = i
-    while j <= hi and not _is_q(toks[j]) and toks[j].text not in _HARD and (
-            j == i or _low(toks[j]) not in lex.boundary):
+    while j <= hi and not toks[j].text == _QUOTE and toks[j].text not in _HARD and (
+            j == i or toks[j].text.lower() not in lex.boundary):
         j += 1
     end = j - 1
     if end - i + 1 > _MAX_NP or end < i:
@@ -530,9 +548,9 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
     # an appositive or relative clause: "said Raz Mohamed, a shopkeeper who works near the border",
     # "said Jane Doe, who replaced John Roe as leader"
     if j <= hi and toks[j].text == "," and j + 1 <= hi and (
-            _low(toks[j + 1]) in lex.det or _low(toks[j + 1]) in lex.relative_subject):
+            toks[j + 1].text.lower() in lex.det or toks[j + 1].text.lower() in lex.relative_subject):
         k = j + 1
-        while k <= hi and not _is_q(toks[k]) and toks[k].text not in _HARD:
+        while k <= hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD:
             k += 1
         end = k - 1
     return i, end
@@ -571,24 +589,24 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     """Index where the content starts after a cue: past recipients, time words, channels."""
     def that_ahead(k: int, limit: int = 10) -> int | None:
         for m in range(k, min(hi + 1, k + limit)):
-            low = _low(toks[m])
-            if _is_q(toks[m]) or toks[m].text in (",", ";", ".", ":") or low in lex.boundary_not_that_coordinator:
+            low = toks[m].text.lower()
+            if toks[m].text == _QUOTE or toks[m].text in (",", ";", ".", ":") or low in lex.boundary_not_that_coordinator:
                 return None  # "told reporters after the meeting that was held ...": a relative clause
             if low in lex.that:
                 return m
         return None
 
-    if i <= hi and rule.takes_recipient and not _is_q(toks[i]):
-        if _low(toks[i]) in lex.prep:
+    if i <= hi and rule.takes_recipient and not toks[i].text == _QUOTE:
+        if toks[i].text.lower() in lex.prep:
             return i  # "asked for ...": not a reporting use
         m = that_ahead(i)
         if m is not None:
             return m
-        i = _skip_entity(toks, i, hi, ents) if _entity_at(toks[i], ents) else i + (0 if _is_q(toks[i]) else 1)
+        i = _skip_entity(toks, i, hi, ents) if _entity_at(toks[i], ents) else i + (0 if toks[i].text == _QUOTE else 1)
     changed = True
     while changed and i <= hi:
         changed = False
-        low = _low(toks[i])
+        low = toks[i].text.lower()
         if low == "to" and (m := that_ahead(i + 1)) is not None:  # "confirmed to Al Jazeera that"
             return m
         if low in lex.prep and (m := _past_phrase(toks, i + 1, hi, lex)) is not None:
@@ -602,13 +620,13 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
                 changed = True
                 continue
         j = i
-        while j <= hi and (w := _low(toks[j])) in lex.time and w not in lex.that and not (
-                w in lex.det and (j + 1 > hi or _low(toks[j + 1]) not in lex.time)):
+        while j <= hi and (w := toks[j].text.lower()) in lex.time and w not in lex.that and not (
+                w in lex.det and (j + 1 > hi or toks[j + 1].text.lower() not in lex.time)):
             j += 1  # "on Thursday", "late on Wednesday", "the next day"; not "later | that the ..."
-        if any(_low(t) in lex.time_nouns for t in toks[i:j]):  # "on Thursday", not "that the"
+        if any(t.text.lower() in lex.time_nouns for t in toks[i:j]):  # "on Thursday", not "that the"
             i = j
             changed = True
-        elif toks[i].text == "," and i + 2 <= hi and _low(toks[i + 1]) in lex.boundary and toks[i + 2].text == ",":
+        elif toks[i].text == "," and i + 2 <= hi and toks[i + 1].text.lower() in lex.boundary and toks[i + 2].text == ",":
             i += 3  # "said, however, that ..."
             changed = True
         elif toks[i].text in (",", ":") or low in lex.aux:
@@ -622,12 +640,12 @@ def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int =
     ("in a blog post that ...", "on the other hand, “...”"), else None."""
     for m in range(i, min(hi + 1, i + limit)):
         t = toks[m]
-        if _is_q(t) or t.text in (";", ".", "!", "?") or _low(t) in lex.boundary_not_that:
+        if t.text == _QUOTE or t.text in (";", ".", "!", "?") or t.text.lower() in lex.boundary_not_that:
             return None
-        if _low(t) in lex.that and m > i:
+        if t.text.lower() in lex.that and m > i:
             return m
         if t.text in (",", ":") and m > i:
-            if m + 1 <= hi and (_is_q(toks[m + 1]) or _low(toks[m + 1]) in lex.that):
+            if m + 1 <= hi and (toks[m + 1].text == _QUOTE or toks[m + 1].text.lower() in lex.that):
                 return m + 1
             # "says at a stop in Toledo, Ohio, that ...": a place name set off by commas
             if not (t.text == "," and m + 1 <= hi and toks[m + 1].text[:1].isupper()):
@@ -692,11 +710,11 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
 
 def _closing_name(f: _Found, lex: _Lexicon, text: str) -> Span | None:
     """The run of capitalised words that ends a speaker mention, if a lower-case word stands before it."""
-    toks = [t for t in f.unit.toks if f.speaker.start <= t.start < f.speaker.end]
+    toks = _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end)
     k = len(toks) - 1
-    while k >= 0 and toks[k].text[:1].isupper() and _low(toks[k]) not in lex.det:
+    while k >= 0 and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det:
         k -= 1
-    if k < 0 or k == len(toks) - 1 or not toks[k].text.islower() or _low(toks[k]) in lex.prep:
+    if k < 0 or k == len(toks) - 1 or not toks[k].text.islower() or toks[k].text.lower() in lex.prep:
         return None
     s, e = toks[k + 1].start, toks[-1].end
     return Span(s, e, text[s:e])
@@ -706,10 +724,10 @@ def _plausible_speaker(f: _Found, lex: _Lexicon) -> bool:
     """Whether a speaker mention reads as a noun phrase: it does not open with a preposition or a clitic
     ("in many cases", "'s a small fraction") and holds no auxiliary verb before any comma or relative
     pronoun that opens its appositive or relative clause ("he had fought in Vietnam")."""
-    toks = [t for t in f.unit.toks if f.speaker.start <= t.start < f.speaker.end and not _is_q(t)]
-    if not toks or _low(toks[0]) in lex.prep or toks[0].text[:1] in "'’":
+    toks = [t for t in _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end) if not t.text == _QUOTE]
+    if not toks or toks[0].text.lower() in lex.prep or toks[0].text[:1] in "'’":
         return False
-    head = next((k for k, t in enumerate(toks) if t.text in (",", "(") or _low(t) in lex.relative), len(toks))
+    head = next((k for k, t in enumerate(toks) if t.text in (",", "(") or t.text.lower() in lex.relative), len(toks))
     # lower case only: "Theresa May", "Will Smith" are names
     return not any(t.text.islower() and t.text in lex.aux for t in toks[:head])
 
@@ -720,7 +738,7 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
     hi = len(toks) - 1
     # a dash is a cue only right after a quotation ('"…" ― Jane Doe'); elsewhere it is no later cue
     # that could end an earlier cue's content ("moot because it is up to the electors — loyal partisans — to")
-    cues = [c for c in _cue_tokens(unit, lex, annotated) if c[3].type != "dash" or (c[0] > 0 and _is_q(toks[c[0] - 1]))]
+    cues = [c for c in _cue_tokens(unit, lex, annotated) if c[3].type != "dash" or (c[0] > 0 and toks[c[0] - 1].text == _QUOTE)]
     unit.cue_starts = [c[0] for c in cues]
     first_here = len(found)
     for n, (ci, cj, lemma, rule) in enumerate(cues):
@@ -752,7 +770,7 @@ def _opening_participles(found: list[_Found], first_here: int, toks: list[Token]
         ci = next(k for k, t in enumerate(toks) if t.start == f.cue.start)
         k = ci - 1
         while k >= 0 and toks[k].text not in _SENTENCE_END and (
-                _is_q(toks[k]) or toks[k].text in _HARD or _low(toks[k]) in lex.boundary):
+                toks[k].text == _QUOTE or toks[k].text in _HARD or toks[k].text.lower() in lex.boundary):
             k -= 1
         if k >= 0 and toks[k].text not in _SENTENCE_END:
             continue  # words stand before the cue in its sentence: "X was defiant, saying ..." is handled apart
@@ -768,7 +786,7 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
     """Where a content that runs up to the next cue must stop: at that cue's clause boundary."""
     k = next_cue - 1
     while k > start:
-        if toks[k].text in (",", ";", "—", "―", "–", "--") or _low(toks[k]) in lex.clause_cutters:
+        if toks[k].text in (",", ";", "—", "―", "–", "--") or toks[k].text.lower() in lex.clause_cutters:
             return k  # not at an adverb: "said parents still want ...", nor inside the next subject:
             # "..., and officials who attended them said"
         k -= 1
@@ -778,23 +796,23 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
 def _passive_agent(toks: list[Token], cj: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
     """The agent of a passive cue: "it was announced by the ministry that ...", a noun phrase after an agent
     preposition, up to "that", a comma or a quotation."""
-    if cj + 2 > hi or _low(toks[cj + 1]) not in lex.agent or _is_q(toks[cj + 2]) or toks[cj + 2].text in _HARD \
-            or _low(toks[cj + 2]) in lex.prep or _low(toks[cj + 2]) in lex.boundary:
+    if cj + 2 > hi or toks[cj + 1].text.lower() not in lex.agent or toks[cj + 2].text == _QUOTE or toks[cj + 2].text in _HARD \
+            or toks[cj + 2].text.lower() in lex.prep or toks[cj + 2].text.lower() in lex.boundary:
         return None
     k = cj + 2
-    while k <= hi and not _is_q(toks[k]) and toks[k].text not in _HARD and _low(toks[k]) not in lex.that:
+    while k <= hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.that:
         k += 1
     if k <= hi and toks[k].text == ",":  # "by Jane Doe, the mayor, that ...": over the appositive
         c = next((m for m in range(k + 1, min(hi, k + _MAX_NP) + 1) if toks[m].text == ","), None)
-        if c is not None and c + 1 <= hi and (_low(toks[c + 1]) in lex.that or _is_q(toks[c + 1])):
+        if c is not None and c + 1 <= hi and (toks[c + 1].text.lower() in lex.that or toks[c + 1].text == _QUOTE):
             k = c
     return (cj + 2, k - 1) if k - 1 - (cj + 2) < _MAX_NP and k <= hi and (
-        _low(toks[k]) in lex.that or toks[k].text in (",", ":")) else None
+        toks[k].text.lower() in lex.that or toks[k].text in (",", ":")) else None
 
 
 def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, ents, text, found, first_here) -> None:
-    is_participle = _low(toks[ci]).endswith("ing")
-    agent = _passive_agent(toks, cj, hi, lex) if ci and _low(toks[ci - 1]) in lex.verb_group else None
+    is_participle = toks[ci].text.lower().endswith("ing")
+    agent = _passive_agent(toks, cj, hi, lex) if ci and toks[ci - 1].text.lower() in lex.verb_group else None
     if agent is not None:
         s, e = toks[agent[0]].start, toks[agent[1]].end
         f.speaker = Span(s, e, text[s:e])
@@ -806,19 +824,19 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     # the speaker: dependency subject, else left noun phrase, else inverted, else the clause before
     dep = _dep_speaker(annotated, f.unit, ci) if annotated.has_deps else None
     left = _left_speaker(toks, ci, left_bound, lex) if not dep else None
-    if not dep and ci > left_bound and (_low(toks[ci - 1]) == "to" or (
-            is_participle and (_low(toks[ci - 1]) in lex.prep or _low(toks[ci - 1]) in lex.boundary))):
+    if not dep and ci > left_bound and (toks[ci - 1].text.lower() == "to" or (
+            is_participle and (toks[ci - 1].text.lower() in lex.prep or toks[ci - 1].text.lower() in lex.boundary))):
         # "X refused to admit ...", "X began by saying ...": a non-finite cue; its speaker is the subject of
         # the verb before it, else of the clause
         verb = ci - 2
         named = _name_at_start(toks, left_bound, ci - 1, lex)
-        if named and _low(toks[named[0]]) in lex.det:
+        if named and toks[named[0]].text.lower() in lex.det:
             named = None
         left = _pronoun_at_start(toks, left_bound, ci - 1, lex) or named \
             or _clause_subject(toks, left_bound, ci - 1, lex) \
             or (_left_speaker(toks, verb, left_bound, lex) if verb > left_bound and toks[verb].text.isalpha()
                 and toks[verb].text.islower() else None) or _name_at_start(toks, left_bound, ci - 1, lex)
-        if left and not (toks[left[0]].text[:1].isupper() or _low(toks[left[0]]) in lex.det):
+        if left and not (toks[left[0]].text[:1].isupper() or toks[left[0]].text.lower() in lex.det):
             left = None  # "going on to say": no noun phrase stands there
     if left and not dep and is_participle and left[1] == ci - 1 and toks[ci - 1].text[:1].isupper():
         left = _antecedent(toks, ci - 1, left_bound, lex) or left  # "footage of Jane Doe saying": the name
@@ -827,7 +845,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
             and not is_participle and not f.rule.takes_recipient and _clause_like(toks, left, lex) \
             and _inverted_at_end(toks, cj, next_start, hi, lex):
         left = None  # "CONTENT, said one source.": a clause, not a speaker and appositive, stands before the comma
-    at_boundary = before_cue < left_bound or _is_q(toks[before_cue]) or toks[before_cue].text in (",", ":", "—", "–")
+    at_boundary = before_cue < left_bound or toks[before_cue].text == _QUOTE or toks[before_cue].text in (",", ":", "—", "–")
     if dep:
         f.speaker = Span(dep[0], dep[1], text[dep[0]:dep[1]])
         f.rule_ids.append("speaker.dependency-subject")
@@ -851,7 +869,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
                 rs = after
                 while rs <= hi and toks[rs].text in (",", ":"):
                     rs += 1
-                if rs <= hi and _is_q(toks[rs]):
+                if rs <= hi and toks[rs].text == _QUOTE:
                     right = (toks[rs].start, toks[rs].end)  # '"A," said X, "B."' -> B
     if f.speaker is None:
         prev = _previous_clause(found, first_here)
@@ -863,7 +881,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
             s, e = toks[subj[0]].start, toks[subj[1]].end  # "Jane Doe was defiant, saying ...": the clause's subject
             f.speaker = Span(s, e, text[s:e])
             f.rule_ids.append("speaker.elided")
-        elif before_cue >= left_bound and _low(toks[before_cue]) in lex.coordinator:
+        elif before_cue >= left_bound and toks[before_cue].text.lower() in lex.coordinator:
             subj = _clause_subject(toks, left_bound, before_cue, lex)  # "He did not elaborate but told ..."
             if subj:
                 s, e = toks[subj[0]].start, toks[subj[1]].end
@@ -875,45 +893,46 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
         f.content = right
         if right and f.speaker is not None and right in f.unit.quote_spans():
             # '"A," he said, "B."': the quote right before the attribution is the same speaker's
-            k = next((n for n, t in enumerate(toks) if t.start >= min(f.speaker.start, f.cue.start)), 0) - 1
+            k = bisect.bisect_left(toks, min(f.speaker.start, f.cue.start), key=_START)  # the first token there
+            k = (k if k < len(toks) else 0) - 1
             while k >= left_bound and toks[k].text in (",", ":"):
                 k -= 1
-            if k >= left_bound and _is_q(toks[k]):
+            if k >= left_bound and toks[k].text == _QUOTE:
                 f.extra = (toks[k].start, toks[k].end)
         return
     # content on the left: "CONTENT, X said" / '"...," he said'
     end_tok = None
     if f.speaker is not None and "cue.inverted" not in f.rule_ids and "speaker.elided" not in f.rule_ids:
-        k = next(n for n, t in enumerate(toks) if t.start >= f.speaker.start)
+        k = _first_at(toks, f.speaker.start)
         end_tok = k - 1
     elif "cue.inverted" in f.rule_ids or at_boundary:
         end_tok = before_cue
     if end_tok is None or end_tok < left_bound:
         return
     start_tok = left_bound
-    while start_tok <= end_tok and (_low(toks[start_tok]) in lex.boundary or toks[start_tok].text in _HARD_BUT_OPENING_MARKS):
+    while start_tok <= end_tok and (toks[start_tok].text.lower() in lex.boundary or toks[start_tok].text in _HARD_BUT_OPENING_MARKS):
         start_tok += 1
     if start_tok > end_tok:
         return
     s, e = _trim(text, toks[start_tok].start, toks[end_tok].end)
-    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(_is_q(t) for t in toks[start_tok:end_tok + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(t.text == _QUOTE for t in toks[start_tok:end_tok + 1])):
         f.content = (s, e)
 
 
 def _clause_like(toks, span: tuple[int, int], lex) -> bool:
     """Whether a span read as a speaker looks like a clause instead: it opens with a preposition or holds an
     auxiliary or a clause boundary ("for some, the losses would outstrip the gains")."""
-    words = [_low(t) for t in toks[span[0]:span[1] + 1]]
+    words = [t.text.lower() for t in toks[span[0]:span[1] + 1]]
     return words[0] in lex.prep or any(w in lex.aux or w in lex.boundary for w in words)
 
 
 def _inverted_at_end(toks, cj, next_start, hi, lex) -> bool:
     """Whether a speaker noun phrase follows the cue and ends the sentence (", said Jane Doe.")."""
     inv = _right_speaker(toks, cj, next_start - 1 if next_start <= hi else hi, lex)
-    if inv is None or _low(toks[inv[0]]) in lex.time or not (inv[1] == hi or toks[inv[1] + 1].text in (".", "!", "?")):
+    if inv is None or toks[inv[0]].text.lower() in lex.time or not (inv[1] == hi or toks[inv[1] + 1].text in (".", "!", "?")):
         return False
     head = next((k for k in range(inv[0], inv[1] + 1) if toks[k].text == ","), inv[1] + 1)  # before an appositive
-    return not any(_low(t) in lex.aux or _low(t) in lex.forms or _low(t) in lex.that for t in toks[inv[0]:head])
+    return not any(t.text.lower() in lex.aux or t.text.lower() in lex.forms or t.text.lower() in lex.that for t in toks[inv[0]:head])
 
 
 def _previous_clause(found: list[_Found], first_here: int) -> int | None:
@@ -932,35 +951,40 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     for later in (k for k in f.unit.cue_starts if k >= next_start):
         # "said that X would formally declare ... and suggested ...": a cue nested in the content does
         # not end it; the first later cue that opens a clause of its own does
-        if later + 1 <= hi and _low(toks[later + 1]) in lex.prep and _low(toks[later + 1]) != "to":
+        if later + 1 <= hi and toks[later + 1].text.lower() in lex.prep and toks[later + 1].text.lower() != "to":
             continue  # "... because they had asked for the figures": no reporting use, it ends nothing
-        if _low(toks[later - 1]) in lex.relative:
+        if toks[later - 1].text.lower() in lex.relative:
             continue  # "... and donors who want to see ...": a relative clause inside the content
         cut = _clause_cut(toks, cs, later, lex)
         if cut != len(toks):
             ce = cut - 1
             break
-    bar = next((k for k in range(cs, ce + 1) if toks[k].text == "|"), None)
-    if bar is not None:
-        ce = bar - 1  # "X says Y | Outlet name": a headline ends at the bar
-    aside = next((k for k in range(cs + 1, ce) if toks[k].text in _ASIDE_DASHES
-                  and _low(toks[k + 1]) in lex.boundary and _low(toks[k + 1]) not in lex.coordinator), None)
-    if aside is not None:
-        ce = aside - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends the content
+    # for speed, the content's words are searched in C (``in``, ``list.index``, ``indexes_where``) rather than
+    # by a generator over its tokens: the first bar, then the first dash that opens an aside
+    texts = list(map(_TEXT, toks[cs:ce + 1]))
+    if "|" in texts:
+        ce = cs + texts.index("|") - 1  # "X says Y | Outlet name": a headline ends at the bar
+    for k in indexes_where(map(_ASIDE_DASHES.__contains__, texts)):
+        k += cs
+        if k >= ce:
+            break
+        if k > cs and toks[k + 1].text.lower() in lex.boundary and toks[k + 1].text.lower() not in lex.coordinator:
+            ce = k - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends the content
+            break
     if cs > ce or toks[cs].text in (".", "!", "?"):
         return None, False  # '…,'' he said. ''Next…'': the sentence ended at the cue
     first = toks[cs]
     after_comma = cs - 1 > ci and toks[cs - 1].text == ","
-    has_words = any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1])
-    if _is_q(first):
-        if after_comma and any(not _is_q(t) and t.text not in _HARD for t in toks[cs:ce + 1]):
+    has_words = any(not t.text == _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1])
+    if first.text == _QUOTE:
+        if after_comma and any(not t.text == _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1]):
             return None, False
-    elif (after_comma and _low(first) not in lex.that) or _low(first) in lex.boundary_not_that or (_low(first) in lex.prep and (
-            _low(first) != "to" or cs + 1 > ce or _low(toks[cs + 1]) in lex.det or toks[cs + 1].text[:1].isupper())):
+    elif (after_comma and first.text.lower() not in lex.that) or first.text.lower() in lex.boundary_not_that or (first.text.lower() in lex.prep and (
+            first.text.lower() != "to" or cs + 1 > ce or toks[cs + 1].text.lower() in lex.det or toks[cs + 1].text[:1].isupper())):
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
     s, e = _trim(text, first.start, toks[ce].end)
-    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(_is_q(t) for t in toks[cs:ce + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(t.text == _QUOTE for t in toks[cs:ce + 1])):
         return (s, e), True
     return None, has_words
 
@@ -977,20 +1001,20 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
     if comma is None or comma + 1 > hi or comma + 1 >= next_start:
         return False  # "..., X said, adding: ...": what follows is the next cue's
     cs = comma + 1  # "The museum, he said, would ...": B keeps its auxiliary
-    if _low(toks[cs]) in lex.boundary and next_start <= hi:
+    if toks[cs].text.lower() in lex.boundary and next_start <= hi:
         return False  # "A, an official said, but the group denies it, saying ...": B is another party's
-    if cs < hi and _low(toks[cs]) in lex.coordinator:
+    if cs < hi and toks[cs].text.lower() in lex.coordinator:
         cs += 1  # "A, the agency said, and B": B goes on with what is reported
-    if _is_q(toks[cs]) or _low(toks[cs]) in lex.relative or _low(toks[cs]) in lex.that or (
-            _low(toks[cs]) in lex.boundary and cs + 1 <= hi and toks[cs + 1].text == ","):
+    if toks[cs].text == _QUOTE or toks[cs].text.lower() in lex.relative or toks[cs].text.lower() in lex.that or (
+            toks[cs].text.lower() in lex.boundary and cs + 1 <= hi and toks[cs + 1].text == ","):
         return False  # "A, he said, which ...", "A, he said, however, ...": no more of the content
     ce = _clause_cut(toks, cs, next_start, lex) - 1 if next_start <= hi else hi
     a = left_bound
-    while a < left[0] - 1 and (_low(toks[a]) in lex.boundary or toks[a].text in _HARD_BUT_OPENING_MARKS):
+    while a < left[0] - 1 and (toks[a].text.lower() in lex.boundary or toks[a].text in _HARD_BUT_OPENING_MARKS):
         a += 1
     if a >= left[0] - 1 or ce < cs or any(t.text in (".", "!", "?", ";") for t in toks[a:left[0] - 1]):
         return False
-    if (a == left[0] - 2 and _is_q(toks[a])) or any(_is_q(t) for t in toks[cs:ce + 1]) and ce == cs:
+    if (a == left[0] - 2 and toks[a].text == _QUOTE) or any(t.text == _QUOTE for t in toks[cs:ce + 1]) and ce == cs:
         return False  # '"A," he said, "B."' is a split quotation
     ps, pe = _trim(text, toks[a].start, toks[left[0] - 2].end)
     s, e = _trim(text, toks[cs].start, toks[ce].end)
@@ -1006,13 +1030,13 @@ def _quote_before(toks: list[Token], k: int, lo: int) -> bool:
     k -= 1
     while k >= lo and toks[k].text == ",":
         k -= 1
-    return k >= lo and _is_q(toks[k])
+    return k >= lo and toks[k].text == _QUOTE
 
 
 def _opens_content(toks: list[Token], span: tuple[int, int], lex: _Lexicon, text: str) -> bool:
     """Whether a right-hand content opens as reported speech does: with "that", a colon or a quotation."""
     first = next((t for t in toks if t.start >= span[0]), None)
-    return first is not None and (_is_q(first) or _low(first) in lex.that or text[:span[0]].rstrip().endswith(":"))
+    return first is not None and (first.text == _QUOTE or first.text.lower() in lex.that or text[:span[0]].rstrip().endswith(":"))
 
 
 def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
@@ -1026,8 +1050,8 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
             return None
         lo = comma + 1
     k = lo
-    while k < hi and not _is_q(toks[k]) and toks[k].text not in _HARD and _low(toks[k]) not in lex.aux \
-            and _low(toks[k]) not in lex.boundary:
+    while k < hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.aux \
+            and toks[k].text.lower() not in lex.boundary:
         k += 1
     return (lo, k - 1) if lo < k and k - lo <= 6 and k < hi else None
 
@@ -1035,7 +1059,7 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
 def _opens_adverbial(toks: list[Token], k: int, lex: _Lexicon) -> bool:
     """Whether a clause's first word opens an adverbial ("In May, ...", "Last week, ...", "However, ...",
     "Stung by the defeat, ...", "Speaking to reporters, ...")."""
-    low = _low(toks[k])
+    low = toks[k].text.lower()
     if low in lex.prep or low in lex.channel_prep or low in lex.boundary or low in lex.time:
         return True
     return len(low) > 5 and low.endswith(("ed", "ing")) and k + 1 < len(toks) and toks[k + 1].text.islower()
@@ -1045,7 +1069,7 @@ def _pronoun_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tup
     """A pronoun that opens a clause ("She started off by saying ..."), after any opening adverbial."""
     if lo < hi and _opens_adverbial(toks, lo, lex):
         lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
-    return (lo, lo) if lo < hi and _low(toks[lo]) in lex.pronouns else None
+    return (lo, lo) if lo < hi and toks[lo].text.lower() in lex.pronouns else None
 
 
 def _name_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
@@ -1053,20 +1077,20 @@ def _name_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[
     if lo < hi and _opens_adverbial(toks, lo, lex):
         lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
     k = lo
-    while k < hi and toks[k].text[:1].isupper() and not _is_q(toks[k]) and _low(toks[k]) not in lex.boundary:
+    while k < hi and toks[k].text[:1].isupper() and not toks[k].text == _QUOTE and toks[k].text.lower() not in lex.boundary:
         k += 1
     return (lo, k - 1) if lo < k <= lo + 4 else None
 
 
 def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
     """'"…" ― Jane Doe': a quotation, a dash and a name running to the end of the line."""
-    if ci == 0 or not _is_q(toks[ci - 1]) or ci + 1 > hi:
+    if ci == 0 or not toks[ci - 1].text == _QUOTE or ci + 1 > hi:
         return
     end = hi
     while end > ci and toks[end].text in _HARD:
         end -= 1
     if end <= ci or end - ci > 6 or not toks[ci + 1].text[:1].isupper() or any(
-            _is_q(t) or t.text in _HARD_BUT_PERIOD for t in toks[ci + 1:end + 1]):
+            t.text == _QUOTE or t.text in _HARD_BUT_PERIOD for t in toks[ci + 1:end + 1]):
         return
     if "\n" in text[toks[ci - 1].end:toks[end].end]:
         return
@@ -1088,7 +1112,7 @@ def _is_speaker_colon(toks: list[Token], i: int, unit: _Unit, text: str, lex: _L
         return False
     if len(words) == 1 and words[0].text.isupper() and len(words[0].text) > 1 and words[0].text.isalpha():
         return True
-    return all(w.text[:1].isupper() and w.text.isalpha() and _low(w) not in lex.non_name for w in words)
+    return all(w.text[:1].isupper() and w.text.isalpha() and w.text.lower() not in lex.non_name for w in words)
 
 
 def _speaker_colon(f: _Found, toks, ci, text) -> None:
@@ -1105,13 +1129,13 @@ def _speaker_colon(f: _Found, toks, ci, text) -> None:
 def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) -> None:
     # the speaker runs from after the phrase to the next comma or the end
     j = cj + 1
-    while j <= hi and not _is_q(toks[j]) and toks[j].text not in _HARD:
+    while j <= hi and not toks[j].text == _QUOTE and toks[j].text not in _HARD:
         j += 1
     if j == cj + 1:
         return
     f.speaker = Span(toks[cj + 1].start, toks[j - 1].end, text[toks[cj + 1].start:toks[j - 1].end])
     lo = prev_end
-    while lo < ci and (_low(toks[lo]) in lex.boundary or toks[lo].text in _HARD_BUT_OPENING_MARKS):
+    while lo < ci and (toks[lo].text.lower() in lex.boundary or toks[lo].text in _HARD_BUT_OPENING_MARKS):
         lo += 1
     if lo < ci:  # "CONTENT, according to X"
         s, e = _trim(text, toks[lo].start, toks[ci - 1].end)

@@ -20,7 +20,7 @@ import re
 from itertools import accumulate
 from typing import Sequence
 
-from ._util import non_decreasing, normalise_text, starts_if_ordered
+from ._util import non_decreasing, normalise_quote, starts_if_ordered
 from .claims import claim_settings, content_tokens
 from .model import Annotated, Entity, ResolvedAttribution, Span, Speaker, Stance
 from .ruleset import RuleSet, StanceRule
@@ -45,10 +45,21 @@ def find_stances(annotated: Annotated, attributions: Sequence[ResolvedAttributio
     if not rules.stance or not attributions:
         return ()
     article = _Article(annotated, attributions, rules)
+    # for speed, what ``match`` looks up per (quote, rule) is looked up here once per rule (the word
+    # pattern) or once per quote (the cue's lemma, the quote's facts), and a rule whose cues the quote's
+    # cue is not among is passed over without the call; the answers are ``match``'s
+    checks = [(rule, rule.cues, _words_pattern(rule, rules)) for rule in rules.stance]
     out = []
     for ra in article.quotes:
-        for rule in rules.stance:
-            stance = article.match(ra, rule)
+        cue = ra.attribution.cue
+        lemma = cue.lemma.lower() if cue is not None else None
+        facts = None
+        for rule, cues, pattern in checks:
+            if cues and (lemma is None or lemma not in cues):
+                continue
+            if facts is None:
+                facts = article._quote_facts(ra)
+            stance = article._match(ra, rule, facts, pattern)
             if stance is not None:
                 out.append(stance)
                 break
@@ -248,10 +259,16 @@ class _Article:
         a = ra.attribution
         if rule.cues and (a.cue is None or a.cue.lemma.lower() not in rule.cues):
             return None
-        nested, sent = self._quote_facts(ra)
+        return self._match(ra, rule, self._quote_facts(ra), _words_pattern(rule, self.rules))
+
+    def _match(self, ra: ResolvedAttribution, rule: StanceRule, facts: tuple[bool, tuple[int, int]],
+               pattern: re.Pattern[str] | None) -> Stance | None:
+        """``match`` past its cue test, given the quote's ``_quote_facts`` and the rule's ``_words_pattern``."""
+        a = ra.attribution
+        nested, sent = facts
         if nested:
             return None  # a quote nested in another quote answers nobody itself
-        evidence = self.evidence(ra, rule, sent)
+        evidence = self.evidence(ra, rule, sent, pattern)
         if evidence is None:
             return None
         target = self.target(ra, rule, sent)
@@ -285,13 +302,14 @@ class _Article:
         quote with every earlier one)."""
         memo = self._contents.get(id(ra))
         if memo is None or memo[0] is not ra:  # keyed by id(); the ``is`` check guards against a reused id
-            memo = (ra, content_tokens(normalise_text(ra.attribution.text), self.settings))
+            memo = (ra, content_tokens(normalise_quote(ra.attribution.text), self.settings))  # = normalise_text, faster
             self._contents[id(ra)] = memo
         return memo[1]
 
-    def evidence(self, ra: ResolvedAttribution, rule: StanceRule, sent: tuple[int, int]) -> Span | None:
+    def evidence(self, ra: ResolvedAttribution, rule: StanceRule, sent: tuple[int, int],
+                 pattern: re.Pattern[str] | None) -> Span | None:
+        """The rule's wording for the quote (``pattern``: the rule's ``_words_pattern``), or None."""
         a = ra.attribution
-        pattern = _words_pattern(rule, self.rules)
         if pattern is None:  # a cue-only rule: the cue is the evidence
             return Span(a.cue.start, a.cue.end, a.cue.text) if a.cue is not None else None
         if rule.scope == "quote":
@@ -340,7 +358,7 @@ class _Article:
         if ra.speaker is None:
             return None
         party = party_of(ra.speaker, self.rules)
-        subject = content_tokens(normalise_text(self.text[sent[0]:sent[1]]), self.settings)
+        subject = content_tokens(normalise_quote(self.text[sent[0]:sent[1]]), self.settings)  # = normalise_text, faster
         for other in reversed(self.quotes):
             o = other.attribution
             if o.start >= a.start or other.speaker is None or party_of(other.speaker, self.rules) == party:
