@@ -414,7 +414,8 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
     """Step left over auxiliaries, -ly adverbs, time expressions and ", however," before a cue."""
     while j >= lo:
         low = toks[j].text.lower()
-        if toks[j].text in lex.aux or low in lex.focus or (low.endswith("ly") and toks[j].text.islower() and len(low) > 4):
+        if toks[j].text in lex.aux or low in lex.focus or (
+                low.endswith("ly") and toks[j].text.islower() and len(low) > 4):
             j -= 1
         elif low in lex.time_nouns:
             k = j
@@ -423,14 +424,15 @@ def _skip_back(toks: list[Token], j: int, lo: int, lex: _Lexicon) -> int:
             if k == j and k - 1 >= lo and toks[k - 1].text[:1].isupper() and toks[j].text[:1].isupper():
                 break  # "Theresa May said": a bare month after a name is part of the name
             j = k - 1
-        elif toks[j].text == "," and j - 2 >= lo and toks[j - 2].text == "," and toks[j - 1].text.lower() in lex.boundary:
+        elif toks[j].text == "," and j - 2 >= lo and toks[j - 2].text == "," \
+                and toks[j - 1].text.lower() in lex.boundary:
             j -= 3
         elif toks[j].text == ")" and (k := next((k for k in range(j - 1, max(lo, j - 8) - 1, -1)
                                                  if toks[k].text == "("), None)) is not None:
             j = k - 1  # "Rep. Gwen Moore (D-Wis.) said"
         elif toks[j].text in _DASHES and (k := next((k for k in range(j - 1, max(lo, j - _MAX_ASIDE) - 1, -1)
                                                      if toks[k].text in _DASHES), None)) is not None \
-                and k - 1 >= lo and not toks[k - 1].text == _QUOTE and toks[k - 1].text not in _HARD:
+                and k - 1 >= lo and toks[k - 1].text != _QUOTE and toks[k - 1].text not in _HARD:
             j = k - 1  # "John Doe, head of Acme -- the firm that owns the mine -- told me"
         else:
             break
@@ -454,7 +456,7 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
         if k >= lo and toks[k].text == ")":  # "NAME (D-Va.), said"
             k = next((m - 1 for m in range(k - 1, max(lo, k - 8) - 1, -1) if toks[m].text == "("), k)
         last = k
-        while k >= lo and not toks[k].text == _QUOTE and toks[k].text not in _HARD:
+        while k >= lo and toks[k].text != _QUOTE and toks[k].text not in _HARD:
             k -= 1
         if k < lo and end - lo <= 4 and toks[lo].text[:1].isupper():
             return lo, end - 1  # "Ghani, blamed ...": a stray comma after a short name
@@ -469,7 +471,8 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
             start = named  # "Jane Doe, 56, a lawyer, ..., said": the name heads the appositives
         return (start, end - 1) if start is not None else None
     start = _np_start(toks, end, lo, lex)
-    if start is not None and start - 1 > lo and toks[start - 1].text == "," and toks[start].text.lower() in lex.det and (
+    if start is not None and start - 1 > lo and toks[start - 1].text == "," \
+            and toks[start].text.lower() in lex.det and (
             named := _name_before_comma(toks, start, lo, lex)) is not None and start - 1 - named >= 2:
         start = named  # "John Doe, the head of Acme -- ... -- told me": the name heads its appositive
     if start is not None and start < end and toks[end].text.lower() in lex.subject_pronouns:
@@ -487,7 +490,7 @@ def _antecedent(toks: list[Token], end: int, lo: int, lex: _Lexicon) -> tuple[in
     ("X endorses Jane Doe", "Democrats on Capitol Hill"), else the noun phrase without the words of the
     clause it stands in ("included members of the government" -> "the government")."""
     def name_start(k: int) -> int:
-        while k >= lo and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det and not toks[k].text == _QUOTE:
+        while k >= lo and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det and toks[k].text != _QUOTE:
             k -= 1
         return k + 1
 
@@ -513,7 +516,7 @@ def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) ->
     """Where a short run of capitalised words ending right before the comma at ``start - 1`` begins
     ("Adam Smith (D-Wash.), | 56"), if it stands alone after a clause boundary; else None."""
     j = start - 1
-    while j >= lo and start - j < 10 and toks[j].text != "," and not toks[j].text == _QUOTE and toks[j].text not in _HARD:
+    while j >= lo and start - j < 10 and toks[j].text != "," and toks[j].text != _QUOTE and toks[j].text not in _HARD:
         j -= 1  # "Jane Doe, a lawyer and | spokeswoman for ...": over the rest of the appositive
     if j < lo or toks[j].text != ",":
         return None
@@ -522,9 +525,11 @@ def _name_before_comma(toks: list[Token], start: int, lo: int, lex: _Lexicon) ->
         j = next((m - 1 for m in range(j - 1, max(lo, j - 8) - 1, -1) if toks[m].text == "("), -1)
     m = j
     while m >= lo and m > j - 6 and (toks[m].text[:1].isupper() or toks[m].text.lower() in ("’s", "'s")) \
-            and not toks[m].text == _QUOTE and toks[m].text.lower() not in lex.time and toks[m].text.lower() not in lex.boundary:
+            and toks[m].text != _QUOTE and toks[m].text.lower() not in lex.time \
+            and toks[m].text.lower() not in lex.boundary:
         m -= 1
-    if m == j or (m >= lo and not (toks[m].text == _QUOTE or toks[m].text in _HARD)) or not _opens_name(toks[m + 1], lex):
+    if m == j or (m >= lo and not (toks[m].text == _QUOTE or toks[m].text in _HARD)) \
+            or not _opens_name(toks[m + 1], lex):
         return None
     if toks[m + 1].text.lower() in lex.prep or toks[m + 1].text.lower() in lex.channel_prep:
         return None  # "In Washington, the ..."
@@ -536,10 +541,11 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
     i = ci + 1
     while i <= hi and toks[i].text.lower() in lex.aux:
         i += 1
-    if i > hi or toks[i].text == _QUOTE or toks[i].text.lower() in lex.that or toks[i].text in _HARD or toks[i].text.lower() in lex.prep:
+    if i > hi or toks[i].text == _QUOTE or toks[i].text.lower() in lex.that or toks[i].text in _HARD \
+            or toks[i].text.lower() in lex.prep:
         return None  # '"...," she shouted to the crowd': no speaker after a preposition
     j = i
-    while j <= hi and not toks[j].text == _QUOTE and toks[j].text not in _HARD and (
+    while j <= hi and toks[j].text != _QUOTE and toks[j].text not in _HARD and (
             j == i or toks[j].text.lower() not in lex.boundary):
         j += 1
     end = j - 1
@@ -550,7 +556,7 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
     if j <= hi and toks[j].text == "," and j + 1 <= hi and (
             toks[j + 1].text.lower() in lex.det or toks[j + 1].text.lower() in lex.relative_subject):
         k = j + 1
-        while k <= hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD:
+        while k <= hi and toks[k].text != _QUOTE and toks[k].text not in _HARD:
             k += 1
         end = k - 1
     return i, end
@@ -590,13 +596,14 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
     def that_ahead(k: int, limit: int = 10) -> int | None:
         for m in range(k, min(hi + 1, k + limit)):
             low = toks[m].text.lower()
-            if toks[m].text == _QUOTE or toks[m].text in (",", ";", ".", ":") or low in lex.boundary_not_that_coordinator:
+            if toks[m].text == _QUOTE or toks[m].text in (",", ";", ".", ":") \
+                    or low in lex.boundary_not_that_coordinator:
                 return None  # "told reporters after the meeting that was held ...": a relative clause
             if low in lex.that:
                 return m
         return None
 
-    if i <= hi and rule.takes_recipient and not toks[i].text == _QUOTE:
+    if i <= hi and rule.takes_recipient and toks[i].text != _QUOTE:
         if toks[i].text.lower() in lex.prep:
             return i  # "asked for ...": not a reporting use
         m = that_ahead(i)
@@ -626,7 +633,8 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
         if any(t.text.lower() in lex.time_nouns for t in toks[i:j]):  # "on Thursday", not "that the"
             i = j
             changed = True
-        elif toks[i].text == "," and i + 2 <= hi and toks[i + 1].text.lower() in lex.boundary and toks[i + 2].text == ",":
+        elif toks[i].text == "," and i + 2 <= hi and toks[i + 1].text.lower() in lex.boundary \
+                and toks[i + 2].text == ",":
             i += 3  # "said, however, that ..."
             changed = True
         elif toks[i].text in (",", ":") or low in lex.aux:
@@ -738,7 +746,8 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
     hi = len(toks) - 1
     # a dash is a cue only right after a quotation ('"…" ― Jane Doe'); elsewhere it is no later cue
     # that could end an earlier cue's content ("moot because it is up to the electors — loyal partisans — to")
-    cues = [c for c in _cue_tokens(unit, lex, annotated) if c[3].type != "dash" or (c[0] > 0 and toks[c[0] - 1].text == _QUOTE)]
+    cues = [c for c in _cue_tokens(unit, lex, annotated)
+            if c[3].type != "dash" or (c[0] > 0 and toks[c[0] - 1].text == _QUOTE)]
     unit.cue_starts = [c[0] for c in cues]
     first_here = len(found)
     for n, (ci, cj, lemma, rule) in enumerate(cues):
@@ -796,11 +805,12 @@ def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> 
 def _passive_agent(toks: list[Token], cj: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
     """The agent of a passive cue: "it was announced by the ministry that ...", a noun phrase after an agent
     preposition, up to "that", a comma or a quotation."""
-    if cj + 2 > hi or toks[cj + 1].text.lower() not in lex.agent or toks[cj + 2].text == _QUOTE or toks[cj + 2].text in _HARD \
-            or toks[cj + 2].text.lower() in lex.prep or toks[cj + 2].text.lower() in lex.boundary:
+    if cj + 2 > hi or toks[cj + 1].text.lower() not in lex.agent or toks[cj + 2].text == _QUOTE \
+            or toks[cj + 2].text in _HARD or toks[cj + 2].text.lower() in lex.prep \
+            or toks[cj + 2].text.lower() in lex.boundary:
         return None
     k = cj + 2
-    while k <= hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.that:
+    while k <= hi and toks[k].text != _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.that:
         k += 1
     if k <= hi and toks[k].text == ",":  # "by Jane Doe, the mayor, that ...": over the appositive
         c = next((m for m in range(k + 1, min(hi, k + _MAX_NP) + 1) if toks[m].text == ","), None)
@@ -845,7 +855,8 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
             and not is_participle and not f.rule.takes_recipient and _clause_like(toks, left, lex) \
             and _inverted_at_end(toks, cj, next_start, hi, lex):
         left = None  # "CONTENT, said one source.": a clause, not a speaker and appositive, stands before the comma
-    at_boundary = before_cue < left_bound or toks[before_cue].text == _QUOTE or toks[before_cue].text in (",", ":", "—", "–")
+    at_boundary = before_cue < left_bound or toks[before_cue].text == _QUOTE \
+        or toks[before_cue].text in (",", ":", "—", "–")
     if dep:
         f.speaker = Span(dep[0], dep[1], text[dep[0]:dep[1]])
         f.rule_ids.append("speaker.dependency-subject")
@@ -910,12 +921,14 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     if end_tok is None or end_tok < left_bound:
         return
     start_tok = left_bound
-    while start_tok <= end_tok and (toks[start_tok].text.lower() in lex.boundary or toks[start_tok].text in _HARD_BUT_OPENING_MARKS):
+    while start_tok <= end_tok and (toks[start_tok].text.lower() in lex.boundary
+                                    or toks[start_tok].text in _HARD_BUT_OPENING_MARKS):
         start_tok += 1
     if start_tok > end_tok:
         return
     s, e = _trim(text, toks[start_tok].start, toks[end_tok].end)
-    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(t.text == _QUOTE for t in toks[start_tok:end_tok + 1])):
+    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS)
+                  or any(t.text == _QUOTE for t in toks[start_tok:end_tok + 1])):
         f.content = (s, e)
 
 
@@ -929,10 +942,12 @@ def _clause_like(toks, span: tuple[int, int], lex) -> bool:
 def _inverted_at_end(toks, cj, next_start, hi, lex) -> bool:
     """Whether a speaker noun phrase follows the cue and ends the sentence (", said Jane Doe.")."""
     inv = _right_speaker(toks, cj, next_start - 1 if next_start <= hi else hi, lex)
-    if inv is None or toks[inv[0]].text.lower() in lex.time or not (inv[1] == hi or toks[inv[1] + 1].text in (".", "!", "?")):
+    if inv is None or toks[inv[0]].text.lower() in lex.time \
+            or not (inv[1] == hi or toks[inv[1] + 1].text in (".", "!", "?")):
         return False
     head = next((k for k in range(inv[0], inv[1] + 1) if toks[k].text == ","), inv[1] + 1)  # before an appositive
-    return not any(t.text.lower() in lex.aux or t.text.lower() in lex.forms or t.text.lower() in lex.that for t in toks[inv[0]:head])
+    return not any(t.text.lower() in lex.aux or t.text.lower() in lex.forms or t.text.lower() in lex.that
+                   for t in toks[inv[0]:head])
 
 
 def _previous_clause(found: list[_Found], first_here: int) -> int | None:
@@ -979,8 +994,10 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     if first.text == _QUOTE:
         if after_comma and any(not t.text == _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1]):
             return None, False
-    elif (after_comma and first.text.lower() not in lex.that) or first.text.lower() in lex.boundary_not_that or (first.text.lower() in lex.prep and (
-            first.text.lower() != "to" or cs + 1 > ce or toks[cs + 1].text.lower() in lex.det or toks[cs + 1].text[:1].isupper())):
+    elif (after_comma and first.text.lower() not in lex.that) or first.text.lower() in lex.boundary_not_that or (
+            first.text.lower() in lex.prep and (first.text.lower() != "to" or cs + 1 > ce
+                                                or toks[cs + 1].text.lower() in lex.det
+                                                or toks[cs + 1].text[:1].isupper())):
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
     s, e = _trim(text, first.start, toks[ce].end)
@@ -1036,7 +1053,8 @@ def _quote_before(toks: list[Token], k: int, lo: int) -> bool:
 def _opens_content(toks: list[Token], span: tuple[int, int], lex: _Lexicon, text: str) -> bool:
     """Whether a right-hand content opens as reported speech does: with "that", a colon or a quotation."""
     first = next((t for t in toks if t.start >= span[0]), None)
-    return first is not None and (first.text == _QUOTE or first.text.lower() in lex.that or text[:span[0]].rstrip().endswith(":"))
+    return first is not None and (first.text == _QUOTE or first.text.lower() in lex.that
+                                  or text[:span[0]].rstrip().endswith(":"))
 
 
 def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
@@ -1050,7 +1068,7 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
             return None
         lo = comma + 1
     k = lo
-    while k < hi and not toks[k].text == _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.aux \
+    while k < hi and toks[k].text != _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.aux \
             and toks[k].text.lower() not in lex.boundary:
         k += 1
     return (lo, k - 1) if lo < k and k - lo <= 6 and k < hi else None
@@ -1077,14 +1095,14 @@ def _name_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[
     if lo < hi and _opens_adverbial(toks, lo, lex):
         lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
     k = lo
-    while k < hi and toks[k].text[:1].isupper() and not toks[k].text == _QUOTE and toks[k].text.lower() not in lex.boundary:
+    while k < hi and toks[k].text[:1].isupper() and toks[k].text != _QUOTE and toks[k].text.lower() not in lex.boundary:
         k += 1
     return (lo, k - 1) if lo < k <= lo + 4 else None
 
 
 def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
     """'"…" ― Jane Doe': a quotation, a dash and a name running to the end of the line."""
-    if ci == 0 or not toks[ci - 1].text == _QUOTE or ci + 1 > hi:
+    if ci == 0 or toks[ci - 1].text != _QUOTE or ci + 1 > hi:
         return
     end = hi
     while end > ci and toks[end].text in _HARD:
@@ -1129,7 +1147,7 @@ def _speaker_colon(f: _Found, toks, ci, text) -> None:
 def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) -> None:
     # the speaker runs from after the phrase to the next comma or the end
     j = cj + 1
-    while j <= hi and not toks[j].text == _QUOTE and toks[j].text not in _HARD:
+    while j <= hi and toks[j].text != _QUOTE and toks[j].text not in _HARD:
         j += 1
     if j == cj + 1:
         return
