@@ -146,15 +146,6 @@ def _tokens_in(toks: list[Token], start: int, end: int) -> list[Token]:
     return toks[lo:bisect.bisect_left(toks, end, lo, key=_START)]
 
 
-def _first_at(toks: list[Token], pos: int) -> int:
-    """``next(n for n, t in enumerate(toks) if t.start >= pos)`` for tokens sorted by start, with that
-    ``next``'s StopIteration when no token starts there or later."""
-    n = bisect.bisect_left(toks, pos, key=_START)
-    if n == len(toks):
-        raise StopIteration
-    return n
-
-
 # ---------------------------------------------------------------------- units
 
 
@@ -343,7 +334,7 @@ def _opener_follows(toks: list[Token], i: int, lex: _Lexicon) -> bool:
     if _after_evidence(toks, i, lex):
         return True  # "one study found ..."
     prev = toks[i - 1] if i else None
-    return (nxt is None or nxt.text in (".", "!", "?")) and prev is not None and not prev.text == _QUOTE and (
+    return (nxt is None or nxt.text in (".", "!", "?")) and prev is not None and prev.text != _QUOTE and (
         prev.text[:1].isupper() or prev.text.lower() in lex.pronouns)
 
 
@@ -732,7 +723,7 @@ def _plausible_speaker(f: _Found, lex: _Lexicon) -> bool:
     """Whether a speaker mention reads as a noun phrase: it does not open with a preposition or a clitic
     ("in many cases", "'s a small fraction") and holds no auxiliary verb before any comma or relative
     pronoun that opens its appositive or relative clause ("he had fought in Vietnam")."""
-    toks = [t for t in _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end) if not t.text == _QUOTE]
+    toks = [t for t in _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end) if t.text != _QUOTE]
     if not toks or toks[0].text.lower() in lex.prep or toks[0].text[:1] in "'’":
         return False
     head = next((k for k, t in enumerate(toks) if t.text in (",", "(") or t.text.lower() in lex.relative), len(toks))
@@ -914,8 +905,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     # content on the left: "CONTENT, X said" / '"...," he said'
     end_tok = None
     if f.speaker is not None and "cue.inverted" not in f.rule_ids and "speaker.elided" not in f.rule_ids:
-        k = _first_at(toks, f.speaker.start)
-        end_tok = k - 1
+        end_tok = bisect.bisect_left(toks, f.speaker.start, key=_START) - 1  # before the speaker's first token
     elif "cue.inverted" in f.rule_ids or at_boundary:
         end_tok = before_cue
     if end_tok is None or end_tok < left_bound:
@@ -990,9 +980,9 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
         return None, False  # '…,'' he said. ''Next…'': the sentence ended at the cue
     first = toks[cs]
     after_comma = cs - 1 > ci and toks[cs - 1].text == ","
-    has_words = any(not t.text == _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1])
+    has_words = any(t.text != _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1])
     if first.text == _QUOTE:
-        if after_comma and any(not t.text == _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1]):
+        if after_comma and any(t.text != _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1]):
             return None, False
     elif (after_comma and first.text.lower() not in lex.that) or first.text.lower() in lex.boundary_not_that or (
             first.text.lower() in lex.prep and (first.text.lower() != "to" or cs + 1 > ce

@@ -64,6 +64,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None,
 _SET_TEXT_START_END = tuple(getattr(Token, name).__set__ for name in ("text", "start", "end"))
 _TEXT = attrgetter("text")
 _START = attrgetter("start")
+_END = attrgetter("end")
+_SOURCE_LABEL = attrgetter("source", "label")
 _FIRST_CHAR = itemgetter(slice(0, 1))  # ``text[:1]``
 _NEW = object.__new__
 _FEW_PIECES = 24  # below this many tokens ``_tokens`` loops over them (measured: the maps win on longer runs)
@@ -386,10 +388,6 @@ def _sorted_entities(ents: Iterable[Entity], unique: bool = False) -> tuple[Enti
     out.sort(key=_END, reverse=True)  # reverse keeps a stable sort stable
     out.sort(key=_START)
     return tuple(out)
-
-
-_SOURCE_LABEL = attrgetter("source", "label")
-_END = attrgetter("end")
 
 
 def from_stanza_document(article: Article, doc: Any, rules: RuleSet) -> Annotated:

@@ -51,11 +51,10 @@ def find_stances(annotated: Annotated, attributions: Sequence[ResolvedAttributio
     checks = [(rule, rule.cues, _words_pattern(rule, rules)) for rule in rules.stance]
     out = []
     for ra in article.quotes:
-        cue = ra.attribution.cue
-        lemma = cue.lemma.lower() if cue is not None else None
+        lemma = _cue_lemma(ra)
         facts = None
         for rule, cues, pattern in checks:
-            if cues and (lemma is None or lemma not in cues):
+            if not _cue_fits(cues, lemma):
                 continue
             if facts is None:
                 facts = article._quote_facts(ra)
@@ -88,6 +87,17 @@ def rule_hits(rule: StanceRule, text: str, rules: RuleSet) -> list[Stance]:
 
 
 # -- matching --------------------------------------------------------------------------------
+
+
+def _cue_lemma(ra: ResolvedAttribution) -> str | None:
+    """The lower-cased lemma of the quote's cue (None without a cue)."""
+    cue = ra.attribution.cue
+    return cue.lemma.lower() if cue is not None else None
+
+
+def _cue_fits(cues: tuple[str, ...], lemma: str | None) -> bool:
+    """Whether a rule with these cue lemmas (none: any quote) may take a quote whose cue has this lemma."""
+    return not cues or (lemma is not None and lemma in cues)
 
 
 def _per_rule(rules: RuleSet, what: str, rule: StanceRule, build):
@@ -256,8 +266,7 @@ class _Article:
     # matching one rule
 
     def match(self, ra: ResolvedAttribution, rule: StanceRule) -> Stance | None:
-        a = ra.attribution
-        if rule.cues and (a.cue is None or a.cue.lemma.lower() not in rule.cues):
+        if not _cue_fits(rule.cues, _cue_lemma(ra)):
             return None
         return self._match(ra, rule, self._quote_facts(ra), _words_pattern(rule, self.rules))
 
