@@ -888,10 +888,9 @@ CREATE TABLE {part}.graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BL
 CREATE TABLE {part}.graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
                                rules TEXT NOT NULL, stance INTEGER, extra BLOB);
 """
-#: the claims each process of two builds (``_add_claims``), split by the last hex digit of the claim id: this
-#: process's share, then the forked one's, which also makes the stances (at 20,000 articles the stances take
-#: about a quarter of the claims' time, so the forked process takes 6 digits of 16)
-_CLAIM_SHARES = ("instr('012345', substr(s.cid, -1)) = 0", "instr('012345', substr(s.cid, -1)) > 0")
+#: the ranges of ``claims_seq`` two processes take turns at (``_StoreBuilder._take_claims``): enough that they
+#: end within a range's time of each other, few enough that a range's query costs nothing much
+_CLAIM_CHUNKS = 64
 #: entries a cache of the store builder holds at most (speaker records, parsed-record memo, summed edges)
 _CACHED = 1024
 _RULE_SEP = "\x1f"  # goes before each rule id of a row (no rule id holds it): () is "", ("",) is _RULE_SEP
@@ -1025,9 +1024,9 @@ class _StoreBuilder(_Builder):
     def build(self, two_processes: bool = False) -> None:
         """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances.
 
-        With ``two_processes`` (a store in a file), a forked process makes some of the claims and the
-        stances while this one makes the other claims: each writes its nodes and edges to a database file
-        of its own (``parts``), as the store is only read meanwhile. A claim's node and edges are its own
+        With ``two_processes`` (a store in a file), a forked process makes the stances and then takes turns
+        with this one at ranges of the claims (``_take_claims``): each writes its nodes and edges to a database
+        file of its own (``parts``), as the store is only read meanwhile. A claim's node and edges are its own
         (a claim makes no organisation), so they come out the same; the outlets the claims name are made
         by both, alike; the organisations a stance names are made by the forked process, and this one
         takes them from its file afterwards (their nodes' top affiliations are worked out from them).
@@ -1042,8 +1041,12 @@ class _StoreBuilder(_Builder):
         self._flush()
         self.db.execute("CREATE INDEX graph_speaker_name ON graph_speaker(name_key, sid)")
         if two_processes and self.store.path != ":memory:":
+            import multiprocessing
+
+            chunks = self._claim_chunks()
+            taken = multiprocessing.get_context("fork").Value("q", 0)  # the next chunk to take, for both processes
             self._use_part("graph_a")  # commits what the forked process reads
-            in_forked_process(self._other_part, lambda: self._add_claims(_CLAIM_SHARES[0]),
+            in_forked_process(lambda: self._other_part(chunks, taken), lambda: self._take_claims(chunks, taken),
                               "making the graph's claims and stances")
             self.parts["graph_b"] = self._part_path("graph_b")  # the forked process's
             self.store.attach("graph_b", self.parts["graph_b"])
@@ -1059,18 +1062,48 @@ class _StoreBuilder(_Builder):
         self._add_orgs()
         self._flush()
 
-    def _other_part(self) -> None:
-        """The forked process of ``build``: the other claims, with their outlets, and the stances, with the
-        organisations they name."""
+    def _other_part(self, chunks: list[tuple[int, int]], taken: Any) -> None:
+        """The forked process of ``build``: the stances, with the organisations they name, then its turns at the
+        claims, with their outlets."""
         self.store.reopen()
         self.db = self.store.db
         self._use_part("graph_b")
-        self._add_claims(_CLAIM_SHARES[1])
         self._add_stances()
+        self._take_claims(chunks, taken)
         self._add_outlets()
         self._add_orgs()
         self._flush()
         self.store.commit()
+
+    def _claim_chunks(self) -> list[tuple[int, int]]:
+        """``claims_seq`` cut into about ``_CLAIM_CHUNKS`` ranges ``(first, last + 1)`` of ``seq``, each cut where
+        a claim starts (a claim's reports are consecutive; a quote without a speaker is a claim of its own)."""
+        end = (self.db.execute("SELECT max(seq) FROM claims_seq").fetchone()[0] or 0) + 1
+        cuts = [1]
+        for k in range(1, _CLAIM_CHUNKS):
+            at = 1 + k * (end - 1) // _CLAIM_CHUNKS
+            if at <= cuts[-1]:
+                continue
+            row = self.db.execute("SELECT b.seq FROM claims_seq a JOIN claims_seq b ON b.seq = a.seq + 1 "
+                                  "WHERE a.seq >= ? AND (a.pool IS NULL OR b.pool IS NULL OR a.cid != b.cid) "
+                                  "ORDER BY a.seq LIMIT 1", (at - 1,)).fetchone()
+            if row is None:
+                break
+            if row[0] > cuts[-1]:
+                cuts.append(row[0])
+        return list(zip(cuts, cuts[1:] + [end]))
+
+    def _take_claims(self, chunks: list[tuple[int, int]], taken: Any) -> None:
+        """Make the claims of the chunks no process has taken yet, one chunk at a time: both processes of ``build``
+        run this (the forked one after the stances), so they end within a chunk's time of each other at any
+        mix of claims and stances. ``taken``: a shared ``multiprocessing.Value``, the next chunk's index."""
+        while True:
+            with taken.get_lock():
+                k = taken.value
+                taken.value = k + 1
+            if k >= len(chunks):
+                return
+            self._add_claims(chunks[k])
 
     def _add_stances(self) -> None:
         from .rundir import stance_from_record
@@ -1155,15 +1188,15 @@ class _StoreBuilder(_Builder):
             self._flush_edges()
             self.paths = {}
 
-    def _add_claims(self, which: str = "1") -> None:
-        """Each claim's node and own edges, its reports read in ``aggregate_claims``' order; ``which``: an SQL
-        condition on the claims (``s.cid``) to make (one of ``_CLAIM_SHARES``; default: all)."""
+    def _add_claims(self, seqs: tuple[int, int] = (0, 1 << 62)) -> None:
+        """Each claim's node and own edges, its reports read in ``aggregate_claims``' order; ``seqs``: the range
+        of ``claims_seq`` to make (``_claim_chunks``; default: all)."""
         # the fields a claim takes of each quote are the store's columns; the pooling speaker's party and top
         # affiliation come along, for the claim node's top_affiliation (``_speaker``)
         rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, q.rule, q.outlet, q.name, "
                                "q.text, q.type FROM claims_seq s JOIN quote q ON q.i = s.i "
                                "LEFT JOIN graph_site g ON g.doc = s.doc LEFT JOIN graph_speaker p ON p.sid = s.pool "
-                               f"WHERE {which} ORDER BY s.seq")
+                               "WHERE s.seq >= ? AND s.seq < ? ORDER BY s.seq", seqs)
         rule_ids: dict[str | None, tuple[str, ...]] = {}  # a quote line's "rule" -> its rule ids (a corpus has few)
 
         def report(row: tuple) -> tuple:
