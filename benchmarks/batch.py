@@ -19,7 +19,11 @@ prints medians (these machines are noisy), and the speed-up of each pass's pair 
 runs (made one right after the other) beside the ratio of the median walls. Each
 pass also shows the share of the machine's CPU time the hypervisor stole while it ran
 (``steal`` in /proc/stat): on a shared virtual machine, a run with much stolen time
-ran slower for reasons of its neighbours.
+ran slower for reasons of its neighbours. With more than one job count, each pass
+also times the machine's own ceiling: the speed-up two processes of pure Python
+arithmetic get over one, right after the pass's runs. A virtual machine's two cores may
+be two threads of one physical core, or shared with neighbours: attrib's ratio is to
+be read against what the machine gave in the same spell.
 
 With stanza, ``--stanza-sizes`` sets smaller corpora (stanza runs at tens of
 thousands of chars/s), and the script also times stanza by itself on the same
@@ -147,6 +151,29 @@ def run_attrib(args: list[str]) -> dict:
             "stdout": out}
 
 
+def _spin(n: int) -> float:
+    """Pure Python arithmetic (no memory traffic, no I/O); its wall seconds."""
+    t = time.perf_counter()
+    s = 0
+    for i in range(n):
+        s += i & 7
+    return time.perf_counter() - t
+
+
+def machine_ceiling(jobs: int, n: int = 15_000_000) -> float:
+    """The speed-up ``jobs`` forked processes each doing ``_spin(n)`` get over one process doing it (timed before
+    and after them, and averaged: a single timing is at the mercy of a noisy spell)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        before = _spin(n)
+        t = time.perf_counter()
+        pool.map(_spin, [n] * jobs, chunksize=1)
+        many = time.perf_counter() - t
+        after = _spin(n)
+    return jobs * (before + after) / 2 / many
+
+
 _STANZA_ALONE = """
 import json, sys, time
 t0 = time.perf_counter()
@@ -215,10 +242,13 @@ def main() -> None:
                 n, chars = make_corpus(corpus, size)
             runs: dict[int, list[dict]] = {j: [] for j in jobs}
             alone: dict[bool, list[dict]] = {False: [], True: []}  # stanza by itself, without and with attrib's GC
+            ceiling: list[float] = []  # the machine's own speed-up with max(jobs) processes, once a pass
             for _ in range(args.repeat):  # the job counts alternate, so a noisy spell hits them alike
                 for j in jobs:
                     runs[j].append(run_attrib([str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models,
                                                "--jobs", str(j), "--quiet", "--no-cache"]))
+                if len(jobs) > 1:
+                    ceiling.append(machine_ceiling(max(jobs)))
                 if nlp == "stanza":
                     for few in (False, True):
                         alone[few].append(stanza_alone(corpus, args.models_dir, few))
@@ -242,7 +272,9 @@ def main() -> None:
                     line += (f"; pass by pass {', '.join(f'{x:.2f}' for x in pairs)} "
                              f"(median {statistics.median(pairs):.2f}x)")
                 print(line, flush=True)
-            r = runs[jobs[-1]][-1]
+            if ceiling:
+                print(f"  the machine's own ceiling, {max(jobs)} processes of pure Python / 1, after each pass: "
+                      f"{', '.join(f'{x:.2f}' for x in ceiling)} (median {statistics.median(ceiling):.2f}x)", flush=True)
             if nlp == "stanza":
                 ours = statistics.median(r["wall"] for r in runs[jobs[0]])
                 for few, what in ((False, "stanza alone, a process of its own (import, model load, bulk batches of 32"),

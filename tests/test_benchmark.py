@@ -37,6 +37,10 @@ def test_batch_benchmark_reports_rates_and_memory() -> None:
                       out.stdout)
     assert len(re.findall(r"^  2 passes: .*; CPU stolen by the hypervisor \d+%, \d+%$", out.stdout, re.MULTILINE)) == 2
     assert ratio and float(ratio.group(4)) == pytest.approx((float(ratio.group(2)) + float(ratio.group(3))) / 2, abs=0.01)
+    ceiling = re.search(r"^  the machine's own ceiling, 2 processes of pure Python / 1, after each pass: ([\d.]+), "
+                        r"([\d.]+) \(median ([\d.]+)x\)$", out.stdout, re.MULTILINE)
+    assert ceiling and 0.5 < float(ceiling.group(3)) < 4, out.stdout
+    assert "attrib's bytecode compiled first" in out.stdout
 
 
 @pytest.mark.slow
