@@ -217,6 +217,27 @@ class Overlaps:
 T = TypeVar("T")
 
 
+class Turns:
+    """The numbers 0 to ``n`` - 1, each handed to whichever process asks next: this process and the processes
+    it forks afterwards iterate over one shared counter, so each number comes out once in all, and
+    processes that take turns at chunks of work end within a chunk's time of each other."""
+
+    def __init__(self, n: int):
+        import multiprocessing
+
+        self.n = n
+        self.next = multiprocessing.get_context("fork").Value("q", 0)  # shared memory, with a lock
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            with self.next.get_lock():
+                k = self.next.value
+                self.next.value = k + 1
+            if k >= self.n:
+                return
+            yield k
+
+
 def in_forked_process(work: Callable[[], T], meanwhile: Callable[[], None], what: str) -> T:
     """Run ``work`` in a forked process while ``meanwhile`` runs in this one (two cores for one step).
 

@@ -36,7 +36,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
-from ._util import in_forked_process, slug  # noqa: F401 - slug: used for node ids, re-exported
+from ._util import Turns, in_forked_process, slug  # noqa: F401 - slug: used for node ids, re-exported
 from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
@@ -1041,12 +1041,10 @@ class _StoreBuilder(_Builder):
         self._flush()
         self.db.execute("CREATE INDEX graph_speaker_name ON graph_speaker(name_key, sid)")
         if two_processes and self.store.path != ":memory:":
-            import multiprocessing
-
             chunks = self._claim_chunks()
-            taken = multiprocessing.get_context("fork").Value("q", 0)  # the next chunk to take, for both processes
+            turns = Turns(len(chunks))  # shared with the forked process
             self._use_part("graph_a")  # commits what the forked process reads
-            in_forked_process(lambda: self._other_part(chunks, taken), lambda: self._take_claims(chunks, taken),
+            in_forked_process(lambda: self._other_part(chunks, turns), lambda: self._take_claims(chunks, turns),
                               "making the graph's claims and stances")
             self.parts["graph_b"] = self._part_path("graph_b")  # the forked process's
             self.store.attach("graph_b", self.parts["graph_b"])
@@ -1062,14 +1060,14 @@ class _StoreBuilder(_Builder):
         self._add_orgs()
         self._flush()
 
-    def _other_part(self, chunks: list[tuple[int, int]], taken: Any) -> None:
+    def _other_part(self, chunks: list[tuple[int, int]], turns: Turns) -> None:
         """The forked process of ``build``: the stances, with the organisations they name, then its turns at the
         claims, with their outlets."""
         self.store.reopen()
         self.db = self.store.db
         self._use_part("graph_b")
         self._add_stances()
-        self._take_claims(chunks, taken)
+        self._take_claims(chunks, turns)
         self._add_outlets()
         self._add_orgs()
         self._flush()
@@ -1093,16 +1091,11 @@ class _StoreBuilder(_Builder):
                 cuts.append(row[0])
         return list(zip(cuts, cuts[1:] + [end]))
 
-    def _take_claims(self, chunks: list[tuple[int, int]], taken: Any) -> None:
+    def _take_claims(self, chunks: list[tuple[int, int]], turns: Turns) -> None:
         """Make the claims of the chunks no process has taken yet, one chunk at a time: both processes of ``build``
         run this (the forked one after the stances), so they end within a chunk's time of each other at any
-        mix of claims and stances. ``taken``: a shared ``multiprocessing.Value``, the next chunk's index."""
-        while True:
-            with taken.get_lock():
-                k = taken.value
-                taken.value = k + 1
-            if k >= len(chunks):
-                return
+        mix of claims and stances."""
+        for k in turns:
             self._add_claims(chunks[k])
 
     def _add_stances(self) -> None:

@@ -213,9 +213,8 @@ def test_two_processes_each_make_claims(tmp_path, rules):
 def test_claim_chunks_cut_where_a_claim_starts_and_turns_take_each_chunk_once(tmp_path, rules, monkeypatch):
     """``_claim_chunks`` covers ``claims_seq`` with ranges that each begin a claim (a claim's reports stay in one
     range, a quote without a speaker is a claim of its own); ``_take_claims`` makes the chunks no process took."""
-    import multiprocessing
-
     from attrib import graph
+    from attrib._util import Turns
     from attrib.claims import pool_store_claims
     from attrib.graph import _StoreBuilder
 
@@ -237,8 +236,11 @@ def test_claim_chunks_cut_where_a_claim_starts_and_turns_take_each_chunk_once(tm
 
         made = []
         monkeypatch.setattr(builder, "_add_claims", made.append)
-        taken = multiprocessing.get_context("fork").Value("q", len(chunks) - 2)  # the other process took the rest
-        builder._take_claims(chunks, taken)
-        assert made == chunks[-2:] and taken.value == len(chunks) + 1
+        turns = Turns(len(chunks))
+        turns.next.value = len(chunks) - 2  # the other process took the rest
+        builder._take_claims(chunks, turns)
+        assert made == chunks[-2:]
+        builder._take_claims(chunks, turns)
+        assert made == chunks[-2:]
     finally:
         store.close()
