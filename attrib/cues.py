@@ -129,19 +129,13 @@ _START = attrgetter("start")
 _TEXT = attrgetter("text")
 
 
-# a token's lower-cased text is written ``t.text.lower()`` in place, not through a helper function: the
-# scans ask for it about a hundred times per cue, where the call would cost more than the lowering
+# The scans below write ``t.text.lower()`` and ``t.text == _QUOTE`` in place rather than through helper
+# functions: they ask about a hundred times per cue, and a call would cost more than the test.
 
-
-# a quotation's placeholder token is told by ``t.text == _QUOTE`` in place, not through a helper function
-# (for speed, as with the lower-cased text above)
-
-
-# A unit's tokens are sorted by start (``_units``): the tokens of a span are found with ``bisect`` rather
-# than by testing every token of the unit, once per cue (for speed)
 
 def _tokens_in(toks: list[Token], start: int, end: int) -> list[Token]:
-    """``[t for t in toks if start <= t.start < end]`` for tokens sorted by start."""
+    """``[t for t in toks if start <= t.start < end]`` for tokens sorted by start (a unit's are, ``_units``),
+    found by ``bisect`` rather than by testing every token of the unit."""
     lo = bisect.bisect_left(toks, start, key=_START)
     return toks[lo:bisect.bisect_left(toks, end, lo, key=_START)]
 
