@@ -873,18 +873,20 @@ _GRAPH_TABLES = """
 DROP TABLE IF EXISTS graph_site; DROP TABLE IF EXISTS graph_node; DROP TABLE IF EXISTS graph_speaker;
 DROP TABLE IF EXISTS graph_edge;
 CREATE TABLE graph_site(doc TEXT PRIMARY KEY, site TEXT NOT NULL);
-CREATE TABLE graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BLOB NOT NULL);
+CREATE TABLE graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BLOB NOT NULL, sid TEXT);
 CREATE TABLE graph_speaker(sid TEXT PRIMARY KEY, party TEXT NOT NULL, top TEXT, name_key TEXT);
 CREATE TABLE graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
                         rules TEXT NOT NULL, stance INTEGER, extra BLOB);
 """
 _INSERT = {"graph_site": "INSERT OR REPLACE INTO main.graph_site VALUES (?, ?)",
-           "graph_node": "INSERT INTO {part}.graph_node VALUES (?, ?, ?)",
-           "graph_speaker": "INSERT INTO main.graph_speaker VALUES (?, ?, ?, ?)",
+           "graph_node": "INSERT INTO {part}.graph_node VALUES (?, ?, ?, ?)",
+           "graph_speaker": "INSERT INTO {part}.graph_speaker VALUES (?, ?, ?, ?)",
            "graph_edge": "INSERT INTO {part}.graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
-#: the tables of a part of the graph built by one process (``_StoreBuilder.build``)
+#: the tables of a part of the graph built by one process (``_StoreBuilder.build``); a claim's node row has its
+#: speaker's id (``sid``), whose top affiliation ``node_records`` adds
 _PART_TABLES = """
-CREATE TABLE {part}.graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BLOB NOT NULL);
+CREATE TABLE {part}.graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BLOB NOT NULL, sid TEXT);
+CREATE TABLE {part}.graph_speaker(sid TEXT PRIMARY KEY, party TEXT NOT NULL, top TEXT, name_key TEXT);
 CREATE TABLE {part}.graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
                                rules TEXT NOT NULL, stance INTEGER, extra BLOB);
 """
@@ -927,7 +929,8 @@ class _StoreBuilder(_Builder):
         self.stances = 0
         self._party: tuple[str | None, tuple] = (None, (None, None))  # the last look-up of _speaker
         self.spans: dict[tuple[str, int, int], list] = {}  # a bounded cache of span_reports
-        self.part = "main"  # the schema new node and edge rows go to
+        self.part = "main"  # the schema new node, edge and speaker rows go to
+        self.speakers = "main"  # the schema holding the speakers' rows (graph_speaker)
         self.parts: dict[str, str] = {}  # the other schemas holding nodes and edges -> their files
 
     # -- storage
@@ -945,10 +948,11 @@ class _StoreBuilder(_Builder):
                 self.rows[table].clear()
 
     def set_node(self, nid: str, attrs: dict[str, Any]) -> None:
-        if attrs["type"] == "claim":  # the speaker's nodes are made first: its top affiliation is known
+        sid = None
+        if attrs["type"] == "claim":  # its speaker's top affiliation, which node_records fills in
             sid = attrs["speaker_id"]
-            attrs["top_affiliation"] = None if sid is None else self._speaker(sid)[1]
-        self._add("graph_node", (nid, 0, marshal.dumps(attrs)))
+            attrs["top_affiliation"] = None
+        self._add("graph_node", (nid, 0, marshal.dumps(attrs), sid))
 
     def set_site(self, doc_id: str, site: str) -> None:
         self._add("graph_site", (doc_id, site))
@@ -956,7 +960,7 @@ class _StoreBuilder(_Builder):
     def set_speaker(self, sid: str, party: str, attrs: dict[str, Any]) -> None:
         label = attrs["label"]
         self._add("graph_speaker", (sid, party, attrs["top_affiliation"], _name_key(label) if label else None))
-        self._add("graph_node", (sid, 0, marshal.dumps(attrs)))
+        self._add("graph_node", (sid, 0, marshal.dumps(attrs), None))
 
     def doc_node(self, doc_id: str) -> str:
         return article_node_id(doc_id)  # the bare nodes of articles only quotes name: added by build()
@@ -992,7 +996,8 @@ class _StoreBuilder(_Builder):
     def _speaker(self, sid: str) -> tuple[str | None, str | None]:
         """A speaker's (party, top affiliation); (None, None) if no speaker has this id."""
         if self._party[0] != sid:
-            row = self.db.execute("SELECT party, top FROM graph_speaker WHERE sid = ?", (sid,)).fetchone()
+            row = self.db.execute(f"SELECT party, top FROM {self.speakers}.graph_speaker WHERE sid = ?",
+                                  (sid,)).fetchone()
             self._party = (sid, row or (None, None))
         return self._party[1]
 
@@ -1000,7 +1005,8 @@ class _StoreBuilder(_Builder):
         return self._speaker(sid)[0]
 
     def speaker_by_name(self, key: str) -> str | None:
-        row = self.db.execute("SELECT sid FROM graph_speaker WHERE name_key = ? ORDER BY sid LIMIT 1", (key,)).fetchone()
+        row = self.db.execute(f"SELECT sid FROM {self.speakers}.graph_speaker WHERE name_key = ? ORDER BY sid LIMIT 1",
+                              (key,)).fetchone()
         return row[0] if row else None
 
     def span_reports(self, doc_id: str, start: int, end: int) -> Iterable[tuple[str | None, Speaker | None, str]]:
@@ -1024,12 +1030,15 @@ class _StoreBuilder(_Builder):
     def build(self, two_processes: bool = False) -> None:
         """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances.
 
-        With ``two_processes`` (a store in a file), a forked process makes the stances and then takes turns
-        with this one at ranges of the claims (``_take_claims``): each writes its nodes and edges to a database
-        file of its own (``parts``), as the store is only read meanwhile. A claim's node and edges are its own
-        (a claim makes no organisation), so they come out the same; the outlets the claims name are made
-        by both, alike; the organisations a stance names are made by the forked process, and this one
-        takes them from its file afterwards (their nodes' top affiliations are worked out from them).
+        With ``two_processes`` (a store in a file), a forked process makes the speakers and the stances, and
+        then takes turns with this one at ranges of the claims (``_take_claims``), which this one has been
+        making from the start: each writes its nodes and edges (and the forked one the speakers' rows) to
+        a database file of its own (``parts``), as the store is only read meanwhile. A claim's node and
+        edges are its own (a claim makes no organisation, and its node's top affiliation, its speaker's, is
+        added when read back), so they come out the same; the outlets the claims name are made by both,
+        alike; the organisations are made by the forked process, speakers' first and then stances', as
+        in one process, and this one takes them from its file afterwards (their nodes' top affiliations
+        are worked out from them).
         """
         from .rundir import article_from_record
 
@@ -1037,20 +1046,19 @@ class _StoreBuilder(_Builder):
         for (line,) in rows("SELECT line FROM article ORDER BY i"):
             self.add_article(article_from_record(json.loads(line)))
         self._flush()
-        self._add_speakers()
-        self._flush()
-        self.db.execute("CREATE INDEX graph_speaker_name ON graph_speaker(name_key, sid)")
         if two_processes and self.store.path != ":memory:":
             chunks = self._claim_chunks()
             turns = Turns(len(chunks))  # shared with the forked process
             self._use_part("graph_a")  # commits what the forked process reads
             in_forked_process(lambda: self._other_part(chunks, turns), lambda: self._take_claims(chunks, turns),
-                              "making the graph's claims and stances")
+                              "making the graph's speakers, stances and claims")
             self.parts["graph_b"] = self._part_path("graph_b")  # the forked process's
             self.store.attach("graph_b", self.parts["graph_b"])
+            self.speakers = "graph_b"
             for nid, attrs in rows("SELECT nid, attrs FROM graph_b.graph_node WHERE org = 1"):
                 self.orgs.setdefault(nid, marshal.loads(attrs))
         else:
+            self._add_speakers_first()
             self._add_claims()
             self._add_stances()
         for (doc,) in rows("SELECT DISTINCT doc FROM claims_seq WHERE doc NOT IN (SELECT doc FROM article) "
@@ -1061,11 +1069,13 @@ class _StoreBuilder(_Builder):
         self._flush()
 
     def _other_part(self, chunks: list[tuple[int, int]], turns: Turns) -> None:
-        """The forked process of ``build``: the stances, with the organisations they name, then its turns at the
-        claims, with their outlets."""
+        """The forked process of ``build``: the speakers and the stances, with the organisations they name, then
+        its turns at the claims, with their outlets."""
         self.store.reopen()
         self.db = self.store.db
         self._use_part("graph_b")
+        self.speakers = "graph_b"
+        self._add_speakers_first()
         self._add_stances()
         self._take_claims(chunks, turns)
         self._add_outlets()
@@ -1106,11 +1116,11 @@ class _StoreBuilder(_Builder):
 
     def _add_orgs(self) -> None:
         for nid, attrs in self.orgs.items():
-            self._add("graph_node", (nid, 1, marshal.dumps(attrs)))
+            self._add("graph_node", (nid, 1, marshal.dumps(attrs), None))
 
     def _add_outlets(self) -> None:
         for nid, attrs in self.outlets.items():
-            self._add("graph_node", (nid, 0, marshal.dumps(attrs)))
+            self._add("graph_node", (nid, 0, marshal.dumps(attrs), None))
 
     def _use_part(self, name: str) -> None:
         """Write new nodes and edges to a new database file, attached as schema ``name``."""
@@ -1138,6 +1148,12 @@ class _StoreBuilder(_Builder):
             self.store.detach(name)
             Path(path).unlink(missing_ok=True)
         self.parts = {}
+
+    def _add_speakers_first(self) -> None:
+        """``_add_speakers``, their rows written and indexed for the look-ups of the stances (``speaker_by_name``)."""
+        self._add_speakers()
+        self._flush()
+        self.db.execute(f"CREATE INDEX {self.speakers}.graph_speaker_name ON graph_speaker(name_key, sid)")
 
     def _add_speakers(self) -> None:
         """Each pooling speaker's node and affiliation edges, from its reports sorted by (doc_id, start, end)."""
@@ -1184,17 +1200,15 @@ class _StoreBuilder(_Builder):
     def _add_claims(self, seqs: tuple[int, int] = (0, 1 << 62)) -> None:
         """Each claim's node and own edges, its reports read in ``aggregate_claims``' order; ``seqs``: the range
         of ``claims_seq`` to make (``_claim_chunks``; default: all)."""
-        # the fields a claim takes of each quote are the store's columns; the pooling speaker's party and top
-        # affiliation come along, for the claim node's top_affiliation (``_speaker``)
-        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, p.party, p.top, q.rule, q.outlet, q.name, "
-                               "q.text, q.type FROM claims_seq s JOIN quote q ON q.i = s.i "
-                               "LEFT JOIN graph_site g ON g.doc = s.doc LEFT JOIN graph_speaker p ON p.sid = s.pool "
+        # the fields a claim takes of each quote are the store's columns
+        rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, q.rule, q.outlet, q.name, q.text, q.type "
+                               "FROM claims_seq s JOIN quote q ON q.i = s.i LEFT JOIN graph_site g ON g.doc = s.doc "
                                "WHERE s.seq >= ? AND s.seq < ? ORDER BY s.seq", seqs)
         rule_ids: dict[str | None, tuple[str, ...]] = {}  # a quote line's "rule" -> its rule ids (a corpus has few)
 
         def report(row: tuple) -> tuple:
             """A report as ``add_claim_reports`` takes it."""
-            _, _, _, doc, site, _, _, rule, outlet, name, _, _ = row
+            _, _, _, doc, site, rule, outlet, name, _, _ = row
             ids = rule_ids.get(rule)
             if ids is None:
                 if len(rule_ids) >= _CACHED:
@@ -1206,26 +1220,28 @@ class _StoreBuilder(_Builder):
         # a claim's reports are consecutive; a quote without a speaker is a claim of its own
         for _, group in groupby(rows, key=lambda r: r[2] if r[1] is not None else r[0]):
             row = next(group)
-            if row[1] is not None:
-                self._party = (row[1], (row[5], row[6]))  # what _speaker would look up
-            self.add_claim_reports(row[2], row[1], row[10], QuoteType(row[11]),
+            self.add_claim_reports(row[2], row[1], row[8], QuoteType(row[9]),
                                    chain((report(row),), map(report, group)))
 
     # -- reading back
 
     def node_records(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """The nodes, sorted by id: a node added twice keeps the last; an organisation merges into its speaker."""
-        rows = self.store.rows("SELECT nid, org, attrs FROM (" + " UNION ALL ".join(
-            f"SELECT nid, org, attrs, {i} AS part, rowid AS r FROM {name}.graph_node"
-            for i, name in enumerate(("main", *self.parts))) + ") ORDER BY nid, org, part, r")
+        """The nodes, sorted by id: a node added twice keeps the last; an organisation merges into its speaker;
+        a claim gets its speaker's top affiliation."""
+        rows = self.store.rows("SELECT n.nid, n.org, n.attrs, p.top FROM (" + " UNION ALL ".join(
+            f"SELECT nid, org, attrs, sid, {i} AS part, rowid AS r FROM {name}.graph_node"
+            for i, name in enumerate(("main", *self.parts))) + f") n LEFT JOIN {self.speakers}.graph_speaker p "
+            "ON p.sid = n.sid ORDER BY n.nid, n.org, n.part, n.r")
         for nid, group in groupby(rows, key=itemgetter(0)):
-            node = org = None
-            for _, is_org, attrs in group:
+            node = org = top = None
+            for _, is_org, attrs, its_top in group:
                 if is_org:
                     org = attrs
                 else:
-                    node = attrs
+                    node, top = attrs, its_top
             attrs = marshal.loads(node) if node is not None else None
+            if top is not None:
+                attrs["top_affiliation"] = top  # type: ignore[index]
             if org is not None:
                 attrs = self.org_node(marshal.loads(org), attrs, nid)
             yield _clean(nid), _attrs(attrs)  # type: ignore[arg-type]

@@ -172,8 +172,8 @@ def test_nodes_written_by_a_forked_process_give_the_same_bytes(tmp_path, rules):
 
 def test_two_processes_each_make_claims(tmp_path, rules):
     """``build(two_processes=True)``: the forked process and this one each make some of the claims, in files of
-    their own, the forked one the stances too (with the organisations they name), and the parts read back as
-    the one-process build does."""
+    their own, the forked one the speakers and the stances too (with the organisations they name), and the parts
+    read back as the one-process build does, each claim with its speaker's top affiliation."""
     from attrib.claims import pool_store_claims
     from attrib.graph import _StoreBuilder
 
@@ -201,8 +201,15 @@ def test_two_processes_each_make_claims(tmp_path, rules):
             stances = {name: store.db.execute(f"SELECT count(*) FROM {name}.graph_edge WHERE stance IS NOT NULL"
                                               ).fetchone()[0] for name in ("main", *builder.parts)}
             assert stances["main"] == stances["graph_a"] == 0 < stances["graph_b"], stances
+            speakers = {name: store.db.execute(f"SELECT count(*) FROM {name}.graph_speaker").fetchone()[0]
+                        for name in ("main", *builder.parts)}
+            assert speakers["main"] == speakers["graph_a"] == 0 < speakers["graph_b"], speakers
         # this process knows every organisation afterwards, those only a stance names too
         built[two] = (list(builder.node_records()), list(builder.edge_records()), builder.orgs)
+        nodes = dict(built[two][0])
+        tops = [(a["top_affiliation"], nodes[a["speaker_id"]]["top_affiliation"]) for a in nodes.values()
+                if a["type"] == "claim" and "speaker_id" in a]
+        assert tops and all(top == its for top, its in tops) and any(top for top, _ in tops), tops
         files = list(builder.parts.values())
         builder.remove_parts()
         assert not any(Path(f).exists() for f in files)
