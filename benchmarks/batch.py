@@ -6,13 +6,16 @@ usage: python benchmarks/batch.py [--corpus FILE.jsonl] [--sizes 2000,20000] [--
 Without --corpus, a corpus is generated from the seed articles: each article is a
 seed with its own headline line and its paragraphs rotated, so no two texts are
 equal (the cache and the identity stage see distinct articles). Each run is a real
-``python -m attrib run CORPUS -o TMP --quiet --no-cache`` in a subprocess; peak RSS
-is the largest sum of RSS over the run's process tree (sampled every 0.1 s), peak
-PSS the same for PSS (shared pages divided among the processes sharing them: the
-workers and a run's last-step processes are forked, so an RSS sum counts the pages
-they share with the main process again for each), and CPU is the run's user+system
-time (all processes). ``chars/s/core`` = characters /
-CPU seconds, which is the per-core rate on a busy machine too.
+``python -m attrib run CORPUS -o TMP --quiet --no-cache`` in a subprocess; CPU is the
+run's user+system time (all processes), and ``chars/s/core`` = characters / CPU
+seconds, which is the per-core rate on a busy machine too. Peak RSS is the largest
+sum of RSS over the run's process tree (sampled every 0.1 s), peak PSS the same for
+PSS (shared pages divided among the processes sharing them: the workers and a run's
+last-step processes are forked, so an RSS sum counts the pages they share with the
+main process again for each). Memory is sampled in a run of its own after the timed
+ones, one per corpus size and job count: sampling takes about 3 ms of CPU a time
+(listing the tree, reading each process's ``smaps_rollup``), which a one-job run's
+idle core absorbs but which made a two-job run 3% slower on two busy cores.
 
 ``--repeat N`` runs each corpus size N times, the job counts alternating, and
 prints medians (these machines are noisy), and the speed-up of each pass's pair of
@@ -121,31 +124,35 @@ def _cpu_ticks() -> tuple[int, int]:
     return sum(fields[:8]), fields[7] if len(fields) > 7 else 0
 
 
-def run_attrib(args: list[str]) -> dict:
-    """One `attrib run` in a subprocess: wall seconds, CPU seconds of the tree, peak tree RSS (bytes), the share
-    of the machine's CPU time stolen by the hypervisor meanwhile, summary."""
+def run_attrib(args: list[str], sample_memory: bool = False) -> dict:
+    """One `attrib run` in a subprocess: wall seconds, CPU seconds of the tree, the share of the machine's CPU
+    time stolen by the hypervisor meanwhile, summary; with ``sample_memory``, also the peak tree RSS and PSS
+    (bytes; else None)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     ticks = _cpu_ticks()
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "attrib", "run", *args], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    peak = peak_pss = 0
-    try:
-        import psutil  # noqa: F401 - installed with dask's distributed
+    peak = peak_pss = None
+    if sample_memory:
+        peak = peak_pss = 0
+        try:
+            import psutil  # noqa: F401 - installed with dask's distributed
 
-        while proc.poll() is None:
-            rss, pss = _tree_memory(proc.pid)
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-            time.sleep(0.1)
-    except ImportError:
-        pass
+            while proc.poll() is None:
+                rss, pss = _tree_memory(proc.pid)
+                peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+                time.sleep(0.1)
+        except ImportError:
+            pass
     out, err = proc.communicate()
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"attrib run failed ({proc.returncode}):\n{err}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    peak = peak or after.ru_maxrss * 1024
+    if sample_memory and not peak:  # no psutil: the largest process's peak
+        peak = after.ru_maxrss * 1024
     total, stolen = (b - a for a, b in zip(ticks, _cpu_ticks()))
     return {"wall": wall, "cpu": cpu, "rss": peak, "pss": peak_pss, "steal": stolen / total if total else 0.0,
             "stdout": out}
@@ -252,11 +259,12 @@ def main() -> None:
                 if nlp == "stanza":
                     for few in (False, True):
                         alone[few].append(stanza_alone(corpus, args.models_dir, few))
+            memory = {j: run_attrib([str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models, "--jobs", str(j),
+                                     "--quiet", "--no-cache"], sample_memory=True) for j in jobs}
             for j in jobs:
                 wall = statistics.median(r["wall"] for r in runs[j])
                 per_core = [chars / max(r["cpu"], 1e-9) for r in runs[j]]
-                rss = statistics.median(r["rss"] for r in runs[j])
-                pss = statistics.median(r["pss"] for r in runs[j])
+                rss, pss = memory[j]["rss"], memory[j]["pss"]
                 print(f"{nlp:8} {n:8} {j:4} {wall:8.2f} {n / wall:8.1f} {chars / wall:10,.0f} "
                       f"{statistics.median(per_core):12,.0f} {rss / 2**20:11.0f} {pss / 2**20:11.0f}", flush=True)
                 if args.repeat > 1:
