@@ -140,7 +140,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     from .identity import start_store_identity
     from .progress import Progress
     from .spool import Spool
-    from .store import Store, quote_speakers
+    from .store import Store, article_columns, quote_speakers
 
     t0 = time.perf_counter()
     input_options = input_options or InputOptions()
@@ -178,10 +178,10 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
                 store.add_quote_rows(map(_with_line, o.quote_rows, o.quotes.split("\n")))
                 identity.add(quote_speakers(o.quote_rows))
                 if o.doc_id is not None:
-                    store.add_article_rows([(o.doc_id, o.article.rstrip("\n"))])
+                    rec = json.loads(o.article)
+                    store.add_article_rows([(*article_columns(rec), o.article.rstrip("\n"))])
+                    result.processed_chars += rec["chars"]
                 store.add_stance_rows(map(_with_line, o.stance_rows, o.stances.split("\n")))
-                if o.article:
-                    result.processed_chars += json.loads(o.article)["chars"]
                 for p in o.problem_list():
                     (on_problem or progress.write)(p if on_problem else str(p))
             spool.flush()
@@ -273,15 +273,11 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
 
     result.files = files
     result.articles = store.articles
-    nlp: set[str] = set()
-    for line, in store.rows("SELECT line FROM article"):
-        rec = json.loads(line)
-        result.chars += rec["chars"]
-        nlp.add(rec["nlp"])
-    result.nlp = tuple(sorted(nlp))
-    result.quote_types = Counter(dict(store.db.execute(
-        "SELECT type, count(*) FROM quote GROUP BY 1")))
-    result.speakers = store.db.execute("SELECT count(DISTINCT sid) FROM quote").fetchone()[0]
+    result.chars = store.db.execute("SELECT coalesce(sum(chars), 0) FROM article").fetchone()[0]
+    result.nlp = tuple(nlp for nlp, in store.db.execute("SELECT DISTINCT nlp FROM article ORDER BY 1"))
+    result.quote_types = Counter(store.quote_types)
+    # one row per speaker id of the quotes, as identity left them (claims.pool_store_claims)
+    result.speakers = store.db.execute("SELECT count(*) FROM claims_pool").fetchone()[0]
     result.stances = store.stances
     result.skipped = sum(key.startswith("p:") for key in spool.iter_done_keys())
     with open(spool.dir / PROBLEMS, encoding="utf-8") as f:

@@ -15,7 +15,8 @@ Tables (every ``line`` is the JSON line the run's final file holds, see ``rundir
   ``spk``, ``name`` and ``line`` of the quotes whose speaker it changed. The columns are what the corpus
   stages read of every quote, so that none of them parses the lines: the workers that make the
   lines give them (``engine.Output``), a resume reads them from the spool's lines.
-- ``article(i, doc, line)``: one row per article, in input order.
+- ``article(i, doc, chars, nlp, line)``: one row per article, in input order, with its line's
+  ``chars`` and ``nlp`` (for the run's summary).
 - ``stance(i, doc, start, end, rule, line)``: one row per stance, in input order.
 
 Stages may add tables of their own (their names start with the stage's name).
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -34,7 +36,8 @@ _SCHEMA = """
 CREATE TABLE quote(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                    sid TEXT, spk TEXT, name TEXT, mention TEXT, text TEXT NOT NULL, norm TEXT NOT NULL,
                    type TEXT NOT NULL, rule TEXT, outlet TEXT, line TEXT NOT NULL);
-CREATE TABLE article(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, line TEXT NOT NULL);
+CREATE TABLE article(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, chars INTEGER NOT NULL, nlp TEXT NOT NULL,
+                     line TEXT NOT NULL);
 CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                     rule TEXT NOT NULL, line TEXT NOT NULL);
 """
@@ -51,6 +54,9 @@ def quote_columns(rec: dict[str, Any]) -> tuple:
             normalise_quote(rec["text"]), rec["type"], rec.get("rule"), rec.get("outlet"))
 
 
+_QUOTE_TYPE = 9  # the place of the quote's type in a row of quote_columns
+
+
 def speaker_columns(sp: dict[str, Any] | None) -> tuple:
     """A quote record's ``speaker`` as the ``quote`` table's ``sid, spk, name, mention``."""
     if not sp:
@@ -64,6 +70,11 @@ def quote_speakers(rows: Iterable[tuple]) -> Iterator[tuple[str, Any, str | None
     for doc, _start, _end, sid, spk, _name, mention, *_ in rows:
         if sid is not None:
             yield doc, speaker_from_key(spk), mention
+
+
+def article_columns(rec: dict[str, Any]) -> tuple:
+    """An article record's columns of the ``article`` table, between ``i`` and ``line``."""
+    return rec["doc_id"], int(rec.get("chars", 0)), rec.get("nlp", "")
 
 
 def stance_columns(rec: dict[str, Any]) -> tuple:
@@ -101,6 +112,7 @@ class Store:
         self.db.executescript(_SCHEMA)
         self.db.execute("BEGIN")
         self.quotes = self.articles = self.stances = 0
+        self.quote_types: Counter[str] = Counter()  # the quotes added, by type (the run's summary)
         self._inherited: list[sqlite3.Connection] = []
 
     def _connect(self) -> sqlite3.Connection:
@@ -153,7 +165,7 @@ class Store:
 
     def add_articles(self, lines: Iterable[str]) -> None:
         """Article lines (``rundir.article_record`` as JSON), in input order."""
-        self.add_article_rows(_parsed(lines, lambda rec: (rec["doc_id"],)))
+        self.add_article_rows(_parsed(lines, article_columns))
 
     def add_stances(self, lines: Iterable[str]) -> None:
         """Stance lines (``rundir.stance_record`` as JSON), in input order."""
@@ -161,10 +173,17 @@ class Store:
 
     def add_quote_rows(self, rows: Iterable[tuple]) -> None:
         """Quotes as ``(*quote_columns(record), line)``, in input order."""
-        self.quotes = self._add("quote", self.quotes, rows)
+        types = self.quote_types
+
+        def counted() -> Iterator[tuple]:
+            for row in rows:
+                types[row[_QUOTE_TYPE]] += 1
+                yield row
+
+        self.quotes = self._add("quote", self.quotes, counted())
 
     def add_article_rows(self, rows: Iterable[tuple]) -> None:
-        """Articles as ``(doc_id, line)``, in input order."""
+        """Articles as ``(*article_columns(record), line)``, in input order."""
         self.articles = self._add("article", self.articles, rows)
 
     def add_stance_rows(self, rows: Iterable[tuple]) -> None:

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,18 @@ def same_outputs(a: Path, b: Path, names=OUTPUT_FILES) -> None:
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def summary_counts_the_files(stdout: bytes, out: Path) -> None:
+    """The summary's counts of quotes (by type) and speakers are those of the run's files, a resumed run's
+    included (the store counts what it is given, the interrupted run's quotes too)."""
+    quotes = read_jsonl(out / "quotes.jsonl")
+    types = Counter(q["type"] for q in quotes)
+    text = stdout.decode()
+    assert (f"quotes:   {len(quotes)} (direct {types['direct']}, indirect {types['indirect']}, "
+            f"mixed {types['mixed']})") in text, text
+    assert f"speakers: {len({q['speaker']['id'] for q in quotes if q['speaker']})}\n" in text, text
+    assert f"nlp:      builtin\n" in text, text
 
 
 def make_corpus(folder: Path, n: int) -> Path:
@@ -67,6 +80,7 @@ def test_two_jobs_give_the_same_files_as_one(corpus: Path, clean_run: Path, tmp_
     proc = attrib_run(str(corpus), "-o", str(out), "--nlp", "builtin", "--jobs", "2")
     assert proc.returncode == 0, proc.stderr
     same_outputs(clean_run, out)
+    summary_counts_the_files(proc.stdout, out)
     assert not (out / ".partial").exists()
     # articles.jsonl holds every article in input order
     assert [a["doc_id"] for a in read_jsonl(out / "articles.jsonl")] == [f"a{i:04d}" for i in range(N_ARTICLES)]
@@ -111,6 +125,7 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes_the_run(corpus: Path, clean_ru
     assert f"resumed:  {done} input items were finished before the interruption" in resumed.stdout.decode()
     assert f"articles: {N_ARTICLES} read, 0 skipped" in resumed.stdout.decode()
     same_outputs(clean_run, out)
+    summary_counts_the_files(resumed.stdout, out)
     assert not (out / ".partial").exists()
 
 
