@@ -157,7 +157,9 @@ def unify_store(store, rules: RuleSet, on_merge: Callable[[Merge], None], starte
         new = unifier.new_speaker(sp)
         if new != sp:
             changed.append((spk, speaker_key(speaker_record(new, None))))
-            if len(changed) >= ROWS_AT_ONCE:  # one per anonymous source of the corpus, many: not all at once
+            # one per anonymous source of the corpus, many: not all at once; two speaker keys a row (each about
+            # 130 characters), so the buffer of long rows
+            if len(changed) >= LINES_AT_ONCE:
                 store.db.executemany("INSERT INTO identity_changed VALUES (?, ?)", changed)
                 changed.clear()
     store.db.executemany("INSERT INTO identity_changed VALUES (?, ?)", changed)
