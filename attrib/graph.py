@@ -927,7 +927,7 @@ class _StoreBuilder(_Builder):
         execute_script(self.db, _GRAPH_TABLES)
         self.rows: dict[str, list[tuple]] = {table: [] for table in _INSERT}
         self.stances = 0
-        self._party: tuple[str | None, tuple] = (None, (None, None))  # the last look-up of _speaker
+        self.speaker_rows: dict[str, tuple] = {}  # a bounded cache of _speaker
         self.spans: dict[tuple[str, int, int], list] = {}  # a bounded cache of span_reports
         self.part = "main"  # the schema new node, edge and speaker rows go to
         self.speakers = "main"  # the schema holding the speakers' rows (graph_speaker)
@@ -995,11 +995,13 @@ class _StoreBuilder(_Builder):
 
     def _speaker(self, sid: str) -> tuple[str | None, str | None]:
         """A speaker's (party, top affiliation); (None, None) if no speaker has this id."""
-        if self._party[0] != sid:
-            row = self.db.execute(f"SELECT party, top FROM {self.speakers}.graph_speaker WHERE sid = ?",
-                                  (sid,)).fetchone()
-            self._party = (sid, row or (None, None))
-        return self._party[1]
+        found = self.speaker_rows.get(sid)
+        if found is None:
+            if len(self.speaker_rows) >= _CACHED:
+                self.speaker_rows.clear()
+            found = self.speaker_rows[sid] = self.db.execute(
+                f"SELECT party, top FROM {self.speakers}.graph_speaker WHERE sid = ?", (sid,)).fetchone() or (None, None)
+        return found
 
     def speaker_party(self, sid: str) -> str | None:
         return self._speaker(sid)[0]
