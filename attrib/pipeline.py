@@ -78,7 +78,6 @@ class BatchResult:
 
     articles: int = 0
     skipped: int = 0
-    chars: int = 0
     quote_types: Counter = field(default_factory=Counter)
     speakers: int = 0
     merges: int = 0
@@ -273,7 +272,6 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
 
     result.files = files
     result.articles = store.articles
-    result.chars = store.db.execute("SELECT coalesce(sum(chars), 0) FROM article").fetchone()[0]
     result.nlp = tuple(nlp for nlp, in store.db.execute("SELECT DISTINCT nlp FROM article ORDER BY 1"))
     result.quote_types = Counter(store.quote_types)
     # one row per speaker id of the quotes, as identity left them (claims.pool_store_claims)

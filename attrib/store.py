@@ -15,8 +15,8 @@ Tables (every ``line`` is the JSON line the run's final file holds, see ``rundir
   ``spk``, ``name`` and ``line`` of the quotes whose speaker it changed. The columns are what the corpus
   stages read of every quote, so that none of them parses the lines: the workers that make the
   lines give them (``engine.Output``), a resume reads them from the spool's lines.
-- ``article(i, doc, chars, nlp, line)``: one row per article, in input order, with its line's
-  ``chars`` and ``nlp`` (for the run's summary).
+- ``article(i, doc, nlp, line)``: one row per article, in input order, with its line's ``nlp``
+  (for the run's summary).
 - ``stance(i, doc, start, end, rule, line)``: one row per stance, in input order.
 
 Stages may add tables of their own (their names start with the stage's name).
@@ -36,8 +36,7 @@ _SCHEMA = """
 CREATE TABLE quote(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                    sid TEXT, spk TEXT, name TEXT, mention TEXT, text TEXT NOT NULL, norm TEXT NOT NULL,
                    type TEXT NOT NULL, rule TEXT, outlet TEXT, line TEXT NOT NULL);
-CREATE TABLE article(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, chars INTEGER NOT NULL, nlp TEXT NOT NULL,
-                     line TEXT NOT NULL);
+CREATE TABLE article(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, nlp TEXT NOT NULL, line TEXT NOT NULL);
 CREATE TABLE stance(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
                     rule TEXT NOT NULL, line TEXT NOT NULL);
 """
@@ -74,7 +73,7 @@ def quote_speakers(rows: Iterable[tuple]) -> Iterator[tuple[str, Any, str | None
 
 def article_columns(rec: dict[str, Any]) -> tuple:
     """An article record's columns of the ``article`` table, between ``i`` and ``line``."""
-    return rec["doc_id"], int(rec.get("chars", 0)), rec.get("nlp", "")
+    return rec["doc_id"], rec.get("nlp", "")
 
 
 def stance_columns(rec: dict[str, Any]) -> tuple:

@@ -250,17 +250,19 @@ def main() -> None:
             runs: dict[int, list[dict]] = {j: [] for j in jobs}
             alone: dict[bool, list[dict]] = {False: [], True: []}  # stanza by itself, without and with attrib's GC
             ceiling: list[float] = []  # the machine's own speed-up with max(jobs) processes, once a pass
+            def run_args(j: int) -> list[str]:
+                return [str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models, "--jobs", str(j), "--quiet",
+                        "--no-cache"]
+
             for _ in range(args.repeat):  # the job counts alternate, so a noisy spell hits them alike
                 for j in jobs:
-                    runs[j].append(run_attrib([str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models,
-                                               "--jobs", str(j), "--quiet", "--no-cache"]))
+                    runs[j].append(run_attrib(run_args(j)))
                 if len(jobs) > 1:
                     ceiling.append(machine_ceiling(max(jobs)))
                 if nlp == "stanza":
                     for few in (False, True):
                         alone[few].append(stanza_alone(corpus, args.models_dir, few))
-            memory = {j: run_attrib([str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models, "--jobs", str(j),
-                                     "--quiet", "--no-cache"], sample_memory=True) for j in jobs}
+            memory = {j: run_attrib(run_args(j), sample_memory=True) for j in jobs}
             for j in jobs:
                 wall = statistics.median(r["wall"] for r in runs[j])
                 per_core = [chars / max(r["cpu"], 1e-9) for r in runs[j]]

@@ -53,8 +53,8 @@ def test_a_file_store_is_filled_from_a_run_folder_and_removed_on_close(tmp_path:
     store = Store.from_run(run, path)
     assert (store.quotes, store.articles, store.stances) == (2, 1, 0)
     assert store.quote_types == {"direct": 2}
-    # the summary's columns; a line without "nlp" (hand-made) counts as none
-    assert store.db.execute("SELECT doc, chars, nlp FROM article").fetchall() == [("d1", 9, "")]
+    # the summary's column; a line without "nlp" (hand-made) counts as none
+    assert store.db.execute("SELECT doc, nlp FROM article").fetchall() == [("d1", "")]
     assert path.is_file()
     store.close()
     assert not path.exists()
