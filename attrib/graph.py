@@ -999,8 +999,9 @@ class _StoreBuilder(_Builder):
         if found is None:
             if len(self.speaker_rows) >= _CACHED:
                 self.speaker_rows.clear()
-            found = self.speaker_rows[sid] = self.db.execute(
-                f"SELECT party, top FROM {self.speakers}.graph_speaker WHERE sid = ?", (sid,)).fetchone() or (None, None)
+            row = self.db.execute(f"SELECT party, top FROM {self.speakers}.graph_speaker WHERE sid = ?",
+                                  (sid,)).fetchone()
+            found = self.speaker_rows[sid] = row or (None, None)
         return found
 
     def speaker_party(self, sid: str) -> str | None:

@@ -250,6 +250,7 @@ def main() -> None:
             runs: dict[int, list[dict]] = {j: [] for j in jobs}
             alone: dict[bool, list[dict]] = {False: [], True: []}  # stanza by itself, without and with attrib's GC
             ceiling: list[float] = []  # the machine's own speed-up with max(jobs) processes, once a pass
+
             def run_args(j: int) -> list[str]:
                 return [str(corpus), "-o", str(tmp / "out"), "--nlp", nlp, *models, "--jobs", str(j), "--quiet",
                         "--no-cache"]

@@ -6,7 +6,6 @@ compares the output files byte for byte with a plain run's.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -47,7 +46,7 @@ def summary_counts_the_files(stdout: bytes, out: Path) -> None:
     assert (f"quotes:   {len(quotes)} (direct {types['direct']}, indirect {types['indirect']}, "
             f"mixed {types['mixed']})") in text, text
     assert f"speakers: {len({q['speaker']['id'] for q in quotes if q['speaker']})}\n" in text, text
-    assert f"nlp:      builtin\n" in text, text
+    assert "nlp:      builtin\n" in text, text
 
 
 def make_corpus(folder: Path, n: int) -> Path:
