@@ -80,15 +80,23 @@ def main(argv: Sequence[str] | None = None) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _load_rules(rules_dirs: Sequence[Path]):
-    """The validated rule set (raises RuleFileError, reported by the group); honours --no-default-rules."""
+def _scope_option(f):
+    return click.option(
+        "--scope", type=click.Choice(("statements", "all")), default="statements", show_default=True,
+        help="Which cues count: statements (speech and writing acts, what a reader calls a quotation) or all "
+             "(also beliefs, intentions, perceptions and evidence, as PolNeAR annotates them).")(f)
+
+
+def _load_rules(rules_dirs: Sequence[Path], scope: str = "all"):
+    """The validated rule set (raises RuleFileError, reported by the group), with the cue rules of ``scope``
+    (``ruleset.SCOPES``); honours --no-default-rules."""
     from .ruleset import load_ruleset
 
     ctx = click.get_current_context(silent=True)
     defaults = not (ctx is not None and ctx.meta.get("attrib.no_default_rules"))
     if not defaults and not rules_dirs:
         raise AttribError("--no-default-rules needs at least one --rules DIR (there would be no rules at all)")
-    return load_ruleset(list(rules_dirs), defaults=defaults)
+    return load_ruleset(list(rules_dirs), defaults=defaults).in_scope(scope)
 
 
 def _echo_problems(problems: Sequence[Problem]) -> None:
@@ -105,6 +113,7 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
               help="Output folder (created if missing).")
 @_rules_option
 @_nlp_options
+@_scope_option
 @click.option("--json", "as_json", is_flag=True, help="Also write the graph as node-link JSON (graph.json).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for the per-article stages (default: the number of cores).")
@@ -128,7 +137,7 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
                    "LocalCluster of --jobs workers.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
 def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: str, models_dir: Path | None,
-        as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
+        scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
         cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, quiet: bool) -> None:
     """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
 
@@ -150,7 +159,7 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     from .pipeline import BatchOptions, run_batch
 
     t0 = time.perf_counter()
-    rules = _load_rules(rules_dirs)  # validated before any article is read
+    rules = _load_rules(rules_dirs, scope)  # validated before any article is read
     options = BatchOptions(jobs=jobs or default_jobs(), engine=engine, scheduler=scheduler, resume=resume,
                            cache_dir=None if no_cache else (cache_dir or default_cache_dir()), as_json=as_json,
                            quiet=quiet)
@@ -216,11 +225,12 @@ def _summary(result, seconds: float) -> str:
 @click.argument("run_dir", required=False, type=click.Path(path_type=Path))
 @_rules_option
 @_nlp_options
+@_scope_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON instead of a table.")
 @click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Also write the predictions in the reference scorer's JSONL format.")
 def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: str,
-          models_dir: Path | None, as_json: bool, predictions: Path | None) -> None:
+          models_dir: Path | None, scope: str, as_json: bool, predictions: Path | None) -> None:
     """Score quotes and speakers against GOLD (JSONL: one article a line with its text and gold quotes).
 
     With RUN_DIR, scores RUN_DIR/quotes.jsonl (RUN_DIR may also be a quotes JSONL
@@ -239,7 +249,7 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
         records = read_jsonl(quotes_path)
         label = str(quotes_path)
     else:
-        records, label = _run_on_gold(gold, gold_docs, rules_dirs, nlp, models_dir)
+        records, label = _run_on_gold(gold, gold_docs, rules_dirs, nlp, models_dir, scope)
     preds = predictions_from_quotes(records)
     result = score(gold_docs, preds)
     if predictions is not None:
@@ -255,9 +265,9 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
 
 
 def _run_on_gold(gold: Path, gold_docs: list[dict], rules_dirs: Sequence[Path], nlp: str,
-                 models_dir: Path | None) -> tuple[list[dict], str]:
+                 models_dir: Path | None, scope: str) -> tuple[list[dict], str]:
     """Stages 2-5 on the gold file's own texts: quote records and a label naming the run."""
-    rules = _load_rules(rules_dirs)
+    rules = _load_rules(rules_dirs, scope)
 
     from .documents import articles_from_jsonl_docs
     from .rundir import quote_record

@@ -736,7 +736,7 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
     unit.cue_starts = [c[0] for c in cues]
     first_here = len(found)
     for n, (ci, cj, lemma, rule) in enumerate(cues):
-        cue = Cue(toks[ci].start, toks[cj].end, text[toks[ci].start:toks[cj].end], lemma, rule.id)
+        cue = Cue(toks[ci].start, toks[cj].end, text[toks[ci].start:toks[cj].end], lemma, rule.id, rule.cue_class)
         f = _Found(cue, rule, unit, rule_ids=[rule.id])
         prev_end = cues[n - 1][1] + 1 if n else 0
         next_start = cues[n + 1][0] if n + 1 < len(cues) else hi + 1

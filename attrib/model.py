@@ -158,6 +158,7 @@ class Cue:
     text: str
     lemma: str
     rule_id: str
+    cue_class: str = "speech"  # the cue rule's class: speech, writing, belief, intention, perception, evidence
 
 
 @_fast_init

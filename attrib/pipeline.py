@@ -94,8 +94,8 @@ class BatchResult:
 
 
 def rules_digest(rules: RuleSet) -> str:
-    """A hash of the rule files' contents (what a resume must find unchanged)."""
-    h = hashlib.sha256()
+    """A hash of the rule files' contents and the scope (what a resume must find unchanged)."""
+    h = hashlib.sha256(f"scope={rules.scope}\0".encode())
     for src in rules.sources:
         h.update(src.encode("utf-8") + b"\0")
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -52,6 +52,7 @@ class CueRule:
     polarity: str = "neutral"
     takes_recipient: bool = False  # "told Reuters that ...": never inverted ("..., told X" is not "X told")
     examples: Examples = Examples()
+    cue_class: str = "speech"  # YAML ``class``: which act the cue reports (one of CUE_CLASSES)
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,12 @@ class IdentityRule:
     known_organisations: bool = True
 
 
+#: what a cue reports: a speech act, a written one, or a state of mind, a plan, a perception or evidence
+CUE_CLASSES = ("speech", "writing", "belief", "intention", "perception", "evidence")
+#: ``--scope``: the cue classes a run takes. "statements" is what a reader calls a quotation (said or
+#: written); "all" adds beliefs, intentions, perceptions and evidence, as corpora like PolNeAR annotate
+SCOPES = {"statements": ("speech", "writing"), "all": CUE_CLASSES}
+
 LEXICON_CLASSES = (
     "abbreviation", "agent-preposition", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
     "definite", "determiner", "evidence-cue", "evidence-noun", "female-word", "focus-adverb", "male-word",
@@ -187,7 +194,8 @@ KINDS: dict[str, _Kind] = {
     "cues": _Kind(CueRule, "cue", {**_COMMON, "type": (_enum("verb", "phrase", "dash"), True), "lang": (_enum("en"), False),
                                    "verbs": (_VERBS, False), "phrases": (_STRLIST, False),
                                    "polarity": (_enum("neutral", "supports", "disputes"), False),
-                                   "takes_recipient": (_BOOL, False), "examples": (_EXAMPLES, False)}),
+                                   "takes_recipient": (_BOOL, False), "examples": (_EXAMPLES, False),
+                                   "class": (_enum(*CUE_CLASSES), False)}, renamed={"class": "cue_class"}),
     "quotes": _Kind(QuoteRule, "quote", {**_COMMON, "open": (_STR, True), "close": (_STR, True),
                                          "also_closed_by": (_STRLIST, False), "examples": (_EXAMPLES, False)}),
     "organisations": _Kind(OrgRule, "org", {**_COMMON, "name": (_STR, True),
@@ -305,6 +313,7 @@ class RuleSet:
     claims: tuple[ClaimRule, ...] = ()  # attrib.claims settings (rules/claims.yaml)
     stance: tuple[StanceRule, ...] = ()  # attrib.stance rules (rules/stance.yaml)
     sources: tuple[str, ...] = ()  # the files read, for the run summary and cache keys
+    scope: str = "all"  # the key of SCOPES whose cue classes are kept (``in_scope``)
     # where each rule (key: id) and each example sentence (key: "<id>:match:<n>") is written
     places: tuple[tuple[str, str, int, int], ...] = field(default=(), compare=False)
 
@@ -317,6 +326,11 @@ class RuleSet:
         if key not in derived:
             derived[key] = build()
         return derived[key]
+
+    def in_scope(self, scope: str) -> "RuleSet":
+        """These rules with only the cue rules of the scope's classes (``SCOPES``: "statements" or "all")."""
+        classes = SCOPES[scope]
+        return replace(self, cues=tuple(c for c in self.cues if c.cue_class in classes), scope=scope)
 
     def words(self, word_class: str) -> frozenset[str]:
         """Lower-cased words of one lexicon class."""

@@ -60,7 +60,8 @@ def quote_record(ra: ResolvedAttribution) -> dict[str, Any]:
     a = ra.attribution
     cue = None
     if a.cue is not None:
-        cue = {"text": a.cue.text, "lemma": a.cue.lemma, "start": a.cue.start, "end": a.cue.end}
+        cue = {"text": a.cue.text, "lemma": a.cue.lemma, "class": a.cue.cue_class, "start": a.cue.start,
+               "end": a.cue.end}
     speaker = None if ra.speaker is None else speaker_record(ra.speaker, ra.mention)
     return {
         "doc_id": a.doc_id, "id": f"{a.doc_id}:{a.start}-{a.end}", "text": a.text,
@@ -158,7 +159,8 @@ def attribution_from_record(rec: dict[str, Any], shared: dict | None = None) -> 
     c = None
     if cue:
         lemma = cue.get("lemma") or cue["text"]
-        c = Cue(cue["start"], cue["end"], one(cue["text"], cue["text"]), one(lemma, lemma), "")
+        c = Cue(cue["start"], cue["end"], one(cue["text"], cue["text"]), one(lemma, lemma), "",
+                cue.get("class", "speech"))
     sp = rec.get("speaker")
     speaker = mention = None
     if sp:

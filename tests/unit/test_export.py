@@ -69,7 +69,7 @@ def test_quote_record_full():
     assert list(rec["speaker"]) == SPEAKER_KEYS
     assert rec == {
         "doc_id": "doc-1", "id": "doc-1:10-36", "text": "“It is merely propaganda,”", "start": 10, "end": 36,
-        "type": "direct", "cue": {"text": "said", "lemma": "say", "start": 37, "end": 41},
+        "type": "direct", "cue": {"text": "said", "lemma": "say", "class": "speech", "start": 37, "end": 41},
         "speaker": {"id": "person:tareq-arian", "name": "Tareq Arian", "mention": "He", "start": 0, "end": 2,
                     "kind": "person", "role": "spokesman", "affiliation": "Afghan Ministry of Interior",
                     "affiliations": ["Afghan Ministry of Interior", "Afghan government", "Afghanistan"]},

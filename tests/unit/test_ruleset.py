@@ -33,7 +33,7 @@ LOCAL_CASES = {
     ],
     "unknown_key.yaml": [
         f'{INVALID}/unknown_key.yaml:9:5: unknown key "takes_recipent" in rule "cue.told" '
-        '(did you mean "takes_recipient"?); expected one of: description, examples, id, lang, phrases, '
+        '(did you mean "takes_recipient"?); expected one of: class, description, examples, id, lang, phrases, '
         "polarity, takes_recipient, type, verbs",
     ],
     "missing_key.yaml": [
