@@ -111,6 +111,9 @@ class _Lexicon:
         self.relative_subject = w("relative-subject")
         self.focus = w("focus-adverb")
         self.agent = w("agent-preposition")
+        self.role_words = {w.lower() for r in rules.roles for w in r.words if " " not in w}
+        self._names_of: Annotated | None = None  # see name_words
+        self._names: dict[str, list[int]] = {}
         # set differences that the scans test a token against, made once here rather than once per token
         self.boundary_not_that = self.boundary - self.that
         self.boundary_not_that_coordinator = self.boundary_not_that - self.coordinator
@@ -118,6 +121,18 @@ class _Lexicon:
         self.time_nouns = self.time - self.prep - self.det - {"late", "early", "last", "next", "previous",
                                                                "following", "same", "past"}
         self.not_subject = self.boundary | self.time_nouns | self.focus  # words a left subject does not open with
+
+    def name_words(self, annotated: Annotated) -> dict[str, list[int]]:
+        """Each word of the article's names that are not written in capitals -> where those names start
+        (made once per article: the last article's is kept)."""
+        if self._names_of is not annotated:
+            names: dict[str, list[int]] = {}
+            for x in annotated.entities:
+                if not x.text.isupper():
+                    for w in x.text.lower().split():
+                        names.setdefault(w, []).append(x.start)
+            self._names_of, self._names = annotated, names
+        return self._names
 
     @classmethod
     def of(cls, rules: RuleSet) -> "_Lexicon":
@@ -277,7 +292,7 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
             phrase = next(((n, r) for p, r in lex.phrase_first[low] if (n := len(p))
                            and tuple(lows[i:i + n]) == p), None)
         if phrase and phrase[1].type == "phrase" and not any(c.isalpha() for c in low) and \
-                not _is_speaker_colon(toks, i, unit, annotated.article.text, lex):
+                not _is_speaker_colon(toks, i, unit, annotated, lex):
             phrase = None  # a colon is a cue only after a name that opens its paragraph
         if phrase:
             found.append((i, i + phrase[0] - 1, " ".join(lows[i:i + phrase[0]]), phrase[1]))
@@ -1100,7 +1115,7 @@ def _quote_dash(f: _Found, toks, ci, hi, text) -> None:
     f.content = (toks[ci - 1].start, toks[ci - 1].end)
 
 
-def _is_speaker_colon(toks: list[Token], i: int, unit: _Unit, text: str, lex: _Lexicon) -> bool:
+def _is_speaker_colon(toks: list[Token], i: int, unit: _Unit, annotated: Annotated, lex: _Lexicon) -> bool:
     """'Jane Doe: Talks will resume' / 'MINISTER: We will ...': a colon right after one to four capitalised
     words (or one upper-case word) that open their paragraph, with words after it."""
     first = next((k for k, t in enumerate(toks) if t.text not in ("\"", "“", "‘", "'")), 0)
@@ -1109,12 +1124,28 @@ def _is_speaker_colon(toks: list[Token], i: int, unit: _Unit, text: str, lex: _L
     words = toks[first:i]
     if toks[i - 1].end != toks[i].start or sum(t.text.isalpha() for t in toks[i + 1:i + 8]) < 3:
         return False  # "Publish Date : 14 July 2021": a label, not a speaker
+    text = annotated.article.text
     para = text.rfind("\n", 0, words[0].start) + 1
     if text[para:words[0].start].strip(" \t\"“'‘"):
         return False
     if len(words) == 1 and words[0].text.isupper() and len(words[0].text) > 1 and words[0].text.isalpha():
+        return _names_someone(words, annotated, lex)
+    return all(w.text[:1].isupper() and w.text.isalpha() and w.text.lower() not in lex.non_name for w in words) \
+        and _names_someone(words, annotated, lex)
+
+
+def _names_someone(words: list[Token], annotated: Annotated, lex: _Lexicon) -> bool:
+    """Whether the words before a colon name a speaker rather than a section ("WATCH:", "ENERGY:"):
+    a role ("MAYOR:"), a name the rules know, a name of two or more title-case words ("Jane Doe:"),
+    or a word the article also writes as a name elsewhere ("MUJAHID:", "Trump:" where Trump is named)."""
+    if any(w.text.lower() in lex.role_words for w in words):
         return True
-    return all(w.text[:1].isupper() and w.text.isalpha() and w.text.lower() not in lex.non_name for w in words)
+    s, e = words[0].start, words[-1].end
+    if any(x.source != "caps" and x.start <= s and e <= x.end for x in annotated.entities):
+        return True
+    if len(words) > 1 and not any(w.text.isupper() for w in words):
+        return True
+    return any(not s <= at < e for at in lex.name_words(annotated).get(words[-1].text.lower(), ()))
 
 
 def _speaker_colon(f: _Found, toks, ci, text) -> None:
