@@ -112,6 +112,7 @@ class _Lexicon:
         self.focus = w("focus-adverb")
         self.agent = w("agent-preposition")
         self.role_words = {w.lower() for r in rules.roles for w in r.words if " " not in w}
+        self.finite, self.question = w("finite-verb"), w("question-word")
         self._names_of: Annotated | None = None  # see name_words
         self._names: dict[str, list[int]] = {}
         # set differences that the scans test a token against, made once here rather than once per token
@@ -713,7 +714,7 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
             # "In a Bloomberg interview Trump declared": the name that ends the phrase; else no speaker
             # rather than a clause taken for one ("he had fought in Vietnam")
             f.speaker = _closing_name(f, lex, text)
-    return _type_and_attach(annotated, found, quotes, ents)
+    return _type_and_attach(annotated, found, quotes, ents, lex if rules.scope == "statements" else None)
 
 
 def _closing_name(f: _Found, lex: _Lexicon, text: str) -> Span | None:
@@ -1182,7 +1183,9 @@ def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) 
 
 
 def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Quote, ...],
-                     ents: list[Entity]) -> tuple[Attribution, ...]:
+                     ents: list[Entity], statements: _Lexicon | None) -> tuple[Attribution, ...]:
+    """The attributions of an article's cues; with ``statements`` (the lexicon, in scope "statements")
+    an indirect content must read as a statement (``_states_something``)."""
     text = annotated.article.text
     doc_id = annotated.article.doc_id
     out: list[Attribution] = []
@@ -1200,6 +1203,9 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         mention = found[_root(found, n)].speaker
         outlet = _outlet(f, ents)
         for s, e in ([f.part] if f.part else []) + [f.content]:
+            if statements is not None and not any(s - 1 <= q.start and q.end <= e + 1 for q in f.unit.quotes) \
+                    and not _states_something(_tokens_in(f.unit.toks, s, e), f.rule, statements, annotated.has_pos):
+                continue
             _attach_content(text, doc_id, f, s, e, mention, outlet, quotes, used, out)
     # "X said:" at the end of a paragraph introduces the quotation that opens the next one
     for n, f in enumerate(found):
@@ -1229,6 +1235,28 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
     spans = sorted((a.start, a.end) for a in out if a.type is not QuoteType.DIRECT)
     out = [a for a in out if a.type is QuoteType.DIRECT or a.cue is None or not _inside_any(a.cue.start, spans)]
     return tuple(sorted(out, key=lambda a: (a.start, a.end, a.mention.start if a.mention else -1)))
+
+
+def _states_something(toks: list[Token], rule: CueRule, lex: _Lexicon, has_pos: bool) -> bool:
+    """Whether an indirect content reads as a reported statement: never an embedded question ("asked
+    whether ...") or a to-infinitive ("vowed to ...") unless the rule's verbs make it a claim
+    (``infinitive_claim``: "claimed to have ..."); after a ``bare_content`` verb ("said") anything
+    else; after the others a that-clause or a clause with a verb of its own (a VERB or AUX tag; without
+    tags a finite auxiliary, a subject pronoun first, or an -ed form), not a bare noun phrase ("criticized
+    the plan")."""
+    words = [t.text.lower() for t in toks if t.text != _QUOTE]
+    if not words:
+        return False
+    if words[0] in lex.that:
+        return True
+    if words[0] in lex.question or (words[0] == "to" and not rule.infinitive_claim):
+        return False
+    if rule.bare_content:
+        return True
+    if has_pos:
+        return any(t.upos in ("VERB", "AUX") for t in toks)
+    return words[0] in lex.subject_pronouns or any(w in lex.finite for w in words) or \
+        any(len(w) > 4 and w.endswith("ed") for w in words[1:])
 
 
 def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:

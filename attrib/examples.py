@@ -23,7 +23,7 @@ from typing import Any, Iterator
 from ._util import slug
 from .model import Article
 from .problems import Problem
-from .ruleset import CueRule, FilterRule, OrgRule, QuoteRule, RuleSet, SpeakerRule, StanceRule
+from .ruleset import SCOPES, CueRule, FilterRule, OrgRule, QuoteRule, RuleSet, SpeakerRule, StanceRule
 
 #: the rule kinds whose examples can be run
 RUNNABLE = (CueRule, QuoteRule, FilterRule, SpeakerRule, OrgRule, StanceRule)
@@ -74,6 +74,11 @@ def example_hits(rule: Any, sentence: str, rules: RuleSet) -> list[str]:
     from .nlp import BuiltinAnnotator  # the annotator only when an example runs
     from .pipeline import extract
     from .quotes import find_quotes
+
+    # as ``attrib run`` reads: in the default scope, but a cue rule of another class in scope "all"
+    scope = "all" if isinstance(rule, CueRule) and rule.cue_class not in SCOPES["statements"] else "statements"
+    if rules.scope == "all":
+        rules = rules.cached("scope:" + scope, lambda: rules.in_scope(scope))
 
     ann = BuiltinAnnotator(rules).annotate(Article("example", "example", sentence))
     if isinstance(rule, QuoteRule):

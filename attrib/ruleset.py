@@ -53,6 +53,8 @@ class CueRule:
     takes_recipient: bool = False  # "told Reuters that ...": never inverted ("..., told X" is not "X told")
     examples: Examples = Examples()
     cue_class: str = "speech"  # YAML ``class``: which act the cue reports (one of CUE_CLASSES)
+    bare_content: bool = False  # what follows the verb is the statement even when it is no clause ("said")
+    infinitive_claim: bool = False  # "claimed to have seized ...": an infinitive after the verb is a claim
 
 
 @dataclass(frozen=True)
@@ -166,9 +168,9 @@ SCOPES = {"statements": ("speech", "writing"), "all": CUE_CLASSES}
 
 LEXICON_CLASSES = (
     "abbreviation", "agent-preposition", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
-    "definite", "determiner", "evidence-cue", "evidence-noun", "female-word", "focus-adverb", "male-word",
+    "definite", "determiner", "evidence-cue", "evidence-noun", "female-word", "finite-verb", "focus-adverb", "male-word",
     "honorific", "non-name", "passive-auxiliary", "place-preposition", "pronoun-female", "pronoun-first", "pronoun-subject",
-    "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "relative", "relative-subject", "time",
+    "name-particle", "org-descriptor", "org-word", "preposition", "pronoun-male", "pronoun-plural", "pronoun-thing", "question-word", "relative", "relative-subject", "time",
 )
 
 # -- schema: field -> (checker name, required) -----------------------------------
@@ -195,7 +197,9 @@ KINDS: dict[str, _Kind] = {
                                    "verbs": (_VERBS, False), "phrases": (_STRLIST, False),
                                    "polarity": (_enum("neutral", "supports", "disputes"), False),
                                    "takes_recipient": (_BOOL, False), "examples": (_EXAMPLES, False),
-                                   "class": (_enum(*CUE_CLASSES), False)}, renamed={"class": "cue_class"}),
+                                   "class": (_enum(*CUE_CLASSES), False), "bare_content": (_BOOL, False),
+                                   "infinitive_claim": (_BOOL, False)},
+                                   renamed={"class": "cue_class"}),
     "quotes": _Kind(QuoteRule, "quote", {**_COMMON, "open": (_STR, True), "close": (_STR, True),
                                          "also_closed_by": (_STRLIST, False), "examples": (_EXAMPLES, False)}),
     "organisations": _Kind(OrgRule, "org", {**_COMMON, "name": (_STR, True),

@@ -59,7 +59,7 @@ def write_bad_rules(folder: Path) -> list[str]:
         "    aliases: Doe\n", encoding="utf-8")
     return [
         f'{folder}/cues.yaml:8:5: unknown key "polarty" in rule "cue.announced" (did you mean "polarity"?); '
-        "expected one of: class, description, examples, id, lang, phrases, polarity, takes_recipient, type, verbs",
+        "expected one of: bare_content, class, description, examples, id, infinitive_claim, lang, phrases, polarity, takes_recipient, type, verbs",
         f'{folder}/speakers.yaml:7:14: "aliases" in rule "speaker.jane-doe" must be a list of strings',
     ]
 

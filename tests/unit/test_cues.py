@@ -442,8 +442,8 @@ def test_outlet(text: str, expected: list[str | None]) -> None:
 def test_rule_ids_name_the_cue_and_the_quote_rule() -> None:
     ann = BuiltinAnnotator(RULES).annotate(Article("t", "t.txt", "“We will not give up,” said Ahmad Wali."))
     (a,) = _attributions(ann)
-    assert a.cue.rule_id == "cue.speech-verbs" and a.cue.lemma == "say"
-    assert a.rule_ids == ("quote.curly-double", "cue.speech-verbs", "cue.inverted")
+    assert a.cue.rule_id == "cue.saying" and a.cue.lemma == "say"
+    assert a.rule_ids == ("quote.curly-double", "cue.saying", "cue.inverted")
 
 
 def test_unattributed_long_quote_is_kept_without_speaker() -> None:

@@ -33,8 +33,8 @@ LOCAL_CASES = {
     ],
     "unknown_key.yaml": [
         f'{INVALID}/unknown_key.yaml:9:5: unknown key "takes_recipent" in rule "cue.told" '
-        '(did you mean "takes_recipient"?); expected one of: class, description, examples, id, lang, phrases, '
-        "polarity, takes_recipient, type, verbs",
+        '(did you mean "takes_recipient"?); expected one of: bare_content, class, description, examples, id, '
+        "infinitive_claim, lang, phrases, polarity, takes_recipient, type, verbs",
     ],
     "missing_key.yaml": [
         f'{INVALID}/missing_key.yaml:4:5: missing keys "name", "kind" in rule "org.chaman-traders"',

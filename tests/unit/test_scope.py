@@ -63,3 +63,21 @@ def test_cli_scope_and_cue_class_in_quotes_jsonl(tmp_path, runner):
         assert recs[0]["cue"]["class"] == "speech"
         if scope == "all":
             assert recs[1]["cue"]["class"] == "belief"
+
+
+@pytest.mark.parametrize("text, n_statements, n_all", [
+    # an embedded question states nothing
+    ("A Treasury spokesperson would not say whether the figures had been checked.", 0, 1),
+    # a bare noun-phrase object reports an act, not a statement
+    ("The senator criticized the new budget plan on Monday.", 0, 1),
+    ("The league confirmed the schedule for next season.", 0, 1),
+    # a to-infinitive is a commitment, except after a verb of claiming
+    ("The mayor vowed to cut bus fares by the spring.", 0, 1),
+    ("The rebels claimed to have seized the airport overnight.", 1, 1),
+    # after "said" the content is the statement, a verb the annotator cannot tag included
+    ("Jane Roe said her forces still held the bridge.", 1, 1),
+    ("The senator criticized that the plan had no budget.", 1, 1),
+])
+def test_statements_scope_takes_only_reported_statements(text, n_statements, n_all):
+    assert len(quotes(text, "statements")) == n_statements
+    assert len(quotes(text, "all")) == n_all
