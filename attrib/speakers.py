@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ._util import Overlaps, lengths_by_first_word, slug, starts_if_ordered
+from .descriptions import Descriptions, appositive, premodifier
 from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
 from .ruleset import RoleRule, RuleSet, SpeakerRule
@@ -142,6 +143,8 @@ class _Resolver:
         self._non_persons: Overlaps | None = None  # see _known_non_persons
         self._quote_overlaps: Overlaps | None = None  # see _in_quote
         self.speaker_words: set[str] = set()
+        self.descriptions = Descriptions(self.text, tables.rules)
+        self.described: str | None = None  # the affiliation rule the last resolved mention used
 
     # -- parsing ------------------------------------------------------------------------
 
@@ -203,13 +206,21 @@ class _Resolver:
         modifier_only = head[-1].text.islower() and (
             (head[-1].text,) in t.descriptors or (t.roles.get((head[-1].text,)) or role_rule) is not None
             and (t.roles.get((head[-1].text,)) or role_rule).kind == "group")
-        name = None if modifier_only else self._person_name(head, ents)
+        # "A Treasury spokesperson": capitalised words before a lower-case role are its organisation, not a name
+        role_headed = head[-1].text.islower() and role is not None and \
+            " ".join(x.text for x in head).lower().endswith(role)
+        name = None if modifier_only or role_headed else self._person_name(head, ents)
         if not name and not modifier_only and head[-1].text.islower():
             name = self._appositive_name(appos, ents)  # "the state's campaign chairman, Jane Doe,"
         if name:
             return _Parsed(SpeakerKind.PERSON, name, role, role_rule, affiliation, definite=definite)
         head_words = tuple(x.text.lower() for x in head)
         last_role = role_rule is not None and head_words[-len(role.split()):] == tuple(role.split())
+        if last_role and affiliation is None:  # "A Treasury spokesperson", "a spokeswoman for Metro Transit"
+            d = premodifier(self.text, he, t.rules)
+            d = d if d is not None and d.affiliation else appositive(self.text, he, t.rules, after_role=True)
+            if d is not None and d.affiliation:
+                affiliation, self.described = d.affiliation, d.rule_id
         if last_role:
             name_end = core_end if role_rule.kind == "group" else he
             return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:name_end]), role, role_rule,
@@ -277,6 +288,7 @@ class _Resolver:
 
     def resolve(self, m: Span) -> tuple[Speaker | None, tuple[str, ...]]:
         self.pos = m.start
+        self.described = None
         p = self.parse(m)
         rids: list[str] = []
         if p.pronoun:
@@ -308,6 +320,8 @@ class _Resolver:
             rids.append("speaker.unknown")
         if sp is not None:
             self.history.append((m.start, sp, p))
+            if self.described:
+                rids.append(self.described)
         return sp, tuple(rids)
 
     def _path(self, org: str | None) -> tuple[str, ...]:
@@ -333,6 +347,11 @@ class _Resolver:
             aff = p.affiliation or (prev.affiliation if prev else None)
         else:
             role, aff = p.role, p.affiliation
+        if not aff:  # what the article says of the name where it introduces it ("Jane Roe, a spokeswoman for X,")
+            d = self.descriptions.of(name)
+            if d is not None:
+                role, aff = role or d.role, d.affiliation
+                self.described = d.rule_id if d.affiliation else self.described
         return Speaker(f"person:{slug(name)}", name, SpeakerKind.PERSON, role, aff, self._path(aff))
 
     def _long_names(self) -> list[tuple[int, str, str]]:

@@ -130,7 +130,7 @@ SPEAKER_CASES = [
           [("Ann Lee", "Ann Lee", "person", None), ("She", "Ann Lee", "person", None)],
           "issue 3: 'Mr.' marks Gray as male, so 'she' skips him"),
     fixed("\"We will win,\" Senate Majority Leader Ann Lee, R-Ky., said Tuesday.",
-          [("Senate Majority Leader Ann Lee, R-Ky.", "Ann Lee", "person", None)],
+          [("Senate Majority Leader Ann Lee, R-Ky.", "Ann Lee", "person", "Senate")],
           "issue 3: the title before the name holds an organisation word (Senate), so the whole run was "
           "taken for no person; 'R-Ky.' split at its period"),
     fixed("Secretary of State Ann Lee said the talks would resume.",
@@ -155,7 +155,7 @@ SPEAKER_CASES = [
           [("The club's head coach, Jane Doe", "Jane Doe", "person", None)],
           "issue 3: a role mention followed by the name in apposition stayed an anonymous coach"),
     fixed("The Doe campaign said the advert was misleading. Smith supporters said it was fair.",
-          [("The Doe campaign", "Doe campaign", "unknown", None), ("Smith supporters", "Smith supporters", "group", None)],
+          [("The Doe campaign", "Doe campaign", "unknown", None), ("Smith supporters", "Smith supporters", "group", "Smith")],
           "issue 3: the name in front of a common noun was taken for the speaker"),
     fixed("Voters in Germany were split. The campaign said the advert would run again.",
           [("The campaign", "campaign", "unknown", None)],

@@ -1,0 +1,211 @@
+"""What an article says of a person where it names them: the role and affiliation in the words around a name.
+
+News introduces a source once, with their title and organisation, and then uses the surname alone.
+``Descriptions`` reads, for a name, every place the article writes it and returns the first role and
+affiliation the words around it state, by these conventions of English news (each a rule id, listed in
+``attrib rules ids``):
+
+* ``affiliation.premodifier``: the organisation and title written before the name
+  ("Northfield University economist Sam Lee", "Green Party Leader Jane Roe", "Treasury spokesperson");
+* ``affiliation.appositive``: an appositive after the name ("Jane Roe, a spokeswoman for Metro Transit,",
+  "Jane Roe, president of the Metro Union,", "Jane Roe, the Green Party leader,",
+  "Jane Roe, Metro Transit's spokeswoman,");
+* ``affiliation.heads``: a relative clause saying whom the person leads ("Jane Roe, who heads the Metro Union,");
+* ``affiliation.preposition``: "Jane Roe of the Metro Union", "a spokeswoman for Metro Transit".
+
+An affiliation is a run of capitalised words (with the lower-case particles that join names:
+"Dying with Dignity Canada", "Bank of Canada"); the rules' own name for it is used where they know it.
+Everything here reads raw text and the rules' word classes, so it works without a parser.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Token
+from .nlp import tokenize
+from .ruleset import RuleSet
+
+_WINDOW = 160  # characters read on either side of a name: an appositive or a title fits in them
+_POSSESSIVE = ("’s", "'s")
+_WORD = re.compile(r"\w[\w’'-]*")  # a word, not punctuation or a possessive ending
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """A role and affiliation the text states for one name, and the rule that read them."""
+
+    role: str | None
+    affiliation: str | None
+    rule_id: str
+
+
+class _Words:
+    """The word classes the descriptions read, looked up once per RuleSet."""
+
+    def __init__(self, rules: RuleSet):
+        w = rules.words
+        self.roles = {tuple(x.lower().split()) for r in rules.roles for x in r.words}
+        self.role_words = {x for words in self.roles for x in words}
+        self.det = w("determiner")
+        self.particles = w("affiliation-particle")
+        self.for_words = w("affiliation-preposition")
+        self.leads = w("leading-verb")
+        self.stops = w("preposition") | w("clause-boundary") | w("auxiliary") | w("relative") | w("time") | \
+            {f.lower() for c in rules.cues for _, forms in c.verbs for f in forms}
+        self.non_name = w("non-name")
+        self.rules = rules
+
+    @classmethod
+    def of(cls, rules: RuleSet) -> "_Words":
+        return rules.cached(cls.__name__, lambda: cls(rules))
+
+
+def _cap(t: Token) -> bool:
+    return t.text[:1].isupper()
+
+
+def _org_run(toks: list[Token], i: int, w: _Words) -> int:
+    """The end (exclusive) of the organisation name that starts at token ``i``: capitalised words and the
+    particles between them ("Bank of Canada"), never ending on a particle; ``i`` when there is none."""
+    j, end = i, i
+    while j < len(toks) and (_cap(toks[j]) or (toks[j].text.lower() in w.particles and j > i)):
+        if _cap(toks[j]):
+            end = j + 1
+        j += 1
+    return end
+
+
+def _name_of(text: str, toks: list[Token], s: int, e: int, w: _Words) -> str | None:
+    """The organisation written as ``toks[s:e]``, in the rules' own name when they know it."""
+    if e <= s:
+        return None
+    name = text[toks[s].start:toks[e - 1].end]
+    if name.lower() in w.non_name:
+        return None
+    org = w.rules.org(name) or next((o for o in w.rules.organisations if name in o.aliases or name in o.adjectives),
+                                    None)
+    return org.name if org else name
+
+
+def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
+    """Title and organisation written right before a name (or role) at ``start``: "Northfield University
+    economist", "Green Party Leader", "Treasury" before "spokesperson"."""
+    w = _Words.of(rules)
+    left = list(tokenize(text, max(0, start - _WINDOW), start))
+    k = len(left)
+    role_from = k
+    while role_from > 0 and _WORD.fullmatch(left[role_from - 1].text) and \
+            left[role_from - 1].text.lower() not in w.stops | w.det and (
+            not _cap(left[role_from - 1]) or left[role_from - 1].text.lower() in w.role_words):
+        role_from -= 1  # "political scientist", "Leader", "MP": the title right before the name
+    if role_from == k or not any(x.text.lower() in w.role_words for x in left[role_from:k]):
+        return None
+    if role_from > 0 and left[role_from - 1].text in _POSSESSIVE:
+        return None  # "Roe's campaign manager": a person's, not an organisation's
+    org_from = role_from
+    while org_from > 0 and (_cap(left[org_from - 1]) or left[org_from - 1].text.lower() in w.particles) and \
+            left[org_from - 1].text.lower() not in w.non_name:
+        org_from -= 1
+    while org_from < role_from and not _cap(left[org_from]):
+        org_from += 1  # a run never opens with a particle
+    role = " ".join(x.text.lower() for x in left[role_from:k])
+    return Description(role, _name_of(text, left, org_from, role_from, w), "affiliation.premodifier")
+
+
+def appositive(text: str, end: int, rules: RuleSet, after_role: bool = False) -> Description | None:
+    """Role and affiliation stated right after a name that ends at ``end``: ", a spokeswoman for Metro
+    Transit,", ", president of the Metro Union,", ", the Green Party leader,", ", Metro Transit's
+    spokeswoman,", ", who heads the Metro Union,", " of the Metro Union". After a role (``after_role``:
+    "a spokeswoman for Metro Transit said") any affiliation preposition may open the organisation."""
+    w = _Words.of(rules)
+    right = list(tokenize(text, end, min(len(text), end + _WINDOW)))
+    if not right:
+        return None
+    if right[0].text.lower() == "of" or (after_role and right[0].text.lower() in w.for_words):
+        i = 1 + (len(right) > 1 and right[1].text.lower() in w.det)
+        org_end = _org_run(right, i, w)
+        return Description(None, _name_of(text, right, i, org_end, w), "affiliation.preposition") if org_end > i else None
+    if right[0].text != ",":
+        return None
+    stop = next((i for i, x in enumerate(right[1:], 1) if x.text in (",", ".", ";", ":", "(", ")", "“", "\"")),
+                len(right))
+    seg = right[1:stop]
+    if not seg:
+        return None
+    words = [x.text.lower() for x in seg]
+    if words[0] in ("who", "which") and len(seg) > 2 and words[1] in w.leads:  # ", who heads the Metro Union,"
+        i = 2 + (words[2] in w.det)
+        org_end = _org_run(seg, i, w)
+        if org_end > i:
+            return Description(None, _name_of(text, seg, i, org_end, w), "affiliation.heads")
+        return None
+    i = 1 if words[0] in w.det else 0
+    # ", the Green Party leader," / ", Metro Transit's spokeswoman,"
+    org_end = _org_run(seg, i, w)
+    while org_end > i + 1 and words[org_end - 1] in w.role_words:
+        org_end -= 1  # ", Yellowhead MP,": the title is no part of the name
+    if org_end > i:
+        after = org_end + (org_end < len(seg) and seg[org_end].text in _POSSESSIVE)
+        # the title right after the name, up to a preposition ("Canada's ambassador to China")
+        role_end = next((j for j in range(after, len(seg)) if words[j] in w.stops), len(seg))
+        role = seg[after:role_end]
+        if role and all(not _cap(x) or x.text.lower() in w.role_words for x in role) and \
+                any(x.text.lower() in w.role_words for x in role):
+            return Description(" ".join(x.text.lower() for x in role), _name_of(text, seg, i, org_end, w),
+                               "affiliation.appositive")
+        return None
+    # ", a spokeswoman for Metro Transit," / ", president of the Metro Union,"
+    p = next((j for j in range(i, len(seg)) if words[j] in w.for_words), None)
+    if p is None or p == i or not any(x in w.role_words for x in words[i:p]):
+        return None
+    # the organisation is the last name in the phrase: "co-founder of the California tech giant Oracle"
+    runs, o = [], p + 1
+    while o < len(seg):
+        e = _org_run(seg, o, w) if _cap(seg[o]) else o
+        if e > o:
+            runs.append((o, e))
+        o = max(e, o + 1)
+    if not runs:
+        return Description(" ".join(words[i:p]), None, "affiliation.appositive")
+    o, org_end = runs[-1]
+    return Description(" ".join(words[i:p]), _name_of(text, seg, o, org_end, w), "affiliation.appositive")
+
+
+class Descriptions:
+    """The roles and affiliations one article states for the names it writes, read on demand."""
+
+    def __init__(self, text: str, rules: RuleSet):
+        self.text = text
+        self.rules = rules
+        self._at: dict[str, list[int]] | None = None  # a name's last word -> where the name is written
+        self._memo: dict[str, Description | None] = {}
+
+    def _places(self, name: str) -> list[tuple[int, int]]:
+        """Where the article writes ``name`` (or a longer name ending in its last word), in text order."""
+        if self._at is None:
+            self._at = {}
+            for m in re.finditer(r"[A-Z][\w’'-]*", self.text):
+                self._at.setdefault(m.group(), []).append(m.start())
+        last = name.split()[-1] if name.split() else ""
+        first = name.split()[0] if name.split() else ""
+        out = []
+        for s in self._at.get(first, ()):
+            e = s + len(name)
+            if self.text[s:e] == name:
+                out.append((s, e))
+        if not out:
+            out = [(s, s + len(last)) for s in self._at.get(last, ())]
+        return out
+
+    def of(self, name: str) -> Description | None:
+        """The first role and affiliation the article states where it writes ``name``."""
+        if name not in self._memo:
+            self._memo[name] = next((d for s, e in self._places(name)[:_MAX_PLACES]
+                                     for d in (appositive(self.text, e, self.rules),
+                                               premodifier(self.text, s, self.rules))
+                                     if d is not None and (d.affiliation or d.role)), None)
+        return self._memo[name]
+
+
+_MAX_PLACES = 20  # the places of a name read for its description: introductions come first

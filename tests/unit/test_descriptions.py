@@ -1,0 +1,68 @@
+"""What the text says of a named person: role and affiliation from the words around the name."""
+from __future__ import annotations
+
+import pytest
+
+from attrib.descriptions import Descriptions
+from attrib.model import Article
+from attrib.nlp import BuiltinAnnotator
+from attrib.pipeline import extract
+from attrib.ruleset import load_ruleset
+
+RULES = load_ruleset()
+
+
+@pytest.mark.parametrize("text, name, role, affiliation, rule", [
+    ("Jane Roe, a spokeswoman for Metro Transit, said the buses were late.", "Jane Roe", "spokeswoman",
+     "Metro Transit", "affiliation.appositive"),
+    ("Jane Roe, president of Dying with Dignity Canada, said so.", "Jane Roe", "president",
+     "Dying with Dignity Canada", "affiliation.appositive"),
+    ("Jane Roe, the Green Party leader, spoke first.", "Jane Roe", "leader", "Green Party", "affiliation.appositive"),
+    ("Jane Roe, Metro Transit's spokeswoman, spoke first.", "Jane Roe", "spokeswoman", "Metro Transit",
+     "affiliation.appositive"),
+    ("Jane Roe, Yellowhead MP, spoke first.", "Jane Roe", "mp", "Yellowhead", "affiliation.appositive"),
+    ("Sam Lee, the co-founder of the tech giant Northwind, spoke.", "Sam Lee", "co-founder", "Northwind",
+     "affiliation.appositive"),
+    ("Jane Roe, who heads the Metro Union, spoke first.", "Jane Roe", None, "Metro Union", "affiliation.heads"),
+    ("Jane Roe of the Metro Union spoke first.", "Jane Roe", None, "Metro Union", "affiliation.preposition"),
+    ("Northfield University economist Sam Lee spoke first.", "Sam Lee", "economist", "Northfield University",
+     "affiliation.premodifier"),
+    ("Green Party Leader Jane Roe spoke first.", "Jane Roe", "leader", "Green Party", "affiliation.premodifier"),
+    # the surname alone later in the article takes what the introduction said
+    ("Jane Roe, a spokeswoman for Metro Transit, arrived. Roe spoke first.", "Roe", "spokeswoman", "Metro Transit",
+     "affiliation.appositive"),
+])
+def test_stated_role_and_affiliation(text, name, role, affiliation, rule):
+    d = Descriptions(text, RULES).of(name)
+    assert d is not None and (d.role, d.affiliation, d.rule_id) == (role, affiliation, rule)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Jane Roe, who was named chair in May, spoke first.", "Jane Roe"),
+    ("Jane Roe, 58, spoke first.", "Jane Roe"),
+    ("Jane Roe, a mother of two, spoke first.", "Jane Roe"),
+    ("Sam Lee’s campaign manager Jane Roe spoke first.", "Jane Roe"),  # a person's manager, not an organisation's
+])
+def test_no_affiliation_where_none_is_stated(text, name):
+    d = Descriptions(text, RULES).of(name)
+    assert d is None or d.affiliation is None
+
+
+def speaker_of(text: str):
+    rules = RULES.in_scope("statements")
+    result, _ = extract(BuiltinAnnotator(rules).annotate(Article("t", "t.txt", text)), rules)
+    return [(ra.speaker.name, ra.speaker.kind.value, ra.speaker.role, ra.speaker.affiliation, ra.rule_ids)
+            for ra in result.attributions]
+
+
+def test_a_speaker_carries_the_affiliation_its_introduction_states():
+    [(name, kind, role, aff, rids)] = speaker_of(
+        "Jane Roe, a spokeswoman for Metro Transit, arrived late. “We are full,” Roe said.")
+    assert (name, kind, role, aff) == ("Jane Roe", "person", "spokeswoman", "Metro Transit")
+    assert "affiliation.appositive" in rids
+
+
+def test_an_unnamed_spokesperson_speaks_for_the_organisation_before_the_role():
+    [(name, kind, role, aff, _)] = speaker_of(
+        "A Treasury spokesperson, who asked not to be named, said the figures had been checked.")
+    assert (kind, role, aff) == ("anonymous", "spokesperson", "Treasury")
