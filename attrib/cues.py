@@ -547,11 +547,18 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
         return None  # '"...," she shouted to the crowd': no speaker after a preposition
     j = i
     while j <= hi and toks[j].text != _QUOTE and toks[j].text not in _HARD and (
-            j == i or toks[j].text.lower() not in lex.boundary):
+            j == i or toks[j].text.lower() not in lex.boundary or _joins_modifiers(toks, j, hi, lex)):
         j += 1
     end = j - 1
     if end - i + 1 > _MAX_NP or end < i:
         return None
+    # a descriptor named in apposition: 'says Roe's partner, Sam Lee.'
+    if j + 1 <= hi and toks[j].text == "," and toks[end].text.islower() and toks[end].text.lower() not in lex.pronouns:
+        k = j + 1
+        while k <= hi and k - j <= 4 and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.non_name:
+            k += 1
+        if k > j + 1 and (k > hi or toks[k].text in _HARD or toks[k].text == ","):
+            return i, k - 1
     # an appositive or relative clause: "said Raz Mohamed, a shopkeeper who works near the border",
     # "said Jane Doe, who replaced John Roe as leader"
     if j <= hi and toks[j].text == "," and j + 1 <= hi and (
@@ -561,6 +568,14 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
             k += 1
         end = k - 1
     return i, end
+
+
+def _joins_modifiers(toks: list[Token], j: int, hi: int, lex: _Lexicon) -> bool:
+    """Whether the coordinator at ``j`` joins two lower-case modifiers inside one noun phrase ("oil and gas
+    worker Sam Lee"), rather than two speakers ("the mayor and the council")."""
+    return toks[j].text.lower() in lex.coordinator and 0 < j < hi and toks[j - 1].text.islower() and \
+        toks[j + 1].text.islower() and toks[j + 1].text.lower() not in lex.det and \
+        toks[j - 1].text.lower() not in lex.role_words
 
 
 def _dep_speaker(annotated: Annotated, unit: _Unit, ci: int) -> tuple[int, int] | None:

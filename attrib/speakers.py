@@ -44,6 +44,7 @@ class _Parsed:
     known: SpeakerRule | None = None
     pronoun: str | None = None  # lexicon class of a pronoun mention
     descriptor: bool = False  # "the group", "the ministry": refers back to an organisation
+    person_descriptor: bool = False  # "the affable proprietor": refers back to the person the passage is about
     definite: bool = False
 
 
@@ -76,6 +77,7 @@ class _Tables:
         self.gender_words = {**{w: "male" for w in rules.words("male-word")},
                              **{w: "female" for w in rules.words("female-word")}}
         self.abbreviations = rules.words("abbreviation")
+        self.agent_suffixes = tuple(sorted(rules.words("agent-suffix")))
         self.governments: dict[str, str] = {}
         for o in rules.organisations:  # a country's government: the government-kind child of the country
             if o.kind == "government" and o.parent and (p := rules.org(o.parent)) and p.kind == "country":
@@ -237,7 +239,13 @@ class _Resolver:
         if role_rule is not None:
             return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:he]), role, role_rule, affiliation,
                            definite=definite)
-        return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), affiliation=affiliation, definite=definite)
+        # "the affable proprietor": a definite description of one person (its head a noun for a person by
+        # what they do) that names no one, no role the rules know, no organisation and no document
+        describes_person = definite and core[0].text.lower() == "the" and head[-1].text.islower() and \
+            not any(x.text[:1].isupper() or x.text in ("’s", "'s") for x in head) and \
+            head_words[-1] not in t.evidence and head_words[-1].endswith(t.agent_suffixes)
+        return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), affiliation=affiliation, definite=definite,
+                       person_descriptor=describes_person)
 
     def _appositive_name(self, appos: list[Token], ents: list[Entity]) -> str | None:
         """The name that makes up a whole appositive after a role ("the campaign chairman, Jane Doe,")."""
@@ -294,6 +302,8 @@ class _Resolver:
         if p.pronoun:
             sp = self._antecedent(m.start, p)
             rids.append("speaker.pronoun")
+        elif p.person_descriptor and (sp := self._salient_person(m.start, None)) is not None:
+            rids.append("speaker.person-descriptor")
         elif p.descriptor:
             sp = self._antecedent(m.start, p)
             rids.append("speaker.descriptor")
@@ -462,7 +472,7 @@ class _Resolver:
         kind = _ORG_LABELS.get(e.label, SpeakerKind.ORGANIZATION)
         return Speaker(f"org:{slug(name)}", name, kind, None, name, self._path(name))
 
-    def _salient_person(self, start: int, gender: str) -> Speaker | None:
+    def _salient_person(self, start: int, gender: str | None) -> Speaker | None:
         """The person "he"/"she" at ``start`` most likely refers to: the first compatible person named
         (outside quotations) in the nearest sentence before it that names one, its own sentence first.
 
@@ -490,6 +500,8 @@ class _Resolver:
                 # the rules, then the mention's own words ("Mrs.", a given name), then what earlier pronouns said
                 has = (known.gender if known and known.gender else None) or c.gender \
                     or self.t.gender_words.get(sp.name.split()[0].lower()) or self.genders.get(sp.id)
+                if gender is None:  # a descriptor says nothing of gender
+                    return sp
                 if has and has != gender:
                     continue
                 self.genders.setdefault(sp.id, gender)

@@ -1,0 +1,46 @@
+"""The speaker mention grammar: the head of the phrase, appositives, asides and descriptions of people."""
+from __future__ import annotations
+
+import pytest
+
+from attrib.model import Article
+from attrib.nlp import BuiltinAnnotator
+from attrib.pipeline import extract
+from attrib.ruleset import load_ruleset
+
+RULES = load_ruleset().in_scope("statements")
+
+
+def speakers(text: str) -> list[tuple[str | None, str | None, str | None]]:
+    """(mention, speaker name, speaker kind) of each attribution."""
+    result, _ = extract(BuiltinAnnotator(RULES).annotate(Article("t", "t.txt", text)), RULES)
+    return [(ra.mention.text if ra.mention else None, ra.speaker.name if ra.speaker else None,
+             ra.speaker.kind.value if ra.speaker else None) for ra in result.attributions]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # lower-case modifiers joined by "and" stay inside one phrase, whose name is the speaker
+    ("“Our allies are laughing at us,” said oil and gas worker Sam Lee.",
+     [("oil and gas worker Sam Lee", "Sam Lee", "person")]),
+    # a description named in apposition: the name is the speaker
+    ("“Most shops print a thousand,” says Roe’s partner, Sam Lee.",
+     [("Roe’s partner, Sam Lee", "Sam Lee", "person")]),
+    # an anonymity aside is no content, and the source stays anonymous
+    ("A Treasury spokesperson, who asked not to be named, said the figures had been checked.",
+     [("A Treasury spokesperson", "Treasury spokesperson", "anonymous")]),
+    # a definite description of a person by what they do refers back to the person the passage is about
+    ("Jane Roe owns the shop. “One!” says the affable proprietor.",
+     [("the affable proprietor", "Jane Roe", "person")]),
+])
+def test_speaker_mentions(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, not_speaker", [
+    ("“We won,” said the mayor and the council.", "the mayor and the council"),  # two speakers' phrase is not one
+    ("Jane Roe paid for it. “Vote now,” the ad says.", "Jane Roe"),  # an advert is no person
+    ("Jane Roe owns a shop. “We are open,” said the company.", "Jane Roe"),  # an organisation's descriptor
+    ("Sam Lee’s lawyer spoke. “He is innocent,” said the lawyer’s assistant.", "Sam Lee"),
+])
+def test_not_the_speaker(text, not_speaker):
+    assert all(not_speaker not in (m, n) for m, n, _ in speakers(text))
