@@ -729,7 +729,7 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
             # "In a Bloomberg interview Trump declared": the name that ends the phrase; else no speaker
             # rather than a clause taken for one ("he had fought in Vietnam")
             f.speaker = _closing_name(f, lex, text)
-    return _type_and_attach(annotated, found, quotes, ents, lex if rules.scope == "statements" else None)
+    return _type_and_attach(annotated, found, quotes, ents, lex, rules.scope == "statements")
 
 
 def _closing_name(f: _Found, lex: _Lexicon, text: str) -> Span | None:
@@ -1198,9 +1198,9 @@ def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) 
 
 
 def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Quote, ...],
-                     ents: list[Entity], statements: _Lexicon | None) -> tuple[Attribution, ...]:
-    """The attributions of an article's cues; with ``statements`` (the lexicon, in scope "statements")
-    an indirect content must read as a statement (``_states_something``)."""
+                     ents: list[Entity], lex: _Lexicon, statements: bool) -> tuple[Attribution, ...]:
+    """The attributions of an article's cues; with ``statements`` (scope "statements") an indirect content
+    must read as a statement (``_states_something``)."""
     text = annotated.article.text
     doc_id = annotated.article.doc_id
     out: list[Attribution] = []
@@ -1218,8 +1218,8 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         mention = found[_root(found, n)].speaker
         outlet = _outlet(f, ents)
         for s, e in ([f.part] if f.part else []) + [f.content]:
-            if statements is not None and not any(s - 1 <= q.start and q.end <= e + 1 for q in f.unit.quotes) \
-                    and not _states_something(_tokens_in(f.unit.toks, s, e), f.rule, statements, annotated.has_pos):
+            if statements and not any(s - 1 <= q.start and q.end <= e + 1 for q in f.unit.quotes) \
+                    and not _states_something(_tokens_in(f.unit.toks, s, e), f.rule, lex, annotated.has_pos):
                 continue
             _attach_content(text, doc_id, f, s, e, mention, outlet, quotes, used, out)
     # "X said:" at the end of a paragraph introduces the quotation that opens the next one
@@ -1234,9 +1234,15 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
             out.append(Attribution(doc_id, nxt.start, nxt.end, nxt.text, QuoteType.DIRECT, f.cue,
                                    found[_root(found, n)].speaker, _outlet(f, ents),
                                    (nxt.rule_id, *f.rule_ids, "cue.colon-before-quote")))
-    # quotes with no cue of their own: continuations of the previous attributed quote, or unattributed
+    # quotes with no cue of their own: a quote frame with a verb the rules lack, continuations of the previous
+    # attributed quote, or unattributed
     for q in quotes:
         if q in used:
+            continue
+        frame = _quote_frame(text, q, lex)
+        if frame is not None:
+            out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, frame[0], frame[1], None,
+                                   (q.rule_id, "cue.quote-frame")))
             continue
         prev = max((a for a in out if a.end <= q.start and a.cue is not None and a.mention is not None),
                    key=lambda a: a.end, default=None)
@@ -1272,6 +1278,32 @@ def _states_something(toks: list[Token], rule: CueRule, lex: _Lexicon, has_pos: 
         return any(t.upos in ("VERB", "AUX") for t in toks)
     return words[0] in lex.subject_pronouns or any(w in lex.finite for w in words) or \
         any(len(w) > 4 and w.endswith("ed") for w in words[1:])
+
+
+# '"...," quipped Jane Roe.' / '"...?" she scoffed,': a past or present verb form and a name or subject pronoun
+# right after a quotation that ends in a comma, question or exclamation mark, ending the clause
+_FRAME = re.compile(
+    r"[ \t]*(?:(?P<verb1>[a-z]{3,}(?:ed|s))[ \t]+(?P<who1>[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})"
+    r"|(?P<who2>he|she|they|[A-Z][\w’'.-]*(?:[ \t]+[A-Z][\w’'.-]*){0,3})[ \t]+(?P<verb2>[a-z]{3,}(?:ed|s)))"
+    r"(?=[ \t]*[.,;]|[ \t]+(?:who|as|while|before|after|with|in|on|at|out|back|up)\b)")
+
+
+def _quote_frame(text: str, q: Quote, lex: _Lexicon) -> tuple[Cue, Span] | None:
+    """The verb and speaker of a quotation in the frame '"...," VERB NAME.' or '"...," NAME VERB.', whatever
+    the verb: a quote that ends in a comma (or ? or !) inside its marks and is followed by a name and a verb
+    form ending its clause is attributed to that name, even when the verb is in no cue rule ("quipped")."""
+    inner = q.text.rstrip("”\"’'» ")
+    if not inner or inner[-1] not in ",?!":
+        return None
+    m = _FRAME.match(text, q.end)
+    if m is None:
+        return None
+    verb, who = ("verb1", "who1") if m.group("verb1") else ("verb2", "who2")
+    if m.group(verb) in lex.aux or m.group(who).lower() in lex.non_name - lex.pronouns:
+        return None
+    vs, ve = m.span(verb)
+    ws, we = m.span(who)
+    return Cue(vs, ve, text[vs:ve], text[vs:ve], "cue.quote-frame"), Span(ws, we, text[ws:we])
 
 
 def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:

@@ -44,3 +44,22 @@ def test_speaker_mentions(text, expected):
 ])
 def test_not_the_speaker(text, not_speaker):
     assert all(not_speaker not in (m, n) for m, n, _ in speakers(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a quotation ending in a comma inside its marks, then a name and a verb form: the name speaks,
+    # whatever the verb ("quipped" is in no cue rule)
+    ("“It did not take me long to get a job,” quipped Jane Roe, who lives nearby.",
+     [("Jane Roe", "Jane Roe", "person")]),
+    ("“You are short,” Sam Lee blurted out.", [("Sam Lee", "Sam Lee", "person")]),
+])
+def test_quote_frame_with_any_verb(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "“We are done,” Monday was quiet.",  # an auxiliary is no verb of saying
+    "“We are done.” Sam Lee walked out.",  # the quote ends its sentence: no frame
+])
+def test_no_quote_frame(text):
+    assert all(n != "Sam Lee" and m != "Monday" for m, n, _ in speakers(text))
