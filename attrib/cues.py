@@ -113,6 +113,8 @@ class _Lexicon:
         self.agent = w("agent-preposition")
         self.role_words = {w.lower() for r in rules.roles for w in r.words if " " not in w}
         self.finite, self.question = w("finite-verb"), w("question-word")
+        self.abbreviations = w("abbreviation")
+        self.name_particles = w("affiliation-particle") | w("name-particle")
         self._names_of: Annotated | None = None  # see name_words
         self._names: dict[str, list[int]] = {}
         # set differences that the scans test a token against, made once here rather than once per token
@@ -850,6 +852,8 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     # the speaker: dependency subject, else left noun phrase, else inverted, else the clause before
     dep = _dep_speaker(annotated, f.unit, ci) if annotated.has_deps else None
     left = _left_speaker(toks, ci, left_bound, lex) if not dep else None
+    if left and toks[left[0]].text.lower() in lex.prep:
+        left = None  # "... and in a carefully worded response said": no subject stands there
     if not dep and ci > left_bound and (toks[ci - 1].text.lower() == "to" or (
             is_participle and (toks[ci - 1].text.lower() in lex.prep or toks[ci - 1].text.lower() in lex.boundary))):
         # "X refused to admit ...", "X began by saying ...": a non-finite cue; its speaker is the subject of
@@ -1082,6 +1086,17 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
         if comma is None:
             return None
         lo = comma + 1
+    if lo < hi and toks[lo].text[:1].isupper() and toks[lo].text.lower() not in lex.non_name:
+        # a name opens the clause: it ends at the first lower-case word that is no particle of it
+        # ("U.S. Secretary of State Mike Pompeo praised ...")
+        k = lo + 1
+        while k < hi and (toks[k].text[:1].isupper() or toks[k].text.lower() in lex.name_particles) and \
+                toks[k].text != _QUOTE:
+            k += 1
+        while k - 1 > lo and not toks[k - 1].text[:1].isupper():
+            k -= 1
+        if k - lo <= 8 and k < hi and toks[k].text.islower():
+            return lo, k - 1
     k = lo
     while k < hi and toks[k].text != _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.aux \
             and toks[k].text.lower() not in lex.boundary:
@@ -1246,7 +1261,7 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
             continue
         prev = max((a for a in out if a.end <= q.start and a.cue is not None and a.mention is not None),
                    key=lambda a: a.end, default=None)
-        if prev is not None and _continues(text, prev, q):
+        if prev is not None and _continues(text, prev, q, lex):
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
                                    prev.outlet, (q.rule_id, "quote.continuation")))
         elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS):
@@ -1353,7 +1368,20 @@ def _root(found: list[_Found], n: int) -> int:
     return n
 
 
-def _continues(text: str, prev: Attribution, q: Quote) -> bool:
+def _ends_a_sentence(tail: str, lex: _Lexicon) -> bool:
+    """Whether a sentence ends inside ``tail`` (a period after an initial or a known abbreviation does not:
+    "Harry J. Kazianis", "in an Aug. 28 email")."""
+    for m in _SENTENCE_BREAK.finditer(tail):
+        word = tail[:m.start()].rsplit(None, 1)[-1].lower() if tail[:m.start()].strip() else ""
+        if not (m.group().startswith(".") and (len(word) == 1 or word + "." in lex.abbreviations)):
+            return True
+    return False
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
+
+
+def _continues(text: str, prev: Attribution, q: Quote, lex: _Lexicon) -> bool:
     """A quote continues the previous attribution's speaker when only that attribution's own clause, or
     nothing, stands between them, in one paragraph or as the next paragraph wholly in quotation marks."""
     between = text[prev.end:q.start]
@@ -1364,7 +1392,7 @@ def _continues(text: str, prev: Attribution, q: Quote) -> bool:
         line_end = len(text) if line_end == -1 else line_end
         tail = between[:between.find("\n")]  # what ends the previous paragraph after the attribution
         own_clause = not tail.strip(" .!?") or (prev.cue is not None and prev.end <= prev.cue.start < prev.end + len(tail)
-                                          and len(tail) < _MAX_TAIL and not re.search(r"[.!?]\s+\S", tail))
+                                          and len(tail) < _MAX_TAIL and not _ends_a_sentence(tail, lex))
         return between.count("\n\n") <= 1 and not between.strip("\n" + tail) and own_clause and \
             not text[line_start:q.start].strip() and not text[q.end:line_end].strip(" .")
     return len(between) < 200

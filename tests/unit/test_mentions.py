@@ -63,3 +63,25 @@ def test_quote_frame_with_any_verb(text, expected):
 ])
 def test_no_quote_frame(text):
     assert all(n != "Sam Lee" and m != "Monday" for m, n, _ in speakers(text))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a verb joined by "and" shares the subject of the clause before it
+    ("In an interview on Monday, Deputy Mayor Sam Lee praised the plan and said the dispute would not matter.",
+     [("Deputy Mayor Sam Lee", "Sam Lee", "person")]),
+    ("Jane Roe called the claim false and in a carefully worded reply said she never gave orders.",
+     [("Jane Roe", "Jane Roe", "person")]),
+    # the paragraph after an attribution, wholly a quotation, continues its speaker; an initial or an
+    # abbreviation in the attribution ends no sentence
+    ('"We are safe," Sam J. Lee, director of studies at the Centre, said in an e-mailed statement.\n\n'
+     '"In fact, the threat may well be real."', [("Sam J. Lee, director of studies at the Centre", "Sam J. Lee", "person")] * 2),
+    ('"We are safe," said Jane Roe in an Aug. 28 email.\n\n"The family may be included in the sessions."',
+     [("Jane Roe in an Aug. 28 email", "Jane Roe", "person")] * 2),
+])
+def test_shared_and_continued_speakers(text, expected):
+    assert [s for s in speakers(text) if s[0] is not None] == expected
+
+
+def test_a_new_sentence_between_stops_the_continuation():
+    text = '"We are safe," said Jane Roe. Sam Lee disagreed.\n\n"The family may be included in the sessions."'
+    assert [n for _, n, _ in speakers(text)] == ["Jane Roe", None]
