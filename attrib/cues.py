@@ -853,7 +853,12 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     dep = _dep_speaker(annotated, f.unit, ci) if annotated.has_deps else None
     left = _left_speaker(toks, ci, left_bound, lex) if not dep else None
     if left and toks[left[0]].text.lower() in lex.prep:
-        left = None  # "... and in a carefully worded response said": no subject stands there
+        # "In a radio interview Ahmad Wali declared": the name that ends the phrase; "... and in a carefully
+        # worded response said": no subject stands there
+        k = left[1]
+        while k >= left[0] and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det:
+            k -= 1
+        left = (k + 1, left[1]) if left[0] <= k < left[1] and toks[k].text.islower() else None
     if not dep and ci > left_bound and (toks[ci - 1].text.lower() == "to" or (
             is_participle and (toks[ci - 1].text.lower() in lex.prep or toks[ci - 1].text.lower() in lex.boundary))):
         # "X refused to admit ...", "X began by saying ...": a non-finite cue; its speaker is the subject of
