@@ -1095,9 +1095,10 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
         # a name opens the clause: it ends at the first lower-case word that is no particle of it
         # ("U.S. Secretary of State Mike Pompeo praised ...")
         k = lo + 1
-        while k < hi and (toks[k].text[:1].isupper() or toks[k].text.lower() in lex.name_particles) and \
-                toks[k].text != _QUOTE:
-            k += 1
+        while k < hi and toks[k].text != _QUOTE and (
+                toks[k].text[:1].isupper() or toks[k].text.lower() in lex.name_particles
+                or toks[k].text.lower() in lex.role_words and toks[k + 1].text[:1].isupper()):
+            k += 1  # "Democratic candidate Hillary Clinton": a title between capitalised words is part of it
         while k - 1 > lo and not toks[k - 1].text[:1].isupper():
             k -= 1
         if k - lo <= 8 and k < hi and toks[k].text.islower():

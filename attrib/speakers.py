@@ -78,6 +78,8 @@ class _Tables:
                              **{w: "female" for w in rules.words("female-word")}}
         self.abbreviations = rules.words("abbreviation")
         self.agent_suffixes = tuple(sorted(rules.words("agent-suffix")))
+        # words that open a sentence without being a name: "Although Trump", "Given ...", "Article ..."
+        self.opener_words = rules.words("clause-boundary") | self.prep | self.det | rules.words("non-name")
         self.governments: dict[str, str] = {}
         for o in rules.organisations:  # a country's government: the government-kind child of the country
             if o.kind == "government" and o.parent and (p := rules.org(o.parent)) and p.kind == "country":
@@ -144,6 +146,7 @@ class _Resolver:
         self._ent_starts: list[int] | None = None  # see _entities
         self._non_persons: Overlaps | None = None  # see _known_non_persons
         self._quote_overlaps: Overlaps | None = None  # see _in_quote
+        self._caps_inside: set[str] | None = None  # see _mid_sentence_caps
         self.speaker_words: set[str] = set()
         self.descriptions = Descriptions(self.text, tables.rules)
         self.described: str | None = None  # the affiliation rule the last resolved mention used
@@ -529,6 +532,16 @@ class _Resolver:
                     continue
                 if e.source != "caps" or overlaps_named(e.start, e.end):
                     continue  # a caps chunk that overlaps a known non-person name ("Taliban", "Reuters")
+                first = e.text.split()[0]
+                if self._opens_sentence(e.start) and first not in self._mid_sentence_caps() and (
+                        first.lower() in self.t.opener_words or first.lower().endswith(("ing", "ed"))):
+                    # "Knowing Bardos", "Although Trump": a function word or participle capitalised only
+                    # because it opens its sentence is no part of a name
+                    rest = e.text.split(None, 1)
+                    if len(rest) < 2:
+                        continue
+                    start = e.end - len(rest[1])
+                    e = Entity(start, e.end, rest[1], e.label, e.source, e.ref)
                 words = [w.strip(".").lower() for w in e.text.split()]
                 before = self.text[max(0, e.start - 12):e.start].split()
                 if before and (before[-1].lower() in self.t.det or before[-1].lower() in self.t.place_prep):
@@ -547,6 +560,17 @@ class _Resolver:
         self._people = sorted(cands, key=lambda c: c.start)
         merged = [c for c in self._people if c.start not in spoken_at] + spoken
         return sorted(merged, key=lambda c: c.start)
+
+    def _opens_sentence(self, pos: int) -> bool:
+        """Whether ``pos`` is the first word of a sentence or paragraph (after a quotation mark, too)."""
+        before = self.text[max(0, pos - 4):pos].rstrip(" \t“\"‘'(")
+        return not before or before[-1] in ".!?\n:”\""
+
+    def _mid_sentence_caps(self) -> set[str]:
+        """The capitalised words the article writes inside a sentence (so a name, not a sentence opener)."""
+        if self._caps_inside is None:
+            self._caps_inside = {m.group(1) for m in _CAPS_INSIDE.finditer(self.text)}
+        return self._caps_inside
 
     def _entity_gender(self, e: Entity) -> str | None:
         """The gender an entity's own words or the word right before it give ("Mrs. Lee", "spokeswoman Lee")."""
@@ -624,6 +648,7 @@ class _Resolver:
 
 
 _INITIAL = re.compile(r"[A-Z]\.")  # a middle initial inside a name ("John F. Kerry")
+_CAPS_INSIDE = re.compile(r"[a-z,;][ \t]+([A-Z][\w’'-]*)")  # a capitalised word after a lower-case word or comma
 _MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it
 
 

@@ -85,3 +85,10 @@ def test_shared_and_continued_speakers(text, expected):
 def test_a_new_sentence_between_stops_the_continuation():
     text = '"We are safe," said Jane Roe. Sam Lee disagreed.\n\n"The family may be included in the sessions."'
     assert [n for _, n, _ in speakers(text)] == ["Jane Roe", None]
+
+
+def test_a_sentence_opener_is_no_part_of_a_name():
+    # "Knowing Lee" is no person "he" can mean; Sam Lee is
+    text = ("Jane Roe met Sam Lee in May. Knowing Lee was shy, Roe spoke first. "
+            "Later, he said the meeting had gone well.")
+    assert [n for m, n, _ in speakers(text) if m == "he"] == ["Sam Lee"]
