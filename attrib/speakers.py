@@ -18,7 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from ._util import Overlaps, lengths_by_first_word, slug, starts_if_ordered
+from ._util import Overlaps, lengths_by_first_word, masked_spans, slug, starts_if_ordered
 from .descriptions import Descriptions, appositive, premodifier
 from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
@@ -524,9 +524,10 @@ class _Resolver:
             cands = []
             names: set[str] = set()  # last words of the multi-word names seen so far
             overlaps_named = self._known_non_persons()
+            masked = Overlaps((s, e) for s, e, _ in masked_spans(self.text, self.t.rules))
             for e in self.ann.entities:
-                if self._in_quote(e.start):
-                    continue
+                if self._in_quote(e.start) or masked(e.start, e.end):
+                    continue  # a name quoted, or in a photo credit or a byline the filters mask
                 if e.label == "PERSON":
                     cands.append(_Candidate(e.start, e.end, self._entity_gender(e)))
                     continue
@@ -534,7 +535,8 @@ class _Resolver:
                     continue  # a caps chunk that overlaps a known non-person name ("Taliban", "Reuters")
                 first = e.text.split()[0]
                 if self._opens_sentence(e.start) and first not in self._mid_sentence_caps() and (
-                        first.lower() in self.t.opener_words or first.lower().endswith(("ing", "ed"))):
+                        first.lower() in self.t.opener_words or first.lower().endswith(("ing", "ed"))
+                        or " " not in e.text):
                     # "Knowing Bardos", "Although Trump": a function word or participle capitalised only
                     # because it opens its sentence is no part of a name
                     rest = e.text.split(None, 1)
@@ -569,7 +571,7 @@ class _Resolver:
     def _mid_sentence_caps(self) -> set[str]:
         """The capitalised words the article writes inside a sentence (so a name, not a sentence opener)."""
         if self._caps_inside is None:
-            self._caps_inside = {m.group(1) for m in _CAPS_INSIDE.finditer(self.text)}
+            self._caps_inside = {m.group() for m in _CAPITALISED.finditer(self.text) if not self._opens_sentence(m.start())}
         return self._caps_inside
 
     def _entity_gender(self, e: Entity) -> str | None:
@@ -648,7 +650,7 @@ class _Resolver:
 
 
 _INITIAL = re.compile(r"[A-Z]\.")  # a middle initial inside a name ("John F. Kerry")
-_CAPS_INSIDE = re.compile(r"[a-z,;][ \t]+([A-Z][\w’'-]*)")  # a capitalised word after a lower-case word or comma
+_CAPITALISED = re.compile(r"[A-Z][\w’'-]*")
 _MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it
 
 

@@ -92,3 +92,9 @@ def test_a_sentence_opener_is_no_part_of_a_name():
     text = ("Jane Roe met Sam Lee in May. Knowing Lee was shy, Roe spoke first. "
             "Later, he said the meeting had gone well.")
     assert [n for m, n, _ in speakers(text) if m == "he"] == ["Sam Lee"]
+
+
+def test_a_photo_credit_is_no_antecedent():
+    text = ("Sam Lee moved into the flat in May. (Jane Roe/The Daily Star)\n\n"
+            "But he said it had been a long journey.")
+    assert [n for m, n, _ in speakers(text) if m == "he"] == ["Sam Lee"]
