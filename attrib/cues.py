@@ -1271,12 +1271,44 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
                                    prev.outlet, (q.rule_id, "quote.continuation")))
         elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS):
-            out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, None, None, None,
-                                   (q.rule_id,)))
+            who = _introduced_speaker(annotated, q, quotes, lex)
+            out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, None, who, None,
+                                   (q.rule_id, "quote.introduced-speaker") if who else (q.rule_id,)))
     # "X said Y believes Z": Y's attribution is part of what X said, not a statement of Y's own
     spans = sorted((a.start, a.end) for a in out if a.type is not QuoteType.DIRECT)
     out = [a for a in out if a.type is QuoteType.DIRECT or a.cue is None or not _inside_any(a.cue.start, spans)]
     return tuple(sorted(out, key=lambda a: (a.start, a.end, a.mention.start if a.mention else -1)))
+
+
+def _introduced_speaker(annotated: Annotated, q: Quote, quotes: tuple[Quote, ...], lex: _Lexicon) -> Span | None:
+    """'Jane Roe runs the shelter. "We are full every night."': a quotation that stands as a sentence of its
+    own right after a sentence whose subject is a person ("Jane Roe", "he") is that person's, when that
+    sentence quotes no one itself. Only a person is kept as the speaker (``speakers`` drops others)."""
+    text = annotated.article.text
+    inner = q.text.rstrip("”\"’'» ")
+    if not inner or inner[-1] not in ".!?":
+        return None  # a phrase in quotation marks, not a statement
+    starts = [x.start for x in annotated.sentences]
+    k = bisect.bisect_right(starts, q.start) - 1
+    while k >= 0 and annotated.sentences[k].end > q.start:
+        k -= 1  # the sentence before the one the quotation opens
+    if k < 0:
+        return None
+    sent = annotated.sentences[k]
+    gap = text[sent.end:q.start]
+    if gap.strip() or gap.count("\n") > 2 or text[sent.end - 1:sent.end] not in (".", "!", "?"):
+        return None
+    first = bisect.bisect_left(quotes, sent.start, key=_START)
+    if first < len(quotes) and quotes[first].start < sent.end:
+        return None  # the sentence before quotes someone itself
+    toks = list(sent.tokens)
+    subj = _pronoun_at_start(toks, 0, len(toks), lex) or _clause_subject(toks, 0, len(toks) - 1, lex)
+    if subj is None or not (toks[subj[0]].text[:1].isupper() or toks[subj[0]].text.lower() in lex.pronouns):
+        return None
+    if any(toks[i].text.lower() in lex.coordinator or toks[i].text in lex.forms for i in range(subj[0], subj[1] + 1)):
+        return None  # "Lee and Roe": two people, whose quotation it is not said
+    s, e = toks[subj[0]].start, toks[subj[1]].end
+    return Span(s, e, text[s:e])
 
 
 def _states_something(toks: list[Token], rule: CueRule, lex: _Lexicon, has_pos: bool) -> bool:

@@ -122,6 +122,10 @@ def resolve_speakers(annotated: Annotated, attributions: tuple[Attribution, ...]
         if key not in by_mention:
             by_mention[key] = resolver.resolve(a.mention)
         sp, rids = by_mention[key]
+        if "quote.introduced-speaker" in a.rule_ids and (sp is None or sp.kind not in _PERSONISH):
+            # only a person introduces a quote: an organisation or a thing leaves it unattributed
+            out[i] = ResolvedAttribution(replace(a, mention=None, rule_ids=a.rule_ids[:1]), None, None)
+            continue
         out[i] = ResolvedAttribution(a, sp, a.mention, rids)
     return tuple(resolver.finish(r) for r in out)
 

@@ -83,8 +83,9 @@ def test_shared_and_continued_speakers(text, expected):
 
 
 def test_a_new_sentence_between_stops_the_continuation():
+    # the sentence between is about someone else, who then speaks (quote.introduced-speaker)
     text = '"We are safe," said Jane Roe. Sam Lee disagreed.\n\n"The family may be included in the sessions."'
-    assert [n for _, n, _ in speakers(text)] == ["Jane Roe", None]
+    assert [n for _, n, _ in speakers(text)] == ["Jane Roe", "Sam Lee"]
 
 
 def test_a_sentence_opener_is_no_part_of_a_name():
@@ -98,3 +99,15 @@ def test_a_photo_credit_is_no_antecedent():
     text = ("Sam Lee moved into the flat in May. (Jane Roe/The Daily Star)\n\n"
             "But he said it had been a long journey.")
     assert [n for m, n, _ in speakers(text) if m == "he"] == ["Sam Lee"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Jane Roe runs the shelter. “We are full every night.”", [(("Jane Roe", "Jane Roe", "person"))]),
+    ("Jane Roe runs the shelter.\n\n“We are full every night.”", [(("Jane Roe", "Jane Roe", "person"))]),
+    # no person opens the sentence before, two people do, or the quote is no sentence of its own
+    ("The shelter is full. “We are full every night.”", [(None, None, None)]),
+    ("Sam Lee and Jane Roe run it. “We are full every night.”", [(None, None, None)]),
+    ("Jane Roe runs the shelter. It is “full every night” and growing.", []),
+])
+def test_a_quote_right_after_its_speaker_is_introduced(text, expected):
+    assert speakers(text) == expected
