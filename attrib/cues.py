@@ -1267,7 +1267,8 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
             continue
         prev = max((a for a in out if a.end <= q.start and a.cue is not None and a.mention is not None),
                    key=lambda a: a.end, default=None)
-        if prev is not None and _continues(text, prev, q, lex):
+        if prev is not None and (_has_words(q.text, _MIN_UNATTRIBUTED_WORDS) or _opens_sentence(text, q.start)) \
+                and _continues(text, prev, q, lex):  # a short term in quotes inside a sentence is no statement
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
                                    prev.outlet, (q.rule_id, "quote.continuation")))
         elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS):
@@ -1404,6 +1405,12 @@ def _root(found: list[_Found], n: int) -> int:
         seen.add(n)
         n = found[n].shares
     return n
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    """Whether ``pos`` starts a sentence or a paragraph: only spaces after a sentence's end stand before it."""
+    before = text[max(0, pos - 3):pos].rstrip(" \t")
+    return not before or before[-1] in ".!?\n”\"’'"
 
 
 def _ends_a_sentence(tail: str, lex: _Lexicon) -> bool:
