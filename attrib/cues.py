@@ -1240,7 +1240,7 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         outlet = _outlet(f, ents)
         for s, e in ([f.part] if f.part else []) + [f.content]:
             if statements and not any(s - 1 <= q.start and q.end <= e + 1 for q in f.unit.quotes) \
-                    and not _states_something(_tokens_in(f.unit.toks, s, e), f.rule, lex, annotated.has_pos):
+                    and not _states_something(f.unit.toks, s, e, f.rule, lex, annotated.has_pos):
                 continue
             _attach_content(text, doc_id, f, s, e, mention, outlet, quotes, used, out)
     # "X said:" at the end of a paragraph introduces the quotation that opens the next one
@@ -1312,13 +1312,17 @@ def _introduced_speaker(annotated: Annotated, q: Quote, quotes: tuple[Quote, ...
     return Span(s, e, text[s:e])
 
 
-def _states_something(toks: list[Token], rule: CueRule, lex: _Lexicon, has_pos: bool) -> bool:
-    """Whether an indirect content reads as a reported statement: never an embedded question ("asked
-    whether ...") or a to-infinitive ("vowed to ...") unless the rule's verbs make it a claim
+def _states_something(unit_toks: list[Token], start: int, end: int, rule: CueRule, lex: _Lexicon, has_pos: bool) -> bool:
+    """Whether the indirect content ``[start, end)`` of a unit reads as a reported statement: never an embedded
+    question ("asked whether ...", "asked if ...") or a to-infinitive ("vowed to ...") unless the rule's verbs make it a claim
     (``infinitive_claim``: "claimed to have ..."); after a ``bare_content`` verb ("said") anything
     else; after the others a that-clause or a clause with a verb of its own (a VERB or AUX tag; without
     tags a finite auxiliary, a subject pronoun first, or an -ed form), not a bare noun phrase ("criticized
     the plan")."""
+    first = bisect.bisect_left(unit_toks, start, key=_START)
+    if first and unit_toks[first - 1].text.lower() in lex.question:
+        return False  # "asked if ...", "asked what ..."
+    toks = _tokens_in(unit_toks, start, end)
     words = [t.text.lower() for t in toks if t.text != _QUOTE]
     if not words:
         return False

@@ -81,3 +81,12 @@ def test_cli_scope_and_cue_class_in_quotes_jsonl(tmp_path, runner):
 def test_statements_scope_takes_only_reported_statements(text, n_statements, n_all):
     assert len(quotes(text, "statements")) == n_statements
     assert len(quotes(text, "all")) == n_all
+
+
+@pytest.mark.parametrize("text, n_statements", [
+    ("Jane Roe would not comment when asked if other branches were holding votes.", 0),  # a question
+    ("Her husband had already asked Tom Glavine for an autograph.", 0),  # a request, not a statement
+    ("Jane Roe told reporters most of the victims were tourists.", 1),
+])
+def test_telling_verbs_report_a_clause(text, n_statements):
+    assert len(quotes(text, "statements")) == n_statements
