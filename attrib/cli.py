@@ -317,6 +317,26 @@ def rules_check(rules_dirs: tuple[Path, ...], no_examples: bool) -> None:
         click.echo(f"examples: {n_examples} run, all pass", err=True)
 
 
+@rules.command(name="ids")
+@_rules_option
+def rules_ids(rules_dirs: tuple[Path, ...]) -> None:
+    """List every rule id a record's "rule" can hold, with what it means.
+
+    The rules files' ids (with the first line of their description and where they are written),
+    then the ids the stages emit themselves (cue.inverted, speaker.pronoun, affiliation.appositive...).
+    Each part of a quotes.jsonl record's "rule" (joined by +) is one of these.
+    """
+    from .rule_ids import BUILT_IN
+
+    rs = _load_rules(rules_dirs)
+    for rule in rs.all_rules():
+        path, line, _ = rs.place(rule.id)
+        first = " ".join(str(getattr(rule, "description", "")).split())
+        click.echo(f"{rule.id}\t{first}\t({path}:{line})")
+    for rid, what in BUILT_IN.items():
+        click.echo(f"{rid}\t{what}\t(built in)")
+
+
 @rules.command(name="suggest")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=None, metavar="PATH",
