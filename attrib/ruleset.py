@@ -272,6 +272,9 @@ class StanceRule:
     scope: str = "sentence"
     targets: tuple[str, ...] = ()
     examples: Examples = Examples()
+    # with a share > 0: a quote whose sentence names no target answers an earlier claim only when it repeats
+    # at least this share of the content words (of the longer of the two); with none, there is no stance
+    same_claim: float = 0.0
 
 
 KINDS["claims"] = _Kind(ClaimRule, "claims", {
@@ -281,7 +284,7 @@ KINDS["claims"] = _Kind(ClaimRule, "claims", {
 KINDS["stance"] = _Kind(StanceRule, "stance", {
     **_COMMON, "relation": (_enum("disputes", "supports"), True), "cues": (_STRLIST, False),
     "words": (_STRLIST, False), "scope": (_enum("quote", "sentence", "cue"), False),
-    "targets": (_STRLIST, False), "examples": (_EXAMPLES, False)})
+    "targets": (_STRLIST, False), "examples": (_EXAMPLES, False), "same_claim": (_RATIO, False)})
 
 # -- end of claims and stance rules ----------------------------------------------------------------------
 

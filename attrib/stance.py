@@ -281,7 +281,9 @@ class _Article:
         if evidence is None:
             return None
         target = self.target(ra, rule, sent)
-        answers = None if target else self.answered(ra, sent)
+        answers = None if target else self.answered(ra, sent, rule.same_claim)
+        if target is None and answers is None and rule.same_claim:
+            return None  # a confirmation must rest on the claim it confirms (precision before recall)
         return Stance(a.doc_id, a.start, a.end, rule.relation, target, evidence, sent[0], sent[1], rule.id,
                       answers[0] if answers else None, answers[1] if answers else None)
 
@@ -361,18 +363,25 @@ class _Article:
                 found.append((dist, e.start, -(e.end - e.start), e.ref is None, e.ref or e.text))
         return min(found)[-1] if found else None
 
-    def answered(self, ra: ResolvedAttribution, sent: tuple[int, int]) -> tuple[int, int] | None:
-        """The most recent earlier quote of another party on the same subject, as (start, end)."""
+    def answered(self, ra: ResolvedAttribution, sent: tuple[int, int], same_claim: float = 0.0
+                 ) -> tuple[int, int] | None:
+        """The most recent earlier quote of another party on the same subject, as (start, end); with
+        ``same_claim`` (a stance rule's share), one whose content words this quote repeats in that share."""
         a = ra.attribution
         if ra.speaker is None:
             return None
         party = party_of(ra.speaker, self.rules)
         subject = content_tokens(normalise_quote(self.text[sent[0]:sent[1]]), self.settings)  # = normalise_text, faster
+        own = self._content(ra)
         for other in reversed(self.quotes):
             o = other.attribution
             if o.start >= a.start or other.speaker is None or party_of(other.speaker, self.rules) == party:
                 continue
-            shared = subject & self._content(other)
-            if len(shared) >= max(self.settings.subject_min_shared, 1):
-                return o.start, o.end
+            theirs = self._content(other)
+            shared = subject & theirs
+            if len(shared) < max(self.settings.subject_min_shared, 1):
+                continue
+            if same_claim and len(own & theirs) < same_claim * max(len(own), len(theirs)):
+                continue  # the same place or people, but not the same claim
+            return o.start, o.end
         return None

@@ -81,9 +81,11 @@ def test_the_taliban_capture_claim_has_reports_in_several_outlets(seeds_graph):
     assert seeds_graph.nodes[arian]["reports"] == 2 and seeds_graph.nodes[arian]["outlets"] == "AFP"
 
 
-def test_pakistani_officials_support_the_taliban(seeds_graph):
-    supports = stance_edges(seeds_graph, "supports")
-    assert supports["person:arif-kakar", "org:taliban"]["rule_ids"] == "stance.confirmed"
+def test_confirming_another_fact_supports_no_one(seeds_graph):
+    # Kakar confirmed that Pakistan allows no one across the border: another fact than the Taliban's claim
+    # to hold the crossing, so no "supports" edge (stance rules' same_claim); the disputes stay
+    assert ("person:arif-kakar", "org:taliban") not in stance_edges(seeds_graph, "supports")
+    assert stance_edges(seeds_graph, "disputes")
 
 
 @pytest.mark.parametrize("fmt, view", [(f, v) for f in ("graphml", "gexf", "csv", "json")
