@@ -114,6 +114,7 @@ class _Lexicon:
         self.role_words = {w.lower() for r in rules.roles for w in r.words if " " not in w}
         self.finite, self.question = w("finite-verb"), w("question-word")
         self.abbreviations = w("abbreviation")
+        self.negation = w("negation")
         self.name_particles = w("affiliation-particle") | w("name-particle")
         self._names_of: Annotated | None = None  # see name_words
         self._names: dict[str, list[int]] = {}
@@ -1239,6 +1240,7 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         mention = found[_root(found, n)].speaker
         outlet = _outlet(f, ents)
         for s, e in ([f.part] if f.part else []) + [f.content]:
+            s = _with_negation(f.unit.toks, s, f.cue.end, lex)
             if statements and not any(s - 1 <= q.start and q.end <= e + 1 for q in f.unit.quotes) \
                     and not _states_something(f.unit.toks, s, e, f.rule, lex, annotated.has_pos):
                 continue
@@ -1409,6 +1411,15 @@ def _root(found: list[_Found], n: int) -> int:
         seen.add(n)
         n = found[n].shares
     return n
+
+
+def _with_negation(toks: list[Token], start: int, cue_end: int, lex: _Lexicon) -> int:
+    """The content's start, moved back over the negation that governs it ("vowed not to “surrender”",
+    "said never again"): a content keeps its "not" (after its cue only)."""
+    k = bisect.bisect_left(toks, start, key=_START) - 1
+    if k >= 0 and toks[k].start >= cue_end and toks[k].text.lower() in lex.negation:
+        return toks[k].start
+    return start
 
 
 def _opens_sentence(text: str, pos: int) -> bool:

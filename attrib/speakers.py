@@ -455,6 +455,8 @@ class _Resolver:
         labels = ("PERSON",) if want_person else tuple(_ORG_LABELS)
         ents = [e for e in self.ann.entities if e.end <= start and e.label in labels and e.source != "caps"
                 and not self._in_quote(e.start)]
+        if not ents and p.descriptor:
+            return self._introduced_as(start, p)
         if not ents:
             return None
         if want_person:  # a known man is no antecedent for "she"
@@ -478,6 +480,17 @@ class _Resolver:
         name = e.ref or self._clean(e.text)
         kind = _ORG_LABELS.get(e.label, SpeakerKind.ORGANIZATION)
         return Speaker(f"org:{slug(name)}", name, kind, None, name, self._path(name))
+
+    def _introduced_as(self, start: int, p: _Parsed) -> Speaker | None:
+        """The organisation the article named before with the descriptor's noun as its last word ("the party"
+        after "the Green Party", "the union" after "the Metro Union"), outside quotations; the nearest."""
+        noun = (p.name or "").split()[-1:] or [""]
+        for e in reversed(self.ann.entities):
+            words = e.text.split()
+            if e.end <= start and len(words) > 1 and words[-1].lower() == noun[0] and not self._in_quote(e.start):
+                name = self._clean(e.text)
+                return Speaker(f"org:{slug(name)}", name, SpeakerKind.ORGANIZATION, None, name, (name,))
+        return None
 
     def _salient_person(self, start: int, gender: str | None) -> Speaker | None:
         """The person "he"/"she" at ``start`` most likely refers to: the first compatible person named

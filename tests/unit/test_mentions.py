@@ -111,3 +111,28 @@ def test_a_photo_credit_is_no_antecedent():
 ])
 def test_a_quote_right_after_its_speaker_is_introduced(text, expected):
     assert speakers(text) == expected
+
+
+def quoted(text: str) -> list[str]:
+    result, _ = extract(BuiltinAnnotator(RULES).annotate(Article("t", "t.txt", text)), RULES)
+    return [ra.attribution.text for ra in result.attributions]
+
+
+def test_a_content_keeps_the_negation_that_governs_it():
+    assert quoted("The rebels vowed not to “surrender” to their demands.") == ["not to “surrender” to their demands"]
+    assert quoted("The rebels vowed to “fight” on.") == ["to “fight” on"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The Green Party met on Monday. A few hours later, the party said the vote was rigged.",
+     [("the party", "Green Party", "organization")]),
+    ("Workers joined the Metro Union in May. The union said most had voted yes.",
+     [("The union", "Metro Union", "organization")]),
+])
+def test_a_descriptor_links_to_the_organisation_introduced_with_its_noun(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_descriptor_with_nothing_introduced_stays_unresolved():
+    [(mention, name, kind)] = speakers("A few hours later, the party said the vote was rigged.")
+    assert (mention, kind) == ("the party", "unknown") and name != "A few hours"
