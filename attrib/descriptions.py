@@ -51,8 +51,8 @@ class _Words:
         self.particles = w("affiliation-particle")
         self.for_words = w("affiliation-preposition")
         self.leads = w("leading-verb")
-        self.stops = w("preposition") | w("clause-boundary") | w("auxiliary") | w("relative") | w("time") | \
-            {f.lower() for c in rules.cues for _, forms in c.verbs for f in forms}
+        self.role_stops = w("preposition") | w("clause-boundary") | w("auxiliary") | w("relative") | w("time")
+        self.stops = self.role_stops | {f.lower() for c in rules.cues for _, forms in c.verbs for f in forms}
         self.non_name = w("non-name")
         self.rules = rules
 
@@ -67,9 +67,11 @@ def _cap(t: Token) -> bool:
 
 def _org_run(toks: list[Token], i: int, w: _Words) -> int:
     """The end (exclusive) of the organisation name that starts at token ``i``: capitalised words and the
-    particles between them ("Bank of Canada"), never ending on a particle; ``i`` when there is none."""
+    particles between them ("Bank of Canada"), never ending on a particle, and ended by a title ("Liberal
+    MLA for ..."); ``i`` when there is none."""
     j, end = i, i
-    while j < len(toks) and (_cap(toks[j]) or (toks[j].text.lower() in w.particles and j > i)):
+    while j < len(toks) and (_cap(toks[j]) or (toks[j].text.lower() in w.particles and j > i)) and \
+            not (j > i and toks[j].text.lower() in w.role_words):
         if _cap(toks[j]):
             end = j + 1
         j += 1
@@ -148,16 +150,16 @@ def appositive(text: str, end: int, rules: RuleSet, after_role: bool = False) ->
     if org_end > i:
         after = org_end + (org_end < len(seg) and seg[org_end].text in _POSSESSIVE)
         # the title right after the name, up to a preposition ("Canada's ambassador to China")
-        role_end = next((j for j in range(after, len(seg)) if words[j] in w.stops), len(seg))
+        role_end = next((j for j in range(after, len(seg)) if words[j] in w.role_stops), len(seg))
         role = seg[after:role_end]
         if role and all(not _cap(x) or x.text.lower() in w.role_words for x in role) and \
                 any(x.text.lower() in w.role_words for x in role):
             return Description(" ".join(x.text.lower() for x in role), _name_of(text, seg, i, org_end, w),
                                "affiliation.appositive")
-        return None
-    # ", a spokeswoman for Metro Transit," / ", president of the Metro Union,"
+    # ", a spokeswoman for Metro Transit," / ", president of the Metro Union," / ", a student at Laval University,"
     p = next((j for j in range(i, len(seg)) if words[j] in w.for_words), None)
-    if p is None or p == i or not any(x in w.role_words for x in words[i:p]):
+    if p is None or p == i or p - i > _MAX_ROLE_WORDS or \
+            not all(not _cap(x) or x.text.lower() in w.role_words or j == i for j, x in enumerate(seg[i:p], i)):
         return None
     # the organisation is the last name in the phrase: "co-founder of the California tech giant Oracle"
     runs, o = [], p + 1
@@ -209,3 +211,4 @@ class Descriptions:
 
 
 _MAX_PLACES = 20  # the places of a name read for its description: introductions come first
+_MAX_ROLE_WORDS = 5  # the longest lower-case role before "for"/"of"/"at": "a senior policy analyst with"
