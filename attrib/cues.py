@@ -1124,7 +1124,7 @@ def _pronoun_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tup
     """A pronoun that opens a clause ("She started off by saying ..."), after any opening adverbial."""
     if lo < hi and _opens_adverbial(toks, lo, lex):
         lo = next((m + 1 for m in range(lo, min(hi, lo + 10)) if toks[m].text == ","), hi)
-    return (lo, lo) if lo < hi and toks[lo].text.lower() in lex.pronouns else None
+    return (lo, lo) if lo < hi and toks[lo].text.lower() in lex.subject_pronouns else None
 
 
 def _name_at_start(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:

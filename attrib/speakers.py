@@ -63,6 +63,10 @@ class _Tables:
         self.role_heads = {k[-1] for k in self.roles}  # "minister", "leader": a title ends in one
         self.pronouns = {w: c for c in ("pronoun-male", "pronoun-female", "pronoun-thing", "pronoun-plural")
                          for w in rules.words(c)}
+        # "her statement" speaks for "she": a pronoun of a class -> that class's subject pronoun
+        self.possessive_pronouns = {w: next(iter(sorted(rules.words(c) & rules.words("pronoun-subject"))), w)
+                                    for c in ("pronoun-male", "pronoun-female", "pronoun-thing", "pronoun-plural")
+                                    for w in rules.words(c)}
         self.det = rules.words("determiner")
         self.prep = rules.words("preposition")
         self.evidence = rules.words("evidence-noun")
@@ -72,6 +76,7 @@ class _Tables:
         self.honorific = rules.words("honorific")
         self.descriptors = {tuple(w.split()) for w in rules.words("org-descriptor")}
         self.org_words = rules.words("org-word")
+        self.name_particles = rules.words("affiliation-particle")
         self.relative = rules.words("relative")
         self.definite = rules.words("definite")
         self.gender_words = {**{w: "male" for w in rules.words("male-word")},
@@ -186,10 +191,9 @@ class _Resolver:
         definite = bool(core) and core[0].text.lower() in t.definite
         if not head:
             return _Parsed(SpeakerKind.UNKNOWN)
-        if head[-1].text.lower() in t.evidence and head_end + 1 < len(core) \
-                and core_words[head_end] in t.agent_prep and core[head_end + 1].text[:1].isupper():
-            author = core[head_end + 1]  # "an analysis by Jane Doe", "a report from the IMF": the author speaks
-            return self.parse(Span(author.start, m.end, self.text[author.start:m.end]))
+        author = self._author(head, core)
+        if author is not None:  # a document speaks for its author
+            return self.parse(author)
         ents = self._entities(m.start, m.end)
         hs, he = head[0].start, head[-1].end
         known = next((t.speakers.get(e.ref) for e in ents if e.label == "PERSON" and e.source == "gazetteer"
@@ -246,6 +250,20 @@ class _Resolver:
         if role_rule is not None:
             return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:he]), role, role_rule, affiliation,
                            definite=definite)
+        # "the Metro Union", "EU": a name holding an organisation word, or an acronym, names an organisation
+        proper = [x for x in head if x.text.lower() not in t.det]
+        k = core.index(head[-1]) + 1 if head[-1] in core else len(core)
+        while k + 1 < len(core) and core[k].text.lower() in t.name_particles and core[k + 1].text[:1].isupper():
+            proper += core[k:k + 2]  # "the Bank of Canada": the name runs over "of"
+            k += 2
+            while k < len(core) and core[k].text[:1].isupper():
+                proper.append(core[k])
+                k += 1
+        if proper and all(x.text[:1].isupper() or x.text.lower() in t.name_particles for x in proper) and (
+                any(x.text.lower() in t.org_words for x in proper)
+                or len(proper) == 1 and len(proper[0].text) > 1 and proper[0].text.isupper()):
+            name = self._clean(self.text[proper[0].start:proper[-1].end])
+            return _Parsed(SpeakerKind.ORGANIZATION, name, affiliation=name, definite=definite)
         # "the affable proprietor": a definite description of one person (its head a noun for a person by
         # what they do) that names no one, no role the rules know, no organisation and no document
         describes_person = definite and core[0].text.lower() == "the" and head[-1].text.islower() and \
@@ -253,6 +271,31 @@ class _Resolver:
             head_words[-1] not in t.evidence and head_words[-1].endswith(t.agent_suffixes)
         return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), affiliation=affiliation, definite=definite,
                        person_descriptor=describes_person)
+
+    def _author(self, head: list[Token], core: list[Token]) -> Span | None:
+        """The author a document mention speaks for: the name after "by"/"from" ("an analysis by Jane Doe",
+        "A statement from the EU", "a release sent to media from the Metro Union"), else its possessor
+        ("her statement", "the union's release"); None when the head names no document."""
+        t = self.t
+        doc = next((i for i, x in enumerate(core) if x.text.lower() in t.evidence and x in head), None)
+        if doc is None:
+            return None
+        for k in range(doc + 1, len(core) - 1):
+            if core[k].text.lower() in t.agent_prep:
+                a = k + 1 + (core[k + 1].text.lower() in t.det and k + 2 < len(core))
+                if core[a].text[:1].isupper():
+                    return Span(core[a].start, core[-1].end, self.text[core[a].start:core[-1].end])
+        own = next((i for i in range(doc - 1, -1, -1) if core[i].text in ("’s", "'s")), None)
+        if own is not None and own > 0:  # "the union's Friday release": the possessor's phrase
+            first = own - 1
+            while first > 0 and core[first - 1].text.lower() not in t.det and core[first - 1].text[:1].isupper():
+                first -= 1
+            first -= first > 0 and core[first - 1].text.lower() in t.det
+            return Span(core[first].start, core[own - 1].end, self.text[core[first].start:core[own - 1].end])
+        if doc > 0 and core[doc - 1].text.lower() in t.possessive_pronouns:  # "her statement": she
+            p = core[doc - 1]
+            return Span(p.start, p.end, t.possessive_pronouns[p.text.lower()])
+        return None
 
     def _appositive_name(self, appos: list[Token], ents: list[Entity]) -> str | None:
         """The name that makes up a whole appositive after a role ("the campaign chairman, Jane Doe,")."""

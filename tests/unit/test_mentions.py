@@ -136,3 +136,21 @@ def test_a_descriptor_links_to_the_organisation_introduced_with_its_noun(text, e
 def test_a_descriptor_with_nothing_introduced_stays_unresolved():
     [(mention, name, kind)] = speakers("A few hours later, the party said the vote was rigged.")
     assert (mention, kind) == ("the party", "unknown") and name != "A few hours"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a document speaks for its author: after "by"/"from", its possessor, or the pronoun that owns it
+    ("A statement from the EU said the talks would resume.", [("A statement from the EU", "EU", "organization")]),
+    ("A release sent to media from the Metro Union late Friday said most workers had voted yes.",
+     [("A release sent to media from the Metro Union", "Metro Union", "organization")]),
+    ("Jane Roe resigned. Her statement said she had been misled.", [("Her statement", "Jane Roe", "person")]),
+    # a name holding an organisation word, or an acronym, is an organisation, not a person
+    ("The Bank of Canada said rates would rise.", [("The Bank of Canada", "Bank of Canada", "organization")]),
+])
+def test_documents_and_organisations(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_document_with_no_author_stays_a_document():
+    [(mention, name, kind)] = speakers("The report said rates would rise.")
+    assert kind == "unknown" and name == "report"
