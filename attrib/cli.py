@@ -445,9 +445,10 @@ def models_download(models_dir: Path | None) -> None:
 
 @attrib.command(name="export")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "csv", "json")), default="graphml",
-              show_default=True, help="graphml or gexf (Gephi), csv (nodes.csv + edges.csv for Gephi's data "
-                                      "laboratory) or json (networkx node-link).")
+@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "csv", "json", "quotes-csv")),
+              default="graphml", show_default=True,
+              help="graphml or gexf (Gephi), csv (nodes.csv + edges.csv for Gephi's data laboratory), json "
+                   "(networkx node-link), or quotes-csv (quotes.csv: one row per quote, for spreadsheets).")
 @click.option("--view", type=click.Choice(("full", "speakers", "affiliations")), default="full", show_default=True,
               help="The whole graph, speakers only (disputes/supports/co-quoted), or organisations only.")
 @click.option("-o", "--out", required=True, type=click.Path(path_type=Path), metavar="PATH",
@@ -460,6 +461,9 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     the claims, adds the disputes/supports edges and writes one view of the graph.
     Prints the node and edge counts and the files written.
     """
+    if fmt == "quotes-csv":
+        _export_quotes_csv(run_dir, out)
+        return
     rules = _load_rules(rules_dirs)
 
     from .export import FORMATS, write_csv, write_gexf, write_graphml, write_json
@@ -487,3 +491,22 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     click.echo(f"graph:  {view_graph.number_of_nodes():,} nodes, {view_graph.number_of_edges():,} edges "
                f"(view {view})")
     click.echo(f"output: {', '.join(str(f) for f in files)}")
+
+
+def _export_quotes_csv(run_dir: Path, out: Path) -> None:
+    """``attrib export RUN_DIR --format quotes-csv -o PATH``: RUN_DIR's quotes.jsonl as quotes.csv."""
+    from .quotes_csv import QUOTES_CSV, quotes_csv_from_run
+    from .rundir import QUOTES
+
+    quotes = run_dir / QUOTES
+    if not quotes.is_file():
+        raise AttribError(f"{quotes}: no such file (make it with `attrib run INPUTS -o {run_dir}`)")
+    path = out / QUOTES_CSV if out.is_dir() else out
+    if not path.parent.is_dir():
+        raise AttribError(f"{path.parent}: no such folder (for -o {out})")
+    try:
+        rows = quotes_csv_from_run(quotes, path)
+    except OSError as e:
+        raise AttribError(f"{e.filename or path}: cannot write output ({e.strerror or e})") from None
+    click.echo(f"quotes: {rows:,} rows")
+    click.echo(f"output: {path}")

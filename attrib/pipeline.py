@@ -173,7 +173,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
 
         def consume(outputs) -> None:
             for o in outputs:
-                spool.add(o.key, o.quotes, o.article, o.problems, o.stances)
+                spool.add(o.key, o.quotes, o.article, o.problems, o.stances, o.text)
                 store.add_quote_rows(map(_with_line, o.quote_rows, o.quotes.split("\n")))
                 identity.add(quote_speakers(o.quote_rows))
                 if o.doc_id is not None:
@@ -248,7 +248,9 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
     (in two processes when ``jobs`` > 1). ``identity``: what ``identity.start_store_identity`` gave, handed
     every quote of the store since (default: collected now)."""
     from .identity import merge_record, unify_store
-    from .rundir import ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, write_text_lines
+    from .quotes_csv import QUOTES_CSV, quotes_csv_from_run
+    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, TEXTS, TEXTS_SPOOL, atomic_path,
+                         write_gzip_copy, write_text_lines)
 
     store.commit()
     with atomic_path(out / MERGES) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
@@ -269,6 +271,9 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
         with atomic_path(out / name) as tmp:
             shutil.copyfile(spool.dir / name, tmp)
     files += [out / ARTICLES, out / PROBLEMS, out / STANCES, out / MERGES]
+    quotes_csv_from_run(out / QUOTES, out / QUOTES_CSV)  # issue 21: for spreadsheets
+    write_gzip_copy(spool.dir / TEXTS_SPOOL, out / TEXTS)  # and for ``attrib report``
+    files += [out / QUOTES_CSV, out / TEXTS]
 
     result.files = files
     result.articles = store.articles
