@@ -510,3 +510,38 @@ def _export_quotes_csv(run_dir: Path, out: Path) -> None:
         raise AttribError(f"{e.filename or path}: cannot write output ({e.strerror or e})") from None
     click.echo(f"quotes: {rows:,} rows")
     click.echo(f"output: {path}")
+
+
+# ---------------------------------------------------------------- attrib report
+
+
+@attrib.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="The folder to write the site to (created; its pages are replaced).")
+@_rules_option
+def report(run_dir: Path, out: Path, rules_dirs: tuple[Path, ...]) -> None:
+    """Write a review site of a finished run (RUN_DIR from `attrib run -o`) to DIR; open DIR/index.html.
+
+    The site opens from disk, with no server and no network: speakers, claims
+    reported more than once, who disputes or supports whom, filters and search;
+    each article with its quotes highlighted (who said them, the rules, why names
+    were merged); each claim's reports side by side with their differences marked.
+    """
+    rules = _load_rules(rules_dirs)
+
+    from .report import build_report
+
+    if run_dir.exists() and not run_dir.is_dir():
+        raise AttribError(f"{run_dir}: not a run folder (expected the folder `attrib run -o` wrote)")
+    try:
+        summary = build_report(run_dir, out, rules)
+    except OSError as e:
+        raise AttribError(f"{e.filename or out}: cannot write the report ({e.strerror or e})") from None
+    click.echo(f"report: {summary.articles:,} articles, {summary.quotes:,} quotes, {summary.speakers:,} speakers, "
+               f"{summary.claims:,} claims reported more than once")
+    if not summary.texts:
+        click.echo(f"{run_dir}: no {'texts.jsonl.gz'} (a run made before attrib kept its texts); the article pages "
+                   "list the quotes without the text: run `attrib run` again to see them in place", err=True)
+    click.echo(f"time:   {summary.seconds:.2f} s ({summary.files:,} files)")
+    click.echo(f"output: {out / 'index.html'}")
