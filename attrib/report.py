@@ -474,12 +474,13 @@ class _Build:
             'SELECT line FROM stance WHERE doc = ? ORDER BY start, "end", i', (doc,))]
         claims = {f"{doc}:{s}-{e}": cid for s, e, cid in self.db.execute(
             'SELECT start, "end", cid FROM claims_seq WHERE doc = ?', (doc,))}
-        details = {}
+        # a quote id's records: more than one when a quote has two speakers ("X and Y said ...")
+        details: dict[str, list[dict[str, Any]]] = {}
         by_id = {q.get("id"): q for q in quotes}
         for q in quotes:
             sp = q.get("speaker") or {}
             cid = claims.get(q.get("id"))
-            details[q.get("id")] = {
+            details.setdefault(q.get("id"), []).append({
                 "speaker": sp.get("name"), "kind": sp.get("kind"), "role": sp.get("role"),
                 "affiliation": sp.get("affiliation"), "path": sp.get("affiliations") or [],
                 "mention": sp.get("mention"), "type": q.get("type"), "cue": (q.get("cue") or {}).get("text"),
@@ -487,14 +488,14 @@ class _Build:
                 "merges": self.merges.get(sp.get("id"), []),
                 "claim": f"../claims/{claim_page_name(cid)}" if cid in claim_pages else None,
                 "stances": [_stance_text(s, by_id) for s in stances if s.get("quote") == q.get("id")],
-                "colour": self.colour(top_affiliation(sp))}
+                "colour": self.colour(top_affiliation(sp))})
         meta = " · ".join(_e(x) for x in (outlet, date) if x)
         if text is None:
             shown = ('<p class="note">This run kept no article texts (it was made before <code>attrib run</code> '
                      'wrote texts.jsonl.gz): run it again to see the quotes in their text. Its quotes:</p>'
-                     + "".join(f'<p class="alone"><span class="q {details[q.get("id")]["colour"]}" tabindex="0" '
-                               f'data-quote-id="{_e(q.get("id"))}" id="q-{_e(_anchor(q.get("id")))}">'
-                               f'{_e(q.get("text"))}</span></p>' for q in quotes))
+                     + "".join(f'<p class="alone"><mark class="q {recs[0]["colour"]}" tabindex="0" '
+                               f'data-quote-id="{_e(qid)}" id="q-{_e(_anchor(qid))}">'
+                               f'{_e(by_id[qid].get("text"))}</mark></p>' for qid, recs in details.items()))
         else:
             shown = f'<div class="text">{highlight(text, quotes, details)}</div>'
         legend = "".join(f'<li><span class="chip {cls}"></span>{_e(top)}</li>' for top, cls in self.colours.items())
@@ -564,21 +565,25 @@ def json_lines_gz(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 # ---------------------------------------------------------------- highlighting
 
 
-def highlight(text: str, quotes: list[dict[str, Any]], details: dict[str, dict]) -> str:
+def highlight(text: str, quotes: list[dict[str, Any]], details: dict[str, list[dict]]) -> str:
     """The article's text as HTML, each quote, cue and speaker mention wrapped in its element.
 
     The text is cut at every mark's start and end; each piece is wrapped in the marks that
     cover it, outermost first (a quote, then a cue or mention inside it), so the HTML nests
     whatever the overlaps. A quote cut into pieces is several elements with the same
     ``data-quote-id``; the first piece is the one that takes the keyboard focus.
+    Records with the same quote id (a quote with two speakers) are one highlight, coloured
+    by the first's details (``details``: quote id -> its records' ``colour`` and ``type``).
     Marks whose offsets fall outside the text are left out.
     """
     n = len(text)
     marks: list[tuple[int, int, int, str, str]] = []  # (start, end, layer, kind, quote id)
+    quote_ids: set[str] = set()
     for q in quotes:
         qid = q.get("id")
         start, end = q.get("start"), q.get("end")
-        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n:
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n and qid not in quote_ids:
+            quote_ids.add(qid)
             marks.append((start, end, 0, "q", qid))
         cue = q.get("cue") or {}
         if isinstance(cue.get("start"), int) and isinstance(cue.get("end"), int) and 0 <= cue["start"] < cue["end"] <= n:
@@ -601,7 +606,7 @@ def highlight(text: str, quotes: list[dict[str, Any]], details: dict[str, dict])
         elements: list[tuple[str, str]] = []  # (opening tag, closing tag), outermost first
         for m in sorted((m for m in active if m[3] == "q"), key=lambda m: (m[0], -m[1])):
             qid = m[4]
-            d = details.get(qid, {})
+            d = (details.get(qid) or [{}])[0]
             attrs = f'class="q {d.get("colour", "cn")} t-{_e(d.get("type"))}" data-quote-id="{_e(qid)}"'
             if qid not in seen_quotes:  # the first piece takes the focus and the anchor
                 seen_quotes.add(qid)

@@ -22,25 +22,28 @@
   }
 
   function show(id) {
-    var d = details[id];
-    if (!d || id === current) return;
+    var records = details[id];
+    if (!records || id === current) return;
     current = id;
     document.querySelectorAll("mark.q.active").forEach(function (m) { m.classList.remove("active"); });
     document.querySelectorAll('mark.q[data-quote-id="' + CSS.escape(id) + '"]').forEach(function (m) {
       m.classList.add("active");
     });
-    var dl = el("dl");
-    item(dl, "Speaker", d.speaker || "not found");
-    item(dl, "Kind", d.kind);
-    item(dl, "Role", d.role);
-    item(dl, "Affiliation", d.path.length ? d.path.join(" → ") : d.affiliation);
-    item(dl, "Mention as written", d.mention);
-    item(dl, "Quote", d.type + (d.cue ? ", cue “" + d.cue + "”" : "") + (d.outlet ? ", via " + d.outlet : ""));
-    item(dl, "Rules", d.rules);
-    item(dl, "Stance", d.stances);
-    item(dl, "Merged", d.merges);
-    var kids = [el("h2", null, ["Quote"]), dl];
-    if (d.claim) kids.push(el("p", null, [el("a", {href: d.claim}, ["All reports of this claim →"])]));
+    var kids = [el("h2", null, [records.length > 1 ? "Quote (" + records.length + " speakers)" : "Quote"])];
+    records.forEach(function (d) {
+      var dl = el("dl");
+      item(dl, "Speaker", d.speaker || "not found");
+      item(dl, "Kind", d.kind);
+      item(dl, "Role", d.role);
+      item(dl, "Affiliation", d.path.length ? d.path.join(" → ") : d.affiliation);
+      item(dl, "Mention as written", d.mention);
+      item(dl, "Quote", d.type + (d.cue ? ", cue “" + d.cue + "”" : "") + (d.outlet ? ", via " + d.outlet : ""));
+      item(dl, "Rules", d.rules);
+      item(dl, "Stance", d.stances);
+      item(dl, "Merged", d.merges);
+      kids.push(dl);
+      if (d.claim) kids.push(el("p", null, [el("a", {href: d.claim}, ["All reports of this claim →"])]));
+    });
     kids.push(el("p", {"class": "small"}, ["id " + id]));
     panel.replaceChildren.apply(panel, kids);
   }

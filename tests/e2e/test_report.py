@@ -1,0 +1,192 @@
+"""`attrib report` and quotes.csv on the seeds, through the real command line (the HTML read statically;
+tests/e2e/test_report_browser.py opens it in Chromium)."""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def attrib(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "attrib", *args], cwd=REPO, capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "run"
+    proc = attrib("run", "seeds/", "-o", str(out), "--nlp", "builtin", "-q")
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(run_dir: Path) -> Path:
+    out = run_dir.parent / "site"
+    proc = attrib("report", str(run_dir), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert re.match(r"report: 5 articles, 64 quotes, \d+ speakers, \d+ claims reported more than once\n",
+                    proc.stdout), proc.stdout
+    assert proc.stdout.endswith(f"output: {out / 'index.html'}\n")
+    return out
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+class Marks(HTMLParser):
+    """Each data-quote-id's text, and every src/href of the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[dict] = []
+        self.quotes: dict[str, str] = {}
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.links += [a[k] for k in ("src", "href") if a.get(k)]
+        if tag not in ("meta", "link", "br", "input"):
+            self.stack.append(a)
+
+    def handle_endtag(self, tag):
+        self.stack.pop()
+
+    def handle_data(self, data):
+        for a in self.stack:
+            if "data-quote-id" in a:
+                self.quotes[a["data-quote-id"]] = self.quotes.get(a["data-quote-id"], "") + data
+
+
+def parse(path: Path) -> Marks:
+    m = Marks()
+    m.feed(path.read_text(encoding="utf-8"))
+    return m
+
+
+def test_run_keeps_the_texts_the_offsets_point_into(run_dir: Path) -> None:
+    with gzip.open(run_dir / "texts.jsonl.gz", "rt", encoding="utf-8") as f:
+        texts = {rec["doc_id"]: rec["text"] for rec in map(json.loads, f)}
+    assert list(texts) == [a["doc_id"] for a in read_jsonl(run_dir / "articles.jsonl")]
+    for q in read_jsonl(run_dir / "quotes.jsonl"):
+        assert texts[q["doc_id"]][q["start"]:q["end"]] == q["text"]
+
+
+def test_every_quote_is_highlighted_in_its_article_page(run_dir: Path, site: Path) -> None:
+    quotes = read_jsonl(run_dir / "quotes.jsonl")
+    pages = sorted((site / "articles").glob("*.html"))
+    assert len(pages) == 5
+    found: dict[str, str] = {}
+    for page in pages:
+        m = parse(page)
+        found.update(m.quotes)
+        for link in m.links:  # everything the page loads or links to is a file of the site
+            if link.startswith("#"):
+                continue
+            assert not re.match(r"[a-z]+:", link), link
+            target = (page.parent / link.split("#")[0]).resolve()
+            assert target.is_file(), link
+    assert found == {q["id"]: q["text"] for q in quotes}
+
+
+def test_index_data_and_links(site: Path, run_dir: Path) -> None:
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert '<script src="assets/report.js"></script><script src="data/meta.js"></script>' in index
+    assert not re.search(r'(src|href)="(https?:)?//', index)
+    meta = json.loads(re.fullmatch(r"ATTRIB\.setMeta\((.*)\);\n", (site / "data/meta.js").read_text())[1])
+    assert meta["articles"] == 5 and meta["quotes"] == 64
+    speakers = json.loads(re.search(r",0,\[\n(.*)\n\]\);", (site / "data/speakers-0000.js").read_text(),
+                                    re.S)[1].join("[]").replace("\n", ""))
+    quotes = read_jsonl(run_dir / "quotes.jsonl")
+    assert len(speakers) == meta["speakers"] == len({q["speaker"]["id"] for q in quotes if q["speaker"]})
+    counts = [s[7] for s in speakers]
+    assert counts == sorted(counts, reverse=True)  # most quoted first
+    mujahid = next(s for s in speakers if s[0] == "Zabihullah Mujahid")
+    assert mujahid[7] == sum(1 for q in quotes if (q["speaker"] or {}).get("name") == "Zabihullah Mujahid")
+    assert mujahid[5] == "Taliban" and mujahid[6].startswith("c")  # coloured by its top affiliation
+    stances = (site / "data/stances-0000.js").read_text(encoding="utf-8")
+    assert '"disputes"' in stances and '"supports"' in stances
+
+
+def test_claim_page_shows_both_reports_of_the_interior_ministry_statement(site: Path) -> None:
+    pages = [p.read_text(encoding="utf-8") for p in (site / "claims").glob("*.html")]
+    arian = [p for p in pages if "repelled the attack" in p and "Arian" in p]
+    assert len(arian) == 1, "one claim holds Arian's statement, reported by two outlets"
+    page = arian[0]
+    assert page.count('<article class="report">') == 2
+    assert "003_c02c5443e40b19b0" in page and "004_85d83919fbe1d626" in page
+    # the second report's words that differ from the first are marked
+    assert "<ins>" in page or "<del>" in page
+
+
+def test_report_is_the_same_twice(run_dir: Path, site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert attrib("report", str(run_dir), "-o", str(again)).returncode == 0
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    for f in files:
+        assert (site / f).read_bytes() == (again / f).read_bytes(), f
+
+
+def test_a_run_without_texts_gets_pages_listing_its_quotes(run_dir: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old-run"
+    shutil.copytree(run_dir, old)
+    (old / "texts.jsonl.gz").unlink()
+    proc = attrib("report", str(old), "-o", str(tmp_path / "site"))
+    assert proc.returncode == 0 and "no texts.jsonl.gz" in proc.stderr and "Traceback" not in proc.stderr
+    found = {}
+    for page in (tmp_path / "site" / "articles").glob("*.html"):
+        found.update(parse(page).quotes)
+    assert found == {q["id"]: q["text"] for q in read_jsonl(run_dir / "quotes.jsonl")}
+
+
+def test_report_of_a_missing_run_is_one_line(tmp_path: Path) -> None:
+    proc = attrib("report", str(tmp_path / "nothing"), "-o", str(tmp_path / "site"))
+    assert proc.returncode == 1
+    assert proc.stderr == f"{tmp_path / 'nothing' / 'quotes.jsonl'}: no such file (make it with `attrib run INPUTS " \
+                          f"-o {tmp_path / 'nothing'}`)\n"
+
+
+def test_quotes_csv_reads_back_with_every_quote(run_dir: Path, tmp_path: Path) -> None:
+    quotes = read_jsonl(run_dir / "quotes.jsonl")
+    data = (run_dir / "quotes.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.endswith(b"\r\n")
+    with open(run_dir / "quotes.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["quote_id"] for r in rows] == [q["id"] for q in quotes]
+    for r, q in zip(rows, quotes):
+        assert r["text"] == q["text"] and int(r["start"]) == q["start"] and int(r["end"]) == q["end"]
+        assert r["speaker"] == ((q["speaker"] or {}).get("name") or "")
+    assert any("’" in r["text"] or "“" in r["text"] for r in rows)  # curly quotes survive
+    proc = attrib("export", str(run_dir), "--format", "quotes-csv", "-o", str(tmp_path))
+    assert proc.returncode == 0 and proc.stdout == f"quotes: 64 rows\noutput: {tmp_path / 'quotes.csv'}\n"
+    assert (tmp_path / "quotes.csv").read_bytes() == data
+
+
+def test_quotes_csv_export_keeps_line_breaks_and_defuses_formulas(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    rec = {"doc_id": "d", "id": "d:0-20", "text": "first line\nsecond, “line”", "start": 0, "end": 20,
+           "type": "indirect", "cue": None, "outlet": "@handle",
+           "speaker": {"id": "x", "name": "=cmd|' /C calc'!A0", "kind": "person"}, "rule": "r"}
+    (run / "quotes.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "q.csv"
+    assert attrib("export", str(run), "--format", "quotes-csv", "-o", str(out)).returncode == 0
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        row = next(csv.DictReader(f))
+    assert row["text"] == "first line\nsecond, “line”"
+    assert row["speaker"] == "'=cmd|' /C calc'!A0" and row["outlet"] == "'@handle"
+    (run / "quotes.jsonl").write_text("{not json\n", encoding="utf-8")
+    proc = attrib("export", str(run), "--format", "quotes-csv", "-o", str(out))
+    assert proc.returncode == 1 and proc.stderr.startswith(f"{run / 'quotes.jsonl'}:1:2: not JSON")
