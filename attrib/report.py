@@ -53,6 +53,9 @@ SHARD_ROWS = 2000
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 #: the colour of every other affiliation, and of speakers with none
 OTHER_COLOUR, NO_COLOUR = "#999999", "#DDDDDD"
+#: reports of a claim shown side by side, with their differences; the others are listed (up to ``_CLAIM_LISTED``)
+_CLAIM_CARDS = 50
+_CLAIM_LISTED = 2000
 #: outlets listed per speaker, and speakers per article, in the index's rows
 _LIST_CAP = 25
 _TYPES = ("direct", "indirect", "mixed")
@@ -183,6 +186,7 @@ _REPORT_TABLES = """
 CREATE INDEX report_quote_doc ON quote(doc, start, "end", i);
 CREATE INDEX report_stance_doc ON stance(doc, start, "end", i);
 CREATE INDEX report_quote_sid ON quote(sid);
+CREATE INDEX report_seq_cid ON claims_seq(cid, seq);
 CREATE TABLE report_article(doc TEXT PRIMARY KEY, i INTEGER, title TEXT, outlet TEXT, date TEXT, href TEXT,
                             quotes INTEGER) WITHOUT ROWID;
 CREATE TABLE report_speaker(sid TEXT PRIMARY KEY, name TEXT, kind TEXT, role TEXT, affiliation TEXT, top TEXT,
@@ -416,9 +420,15 @@ class _Build:
         sp = first[0].get("speaker") or {}
         top = top_affiliation(sp)
         dated = first[3] is not None
-        cards = []
+        cards, listed = [], []
         for rank, k in enumerate(order):
             rec, title, outlet, date, href = reports[k]
+            if rank >= _CLAIM_CARDS:
+                if rank < _CLAIM_CARDS + _CLAIM_LISTED:
+                    listed.append(f'<tr><td>{_e(outlet or rec.get("outlet") or "")}</td><td>{_e(date or "")}</td>'
+                                  f'<td><a href="../articles/{_e(href)}#q-{_e(_anchor(rec.get("id")))}">'
+                                  f'{_e(title or rec.get("doc_id"))}</a></td></tr>' if href else "")
+                continue
             if rank == 0:
                 words = _e(rec.get("text"))
                 label = "earliest report" if dated else "first report (no date known)"
@@ -440,6 +450,11 @@ class _Build:
                 f'{len(reports)} reports. Words a report <ins>adds</ins> or <del>drops</del> against the '
                 f'{"earliest" if dated else "first"} report are marked.</p>'
                 f'<div class="reports">{"".join(cards)}</div>')
+        if listed:
+            more = len(reports) - _CLAIM_CARDS - len(listed)
+            body += (f'<h2>{len(reports) - _CLAIM_CARDS:,} more reports</h2><table><thead><tr><th scope="col">Outlet'
+                     f'</th><th scope="col">Date</th><th scope="col">Article</th></tr></thead><tbody>{"".join(listed)}'
+                     f'</tbody></table>' + (f'<p class="small">and {more:,} more (see quotes.csv).</p>' if more else ""))
         self._write(self.out / "claims" / claim_page_name(cid),
                     _page(f"Claim: {sp.get('name') or 'unknown speaker'}", body, depth=1))
 
