@@ -56,6 +56,8 @@ OTHER_COLOUR, NO_COLOUR = "#999999", "#DDDDDD"
 #: reports of a claim shown side by side, with their differences; the others are listed (up to ``_CLAIM_LISTED``)
 _CLAIM_CARDS = 50
 _CLAIM_LISTED = 2000
+#: merges shown per speaker (and names per merge)
+_MERGES_SHOWN = 5
 #: outlets listed per speaker, and speakers per article, in the index's rows
 _LIST_CAP = 25
 _TYPES = ("direct", "indirect", "mixed")
@@ -553,13 +555,22 @@ def _stance_text(s: dict[str, Any], by_id: dict[str, dict]) -> str:
 
 
 def _read_merges(path: Path) -> dict[str, list[str]]:
-    """Speaker id -> why other names or mentions were made that speaker (merges.jsonl)."""
+    """Speaker id -> why other names or mentions were made that speaker (merges.jsonl): the first
+    ``_MERGES_SHOWN`` merges, then how many more (a speaker may take one merge from every article)."""
     out: dict[str, list[str]] = defaultdict(list)
+    more: Counter = Counter()
     if path.is_file():
         for _, rec in json_lines(path):
-            names = ", ".join(rec.get("merged_names") or [])
-            out[rec.get("kept_id")].append(f"{names} → {rec.get('kept_name')}: {rec.get('evidence')} "
-                                           f"(rule {rec.get('rule')})")
+            kept = rec.get("kept_id")
+            if len(out[kept]) >= _MERGES_SHOWN:
+                more[kept] += 1
+                continue
+            names = rec.get("merged_names") or []
+            shown = ", ".join(names[:_MERGES_SHOWN]) + (f" and {len(names) - _MERGES_SHOWN:,} more"
+                                                         if len(names) > _MERGES_SHOWN else "")
+            out[kept].append(f"{shown} → {rec.get('kept_name')}: {rec.get('evidence')} (rule {rec.get('rule')})")
+    for kept, n in more.items():
+        out[kept].append(f"and {n:,} more merges into this speaker (merges.jsonl)")
     return dict(out)
 
 

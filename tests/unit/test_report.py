@@ -100,3 +100,18 @@ def test_a_quote_with_two_speakers_is_one_highlight() -> None:
     p = _Pieces()
     p.feed(highlight(text, quotes, {}))
     assert p.quotes == {"d:17-26": '"we stay"'} and p.focusable == ["d:17-26"]
+
+
+def test_merges_shown_per_speaker_are_capped(tmp_path) -> None:
+    import json
+
+    from attrib.report import _read_merges
+
+    path = tmp_path / "merges.jsonl"
+    recs = [{"kept_id": "org:x", "kept_name": "X", "merged_names": [f"n{i}-{k}" for k in range(i + 1)],
+             "evidence": "same words", "rule": "org.x"} for i in range(12)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    shown = _read_merges(path)["org:x"]
+    assert len(shown) == 6 and shown[-1] == "and 7 more merges into this speaker (merges.jsonl)"
+    assert shown[0].startswith("n0-0 → X: same words (rule org.x)")
+    assert shown[4].startswith("n4-0, n4-1, n4-2, n4-3, n4-4 → X")
