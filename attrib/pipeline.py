@@ -261,6 +261,7 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
     def write_lines() -> None:
         write_text_lines(out / QUOTES, store.quote_lines())
         write_text_lines(out / STANCES, store.stance_lines())
+        quotes_csv_from_run(out / QUOTES, out / QUOTES_CSV)  # for spreadsheets (issue 21)
 
     if jobs > 1:  # a second process writes these and the graph's nodes, while this one writes its edges
         files = [out / QUOTES] + _write_graph(store, rules, out, as_json, write_lines)
@@ -271,8 +272,7 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
         with atomic_path(out / name) as tmp:
             shutil.copyfile(spool.dir / name, tmp)
     files += [out / ARTICLES, out / PROBLEMS, out / STANCES, out / MERGES]
-    quotes_csv_from_run(out / QUOTES, out / QUOTES_CSV)  # issue 21: for spreadsheets
-    write_gzip_copy(spool.dir / TEXTS_SPOOL, out / TEXTS)  # and for ``attrib report``
+    write_gzip_copy(spool.dir / TEXTS_SPOOL, out / TEXTS)  # the texts the offsets point into, for the report
     files += [out / QUOTES_CSV, out / TEXTS]
 
     result.files = files

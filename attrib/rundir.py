@@ -237,7 +237,7 @@ def write_gzip_copy(src: str | Path, path: str | Path) -> None:
     import shutil
 
     with atomic_path(path) as tmp, open(src, "rb") as fin, open(tmp, "wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fout:
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as fout:
         shutil.copyfileobj(fin, fout, 1 << 20)
 
 
