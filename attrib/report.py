@@ -190,7 +190,7 @@ CREATE INDEX report_stance_doc ON stance(doc, start, "end", i);
 CREATE INDEX report_quote_sid ON quote(sid);
 CREATE INDEX report_seq_cid ON claims_seq(cid, seq);
 CREATE TABLE report_article(doc TEXT PRIMARY KEY, i INTEGER, title TEXT, outlet TEXT, date TEXT, href TEXT,
-                            quotes INTEGER) WITHOUT ROWID;
+                            quotes INTEGER, written INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE TABLE report_speaker(sid TEXT PRIMARY KEY, name TEXT, kind TEXT, role TEXT, affiliation TEXT, top TEXT,
                             quotes INTEGER, articles INTEGER, direct INTEGER, indirect INTEGER,
                             mixed INTEGER) WITHOUT ROWID;
@@ -223,13 +223,13 @@ class _Build:
             info = article_from_record(json.loads(line))
             date = info.get("date") or info.get("published") or None
             rows.append((info.doc_id, i, info.title, article_outlet(info), date, page_name(info.doc_id),
-                         info.quotes))
+                         info.quotes, 0))
             if len(rows) >= 4096:
                 self._insert("report_article", rows)
         self._insert("report_article", rows)
         # quotes of articles that articles.jsonl does not list (a run made before it existed)
         self.db.execute("INSERT OR IGNORE INTO report_article SELECT doc, MIN(i) + 1000000000, doc, NULL, NULL, "
-                        "NULL, count(*) FROM quote GROUP BY doc")
+                        "NULL, count(*), 0 FROM quote GROUP BY doc")
         for (doc,) in list(self.db.execute("SELECT doc FROM report_article WHERE href IS NULL")):
             self.db.execute("UPDATE report_article SET href = ? WHERE doc = ?", (page_name(doc), doc))
         self.n_articles = self.db.execute("SELECT count(*) FROM report_article").fetchone()[0]
@@ -466,24 +466,21 @@ class _Build:
         """One page per article, in the texts' order; articles the texts do not hold get a page without text.
         Returns whether the run kept its texts."""
         claim_pages = {cid for cid, in self.db.execute("SELECT cid FROM report_claim")}
-        written: set[str] = set()
         texts = self.run_dir / TEXTS
         if texts.is_file():
             for _, rec in json_lines_gz(texts):
-                doc = rec.get("doc_id")
-                if doc in written or not isinstance(rec.get("text"), str):
-                    continue
-                if self._article_page(doc, rec["text"], claim_pages):
-                    written.add(doc)
-        for (doc,) in self.store.rows("SELECT doc FROM report_article ORDER BY i"):
-            if doc not in written:
-                self._article_page(doc, None, claim_pages)
+                if isinstance(rec.get("text"), str):
+                    self._article_page(rec.get("doc_id"), rec["text"], claim_pages)
+        for (doc,) in list(self.db.execute("SELECT doc FROM report_article WHERE NOT written ORDER BY i")):
+            self._article_page(doc, None, claim_pages)
         return texts.is_file()
 
-    def _article_page(self, doc: str, text: str | None, claim_pages: set[str]) -> bool:
-        row = self.db.execute("SELECT title, outlet, date, href FROM report_article WHERE doc = ?", (doc,)).fetchone()
-        if row is None:
-            return False
+    def _article_page(self, doc: str, text: str | None, claim_pages: set[str]) -> None:
+        row = self.db.execute("SELECT title, outlet, date, href FROM report_article WHERE doc = ? AND NOT written",
+                              (doc,)).fetchone()
+        if row is None:  # not an article of the run, or its page is written (a repeated doc id: the first wins)
+            return
+        self.db.execute("UPDATE report_article SET written = 1 WHERE doc = ?", (doc,))
         title, outlet, date, href = row
         quotes = [json.loads(line) for line, in self.db.execute(
             'SELECT line FROM quote WHERE doc = ? ORDER BY start, "end", i', (doc,))]
@@ -525,7 +522,6 @@ class _Build:
                 f'<p class="small">Focus (Tab), hover or click a highlighted quote.</p></aside></div>'
                 f'<script type="application/json" id="quote-data">{_js(details)}</script>')
         self._write(self.out / "articles" / href, _page(title or doc, body, depth=1, scripts=("assets/article.js",)))
-        return True
 
 
 def _mention(rec: dict[str, Any]) -> str:
