@@ -40,6 +40,8 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from importlib import resources
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -354,8 +356,10 @@ class _Build:
 
     def _stance_rows(self) -> Iterator[list]:
         """``[speaker, top, colour, relation, target, target colour, stances, articles, example page]``, most first."""
-        tally: dict[tuple, list] = {}
-        for (line,) in self.store.rows("SELECT line FROM stance ORDER BY i"):
+        self.db.execute("CREATE TABLE report_stance(name TEXT, top TEXT, relation TEXT, target TEXT, doc TEXT, "
+                        "i INTEGER PRIMARY KEY)")
+        rows: list[tuple] = []
+        for i, line in self.store.rows("SELECT i, line FROM stance ORDER BY i"):
             st = json.loads(line)
             sp = self._quote_speaker(st.get("doc_id"), st.get("start"), st.get("end"))
             target = st.get("target")
@@ -363,17 +367,18 @@ class _Build:
                 start, _, end = str(st["answers"]).rpartition(":")[2].partition("-")
                 answered = self._quote_speaker(st.get("doc_id"), int(start), int(end)) if end else {}
                 target = answered.get("affiliation") or answered.get("name")
-            key = (sp.get("name") or "(unknown speaker)", top_affiliation(sp), st.get("relation"),
-                   target or "(unnamed party)")
-            t = tally.setdefault(key, [0, set(), st.get("doc_id")])
-            t[0] += 1
-            t[1].add(st.get("doc_id"))
-        hrefs = {}
-        for (name, top, relation, target), (n, docs, doc) in sorted(tally.items(), key=lambda kv: (-kv[1][0], kv[0])):
-            if doc not in hrefs:
-                row = self.db.execute("SELECT href FROM report_article WHERE doc = ?", (doc,)).fetchone()
-                hrefs[doc] = "articles/" + row[0] if row else None
-            yield [name, top, self.colour(top), relation, target, self.colour(target), n, len(docs), hrefs[doc]]
+            rows.append((sp.get("name") or "(unknown speaker)", top_affiliation(sp), st.get("relation"),
+                         target or "(unnamed party)", st.get("doc_id"), i))
+            if len(rows) >= 4096:
+                self._insert("report_stance", rows)
+        self._insert("report_stance", rows)
+        for name, top, relation, target, n, docs, href in self.store.rows(
+                "SELECT g.name, g.top, g.relation, g.target, g.n, g.docs, a.href FROM (SELECT name, top, relation, "
+                "target, count(*) AS n, count(DISTINCT doc) AS docs, MIN(i) AS first FROM report_stance "
+                "GROUP BY name, top, relation, target) g JOIN report_stance f ON f.i = g.first "
+                "LEFT JOIN report_article a ON a.doc = f.doc ORDER BY g.n DESC, g.name, g.top, g.relation, g.target"):
+            yield [name, top, self.colour(top), relation, target, self.colour(target), n, docs,
+                   "articles/" + href if href else None]
 
     def _quote_speaker(self, doc: Any, start: Any, end: Any) -> dict[str, Any]:
         row = self.db.execute('SELECT line FROM quote WHERE doc = ? AND start = ? AND "end" = ?',
@@ -401,30 +406,22 @@ class _Build:
     # -- claim pages
 
     def write_claim_pages(self) -> None:
+        """One page per claim with two or more reports, its reports read in order (earliest first) one at a time."""
         rows = self.store.rows(
-            "SELECT s.cid, q.line, a.title, a.outlet, a.date, a.href FROM report_claim c "
+            "SELECT s.cid, c.reports, q.line, a.title, a.outlet, a.date, a.href FROM report_claim c "
             "JOIN claims_seq s ON s.cid = c.cid JOIN quote q ON q.i = s.i "
-            "LEFT JOIN report_article a ON a.doc = s.doc ORDER BY c.cid, s.seq")
-        cid, reports = None, []
-        for row in rows:
-            if row[0] != cid and reports:
-                self._claim_page(cid, reports)
-                reports = []
-            cid = row[0]
-            reports.append((json.loads(row[1]), *row[2:]))
-        if reports:
-            self._claim_page(cid, reports)
+            # the earliest report first: by date where the articles give one, then in the claim's own order
+            "LEFT JOIN report_article a ON a.doc = s.doc ORDER BY c.cid, a.date IS NULL, a.date, s.seq")
+        for cid, reports in groupby(rows, key=itemgetter(0)):
+            self._claim_page(cid, ((json.loads(r[2]), *r[1:2], *r[3:]) for r in reports))
 
-    def _claim_page(self, cid: str, reports: list[tuple]) -> None:
-        # the earliest: by date where the articles give one, then in the claim's own order
-        order = sorted(range(len(reports)), key=lambda k: (reports[k][3] is None, reports[k][3] or "", k))
-        first = reports[order[0]]
-        sp = first[0].get("speaker") or {}
-        top = top_affiliation(sp)
-        dated = first[3] is not None
+    def _claim_page(self, cid: str, reports: Iterator[tuple]) -> None:
+        """A claim's page from its reports ``(record, count, title, outlet, date, page)``, the earliest first."""
+        first = n = sp = dated = None
         cards, listed = [], []
-        for rank, k in enumerate(order):
-            rec, title, outlet, date, href = reports[k]
+        for rank, (rec, n, title, outlet, date, href) in enumerate(reports):
+            if rank == 0:
+                first, sp, dated = rec, rec.get("speaker") or {}, date is not None
             if rank >= _CLAIM_CARDS:
                 if rank < _CLAIM_CARDS + _CLAIM_LISTED:
                     listed.append(f'<tr><td>{_e(outlet or rec.get("outlet") or "")}</td><td>{_e(date or "")}</td>'
@@ -435,7 +432,7 @@ class _Build:
                 words = _e(rec.get("text"))
                 label = "earliest report" if dated else "first report (no date known)"
             else:
-                words = " ".join(_diff_piece(op, text) for op, text in word_diff(first[0].get("text") or "",
+                words = " ".join(_diff_piece(op, text) for op, text in word_diff(first.get("text") or "",
                                                                                   rec.get("text") or ""))
                 label = f"report {rank + 1}"
             where = " · ".join(_e(x) for x in (outlet or rec.get("outlet") or "outlet unknown",
@@ -446,15 +443,16 @@ class _Build:
                          f'<p class="article">{link}</p><blockquote class="claim-text">{words}</blockquote>'
                          f'<p class="small">{_e(rec.get("type"))} quote · cue: {_e((rec.get("cue") or {}).get("text"))}'
                          f' · speaker as written: {_e(_mention(rec))}</p></article>')
+        top = top_affiliation(sp)
         body = (f'<p><a href="../index.html">← all speakers and claims</a></p>'
                 f'<h1>Claim of <span class="chip {self.colour(top)}"></span>{_e(sp.get("name") or "unknown speaker")}</h1>'
                 f'<p class="small">{_e(sp.get("affiliation") or "")}{" · " if sp.get("affiliation") else ""}'
-                f'{len(reports)} reports. Words a report <ins>adds</ins> or <del>drops</del> against the '
+                f'{n:,} reports. Words a report <ins>adds</ins> or <del>drops</del> against the '
                 f'{"earliest" if dated else "first"} report are marked.</p>'
                 f'<div class="reports">{"".join(cards)}</div>')
         if listed:
-            more = len(reports) - _CLAIM_CARDS - len(listed)
-            body += (f'<h2>{len(reports) - _CLAIM_CARDS:,} more reports</h2><table><thead><tr><th scope="col">Outlet'
+            more = n - _CLAIM_CARDS - len(listed)
+            body += (f'<h2>{n - _CLAIM_CARDS:,} more reports</h2><table><thead><tr><th scope="col">Outlet'
                      f'</th><th scope="col">Date</th><th scope="col">Article</th></tr></thead><tbody>{"".join(listed)}'
                      f'</tbody></table>' + (f'<p class="small">and {more:,} more (see quotes.csv).</p>' if more else ""))
         self._write(self.out / "claims" / claim_page_name(cid),
