@@ -43,11 +43,12 @@ from importlib import resources
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from .problems import AttribError
 from .ruleset import RuleSet
 from .rundir import MERGES, QUOTES, TEXTS, article_from_record, json_lines
+from .store import execute_script
 
 #: rows per data shard of the index
 SHARD_ROWS = 2000
@@ -134,8 +135,7 @@ def _js(value: Any) -> str:
 # ---------------------------------------------------------------- the build
 
 
-def build_report(run_dir: str | Path, out: str | Path, rules: RuleSet,
-                 on_progress: Callable[[str], None] | None = None) -> ReportSummary:
+def build_report(run_dir: str | Path, out: str | Path, rules: RuleSet) -> ReportSummary:
     """Write the review site of the finished run in ``run_dir`` to the folder ``out`` (see the module docstring).
 
     Raises:
@@ -154,24 +154,19 @@ def build_report(run_dir: str | Path, out: str | Path, rules: RuleSet,
         (out / sub).mkdir()
     db_path = out / _BUILD_DB
     db_path.unlink(missing_ok=True)
-    note = on_progress or (lambda _msg: None)
     store = Store.from_run(run_dir, db_path)
     try:
-        note("pooling claims")
         pool_store_claims(store, rules)
         b = _Build(store, run_dir, out)
-        note("index")
         b.articles_table()
         b.speakers_table()
         claims = b.claims_table()
         b.write_index_data()
-        note("claim pages")
         b.write_claim_pages()
-        note("article pages")
         texts = b.write_article_pages()
-        _copy_assets(out / "assets")
+        assets = _copy_assets(out / "assets")
         (out / "index.html").write_text(_index_html(b.title), encoding="utf-8")
-        summary = ReportSummary(b.n_articles, store.quotes, b.n_speakers, claims, texts, b.files + 1,
+        summary = ReportSummary(b.n_articles, store.quotes, b.n_speakers, claims, texts, b.files + assets + 1,
                                 time.perf_counter() - t0)
     finally:
         store.close()
@@ -179,11 +174,15 @@ def build_report(run_dir: str | Path, out: str | Path, rules: RuleSet,
     return summary
 
 
-def _copy_assets(dest: Path) -> None:
+def _copy_assets(dest: Path) -> int:
+    """Copy the style sheet and scripts (package data) into ``dest``; their number."""
     dest.mkdir(exist_ok=True)
+    n = 0
     for item in resources.files("attrib").joinpath("report_assets").iterdir():
         if item.name.endswith((".css", ".js")):
             (dest / item.name).write_bytes(item.read_bytes())
+            n += 1
+    return n
 
 
 _REPORT_TABLES = """
@@ -208,9 +207,7 @@ class _Build:
         self.files = 0
         self.n_articles = self.n_speakers = 0
         self.title = run_dir.resolve().name
-        for stmt in _REPORT_TABLES.strip().split(";"):
-            if stmt.strip():
-                self.db.execute(stmt)
+        execute_script(self.db, _REPORT_TABLES)
         self.colours: dict[str, str] = {}
         self.merges = _read_merges(run_dir / MERGES)
 
