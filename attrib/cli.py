@@ -1,6 +1,6 @@
 """Command line: parse options, call the pipeline, print problems and pick the exit code.
 
-Commands: ``attrib run``, ``attrib eval``, ``attrib rules check`` and
+Commands: ``attrib run``, ``attrib eval``, ``attrib rules check``, ``attrib report`` and
 ``attrib models download``. Exit status 0 means the command completed (a run
 that skipped unreadable articles still completes), 1 an ``AttribError`` (bad
 rules, unusable inputs, NLP unavailable, outputs that cannot be written), 2 a
@@ -142,9 +142,10 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
 
     INPUTS are text, HTML or JSON Lines files (one article a line), each maybe
-    gzip-compressed. Writes OUT/quotes.jsonl (one quotation a line),
-    OUT/graph.graphml (open it in Gephi), OUT/articles.jsonl, OUT/problems.jsonl,
-    OUT/merges.jsonl and, with --json, OUT/graph.json. Problems and progress go to
+    gzip-compressed. Writes OUT/quotes.jsonl (one quotation a line), OUT/quotes.csv
+    (the same for spreadsheets), OUT/graph.graphml (open it in Gephi),
+    OUT/articles.jsonl, OUT/problems.jsonl, OUT/stances.jsonl, OUT/merges.jsonl,
+    OUT/texts.jsonl.gz (the texts, for `attrib report`) and, with --json, OUT/graph.json. Problems and progress go to
     stderr, a summary to stdout. Unusable articles are reported and skipped; bad
     rules stop the run before anything is written. Ctrl-C keeps the finished
     articles in OUT/.partial; --resume goes on from there.
@@ -541,7 +542,7 @@ def report(run_dir: Path, out: Path, rules_dirs: tuple[Path, ...]) -> None:
     click.echo(f"report: {summary.articles:,} articles, {summary.quotes:,} quotes, {summary.speakers:,} speakers, "
                f"{summary.claims:,} claims reported more than once")
     if not summary.texts:
-        click.echo(f"{run_dir}: no {'texts.jsonl.gz'} (a run made before attrib kept its texts); the article pages "
+        click.echo(f"{run_dir}: no texts.jsonl.gz (a run made before attrib kept its texts); the article pages "
                    "list the quotes without the text: run `attrib run` again to see them in place", err=True)
     click.echo(f"time:   {summary.seconds:.2f} s ({summary.files:,} files)")
     click.echo(f"output: {out / 'index.html'}")

@@ -1,8 +1,8 @@
 """A finished run's folder, read back as typed records for the corpus-level commands.
 
 ``attrib run -o OUT`` writes (names below): ``quotes.jsonl`` (one quote a line, see
-``quote_record``), ``articles.jsonl`` (one article a line, see ``article_record``)
-and ``problems.jsonl``. ``attrib export``, ``attrib speakers`` and ``attrib rules
+``quote_record``), ``articles.jsonl`` (one article a line, see ``article_record``),
+``problems.jsonl`` and ``texts.jsonl.gz`` (the texts, for ``attrib report``). ``attrib export``, ``attrib speakers`` and ``attrib rules
 suggest`` rebuild what they need from these files without redoing any NLP.
 """
 from __future__ import annotations
