@@ -646,7 +646,9 @@ def _page(title: str, body: str, depth: int = 0, scripts: tuple[str, ...] = ()) 
     js = "".join(f'<script src="{up}{src}"></script>' for src in scripts)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta http-equiv="Content-Security-Policy" content="default-src \'self\' \'unsafe-inline\'; '
+            # nothing but the site's own files: 'self' and file: (browsers that give each file:// page an origin of
+            # its own match it by scheme), no fetch or XHR at all
+            f'<meta http-equiv="Content-Security-Policy" content="default-src \'self\' file: \'unsafe-inline\'; '
             f'connect-src \'none\'">'
             f'<title>{_e(title)} · attrib report</title><link rel="stylesheet" href="{up}assets/report.css"></head>'
             f'<body><a class="skip" href="#main">Skip to content</a><main id="main">{body}</main>{js}</body></html>\n')
