@@ -432,8 +432,8 @@ class _Build:
                 words = " ".join(_diff_piece(op, text) for op, text in word_diff(first.get("text") or "",
                                                                                   rec.get("text") or ""))
                 label = f"report {rank + 1}"
-            where = " · ".join(_e(x) for x in (outlet or rec.get("outlet") or "outlet unknown",
-                                                date or "date unknown"))
+            where = " · ".join(_e(x) for x in (outlet or "outlet unknown", date or "date unknown",
+                                                rec.get("outlet") and f"via {rec['outlet']}") if x)
             link = (f'<a href="../articles/{_e(href)}#q-{_e(_anchor(rec.get("id")))}">{_e(title or rec.get("doc_id"))}</a>'
                     if href else _e(rec.get("doc_id")))
             cards.append(f'<article class="report"><h2>{_e(label)}</h2><p class="where">{where}</p>'

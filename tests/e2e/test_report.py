@@ -190,3 +190,22 @@ def test_quotes_csv_export_keeps_line_breaks_and_defuses_formulas(tmp_path: Path
     (run / "quotes.jsonl").write_text("{not json\n", encoding="utf-8")
     proc = attrib("export", str(run), "--format", "quotes-csv", "-o", str(out))
     assert proc.returncode == 1 and proc.stderr.startswith(f"{run / 'quotes.jsonl'}:1:2: not JSON")
+
+
+def test_claim_page_puts_the_earliest_dated_report_first(tmp_path: Path) -> None:
+    wire = tmp_path / "wire.jsonl"
+    articles = [  # the later report comes first in the input
+        {"id": "w2", "outlet": "Second Wire", "date": "2024-03-02",
+         "text": "Clinics reopen\n\n\"We will reopen every clinic in the province by March,\" Health Minister "
+                 "Jane Doe said on Monday."},
+        {"id": "w1", "outlet": "First Wire", "date": "2024-03-01",
+         "text": "Clinics to reopen\n\n\"We will reopen all clinics in the province by March,\" Health Minister "
+                 "Jane Doe said."}]
+    wire.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    assert attrib("run", str(wire), "-o", str(tmp_path / "run"), "--nlp", "builtin", "-q").returncode == 0
+    assert attrib("report", str(tmp_path / "run"), "-o", str(tmp_path / "site")).returncode == 0
+    page, = [p.read_text(encoding="utf-8") for p in (tmp_path / "site" / "claims").glob("*.html")]
+    first, second = re.findall(r'<article class="report">(.*?)</article>', page)
+    assert "earliest report" in first and "First Wire · 2024-03-01" in first and "<del>" not in first
+    assert "Second Wire · 2024-03-02" in second
+    assert "reopen <del>all clinics</del> <ins>every clinic</ins> in the province" in second
