@@ -108,15 +108,15 @@ var ATTRIB = (function () {
     }
   };
 
-  function speakerButton(name) {
-    var b = el("button", {type: "button", "class": "link", title: "show only " + name}, [name]);
+  function speakerButton(name, cls) {
+    var b = el("button", {type: "button", "class": "link", title: "show only " + name}, [chip(cls), name]);
     b.addEventListener("click", function () { $("f-speaker").value = name; reset(); render(); });
     return b;
   }
 
   var row = {
     speakers: function (r) {
-      return el("tr", null, [el("td", null, [chip(r[6]), speakerButton(r[0])]), el("td", null, [r[2] || ""]),
+      return el("tr", null, [el("td", null, [speakerButton(r[0], r[6])]), el("td", null, [r[2] || ""]),
         el("td", null, [r[3] || ""]), el("td", null, [r[4] || ""]), el("td", {"class": "num"}, [fmt(r[7])]),
         el("td", {"class": "num"}, [fmt(r[8])]), el("td", null, [r[10].slice(0, 5).join(", ")])]);
     },
