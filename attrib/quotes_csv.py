@@ -22,7 +22,7 @@ from .rundir import atomic_path, json_lines
 QUOTES_CSV = "quotes.csv"
 #: the columns, in order
 COLUMNS = ("doc_id", "quote_id", "start", "end", "type", "text", "speaker", "speaker_id", "kind", "role",
-           "affiliation", "mention", "cue", "outlet", "rule")
+           "affiliation", "mention", "cue", "cue_class", "outlet", "rule")
 #: a text cell starting with one of these is prefixed with ``'`` (spreadsheets would take it as a formula)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +35,7 @@ def quote_row(rec: dict[str, Any]) -> list[Any]:
               "end": rec.get("end"), "type": rec.get("type"), "text": rec.get("text"), "speaker": sp.get("name"),
               "speaker_id": sp.get("id"), "kind": sp.get("kind"), "role": sp.get("role"),
               "affiliation": sp.get("affiliation"), "mention": sp.get("mention"), "cue": cue.get("text"),
-              "outlet": rec.get("outlet"), "rule": rec.get("rule")}
+              "cue_class": cue.get("class"), "outlet": rec.get("outlet"), "rule": rec.get("rule")}
     return [_cell(values[c]) for c in COLUMNS]
 
 

@@ -493,6 +493,7 @@ class _Build:
                 "speaker": sp.get("name"), "kind": sp.get("kind"), "role": sp.get("role"),
                 "affiliation": sp.get("affiliation"), "path": sp.get("affiliations") or [],
                 "mention": sp.get("mention"), "type": q.get("type"), "cue": (q.get("cue") or {}).get("text"),
+                "cue_class": (q.get("cue") or {}).get("class"),
                 "outlet": q.get("outlet"), "rules": [r for r in (q.get("rule") or "").split("+") if r],
                 "merges": self.merges.get(sp.get("id"), []),
                 "claim": f"../claims/{claim_page_name(cid)}" if cid in claim_pages else None,

@@ -37,7 +37,8 @@
       item(dl, "Role", d.role);
       item(dl, "Affiliation", d.path.length ? d.path.join(" → ") : d.affiliation);
       item(dl, "Mention as written", d.mention);
-      item(dl, "Quote", d.type + (d.cue ? ", cue “" + d.cue + "”" : "") + (d.outlet ? ", via " + d.outlet : ""));
+      item(dl, "Quote", d.type + (d.cue ? ", cue “" + d.cue + "”" + (d.cue_class ? " (" + d.cue_class + ")" : "") : "") +
+        (d.outlet ? ", via " + d.outlet : ""));
       item(dl, "Rules", d.rules);
       item(dl, "Stance", d.stances);
       item(dl, "Merged", d.merges);

@@ -8,7 +8,7 @@ from attrib.quotes_csv import COLUMNS, quote_row, write_quotes_csv
 
 RECORDS = [
     {"doc_id": "a", "id": "a:0-30", "text": "We will reopen\nthe clinics, “soon”", "start": 0, "end": 30,
-     "type": "direct", "cue": {"text": "said", "lemma": "say", "start": 31, "end": 35},
+     "type": "direct", "cue": {"text": "said", "lemma": "say", "class": "speech", "start": 31, "end": 35},
      "speaker": {"id": "person:jane-doe", "name": "Jane Doe", "mention": "she", "start": 40, "end": 43,
                  "kind": "person", "role": "minister", "affiliation": "Ministry of Health — Ünïcode",
                  "affiliations": ["Ministry of Health — Ünïcode"]},
@@ -40,5 +40,6 @@ def test_file_has_bom_crlf_rows_and_reads_back(tmp_path) -> None:
     assert rows[0]["text"] == "We will reopen\nthe clinics, “soon”"
     assert rows[0]["affiliation"] == "Ministry of Health — Ünïcode"
     assert rows[0]["start"] == "0" and rows[1]["text"] == "'+1, -2, @3"
+    assert rows[0]["cue"] == "said" and rows[0]["cue_class"] == "speech" and rows[1]["cue_class"] == ""
     # Excel's way of reading: the BOM says UTF-8
     assert io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig").read(6) == "doc_id"
