@@ -103,6 +103,11 @@ def top_affiliation(sp: dict[str, Any] | None) -> str | None:
     return path[-1] if path else sp.get("affiliation")
 
 
+def _key_top(key: list) -> str | None:
+    """``top_affiliation`` of a speaker as ``rundir.speaker_key`` gives it (id, name, kind, role, affiliation, path)."""
+    return key[5][-1] if key[5] else key[4]
+
+
 def word_diff(base: str, other: str) -> list[tuple[str, str]]:
     """``other``'s words against ``base``'s, as ``(op, text)`` pieces: op is ``same``, ``added`` or ``dropped``.
 
@@ -248,9 +253,8 @@ class _Build:
         def flush() -> None:
             if last is None:
                 return
-            sp = json.loads(best[1])  # (id, name, kind, role, affiliation, affiliations)
-            path = sp[5] or []
-            top = path[-1] if path else sp[4]
+            sp = json.loads(best[1])  # rundir.speaker_key: (id, name, kind, role, affiliation, affiliations)
+            top = _key_top(sp)
             articles = self.db.execute("SELECT count(DISTINCT doc) FROM quote WHERE sid = ?", (last,)).fetchone()[0]
             rows.append((last, sp[1], sp[2], sp[3], sp[4], top, totals[0], articles, *totals[1:]))
             if len(rows) >= 4096:
@@ -392,11 +396,9 @@ class _Build:
                 types.add(qtype)
                 if name and name not in speakers and len(speakers) < _LIST_CAP:
                     speakers.append(name)
-                if spk:
-                    path = json.loads(spk)
-                    top = path[5][-1] if path[5] else path[4]
-                    if top:
-                        tops.add(top)
+                top = _key_top(json.loads(spk)) if spk else None
+                if top:
+                    tops.add(top)
             yield ["articles/" + href, doc, title, outlet, date, quotes, speakers, sorted(tops),
                    "".join(t[0] for t in _TYPES if t in types)]
 
