@@ -209,3 +209,49 @@ def test_claim_page_puts_the_earliest_dated_report_first(tmp_path: Path) -> None
     assert "earliest report" in first and "First Wire · 2024-03-01" in first and "<del>" not in first
     assert "Second Wire · 2024-03-02" in second
     assert "reopen <del>all clinics</del> <ins>every clinic</ins> in the province" in second
+
+
+def _xlsx_rows(path: Path) -> list[list[str]]:
+    """The cells of an .xlsx's first sheet, as text (shared strings looked up), row by row."""
+    import zipfile
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    with zipfile.ZipFile(path) as z:
+        strings = ["".join(t.text or "" for t in si.iter(f"{{{ns['m']}}}t"))
+                   for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", ns)]
+        sheet = ET.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iter(f"{{{ns['m']}}}row"):
+        cells: dict[int, str] = {}  # empty cells are left out: place each by its column letters
+        for c in row.findall("m:c", ns):
+            v = c.find("m:v", ns)
+            col = 0
+            for letter in re.match(r"[A-Z]+", c.get("r"))[0]:
+                col = col * 26 + ord(letter) - 64
+            cells[col - 1] = strings[int(v.text)] if c.get("t") == "s" else (v.text if v is not None else "")
+        rows.append([cells.get(i, "") for i in range(max(cells) + 1)] if cells else [])
+    return rows
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed; CI does not "
+                                                         "install it (apt-get install libreoffice-calc-nogui)")
+def test_quotes_csv_opens_in_libreoffice(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    run.mkdir()
+    rec = {"doc_id": "d", "id": "d:0-20", "text": "first line\nsecond, “line” — naïve café", "start": 0, "end": 20,
+           "type": "indirect", "cue": {"text": "said", "class": "speech"}, "outlet": "@handle",
+           "speaker": {"id": "x", "name": "=1+1", "kind": "person"}, "rule": "r"}
+    (run / "quotes.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert attrib("export", str(run), "--format", "quotes-csv", "-o", str(tmp_path)).returncode == 0
+    # the choices of Calc's text import dialog: comma, double quote, UTF-8 (76), from line 1
+    proc = subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+                           "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", str(tmp_path),
+                           str(tmp_path / "quotes.csv")], capture_output=True, text=True, timeout=180)
+    assert (tmp_path / "quotes.xlsx").is_file(), proc.stderr
+    header, row = _xlsx_rows(tmp_path / "quotes.xlsx")
+    cells = dict(zip(header, row))
+    assert header[0] == "doc_id"  # the byte order mark is not part of the first name
+    assert cells["text"] == "first line\nsecond, “line” — naïve café"  # one cell, line break and all
+    assert cells["speaker"] == "'=1+1" and cells["outlet"] == "'@handle"  # text, not formulas
+    assert cells["start"] == "0" and cells["end"] == "20" and cells["cue_class"] == "speech"
