@@ -59,6 +59,8 @@ OTHER_COLOUR, NO_COLOUR = "#999999", "#DDDDDD"
 #: reports of a claim shown side by side, with their differences; the others are listed (up to ``_CLAIM_LISTED``)
 _CLAIM_CARDS = 50
 _CLAIM_LISTED = 2000
+#: characters of a quote's text in the index's quote search
+_QUOTE_CHARS = 400
 #: merges shown per speaker (and names per merge)
 _MERGES_SHOWN = 5
 #: outlets listed per speaker, and speakers per article, in the index's rows
@@ -293,6 +295,7 @@ class _Build:
         claims = self._shards("claims", self._claim_rows())
         stances = self._shards("stances", self._stance_rows())
         articles = self._shards("articles", self._article_rows())
+        quotes = self._shards("quotes", self._quote_rows())
         outlets = [o for o, in self.db.execute(
             "SELECT outlet FROM (SELECT outlet FROM report_article UNION SELECT outlet FROM quote) "
             "WHERE outlet IS NOT NULL ORDER BY lower(outlet)")]
@@ -302,7 +305,8 @@ class _Build:
         types = dict(Counter(self.store.quote_types))
         meta = {"title": self.title, "articles": self.n_articles, "quotes": self.store.quotes,
                 "speakers": self.n_speakers, "types": types,
-                "shards": {"speakers": speakers, "claims": claims, "stances": stances, "articles": articles},
+                "shards": {"speakers": speakers, "claims": claims, "stances": stances, "articles": articles,
+                           "quotes": quotes},
                 "palette": [{"top": top, "cls": cls} for top, cls in self.colours.items()],
                 "outlets": outlets, "affiliations": affiliations}
         self._write(self.out / "data" / "meta.js", f"ATTRIB.setMeta({_js(meta)});\n")
@@ -401,6 +405,20 @@ class _Build:
                     tops.add(top)
             yield ["articles/" + href, doc, title, outlet, date, quotes, speakers, sorted(tops),
                    "".join(t[0] for t in _TYPES if t in types)]
+
+    def _quote_rows(self) -> Iterator[list]:
+        """``[page#quote, speaker, colour, affiliation, top, type, outlets, text]``, quotes.jsonl's order (for the
+        index's quote search; the text cut at ``_QUOTE_CHARS``)."""
+        for line, href, outlet in self.store.rows(
+                "SELECT q.line, a.href, a.outlet FROM quote q LEFT JOIN report_article a ON a.doc = q.doc "
+                "ORDER BY q.doc, q.i"):
+            rec = json.loads(line)
+            sp = rec.get("speaker") or {}
+            top = top_affiliation(sp)
+            text = rec.get("text") or ""
+            text = text if len(text) <= _QUOTE_CHARS else text[:_QUOTE_CHARS] + "…"
+            yield [f"articles/{href}#q-{_anchor(rec.get('id'))}", sp.get("name"), self.colour(top),
+                   sp.get("affiliation"), top, rec.get("type"), [o for o in (outlet, rec.get("outlet")) if o], text]
 
     # -- claim pages
 
@@ -673,7 +691,8 @@ def _index_html(title: str) -> str:
 <p id="loading" class="small" aria-live="polite"></p>
 <ul id="legend" class="legend" aria-label="colours: top affiliation"></ul>
 <nav class="tabs" aria-label="sections"><a href="#speakers">Speakers</a> <a href="#claims">Claims</a>
- <a href="#stances">Who disputes or supports whom</a> <a href="#articles">Articles</a></nav>
+ <a href="#stances">Who disputes or supports whom</a> <a href="#quotes">Quotes</a>
+ <a href="#articles">Articles</a></nav>
 <section id="speakers" aria-labelledby="h-speakers"><h2 id="h-speakers">Speakers, most quoted first</h2>
  <p class="small status" id="s-speakers"></p>
  <table><thead><tr><th scope="col">Speaker</th><th scope="col">Kind</th><th scope="col">Role</th>
@@ -691,6 +710,11 @@ def _index_html(title: str) -> str:
  <th scope="col" class="num">Quotes</th><th scope="col" class="num">Articles</th></tr></thead>
  <tbody id="t-stances"></tbody></table>
  <button type="button" class="more" data-table="stances">Show more</button></section>
+<section id="quotes" aria-labelledby="h-quotes"><h2 id="h-quotes">Quotes</h2>
+ <p class="small status" id="s-quotes">Type a search or a speaker to list their quotes.</p>
+ <table><thead><tr><th scope="col">Quote</th><th scope="col">Speaker</th><th scope="col">Type</th>
+ <th scope="col">Outlet</th></tr></thead><tbody id="t-quotes"></tbody></table>
+ <button type="button" class="more" data-table="quotes" hidden>Show more</button></section>
 <section id="articles" aria-labelledby="h-articles"><h2 id="h-articles">Articles</h2>
  <p class="small status" id="s-articles"></p>
  <table><thead><tr><th scope="col">Title</th><th scope="col">Outlet</th><th scope="col">Date</th>

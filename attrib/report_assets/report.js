@@ -2,12 +2,14 @@
    draws the tables and filters them. No request leaves the machine. */
 "use strict";
 var ATTRIB = (function () {
-  var KINDS = ["speakers", "claims", "stances", "articles"];
+  var KINDS = ["speakers", "claims", "stances", "articles"];  // loaded when the page opens
+  var TABLES = KINDS.concat(["quotes"]);  // the quotes when a search or speaker asks for them
   var PAGE = 100;
   var meta = null;
-  var data = {speakers: [], claims: [], stances: [], articles: []};
-  var loaded = {speakers: 0, claims: 0, stances: 0, articles: 0};
-  var shown = {speakers: PAGE, claims: PAGE, stances: PAGE, articles: PAGE};
+  var data = {speakers: [], claims: [], stances: [], articles: [], quotes: []};
+  var loaded = {speakers: 0, claims: 0, stances: 0, articles: 0, quotes: 0};
+  var shown = {speakers: PAGE, claims: PAGE, stances: PAGE, articles: PAGE, quotes: PAGE};
+  var quotesWanted = false;
   var timer = null;
 
   function $(id) { return document.getElementById(id); }
@@ -99,6 +101,13 @@ var ATTRIB = (function () {
         (!f.affiliation || r[1] === f.affiliation || r[4] === f.affiliation) &&
         (!f.search || low(r[0] + " " + r[4]).indexOf(f.search) >= 0);
     },
+    // [page#quote, speaker, colour, affiliation, top, type, outlets, text]
+    quotes: function (r, f) {
+      return (!f.speaker || low(r[1]).indexOf(f.speaker) >= 0) &&
+        (!f.affiliation || r[3] === f.affiliation || r[4] === f.affiliation) &&
+        (!f.type || r[5] === f.type) && (!f.outlet || r[6].indexOf(f.outlet) >= 0) &&
+        (!f.search || low(r[7]).indexOf(f.search) >= 0);
+    },
     // [page, doc id, title, outlet, date, quotes, speakers, tops, types]
     articles: function (r, f) {
       return (!f.speaker || r[6].some(function (s) { return low(s).indexOf(f.speaker) >= 0; })) &&
@@ -131,6 +140,11 @@ var ATTRIB = (function () {
         el("td", null, [r[8] ? el("a", {href: r[8]}, [r[3]]) : r[3]]), el("td", null, [chip(r[5]), r[4]]),
         el("td", {"class": "num"}, [fmt(r[6])]), el("td", {"class": "num"}, [fmt(r[7])])]);
     },
+    quotes: function (r) {
+      return el("tr", null, [el("td", null, [el("a", {href: r[0]}, [r[7]])]),
+        el("td", null, [chip(r[2]), r[1] || "unknown speaker"]), el("td", null, [r[5] || ""]),
+        el("td", null, [r[6].join(", ")])]);
+    },
     articles: function (r) {
       return el("tr", null, [el("td", null, [el("a", {href: r[0]}, [r[2] || r[1]])]), el("td", null, [r[3] || ""]),
         el("td", null, [r[4] || ""]), el("td", {"class": "num"}, [fmt(r[5])]),
@@ -138,9 +152,29 @@ var ATTRIB = (function () {
     }
   };
 
+  // the quotes (a shard per 2,000) load the first time a search or a speaker asks for them
+  function loadQuotes() {
+    quotesWanted = true;
+    var n = 0;
+    function next() {
+      if (n >= meta.shards.quotes) { render(); document.body.setAttribute("data-quotes", "loaded"); return; }
+      $("s-quotes").textContent = "Loading quotes: " + (n + 1) + " of " + meta.shards.quotes + " parts…";
+      loadShard("quotes", n++, function () { schedule(); next(); });
+    }
+    next();
+  }
+
   function render() {
     var f = filters();
-    KINDS.forEach(function (kind) {
+    var wantQuotes = Boolean(f.search || f.speaker);
+    if (wantQuotes && !quotesWanted) loadQuotes();
+    TABLES.forEach(function (kind) {
+      if (kind === "quotes" && !wantQuotes) {
+        $("t-quotes").replaceChildren();
+        $("s-quotes").textContent = "Type a search or a speaker to list their quotes.";
+        document.querySelector('.more[data-table="quotes"]').hidden = true;
+        return;
+      }
       var body = $("t-" + kind), rows = data[kind], hits = 0, frag = document.createDocumentFragment();
       for (var i = 0; i < rows.length; i++) {
         if (match[kind](rows[i], f)) {
@@ -156,7 +190,7 @@ var ATTRIB = (function () {
     });
   }
 
-  function reset() { KINDS.forEach(function (k) { shown[k] = PAGE; }); }
+  function reset() { TABLES.forEach(function (k) { shown[k] = PAGE; }); }
 
   function wire() {
     var names = $("speaker-names");

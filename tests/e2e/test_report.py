@@ -115,6 +115,9 @@ def test_index_data_and_links(site: Path, run_dir: Path) -> None:
     mujahid = next(s for s in speakers if s[0] == "Zabihullah Mujahid")
     assert mujahid[7] == sum(1 for q in quotes if (q["speaker"] or {}).get("name") == "Zabihullah Mujahid")
     assert mujahid[5] == "Taliban" and mujahid[6].startswith("c")  # coloured by its top affiliation
+    assert meta["shards"]["quotes"] == 1
+    shard = (site / "data/quotes-0000.js").read_text(encoding="utf-8")
+    assert shard.count('\n["articles/') == len(quotes)
     stances = (site / "data/stances-0000.js").read_text(encoding="utf-8")
     assert '"disputes"' in stances and '"supports"' in stances
 

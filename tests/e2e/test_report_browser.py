@@ -117,6 +117,7 @@ def test_index_loads_and_filters(site, watched) -> None:
     assert len(visible_rows(page, "speakers")) == n_speakers
     assert page.inner_text("#counts").startswith("5 articles, 64 quotes")
     shot(page, "index.png")
+    assert page.get_attribute("body", "data-quotes") is None  # the quotes load when asked for, not before
 
     page.fill("#f-speaker", "Kakar")
     wait_until(page, "document.querySelectorAll('#t-speakers tr').length === 1")
@@ -127,7 +128,17 @@ def test_index_loads_and_filters(site, watched) -> None:
     assert len(articles) == len({q["doc_id"] for q in quotes if (q["speaker"] or {}).get("name") == "Arif Kakar"})
     shot(page, "index-filtered.png")
 
+    page.fill("#f-speaker", "")
+    page.fill("#f-search", "Repelled")
+    page.wait_for_selector("body[data-quotes=loaded]", state="attached", timeout=15_000)
+    expected = sum("repelled" in q["text"].lower() for q in quotes)
+    assert expected > 0
+    wait_until(page, f"document.querySelectorAll('#t-quotes tr').length === {expected}")
+    assert all("repelled" in row[0].lower() for row in visible_rows(page, "quotes"))
+    shot(page, "index-search.png")
+
     page.click("#f-reset")
+    wait_until(page, "document.querySelectorAll('#t-quotes tr').length === 0")
     page.select_option("#f-type", "direct")
     wait_until(page, f"document.querySelectorAll('#t-speakers tr').length < {n_speakers}")
     direct = {q["speaker"]["name"] for q in quotes if q["speaker"] and q["type"] == "direct"}
