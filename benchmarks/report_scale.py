@@ -8,7 +8,8 @@ on it (untimed, reused when WORK/SIZE/run already holds a finished run), then ``
 report`` is timed in a subprocess whose peak RSS is sampled every 0.1 s. The index is then
 opened from disk in Debian's headless Chromium (Playwright): "first rows" is the time
 from navigation to the speakers table's first rows, "all data" until every data shard
-is loaded; both are the median of three loads. One line per size.
+of the tables is loaded, "quote search" from typing a search to every quote shard loaded
+and searched; each the median of three loads. One line per size.
 """
 from __future__ import annotations
 
@@ -42,11 +43,12 @@ def timed_report(run: Path, out: Path) -> tuple[float, int, str]:
     return time.perf_counter() - t0, peak, stdout
 
 
-def index_load_times(index: Path, repeat: int = 3) -> tuple[float, float]:
-    """Median seconds from navigation to the first rows of the speakers table, and to every shard loaded."""
+def index_load_times(index: Path, repeat: int = 3) -> tuple[float, float, float]:
+    """Median seconds from navigation to the first rows of the speakers table, to every shard loaded, and from
+    typing a search to every quote shard loaded and searched."""
     from playwright.sync_api import sync_playwright
 
-    firsts, alls = [], []
+    firsts, alls, searches = [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for _ in range(repeat):
@@ -57,9 +59,13 @@ def index_load_times(index: Path, repeat: int = 3) -> tuple[float, float]:
             firsts.append(time.perf_counter() - t0)
             page.wait_for_selector("body[data-loaded=all]", state="attached", timeout=120_000)
             alls.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            page.fill("#f-search", "border")
+            page.wait_for_selector("body[data-quotes=loaded]", state="attached", timeout=120_000)
+            searches.append(time.perf_counter() - t0)
             page.close()
         browser.close()
-    return statistics.median(firsts), statistics.median(alls)
+    return statistics.median(firsts), statistics.median(alls), statistics.median(searches)
 
 
 def folder_size(path: Path) -> tuple[int, int]:
@@ -88,8 +94,8 @@ def main() -> None:
         line = (f"articles={n:,} build={wall:.1f} s peak_rss={peak / 2**20:,.0f} MiB files={files:,} "
                 f"size={size / 2**20:,.0f} MiB")
         if not args.no_browser:
-            first, everything = index_load_times(out / "index.html")
-            line += f" index: first rows {first:.2f} s, all data {everything:.2f} s"
+            first, everything, search = index_load_times(out / "index.html")
+            line += f" index: first rows {first:.2f} s, all data {everything:.2f} s, quote search {search:.2f} s"
         print(line, flush=True)
         print("  " + stdout.splitlines()[0], flush=True)
 
