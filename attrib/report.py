@@ -199,6 +199,7 @@ CREATE INDEX report_quote_sid ON quote(sid);
 CREATE INDEX report_seq_cid ON claims_seq(cid, seq);
 CREATE TABLE report_article(doc TEXT PRIMARY KEY, i INTEGER, title TEXT, outlet TEXT, date TEXT, href TEXT,
                             quotes INTEGER, written INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE INDEX report_article_i ON report_article(i);
 CREATE TABLE report_speaker(sid TEXT PRIMARY KEY, name TEXT, kind TEXT, role TEXT, affiliation TEXT, top TEXT,
                             quotes INTEGER, articles INTEGER, direct INTEGER, indirect INTEGER,
                             mixed INTEGER) WITHOUT ROWID;
@@ -491,12 +492,18 @@ class _Build:
         return texts.is_file()
 
     def _article_page(self, doc: str, text: str | None, claim_pages: set[str]) -> None:
-        row = self.db.execute("SELECT title, outlet, date, href FROM report_article WHERE doc = ? AND NOT written",
+        row = self.db.execute("SELECT title, outlet, date, href, i FROM report_article WHERE doc = ? AND NOT written",
                               (doc,)).fetchone()
         if row is None:  # not an article of the run, or its page is written (a repeated doc id: the first wins)
             return
         self.db.execute("UPDATE report_article SET written = 1 WHERE doc = ?", (doc,))
-        title, outlet, date, href = row
+        title, outlet, date, href, i = row
+        nav = ['<a href="../index.html">← all speakers and claims</a>']
+        for rel, sql in (("prev", "SELECT href FROM report_article WHERE i < ? ORDER BY i DESC LIMIT 1"),
+                         ("next", "SELECT href FROM report_article WHERE i > ? ORDER BY i LIMIT 1")):
+            other = self.db.execute(sql, (i,)).fetchone()
+            if other:
+                nav.append(f'<a rel="{rel}" href="{_e(other[0])}">{"previous" if rel == "prev" else "next"} article</a>')
         quotes = [json.loads(line) for line, in self.db.execute(
             'SELECT line FROM quote WHERE doc = ? ORDER BY start, "end", i', (doc,))]
         stances = [json.loads(line) for line, in self.db.execute(
@@ -529,7 +536,7 @@ class _Build:
         else:
             shown = f'<div class="text">{highlight(text, quotes, details)}</div>'
         legend = "".join(f'<li><span class="chip {cls}"></span>{_e(top)}</li>' for top, cls in self.colours.items())
-        body = (f'<p><a href="../index.html">← all speakers and claims</a></p>'
+        body = (f'<nav class="pager" aria-label="articles">{" · ".join(nav)}</nav>'
                 f'<h1>{_e(title or doc)}</h1><p class="small">{_e(doc)}{" · " if meta else ""}{meta} · '
                 f'{len(quotes)} quotes. Tab or click a quote to see who said it.</p>'
                 f'<ul class="legend" aria-label="colours: top affiliation of the speaker">{legend}'

@@ -258,3 +258,14 @@ def test_quotes_csv_opens_in_libreoffice(tmp_path: Path) -> None:
     assert cells["text"] == "first line\nsecond, “line” — naïve café"  # one cell, line break and all
     assert cells["speaker"] == "'=1+1" and cells["outlet"] == "'@handle"  # text, not formulas
     assert cells["start"] == "0" and cells["end"] == "20" and cells["cue_class"] == "speech"
+
+
+def test_article_pages_link_the_previous_and_next_article(site: Path, run_dir: Path) -> None:
+    order = [a["doc_id"] for a in read_jsonl(run_dir / "articles.jsonl")]
+    pages = {d: next((site / "articles").glob(f"{d}-*.html")) for d in order}
+    for k, doc in enumerate(order):
+        text = pages[doc].read_text(encoding="utf-8")
+        prev = re.search(r'<a rel="prev" href="([^"]+)">', text)
+        nxt = re.search(r'<a rel="next" href="([^"]+)">', text)
+        assert (prev[1] if prev else None) == (pages[order[k - 1]].name if k else None)
+        assert (nxt[1] if nxt else None) == (pages[order[k + 1]].name if k + 1 < len(order) else None)
