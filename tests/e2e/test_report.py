@@ -118,8 +118,13 @@ def test_index_data_and_links(site: Path, run_dir: Path) -> None:
     assert meta["shards"]["quotes"] == 1
     shard = (site / "data/quotes-0000.js").read_text(encoding="utf-8")
     assert shard.count('\n["articles/') == len(quotes)
-    stances = (site / "data/stances-0000.js").read_text(encoding="utf-8")
-    assert '"disputes"' in stances and '"supports"' in stances
+    rows = json.loads(re.search(r",0,\[\n(.*)\n\]\);", (site / "data/stances-0000.js").read_text(encoding="utf-8"),
+                                re.S)[1].join("[]").replace("\n", ""))
+    stances = read_jsonl(run_dir / "stances.jsonl")
+    assert stances, "the seeds have stances"
+    assert sum(r[6] for r in rows) == len(stances)  # every stance counted once, by speaker and party
+    assert {r[3] for r in rows} == {s["relation"] for s in stances}
+    assert all(r[8] and r[8].startswith("articles/") for r in rows)
 
 
 def test_claim_page_shows_both_reports_of_the_interior_ministry_statement(site: Path) -> None:
