@@ -47,7 +47,7 @@ from typing import Any, Iterable, Iterator
 
 from .problems import AttribError
 from .ruleset import RuleSet
-from .rundir import MERGES, QUOTES, TEXTS, article_from_record, json_lines
+from .rundir import ARTICLES, MERGES, QUOTES, STANCES, TEXTS, article_from_record, json_lines
 from .store import execute_script
 
 #: rows per data shard of the index
@@ -161,8 +161,9 @@ def build_report(run_dir: str | Path, out: str | Path, rules: RuleSet) -> Report
         (out / sub).mkdir()
     db_path = out / _BUILD_DB
     db_path.unlink(missing_ok=True)
-    store = Store.from_run(run_dir, db_path)
+    store = Store(db_path)
     try:
+        _fill_store(store, run_dir)
         pool_store_claims(store, rules)
         b = _Build(store, run_dir, out)
         b.articles_table()
@@ -179,6 +180,27 @@ def build_report(run_dir: str | Path, out: str | Path, rules: RuleSet) -> Report
         store.close()
         db_path.unlink(missing_ok=True)
     return summary
+
+
+def _fill_store(store, run_dir: Path) -> None:
+    """The run's quotes, articles and stances into the build's store (``store.Store.from_run``, with a line that
+    is not JSON or not a record said as ``path:line:col: message``)."""
+    from .store import article_columns, quote_columns, stance_columns
+
+    for name, columns, add, what in ((QUOTES, quote_columns, store.add_quote_rows, "quote"),
+                                     (ARTICLES, article_columns, store.add_article_rows, "article"),
+                                     (STANCES, stance_columns, store.add_stance_rows, "stance")):
+        if (run_dir / name).is_file():
+            add(_checked_rows(run_dir / name, columns, what))
+
+
+def _checked_rows(path: Path, columns, what: str) -> Iterator[tuple]:
+    for n, rec in json_lines(path):
+        try:
+            row = columns(rec)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as e:
+            raise AttribError(f"{path}:{n}:1: not a {what} record ({type(e).__name__}: {e})") from None
+        yield (*row, json.dumps(rec, ensure_ascii=False))
 
 
 def _copy_assets(dest: Path) -> int:

@@ -274,3 +274,28 @@ def test_article_pages_link_the_previous_and_next_article(site: Path, run_dir: P
         nxt = re.search(r'<a rel="next" href="([^"]+)">', text)
         assert (prev[1] if prev else None) == (pages[order[k - 1]].name if k else None)
         assert (nxt[1] if nxt else None) == (pages[order[k + 1]].name if k + 1 < len(order) else None)
+
+
+@pytest.mark.parametrize("name, line, message", [
+    ("quotes.jsonl", '{"doc_id": broken\n', "quotes.jsonl:{n}:12: not JSON (Expecting value)"),
+    ("stances.jsonl", '{"doc_id": "x"}\n', "stances.jsonl:{n}:1: not a stance record (KeyError: 'start')"),
+])
+def test_a_damaged_run_file_is_one_line(run_dir: Path, tmp_path: Path, name: str, line: str, message: str) -> None:
+    bad = tmp_path / "run"
+    shutil.copytree(run_dir, bad)
+    n = len(read_jsonl(bad / name)) + 1
+    with open(bad / name, "a", encoding="utf-8") as f:
+        f.write(line)
+    proc = attrib("report", str(bad), "-o", str(tmp_path / "site"))
+    assert proc.returncode == 1 and proc.stderr == f"{bad / message.format(n=n)}\n"
+    assert not (tmp_path / "site" / ".report-build.sqlite").exists()
+
+
+def test_damaged_texts_are_one_line(run_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "run"
+    shutil.copytree(run_dir, bad)
+    data = (bad / "texts.jsonl.gz").read_bytes()
+    (bad / "texts.jsonl.gz").write_bytes(data[:len(data) // 2])  # cut short
+    proc = attrib("report", str(bad), "-o", str(tmp_path / "site"))
+    assert proc.returncode == 1 and proc.stderr.startswith(f"{bad / 'texts.jsonl.gz'}: cannot read (")
+    assert "Traceback" not in proc.stderr
