@@ -17,6 +17,7 @@ import csv
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from .problems import AttribError
 from .rundir import atomic_path, json_lines
 
 QUOTES_CSV = "quotes.csv"
@@ -49,8 +50,13 @@ def _cell(value: Any) -> Any:
 
 
 def _records(quotes_jsonl: Path) -> Iterator[dict[str, Any]]:
-    """The records of a quotes.jsonl; a line that is not JSON raises ``AttribError`` (``path:line:col``)."""
-    return (rec for _, rec in json_lines(quotes_jsonl))
+    """The records of a quotes.jsonl; a line that is not a JSON object raises ``AttribError`` (``path:line:col``)."""
+    for n, rec in json_lines(quotes_jsonl):
+        if not isinstance(rec, dict) or not isinstance(rec.get("speaker") or {}, dict) or \
+                not isinstance(rec.get("cue") or {}, dict):
+            raise AttribError(f"{quotes_jsonl}:{n}:1: not a quote record (a JSON object with a speaker and a cue "
+                              "object or null)")
+        yield rec
 
 
 def write_quotes_csv(records: Iterable[dict[str, Any]], path: str | Path) -> int:

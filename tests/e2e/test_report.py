@@ -198,6 +198,9 @@ def test_quotes_csv_export_keeps_line_breaks_and_defuses_formulas(tmp_path: Path
     (run / "quotes.jsonl").write_text("{not json\n", encoding="utf-8")
     proc = attrib("export", str(run), "--format", "quotes-csv", "-o", str(out))
     assert proc.returncode == 1 and proc.stderr.startswith(f"{run / 'quotes.jsonl'}:1:2: not JSON")
+    (run / "quotes.jsonl").write_text('{"doc_id": "d"}\n["a list"]\n', encoding="utf-8")
+    proc = attrib("export", str(run), "--format", "quotes-csv", "-o", str(out))
+    assert proc.returncode == 1 and proc.stderr.startswith(f"{run / 'quotes.jsonl'}:2:1: not a quote record")
 
 
 def test_claim_page_puts_the_earliest_dated_report_first(tmp_path: Path) -> None:
