@@ -1,4 +1,5 @@
-"""quotes.csv: a run's quotes as a spreadsheet, one row per quote (``attrib run``, ``attrib export --format quotes-csv``).
+"""quotes.csv: a run's quotes as a spreadsheet, one row per quote (``attrib run``; ``attrib export --format
+quotes-csv``).
 
 The file opens with the right characters and line breaks in LibreOffice and Excel:
 UTF-8 with a byte order mark (Excel takes a file without one for the local code page),

@@ -355,7 +355,8 @@ class _Build:
         self.files += 1
 
     def _speaker_rows(self) -> Iterator[list]:
-        """``[name, id, kind, role, affiliation, top, colour, quotes, articles, [direct, indirect, mixed], outlets]``."""
+        """``[name, id, kind, role, affiliation, top, colour, quotes, articles, [direct, indirect, mixed],
+        outlets]``."""
         for sid, name, kind, role, aff, top, quotes, articles, d, i, m in self.store.rows(
                 "SELECT * FROM report_speaker ORDER BY quotes DESC, articles DESC, name, sid"):
             outlets = [o for o, in self.db.execute(
@@ -365,7 +366,8 @@ class _Build:
             yield [name, sid, kind, role, aff, top, self.colour(top), quotes, articles, [d, i, m], outlets]
 
     def _claim_rows(self) -> Iterator[list]:
-        """``[page, speaker, affiliation, top, colour, type, text, reports, articles, outlets]`` (first report's text)."""
+        """``[page, speaker, affiliation, top, colour, type, text, reports, articles, outlets]`` (the text of the
+        claim's first report)."""
         for cid, reports, first in self.store.rows("SELECT cid, reports, first_seq FROM report_claim "
                                                    "ORDER BY reports DESC, first_seq"):
             line, = self.db.execute("SELECT q.line FROM claims_seq s JOIN quote q ON q.i = s.i WHERE s.seq = ?",
@@ -477,15 +479,17 @@ class _Build:
                 label = f"report {rank + 1}"
             where = " · ".join(_e(x) for x in (outlet or "outlet unknown", date or "date unknown",
                                                 rec.get("outlet") and f"via {rec['outlet']}") if x)
-            link = (f'<a href="../articles/{_e(href)}#q-{_e(_anchor(rec.get("id")))}">{_e(title or rec.get("doc_id"))}</a>'
-                    if href else _e(rec.get("doc_id")))
+            link = (f'<a href="../articles/{_e(href)}#q-{_e(_anchor(rec.get("id")))}">'
+                    f'{_e(title or rec.get("doc_id"))}</a>' if href else _e(rec.get("doc_id")))
             cards.append(f'<article class="report"><h2>{_e(label)}</h2><p class="where">{where}</p>'
                          f'<p class="article">{link}</p><blockquote class="claim-text">{words}</blockquote>'
-                         f'<p class="small">{_e(rec.get("type"))} quote · cue: {_e((rec.get("cue") or {}).get("text"))}'
+                         f'<p class="small">{_e(rec.get("type"))} quote · cue: '
+                         f'{_e((rec.get("cue") or {}).get("text"))}'
                          f' · speaker as written: {_e(_mention(rec))}</p></article>')
         top = top_affiliation(sp)
         body = (f'<p><a href="../index.html">← all speakers and claims</a></p>'
-                f'<h1>Claim of <span class="chip {self.colour(top)}"></span>{_e(sp.get("name") or "unknown speaker")}</h1>'
+                f'<h1>Claim of <span class="chip {self.colour(top)}"></span>'
+                f'{_e(sp.get("name") or "unknown speaker")}</h1>'
                 f'<p class="small">{_e(sp.get("affiliation") or "")}{" · " if sp.get("affiliation") else ""}'
                 f'{n:,} reports. Words a report <ins>adds</ins> or <del>drops</del> against the '
                 f'{"earliest" if dated else "first"} report are marked.</p>'
@@ -494,7 +498,9 @@ class _Build:
             more = n - _CLAIM_CARDS - len(listed)
             body += (f'<h2>{n - _CLAIM_CARDS:,} more reports</h2><table><thead><tr><th scope="col">Outlet'
                      f'</th><th scope="col">Date</th><th scope="col">Article</th></tr></thead><tbody>{"".join(listed)}'
-                     f'</tbody></table>' + (f'<p class="small">and {more:,} more (see quotes.csv).</p>' if more else ""))
+                     f'</tbody></table>')
+            if more:
+                body += f'<p class="small">and {more:,} more (see quotes.csv).</p>'
         self._write(self.out / "claims" / claim_page_name(cid),
                     _page(f"Claim: {sp.get('name') or 'unknown speaker'}", body, depth=1))
 
@@ -525,7 +531,8 @@ class _Build:
                          ("next", "SELECT href FROM report_article WHERE i > ? ORDER BY i LIMIT 1")):
             other = self.db.execute(sql, (i,)).fetchone()
             if other:
-                nav.append(f'<a rel="{rel}" href="{_e(other[0])}">{"previous" if rel == "prev" else "next"} article</a>')
+                label = "previous" if rel == "prev" else "next"
+                nav.append(f'<a rel="{rel}" href="{_e(other[0])}">{label} article</a>')
         quotes = [json.loads(line) for line, in self.db.execute(
             'SELECT line FROM quote WHERE doc = ? ORDER BY start, "end", i', (doc,))]
         stances = [json.loads(line) for line, in self.db.execute(
@@ -592,7 +599,8 @@ def _stance_text(s: dict[str, Any], by_id: dict[str, dict]) -> str:
         if sp.get("affiliation") and sp.get("affiliation") != target:
             target = f"{target} ({sp['affiliation']})"
     ev = (s.get("evidence") or {}).get("text")
-    return f"{s.get('relation')} {target or 'an unnamed party'}" + (f" (“{ev}”, rule {s.get('rule')})" if ev else "")
+    text = f"{s.get('relation')} {target or 'an unnamed party'}"
+    return text + (f" (“{ev}”, rule {s.get('rule')})" if ev else "")
 
 
 def _read_merges(path: Path) -> dict[str, list[str]]:
@@ -652,12 +660,10 @@ def highlight(text: str, quotes: list[dict[str, Any]], details: dict[str, list[d
         if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n and qid not in quote_ids:
             quote_ids.add(qid)
             marks.append((start, end, 0, "q", qid))
-        cue = q.get("cue") or {}
-        if isinstance(cue.get("start"), int) and isinstance(cue.get("end"), int) and 0 <= cue["start"] < cue["end"] <= n:
-            marks.append((cue["start"], cue["end"], 1, "cue", qid))
-        sp = q.get("speaker") or {}
-        if isinstance(sp.get("start"), int) and isinstance(sp.get("end"), int) and 0 <= sp["start"] < sp["end"] <= n:
-            marks.append((sp["start"], sp["end"], 2, "who", qid))
+        for layer, kind, span in ((1, "cue", q.get("cue") or {}), (2, "who", q.get("speaker") or {})):
+            start, end = span.get("start"), span.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n:
+                marks.append((start, end, layer, kind, qid))
     cuts = sorted({0, n, *(m[0] for m in marks), *(m[1] for m in marks)})
     # the marks covering each piece: a sweep over the cuts with the marks sorted by start
     marks.sort(key=lambda m: (m[0], -m[1], m[2]))
@@ -747,6 +753,7 @@ def _index_html(title: str) -> str:
 <section id="articles" aria-labelledby="h-articles"><h2 id="h-articles">Articles</h2>
  <p class="small status" id="s-articles"></p>
  <table><thead><tr><th scope="col">Title</th><th scope="col">Outlet</th><th scope="col">Date</th>
- <th scope="col" class="num">Quotes</th><th scope="col">Speakers</th></tr></thead><tbody id="t-articles"></tbody></table>
+ <th scope="col" class="num">Quotes</th><th scope="col">Speakers</th></tr></thead>
+ <tbody id="t-articles"></tbody></table>
  <button type="button" class="more" data-table="articles">Show more</button></section>"""
     return _page(f"attrib report: {title}", body, scripts=("assets/report.js", "data/meta.js"))

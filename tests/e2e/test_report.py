@@ -250,8 +250,8 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
 def test_quotes_csv_opens_in_libreoffice(tmp_path: Path) -> None:
     run = tmp_path / "run"
     run.mkdir()
-    rec = {"doc_id": "d", "id": "d:0-20", "text": "first line\nsecond, “line” — naïve café", "start": 0, "end": 20,
-           "type": "indirect", "cue": {"text": "said", "class": "speech"}, "outlet": "@handle",
+    rec = {"doc_id": "d", "id": "d:0-20", "text": "first line\nsecond, “line” — naïve café", "start": 0,
+           "end": 20, "type": "indirect", "cue": {"text": "said", "class": "speech"}, "outlet": "@handle",
            "speaker": {"id": "x", "name": "=1+1", "kind": "person"}, "rule": "r"}
     (run / "quotes.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
     assert attrib("export", str(run), "--format", "quotes-csv", "-o", str(tmp_path)).returncode == 0

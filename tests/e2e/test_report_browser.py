@@ -204,7 +204,8 @@ def test_merged_speaker_and_claim_page(site, watched) -> None:
     page = watched.page
     page.goto((out / "index.html").as_uri())
     page.wait_for_selector("#t-articles tr a")
-    page.click(f"#t-articles a:text-is({json.dumps(next(a['title'] for a in read_jsonl(run / 'articles.jsonl') if a['doc_id'] == quote['doc_id']))})")
+    title = next(a["title"] for a in read_jsonl(run / "articles.jsonl") if a["doc_id"] == quote["doc_id"])
+    page.click(f"#t-articles a:text-is({json.dumps(title)})")
     page.click(f'mark.q[data-quote-id="{quote["id"]}"]')
     assert merge["evidence"][:40] in page.inner_text("#detail")
     # a claim page: every report side by side
