@@ -1,6 +1,6 @@
 """Command line: parse options, call the pipeline, print problems and pick the exit code.
 
-Commands: ``attrib run``, ``attrib eval``, ``attrib rules check`` and
+Commands: ``attrib run``, ``attrib eval``, ``attrib rules check``, ``attrib report`` and
 ``attrib models download``. Exit status 0 means the command completed (a run
 that skipped unreadable articles still completes), 1 an ``AttribError`` (bad
 rules, unusable inputs, NLP unavailable, outputs that cannot be written), 2 a
@@ -142,9 +142,10 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
 
     INPUTS are text, HTML or JSON Lines files (one article a line), each maybe
-    gzip-compressed. Writes OUT/quotes.jsonl (one quotation a line),
-    OUT/graph.graphml (open it in Gephi), OUT/articles.jsonl, OUT/problems.jsonl,
-    OUT/merges.jsonl and, with --json, OUT/graph.json. Problems and progress go to
+    gzip-compressed. Writes OUT/quotes.jsonl (one quotation a line), OUT/quotes.csv
+    (the same for spreadsheets), OUT/graph.graphml (open it in Gephi),
+    OUT/articles.jsonl, OUT/problems.jsonl, OUT/stances.jsonl, OUT/merges.jsonl,
+    OUT/texts.jsonl.gz (the texts, for `attrib report`) and, with --json, OUT/graph.json. Problems and progress go to
     stderr, a summary to stdout. Unusable articles are reported and skipped; bad
     rules stop the run before anything is written. Ctrl-C keeps the finished
     articles in OUT/.partial; --resume goes on from there.
@@ -445,9 +446,10 @@ def models_download(models_dir: Path | None) -> None:
 
 @attrib.command(name="export")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "csv", "json")), default="graphml",
-              show_default=True, help="graphml or gexf (Gephi), csv (nodes.csv + edges.csv for Gephi's data "
-                                      "laboratory) or json (networkx node-link).")
+@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "csv", "json", "quotes-csv")),
+              default="graphml", show_default=True,
+              help="graphml or gexf (Gephi), csv (nodes.csv + edges.csv for Gephi's data laboratory), json "
+                   "(networkx node-link), or quotes-csv (quotes.csv: one row per quote, for spreadsheets).")
 @click.option("--view", type=click.Choice(("full", "speakers", "affiliations")), default="full", show_default=True,
               help="The whole graph, speakers only (disputes/supports/co-quoted), or organisations only.")
 @click.option("-o", "--out", required=True, type=click.Path(path_type=Path), metavar="PATH",
@@ -460,6 +462,9 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     the claims, adds the disputes/supports edges and writes one view of the graph.
     Prints the node and edge counts and the files written.
     """
+    if fmt == "quotes-csv":
+        _export_quotes_csv(run_dir, out)
+        return
     rules = _load_rules(rules_dirs)
 
     from .export import FORMATS, write_csv, write_gexf, write_graphml, write_json
@@ -487,3 +492,57 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     click.echo(f"graph:  {view_graph.number_of_nodes():,} nodes, {view_graph.number_of_edges():,} edges "
                f"(view {view})")
     click.echo(f"output: {', '.join(str(f) for f in files)}")
+
+
+def _export_quotes_csv(run_dir: Path, out: Path) -> None:
+    """``attrib export RUN_DIR --format quotes-csv -o PATH``: RUN_DIR's quotes.jsonl as quotes.csv."""
+    from .quotes_csv import QUOTES_CSV, quotes_csv_from_run
+    from .rundir import QUOTES
+
+    quotes = run_dir / QUOTES
+    if not quotes.is_file():
+        raise AttribError(f"{quotes}: no such file (make it with `attrib run INPUTS -o {run_dir}`)")
+    path = out / QUOTES_CSV if out.is_dir() else out
+    if not path.parent.is_dir():
+        raise AttribError(f"{path.parent}: no such folder (for -o {out})")
+    try:
+        rows = quotes_csv_from_run(quotes, path)
+    except OSError as e:
+        raise AttribError(f"{e.filename or path}: cannot write output ({e.strerror or e})") from None
+    click.echo(f"quotes: {rows:,} rows")
+    click.echo(f"output: {path}")
+
+
+# ---------------------------------------------------------------- attrib report
+
+
+@attrib.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("-o", "--out", required=True, type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="The folder to write the site to (created; its pages are replaced).")
+@_rules_option
+def report(run_dir: Path, out: Path, rules_dirs: tuple[Path, ...]) -> None:
+    """Write a review site of a finished run (RUN_DIR from `attrib run -o`) to DIR; open DIR/index.html.
+
+    The site opens from disk, with no server and no network: speakers, claims
+    reported more than once, who disputes or supports whom, filters and search;
+    each article with its quotes highlighted (who said them, the rules, why names
+    were merged); each claim's reports side by side with their differences marked.
+    """
+    rules = _load_rules(rules_dirs)
+
+    from .report import build_report
+
+    if run_dir.exists() and not run_dir.is_dir():
+        raise AttribError(f"{run_dir}: not a run folder (expected the folder `attrib run -o` wrote)")
+    try:
+        summary = build_report(run_dir, out, rules)
+    except OSError as e:
+        raise AttribError(f"{e.filename or out}: cannot write the report ({e.strerror or e})") from None
+    click.echo(f"report: {summary.articles:,} articles, {summary.quotes:,} quotes, {summary.speakers:,} speakers, "
+               f"{summary.claims:,} claims reported more than once")
+    if not summary.texts:
+        click.echo(f"{run_dir}: no texts.jsonl.gz (a run made before attrib kept its texts); the article pages "
+                   "list the quotes without the text: run `attrib run` again to see them in place", err=True)
+    click.echo(f"time:   {summary.seconds:.2f} s ({summary.files:,} files)")
+    click.echo(f"output: {out / 'index.html'}")

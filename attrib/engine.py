@@ -78,6 +78,7 @@ class Output:
     stances: str = ""
     quote_rows: tuple[tuple, ...] = ()  # the store's columns of each quote line (``store.quote_columns``)
     stance_rows: tuple[tuple, ...] = ()  # and of each stance line (``store.stance_columns``)
+    text: str = ""  # the article's line of texts.jsonl.gz: ``{"doc_id", "text"}`` (what ``attrib report`` shows)
 
     def problem_list(self) -> list[Problem]:
         """The problems, as records (to print them)."""
@@ -190,7 +191,8 @@ class Processor:
                       _json_line(article_record(article_info(result))),
                       "".join(_json_line(problem_record(p)) for p in problems),
                       "".join(_json_line(s) for s in stances),
-                      tuple(map(quote_columns, records)), tuple(map(stance_columns, stances)))
+                      tuple(map(quote_columns, records)), tuple(map(stance_columns, stances)),
+                      _json_line({"doc_id": a.doc_id, "text": a.text}))
 
 
 class LazyStanza:

@@ -173,7 +173,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
 
         def consume(outputs) -> None:
             for o in outputs:
-                spool.add(o.key, o.quotes, o.article, o.problems, o.stances)
+                spool.add(o.key, o.quotes, o.article, o.problems, o.stances, o.text)
                 store.add_quote_rows(map(_with_line, o.quote_rows, o.quotes.split("\n")))
                 identity.add(quote_speakers(o.quote_rows))
                 if o.doc_id is not None:
@@ -248,7 +248,9 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
     (in two processes when ``jobs`` > 1). ``identity``: what ``identity.start_store_identity`` gave, handed
     every quote of the store since (default: collected now)."""
     from .identity import merge_record, unify_store
-    from .rundir import ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, atomic_path, write_text_lines
+    from .quotes_csv import QUOTES_CSV, quotes_csv_from_run
+    from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, TEXTS, TEXTS_SPOOL, atomic_path,
+                         write_gzip_copy, write_text_lines)
 
     store.commit()
     with atomic_path(out / MERGES) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
@@ -259,6 +261,7 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
     def write_lines() -> None:
         write_text_lines(out / QUOTES, store.quote_lines())
         write_text_lines(out / STANCES, store.stance_lines())
+        quotes_csv_from_run(out / QUOTES, out / QUOTES_CSV)  # for spreadsheets (issue 21)
 
     if jobs > 1:  # a second process writes these and the graph's nodes, while this one writes its edges
         files = [out / QUOTES] + _write_graph(store, rules, out, as_json, write_lines)
@@ -269,6 +272,8 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
         with atomic_path(out / name) as tmp:
             shutil.copyfile(spool.dir / name, tmp)
     files += [out / ARTICLES, out / PROBLEMS, out / STANCES, out / MERGES]
+    write_gzip_copy(spool.dir / TEXTS_SPOOL, out / TEXTS)  # the texts the offsets point into, for the report
+    files += [out / QUOTES_CSV, out / TEXTS]
 
     result.files = files
     result.articles = store.articles

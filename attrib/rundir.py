@@ -1,8 +1,8 @@
 """A finished run's folder, read back as typed records for the corpus-level commands.
 
 ``attrib run -o OUT`` writes (names below): ``quotes.jsonl`` (one quote a line, see
-``quote_record``), ``articles.jsonl`` (one article a line, see ``article_record``)
-and ``problems.jsonl``. ``attrib export``, ``attrib speakers`` and ``attrib rules
+``quote_record``), ``articles.jsonl`` (one article a line, see ``article_record``),
+``problems.jsonl`` and ``texts.jsonl.gz`` (the texts, for ``attrib report``). ``attrib export``, ``attrib speakers`` and ``attrib rules
 suggest`` rebuild what they need from these files without redoing any NLP.
 """
 from __future__ import annotations
@@ -27,6 +27,11 @@ QUOTES = "quotes.jsonl"
 ARTICLES = "articles.jsonl"
 PROBLEMS = "problems.jsonl"
 MERGES = "merges.jsonl"
+#: every article's text, ``{"doc_id", "text"}`` a line in input order, gzip-compressed (``attrib report`` shows
+#: the quotes in it: offsets are into the text as the run decoded it, which the inputs may no longer give)
+TEXTS = "texts.jsonl.gz"
+#: the spool's uncompressed copy of it
+TEXTS_SPOOL = "texts.jsonl"
 
 
 @contextlib.contextmanager
@@ -226,7 +231,18 @@ def write_quote_records(attributions: Iterable[ResolvedAttribution], path: str |
     return write_lines(path, (quote_record(ra) for ra in ordered))  # one record at a time: none are held
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def write_gzip_copy(src: str | Path, path: str | Path) -> None:
+    """Compress ``src`` into ``path`` atomically; the same bytes every time (no name or date in the header)."""
+    import gzip
+    import shutil
+
+    with atomic_path(path) as tmp, open(src, "rb") as fin, open(tmp, "wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=6, mtime=0) as fout:
+        shutil.copyfileobj(fin, fout, 1 << 20)
+
+
+def json_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Each non-blank line of a JSON Lines file, parsed, with its line number; ``AttribError`` when one is not JSON."""
     try:
         with open(path, encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
@@ -243,7 +259,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 def _read_records(path: Path, convert: Callable[[dict[str, Any]], T], what: str) -> list[T]:
     """Every line of a JSON Lines file converted to a record; a bad line is ``path:line:1: not a <what> record``."""
     out = []
-    for n, rec in _lines(path):
+    for n, rec in json_lines(path):
         try:
             out.append(convert(rec))
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:

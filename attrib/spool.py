@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .problems import AttribError
-from .rundir import ARTICLES, PROBLEMS, QUOTES, STANCES
+from .rundir import ARTICLES, PROBLEMS, QUOTES, STANCES, TEXTS_SPOOL
 
 PARTIAL = ".partial"
 MANIFEST = "manifest.json"
 DONE = "done.jsonl"
-_DATA = (QUOTES, ARTICLES, PROBLEMS, STANCES)
+_DATA = (QUOTES, ARTICLES, PROBLEMS, STANCES, TEXTS_SPOOL)
 #: what each manifest entry means, for the message that refuses a resume
 _WHAT = {"inputs": "the inputs", "cwd": "the working folder", "rules": "the rules", "nlp": "the NLP settings",
          "options": "the input options (--max-bytes, --text-field, --id-field)", "attrib": "attrib's version"}
@@ -84,7 +84,7 @@ class Spool:
                 try:
                     rec = json.loads(line)
                     new_sizes = {QUOTES: int(rec["q"]), ARTICLES: int(rec["a"]), PROBLEMS: int(rec["p"]),
-                                 STANCES: int(rec["s"])}
+                                 STANCES: int(rec["s"]), TEXTS_SPOOL: int(rec["t"])}
                 except (ValueError, KeyError, TypeError):
                     break
                 n, good, sizes = n + 1, good + len(line), new_sizes
@@ -130,14 +130,14 @@ class Spool:
         """Items finished so far, this session and before."""
         return self._n
 
-    def add(self, key: str, quotes: str, article: str, problems: str, stances: str = "") -> None:
+    def add(self, key: str, quotes: str, article: str, problems: str, stances: str = "", text: str = "") -> None:
         """Append one finished item's output lines; its completion is recorded at the next ``flush``."""
-        q, a, p, s = (self._files[n] for n in _DATA)
-        for f, lines in ((q, quotes), (a, article), (p, problems), (s, stances)):
+        q, a, p, s, t = (self._files[n] for n in _DATA)
+        for f, lines in ((q, quotes), (a, article), (p, problems), (s, stances), (t, text)):
             if lines:
                 f.write(lines.encode("utf-8"))
-        self._pending.append(json.dumps({"key": key, "q": q.tell(), "a": a.tell(), "p": p.tell(), "s": s.tell()},
-                                        ensure_ascii=False) + "\n")
+        self._pending.append(json.dumps({"key": key, "q": q.tell(), "a": a.tell(), "p": p.tell(), "s": s.tell(),
+                                         "t": t.tell()}, ensure_ascii=False) + "\n")
         self._n += 1
 
     def flush(self) -> None:

@@ -25,7 +25,7 @@ from attrib.ruleset import load_ruleset
 QUOTE_KEYS = ["doc_id", "id", "text", "start", "end", "type", "cue", "speaker", "outlet", "rule"]
 SPEAKER_KEYS = {"name", "mention", "start", "end", "kind", "role", "affiliation"}
 OUTPUTS = ("quotes.jsonl", "graph.graphml", "graph.json", "problems.jsonl", "articles.jsonl", "stances.jsonl",
-           "merges.jsonl")
+           "merges.jsonl", "quotes.csv", "texts.jsonl.gz")
 
 
 pytestmark = pytest.mark.usefixtures("in_repo")

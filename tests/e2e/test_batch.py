@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
 INPUTS = REPO / "fixtures" / "inputs"
 N_ARTICLES = 120  # enough that an interruption lands mid-way
-OUTPUT_FILES = ("quotes.jsonl", "graph.graphml", "articles.jsonl", "problems.jsonl", "stances.jsonl", "merges.jsonl")
+OUTPUT_FILES = ("quotes.jsonl", "graph.graphml", "articles.jsonl", "problems.jsonl", "stances.jsonl", "merges.jsonl",
+                "quotes.csv", "texts.jsonl.gz")
 
 
 def attrib_run(*args: str, stdin: bytes | None = None, timeout: int = 300) -> subprocess.CompletedProcess:

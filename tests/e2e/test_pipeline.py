@@ -49,7 +49,8 @@ def by_speaker(records: list[dict], speaker_id: str) -> list[dict]:
 def test_run_writes_its_files_and_a_summary(run) -> None:
     out, proc = run
     assert sorted(p.name for p in out.iterdir()) == ["articles.jsonl", "graph.graphml", "merges.jsonl",
-                                                     "problems.jsonl", "quotes.jsonl", "stances.jsonl"]
+                                                     "problems.jsonl", "quotes.csv", "quotes.jsonl",
+                                                     "stances.jsonl", "texts.jsonl.gz"]
     assert "articles: 5 read, 0 skipped" in proc.stdout
     assert "built-in" in proc.stderr
     assert "Traceback" not in proc.stderr
