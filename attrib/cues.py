@@ -574,11 +574,20 @@ def _right_speaker(toks: list[Token], ci: int, hi: int, lex: _Lexicon) -> tuple[
 
 
 def _joins_modifiers(toks: list[Token], j: int, hi: int, lex: _Lexicon) -> bool:
-    """Whether the coordinator at ``j`` joins two lower-case modifiers inside one noun phrase ("oil and gas
-    worker Sam Lee"), rather than two speakers ("the mayor and the council")."""
-    return toks[j].text.lower() in lex.coordinator and 0 < j < hi and toks[j - 1].text.islower() and \
-        toks[j + 1].text.islower() and toks[j + 1].text.lower() not in lex.det and \
-        toks[j - 1].text.lower() not in lex.role_words
+    """Whether the coordinator at ``j`` joins two modifiers inside one noun phrase: lower-case words ("oil and
+    gas worker Sam Lee") or the capitalised words of a name that a lower-case title follows ("Heart and
+    Stroke senior manager Erin Kim"), rather than two speakers ("the mayor and the council", "Jane Roe and
+    Sam Lee")."""
+    if toks[j].text.lower() not in lex.coordinator or not 0 < j < hi:
+        return False
+    before, after = toks[j - 1].text, toks[j + 1].text
+    if before.islower():
+        return after.islower() and after.lower() not in lex.det and before.lower() not in lex.role_words
+    k = j + 1
+    while k <= hi and toks[k].text[:1].isupper():
+        k += 1
+    return before[:1].isupper() and k > j + 1 and k <= hi and toks[k].text.islower() and \
+        toks[k].text not in lex.boundary | lex.det | lex.prep
 
 
 def _dep_speaker(annotated: Annotated, unit: _Unit, ci: int) -> tuple[int, int] | None:

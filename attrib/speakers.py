@@ -328,6 +328,9 @@ class _Resolver:
                 runs.append(cur)
             cur = []
         for run in reversed(runs):
+            before = self.text[max(0, run[0].start - 4):run[0].start].split()
+            if before and before[-1].lower() == "the" and run[0].text.lower() not in self.t.honorific:
+                continue  # "the Kentucky Republican", "the Calgary-based railway": no person's name takes "the"
             words = [x.text.lower().rstrip(".") for x in run]
             # strip titles in front, up to the last role or organisation word:
             # "Information Minister Fawad Chaudhry", "Senate Majority Leader Mitch McConnell"

@@ -154,3 +154,22 @@ def test_documents_and_organisations(text, expected):
 def test_a_document_with_no_author_stays_a_document():
     [(mention, name, kind)] = speakers("The report said rates would rise.")
     assert kind == "unknown" and name == "report"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # capitalised words joined by "and" before a lower-case title are one organisation's name
+    ("“Results are very exciting,” says Heart and Stroke senior manager Erin Kim.",
+     [("Heart and Stroke senior manager Erin Kim", "Erin Kim", "person")]),
+    # two names joined by "and" are not one phrase
+    ("“We won,” said Jane Roe and Sam Lee on Friday.", [("Jane Roe", "Jane Roe", "person")]),
+])
+def test_coordinated_names(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Jane Roe spoke. “We lost,” The Guardian said.",  # a publication after "the" is no person
+    "Jane Roe met them. The Calgary-based railway said it placed engines along the train.",
+])
+def test_a_name_after_the_is_no_person(text):
+    assert all(k != "person" for _, _, k in speakers(text))
