@@ -46,11 +46,15 @@ class _Words:
     def __init__(self, rules: RuleSet):
         w = rules.words
         self.roles = {tuple(x.lower().split()) for r in rules.roles for x in r.words}
-        self.role_words = {x for words in self.roles for x in words}
+        # the words of titles ("political scientist", "majority leader", "MP"), function words left out
+        # ("chief of staff")
+        self.role_words = {x for words in self.roles for x in words} - w("preposition") - w("affiliation-particle")
         self.det = w("determiner")
         self.particles = w("affiliation-particle")
         self.for_words = w("affiliation-preposition")
         self.leads = w("leading-verb")
+        self.place = w("place-preposition")
+        self.clause_words = w("relative") | w("auxiliary")  # a role phrase holds no clause ("who graduated")
         self.role_stops = w("preposition") | w("clause-boundary") | w("auxiliary") | w("relative") | w("time")
         self.stops = self.role_stops | {f.lower() for c in rules.cues for _, forms in c.verbs for f in forms}
         self.non_name = w("non-name")
@@ -136,42 +140,73 @@ def appositive(text: str, end: int, rules: RuleSet, after_role: bool = False) ->
     if not seg:
         return None
     words = [x.text.lower() for x in seg]
-    if words[0] in ("who", "which") and len(seg) > 2 and words[1] in w.leads:  # ", who heads the Metro Union,"
-        i = 2 + (words[2] in w.det)
-        org_end = _org_run(seg, i, w)
-        if org_end > i:
-            return Description(None, _name_of(text, seg, i, org_end, w), "affiliation.heads")
-        return None
+    if words[0] in ("who", "which"):
+        return _relative(text, seg, words, w)
     i = 1 if words[0] in w.det else 0
-    # ", the Green Party leader," / ", Metro Transit's spokeswoman,"
-    org_end = _org_run(seg, i, w)
-    while org_end > i + 1 and words[org_end - 1] in w.role_words:
-        org_end -= 1  # ", Yellowhead MP,": the title is no part of the name
-    if org_end > i:
-        after = org_end + (org_end < len(seg) and seg[org_end].text in _POSSESSIVE)
-        # the title right after the name, up to a preposition ("Canada's ambassador to China")
-        role_end = next((j for j in range(after, len(seg)) if words[j] in w.role_stops), len(seg))
-        role = seg[after:role_end]
-        if role and all(not _cap(x) or x.text.lower() in w.role_words for x in role) and \
-                any(x.text.lower() in w.role_words for x in role):
-            return Description(" ".join(x.text.lower() for x in role), _name_of(text, seg, i, org_end, w),
-                               "affiliation.appositive")
-    # ", a spokeswoman for Metro Transit," / ", president of the Metro Union," / ", a student at Laval University,"
-    p = next((j for j in range(i, len(seg)) if words[j] in w.for_words), None)
-    if p is None or p == i or p - i > _MAX_ROLE_WORDS or \
-            not all(not _cap(x) or x.text.lower() in w.role_words or j == i for j, x in enumerate(seg[i:p], i)):
+    if _cap(seg[i]) and words[i] not in w.role_words:  # ", Liberal MLA for Miramichi,": the party, not the seat
+        return _org_then_role(text, seg, words, i, w) or _role_preposition(text, seg, words, i, w)
+    d = _role_preposition(text, seg, words, i, w)
+    if d is not None and d.affiliation:
+        return d
+    return _org_then_role(text, seg, words, i, w) or d
+
+
+def _relative(text: str, seg: list[Token], words: list[str], w: _Words) -> Description | None:
+    """", who heads the Metro Union,", ", who works with Roe and Lee,", ", who is product manager for Northwind,":
+    a relative clause saying whom the person leads or works for, or their role there."""
+    if len(seg) < 3:
         return None
-    # the organisation is the last name in the phrase: "co-founder of the California tech giant Oracle"
+    if words[1] not in w.leads:  # ", who is product manager for Stemcell Technologies,"
+        k = 1
+        while k < len(seg) and words[k] in w.clause_words:
+            k += 1
+        return _role_preposition(text, seg, words, k, w) if 1 < k < len(seg) else None
+    i = 2 + (words[2] in w.for_words and len(seg) > 3)
+    i += i < len(seg) and words[i] in w.det
+    org_end = _org_run(seg, i, w)
+    return Description(None, _name_of(text, seg, i, org_end, w), "affiliation.heads") if org_end > i else None
+
+
+def _role_preposition(text: str, seg: list[Token], words: list[str], i: int, w: _Words) -> Description | None:
+    """", a spokeswoman for Metro Transit,", ", president of the Metro Union,", ", a lawyer with Roe and Lee in
+    Toronto,": a lower-case role (or a title) and the organisation after for/of/at/with, the last one the
+    phrase names outside a place phrase ("the California tech giant Oracle", not "in Toronto")."""
+    p = next((j for j in range(i, len(seg)) if words[j] in w.for_words), None)
+    if p is None or p == i or p - i > _MAX_ROLE_WORDS or any(x in w.clause_words for x in words[i:p]) or not (
+            words[p - 1] in w.role_words  # "Chief Market Strategist at FXTM": a title, capitalised or not
+            or all(not _cap(x) or j == i for j, x in enumerate(seg[i:p], i))):
+        return None  # not "a Republican state representative who graduated from ..."
     runs, o = [], p + 1
     while o < len(seg):
         e = _org_run(seg, o, w) if _cap(seg[o]) else o
-        if e > o:
+        if e > o and not (words[o - 1] in w.place and words[o - 1] not in w.for_words):
             runs.append((o, e))
         o = max(e, o + 1)
+    role = " ".join(words[i:p])
     if not runs:
-        return Description(" ".join(words[i:p]), None, "affiliation.appositive")
+        return Description(role, None, "affiliation.appositive")
     o, org_end = runs[-1]
-    return Description(" ".join(words[i:p]), _name_of(text, seg, o, org_end, w), "affiliation.appositive")
+    if tuple(words[i:org_end]) in w.roles:  # ", the Secretary of State,": one title, no organisation
+        return Description(" ".join(words[i:org_end]), None, "affiliation.appositive")
+    return Description(role, _name_of(text, seg, o, org_end, w), "affiliation.appositive")
+
+
+def _org_then_role(text: str, seg: list[Token], words: list[str], i: int, w: _Words) -> Description | None:
+    """", the Green Party leader,", ", Metro Transit's spokeswoman,", ", Yellowhead MP,": the organisation's
+    name, then the title (up to a preposition: "Canada's ambassador to China")."""
+    org_end = _org_run(seg, i, w)
+    while org_end > i + 1 and words[org_end - 1] in w.role_words:
+        org_end -= 1  # ", Yellowhead MP,": the title is no part of the name
+    if org_end <= i:
+        return None
+    after = org_end + (org_end < len(seg) and seg[org_end].text in _POSSESSIVE)
+    role_end = next((j for j in range(after, len(seg)) if words[j] in w.role_stops), len(seg))
+    role = seg[after:role_end]
+    if role and all(not _cap(x) or x.text.lower() in w.role_words for x in role) and \
+            any(x.text.lower() in w.role_words for x in role):
+        return Description(" ".join(x.text.lower() for x in role), _name_of(text, seg, i, org_end, w),
+                           "affiliation.appositive")
+    return None
 
 
 class Descriptions:

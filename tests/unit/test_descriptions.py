@@ -28,6 +28,17 @@ RULES = load_ruleset()
     ("Northfield University economist Sam Lee spoke first.", "Sam Lee", "economist", "Northfield University",
      "affiliation.premodifier"),
     ("Green Party Leader Jane Roe spoke first.", "Jane Roe", "leader", "Green Party", "affiliation.premodifier"),
+    # the organisation is the one after the preposition, not a place phrase
+    ("Sam Lee, a lawyer with Roe and Lee in Toronto, spoke first.", "Sam Lee", "lawyer", "Roe and Lee",
+     "affiliation.appositive"),
+    ("Sam Lee, Chief Market Strategist at Northwind, spoke first.", "Sam Lee", "chief market strategist",
+     "Northwind", "affiliation.appositive"),
+    ("Sam Lee, who works with Roe and Lee, spoke first.", "Sam Lee", None, "Roe and Lee", "affiliation.heads"),
+    ("Sam Lee, who is product manager for Northwind, spoke first.", "Sam Lee", "product manager", "Northwind",
+     "affiliation.appositive"),
+    # a party before a title, and not the seat after it
+    ("Jane Roe, Liberal MLA for Northfield Bay, spoke first.", "Jane Roe", "mla", "Liberal",
+     "affiliation.appositive"),
     # the surname alone later in the article takes what the introduction said
     ("Jane Roe, a spokeswoman for Metro Transit, arrived. Roe spoke first.", "Roe", "spokeswoman", "Metro Transit",
      "affiliation.appositive"),
@@ -42,6 +53,8 @@ def test_stated_role_and_affiliation(text, name, role, affiliation, rule):
     ("Jane Roe, 58, spoke first.", "Jane Roe"),
     ("Jane Roe, a mother of two, spoke first.", "Jane Roe"),
     ("Sam Lee’s campaign manager Jane Roe spoke first.", "Jane Roe"),  # a person's manager, not an organisation's
+    ("Jane Roe, the Secretary of State, spoke first.", "Jane Roe"),  # one title
+    ("Jane Roe, a state representative who graduated from Northfield College, spoke.", "Jane Roe"),  # a clause
 ])
 def test_no_affiliation_where_none_is_stated(text, name):
     d = Descriptions(text, RULES).of(name)
