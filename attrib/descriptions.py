@@ -28,6 +28,7 @@ from .ruleset import RuleSet
 
 _WINDOW = 160  # characters read on either side of a name: an appositive or a title fits in them
 _POSSESSIVE = ("’s", "'s")
+_LAST_WORD = re.compile(r"(\w[\w’'.-]*)[ \t]+$")  # the word right before a position, on its line
 _WORD = re.compile(r"\w[\w’'-]*")  # a word, not punctuation or a possessive ending
 
 
@@ -224,16 +225,21 @@ class Descriptions:
             self._at = {}
             for m in re.finditer(r"[A-Z][\w’'-]*", self.text):
                 self._at.setdefault(m.group(), []).append(m.start())
-        last = name.split()[-1] if name.split() else ""
-        first = name.split()[0] if name.split() else ""
-        out = []
-        for s in self._at.get(first, ()):
-            e = s + len(name)
-            if self.text[s:e] == name:
-                out.append((s, e))
-        if not out:
-            out = [(s, s + len(last)) for s in self._at.get(last, ())]
-        return out
+        words = name.split()
+        if len(words) == 1:  # a surname alone: read around the fuller name it ends ("Russian President Vladimir Putin")
+            return [(self._name_start(s), s + len(name)) for s in self._at.get(name, ())]
+        out = [(s, s + len(name)) for s in self._at.get(words[0], ()) if self.text[s:s + len(name)] == name]
+        return out or [(self._name_start(s), s + len(words[-1])) for s in self._at.get(words[-1], ())]
+
+    def _name_start(self, s: int) -> int:
+        """Where the name that ends in the word at ``s`` starts: back over the capitalised words before it
+        that are no title ("Vladimir" in "President Vladimir Putin")."""
+        w = _Words.of(self.rules)
+        while True:
+            m = _LAST_WORD.search(self.text, max(0, s - 40), s)
+            if m is None or not m.group(1)[:1].isupper() or m.group(1).lower() in w.role_words | w.non_name:
+                return s
+            s = m.start(1)
 
     def of(self, name: str) -> Description | None:
         """The first role and affiliation the article states where it writes ``name``."""

@@ -42,6 +42,8 @@ RULES = load_ruleset()
     # the surname alone later in the article takes what the introduction said
     ("Jane Roe, a spokeswoman for Metro Transit, arrived. Roe spoke first.", "Roe", "spokeswoman", "Metro Transit",
      "affiliation.appositive"),
+    ("It was a year for Northland President Jane Roe.\n\nRoe said the talks would resume.", "Roe", "president",
+     "Northland", "affiliation.premodifier"),
 ])
 def test_stated_role_and_affiliation(text, name, role, affiliation, rule):
     d = Descriptions(text, RULES).of(name)
