@@ -862,6 +862,11 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     # the speaker: dependency subject, else left noun phrase, else inverted, else the clause before
     dep = _dep_speaker(annotated, f.unit, ci) if annotated.has_deps else None
     left = _left_speaker(toks, ci, left_bound, lex) if not dep else None
+    if left and _PARTY_TAG.fullmatch(toks[left[0]].text) and left[0] - 2 >= left_bound and toks[left[0] - 1].text == ",":
+        k = left[0] - 2  # "Jane Roe, D-Mich., the ranking member, said": the name before the party tag
+        while k - 1 >= left_bound and toks[k - 1].text[:1].isupper():
+            k -= 1
+        left = (k, left[1]) if toks[left[0] - 2].text[:1].isupper() else left
     if left and toks[left[0]].text.lower() in lex.prep:
         # "In a radio interview Ahmad Wali declared": the name that ends the phrase; "... and in a carefully
         # worded response said": no subject stands there
@@ -1448,6 +1453,7 @@ def _ends_a_sentence(tail: str, lex: _Lexicon) -> bool:
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
+_PARTY_TAG = re.compile(r"[A-Z]-[A-Z][A-Za-z]*\.?")  # "D-Mich.", "R-Ky.": a US politician's party and state
 
 
 def _continues(text: str, prev: Attribution, q: Quote, lex: _Lexicon) -> bool:

@@ -554,7 +554,9 @@ class _Resolver:
             if here - k <= _MAX_SENTENCES_BACK:
                 by_sentence.setdefault(k, []).append(c)
         for k in sorted(by_sentence, reverse=True):
-            for c in by_sentence[k]:
+            # the one who was just speaking first ("Asked what he would tell Mayor John Tory, Dennis Brooks
+            # says: ... But he said"), then the others in text order
+            for c in sorted(by_sentence[k], key=lambda c: c.speaker is None):
                 if c.speaker is None and (self.text.startswith(("’s", "'s"), c.end) or (
                         c.gender is None and self._after_preposition(c.start))):
                     continue  # "than Clinton’s", "an interview with Radio X": a possessor, or a name after a

@@ -173,3 +173,15 @@ def test_coordinated_names(text, expected):
 ])
 def test_a_name_after_the_is_no_person(text):
     assert all(k != "person" for _, _, k in speakers(text))
+
+
+def test_a_party_tag_is_no_name():
+    [(mention, name, kind)] = speakers(
+        "Rep. Jane Roe, D-Mich., the incoming chairwoman of the panel, said in an interview that her office was ready.")
+    assert (name, kind) == ("Jane Roe", "person") and mention.startswith("Rep. Jane Roe")
+
+
+def test_a_pronoun_prefers_the_one_who_was_just_speaking():
+    text = ("Asked what he would tell Mayor Sam Lee about the shelter, Tom Berg says: “Just listen to us.”\n\n"
+            "But he said it had been a long journey.")
+    assert [n for m, n, _ in speakers(text) if m == "he"] == ["Tom Berg"]
