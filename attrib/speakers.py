@@ -150,12 +150,15 @@ class _Resolver:
         self.pos = 0  # start of the mention being resolved
         self.sent_starts = [x.start for x in annotated.sentences]
         self.genders: dict[str, str] = {}  # speaker id -> "male"/"female", learnt from pronouns and honorifics
-        self._people: list[_Candidate] | None = None
+        self._people: list[_Candidate] | None = None  # see _names
+        self._name_starts: list[int] = []
+        self._history_starts: list[int] = []  # the mention start of each history entry
         self._long_names_cache: list[tuple[int, str, str]] | None = None  # see _long_names
         self._ent_starts: list[int] | None = None  # see _entities
         self._non_persons: Overlaps | None = None  # see _known_non_persons
         self._quote_overlaps: Overlaps | None = None  # see _in_quote
         self._caps_inside: set[str] | None = None  # see _mid_sentence_caps
+        self._by_last_word: dict[str, list[tuple[int, str]]] | None = None  # see _introduced_as
         self.speaker_words: set[str] = set()
         self.descriptions = Descriptions(self.text, tables.rules)
         self.described: str | None = None  # the affiliation rule the last resolved mention used
@@ -383,6 +386,7 @@ class _Resolver:
             rids.append("speaker.unknown")
         if sp is not None:
             self.history.append((m.start, sp, p))
+            self._history_starts.append(m.start)  # mentions are resolved in text order: the list stays sorted
             if self.described:
                 rids.append(self.described)
         return sp, tuple(rids)
@@ -531,12 +535,18 @@ class _Resolver:
         """The organisation the article named before with the descriptor's noun as its last word ("the party"
         after "the Green Party", "the union" after "the Metro Union"), outside quotations; the nearest."""
         noun = (p.name or "").split()[-1:] or [""]
-        for e in reversed(self.ann.entities):
-            words = e.text.split()
-            if e.end <= start and len(words) > 1 and words[-1].lower() == noun[0] and not self._in_quote(e.start):
-                name = self._clean(e.text)
-                return Speaker(f"org:{slug(name)}", name, SpeakerKind.ORGANIZATION, None, name, (name,))
-        return None
+        if self._by_last_word is None:  # last word -> the multi-word names ending in it outside quotes, by end
+            self._by_last_word = {}
+            for e in sorted(self.ann.entities, key=lambda e: e.end):
+                words = e.text.split()
+                if len(words) > 1 and not self._in_quote(e.start):
+                    self._by_last_word.setdefault(words[-1].lower(), []).append((e.end, e.text))
+        named = self._by_last_word.get(noun[0], [])
+        k = bisect.bisect_right(named, (start, "\uffff")) - 1
+        if k < 0:
+            return None
+        name = self._clean(named[k][1])
+        return Speaker(f"org:{slug(name)}", name, SpeakerKind.ORGANIZATION, None, name, (name,))
 
     def _salient_person(self, start: int, gender: str | None) -> Speaker | None:
         """The person "he"/"she" at ``start`` most likely refers to: the first compatible person named
@@ -546,13 +556,10 @@ class _Resolver:
         attribution most often continues the subject of the sentence before, not the last name seen.
         """
         here = bisect.bisect_right(self.sent_starts, start) - 1
-        people = self._candidates()
-        stop = bisect.bisect_left([c.start for c in people], start)
+        lo = self.sent_starts[here - _MAX_SENTENCES_BACK] if here - _MAX_SENTENCES_BACK >= 0 else 0
         by_sentence: dict[int, list[_Candidate]] = {}
-        for c in people[:stop]:
-            k = bisect.bisect_right(self.sent_starts, c.start) - 1
-            if here - k <= _MAX_SENTENCES_BACK:
-                by_sentence.setdefault(k, []).append(c)
+        for c in self._candidates(lo, start):
+            by_sentence.setdefault(bisect.bisect_right(self.sent_starts, c.start) - 1, []).append(c)
         for k in sorted(by_sentence, reverse=True):
             # the one who was just speaking first ("Asked what he would tell Mayor John Tory, Dennis Brooks
             # says: ... But he said"), then the others in text order
@@ -581,11 +588,20 @@ class _Resolver:
         before = self.text[max(0, pos - 12):pos].split()
         return bool(before) and before[-1].lower() in self.t.prep
 
-    def _candidates(self) -> list["_Candidate"]:
-        """Person mentions outside quotations, in text order: earlier speakers and person-like names."""
-        if self._people is not None:
-            cands = [c for c in self._people if c.speaker is None]
-        else:
+    def _candidates(self, lo: int, hi: int) -> list["_Candidate"]:
+        """Person mentions outside quotations that start in ``[lo, hi)``, in text order: the speakers resolved
+        so far, at their mentions, and person-like names (bisected, so a window costs its own size)."""
+        names = self._names()
+        cands = names[bisect.bisect_left(self._name_starts, lo):bisect.bisect_left(self._name_starts, hi)]
+        spoken = [_Candidate(s, s, None, sp) for s, sp, _ in
+                  self.history[bisect.bisect_left(self._history_starts, lo):bisect.bisect_left(self._history_starts, hi)]
+                  if sp.kind in _PERSONISH]
+        spoken_at = {c.start for c in spoken}  # a spoken candidate stands at its mention's start
+        return sorted([c for c in cands if c.start not in spoken_at] + spoken, key=lambda c: c.start)
+
+    def _names(self) -> list["_Candidate"]:
+        """The article's person-like names outside quotations, in text order (worked out once per article)."""
+        if self._people is None:
             cands = []
             names: set[str] = set()  # last words of the multi-word names seen so far
             overlaps_named = self._known_non_persons()
@@ -621,12 +637,9 @@ class _Resolver:
                 if len(words) > 1:
                     names.add(words[-1])
                 cands.append(_Candidate(e.start, e.end, gender))
-        # earlier attributed speakers that are people, at their mentions (their speakers already resolved)
-        spoken = [_Candidate(s, s, None, sp) for s, sp, _ in self.history if sp.kind in _PERSONISH]
-        spoken_at = {c.start for c in spoken}  # a spoken candidate stands at its mention's start
-        self._people = sorted(cands, key=lambda c: c.start)
-        merged = [c for c in self._people if c.start not in spoken_at] + spoken
-        return sorted(merged, key=lambda c: c.start)
+            self._people = sorted(cands, key=lambda c: c.start)
+            self._name_starts = [c.start for c in self._people]
+        return self._people
 
     def _opens_sentence(self, pos: int) -> bool:
         """Whether ``pos`` is the first word of a sentence or paragraph (after a quotation mark, too)."""
