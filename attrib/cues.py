@@ -873,7 +873,13 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
         k = left[1]
         while k >= left[0] and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det:
             k -= 1
-        left = (k + 1, left[1]) if left[0] <= k < left[1] and toks[k].text.islower() else None
+        d = max((j for j in range(left[0] + 2, left[1]) if toks[j].text.lower() in lex.det), default=None)
+        if left[0] <= k < left[1] and toks[k].text.islower():
+            left = (k + 1, left[1])
+        elif d is not None and toks[left[1]].text.islower():
+            left = (d, left[1])  # "In early November the company announced": the noun phrase after the adverbial
+        else:
+            left = None
     if not dep and ci > left_bound and (toks[ci - 1].text.lower() == "to" or (
             is_participle and (toks[ci - 1].text.lower() in lex.prep or toks[ci - 1].text.lower() in lex.boundary))):
         # "X refused to admit ...", "X began by saying ...": a non-finite cue; its speaker is the subject of
@@ -1117,6 +1123,14 @@ def _clause_subject(toks: list[Token], lo: int, hi: int, lex: _Lexicon) -> tuple
         while k - 1 > lo and not toks[k - 1].text[:1].isupper():
             k -= 1
         if k - lo <= 8 and k < hi and toks[k].text.islower():
+            return lo, k - 1
+    if lo < hi and toks[lo].text.lower() in lex.det:
+        # "The diocese issued a statement": a noun phrase up to the first verb form (an -ed word, a cue's form)
+        k = lo + 1
+        while k < hi and toks[k].text.isalpha() and not (toks[k].text.islower() and (
+                toks[k].text.endswith("ed") or toks[k].text.lower() in lex.forms or toks[k].text.lower() in lex.aux)):
+            k += 1
+        if lo + 1 < k <= lo + 4 and k < hi and toks[k].text.islower():
             return lo, k - 1
     k = lo
     while k < hi and toks[k].text != _QUOTE and toks[k].text not in _HARD and toks[k].text.lower() not in lex.aux \

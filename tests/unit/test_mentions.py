@@ -185,3 +185,13 @@ def test_a_pronoun_prefers_the_one_who_was_just_speaking():
     text = ("Asked what he would tell Mayor Sam Lee about the shelter, Tom Berg says: “Just listen to us.”\n\n"
             "But he said it had been a long journey.")
     assert [n for m, n, _ in speakers(text) if m == "he"] == ["Tom Berg"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an opening adverbial without a comma: the noun phrase after it is the subject
+    ("In early November the company announced that Jane Roe would take over.", "the company"),
+    # a noun phrase right after the preposition is its object, not the subject
+    ("Jane Roe called the claim false and in a carefully worded reply said she never gave orders.", "Jane Roe"),
+])
+def test_subjects_after_an_adverbial(text, expected):
+    assert [m for m, _, _ in speakers(text) if m][-1] == expected
