@@ -1,16 +1,24 @@
 """Resolve speakers: (Annotated, Attribution...) -> tuple[ResolvedAttribution, ...].
 
-A speaker mention ("Taliban spokesman Zabihullah Mujahid", "he", "the official",
-"Pakistani authorities", "Kabul") becomes a Speaker with a kind, a canonical
-name, a role and an affiliation (with its parent organisations), using the
-rules (known speakers, organisations and their aliases, nationality adjectives,
-role nouns) and what the article said before:
+A speaker mention ("Taliban spokesman Zabihullah Mujahid", "he", "the affable proprietor",
+"Pakistani authorities", "Kabul") is parsed by the mention grammar (``_Resolver.parse``: the
+head of the phrase, appositives, documents and their authors, organisations) and resolved by
+the first of ``_Resolver.SIEVES`` that applies, most precise first, each a named method whose
+rule id goes into the record:
 
-* known people and organisations by alias -> their canonical names;
-* pronouns and descriptors ("the official", "the group") -> the nearest earlier
-  compatible speaker, else the nearest compatible entity outside quotations;
-* anonymous sources with the same role noun in one article -> one speaker;
-* a bare surname -> the fuller name used earlier in the same article.
+* pronouns -> the person or organisation the passage is about (``speaker.pronoun``);
+* descriptions of a person ("the affable proprietor") -> the person the passage is about
+  (``speaker.person-descriptor``); descriptors of organisations ("the ministry", "the party")
+  -> the organisation named before with that noun or kind (``speaker.descriptor``);
+* names -> the rules' speaker by alias, else the fullest form of the name in the article
+  (``speaker.known``, ``speaker.name``), with the role and affiliation the article states
+  (``attrib.descriptions``);
+* anonymous sources with the same role noun in one article -> one speaker (``speaker.anonymous``);
+* organisations, groups, and what is left as written (``speaker.organisation``, ``speaker.group``,
+  ``speaker.unknown``).
+
+"The person the passage is about" is the first person named in the nearest sentence before the
+mention, the one who was just speaking first (``_salient_person``).
 """
 from __future__ import annotations
 
@@ -351,45 +359,72 @@ class _Resolver:
     # -- resolving ---------------------------------------------------------------------
 
     def resolve(self, m: Span) -> tuple[Speaker | None, tuple[str, ...]]:
+        """The speaker of a mention and the rule ids that made it: the first of ``SIEVES`` that applies."""
         self.pos = m.start
         self.described = None
         p = self.parse(m)
-        rids: list[str] = []
-        if p.pronoun:
-            sp = self._antecedent(m.start, p)
-            rids.append("speaker.pronoun")
-        elif p.person_descriptor and (sp := self._salient_person(m.start, None)) is not None:
-            rids.append("speaker.person-descriptor")
-        elif p.descriptor:
-            sp = self._antecedent(m.start, p)
-            rids.append("speaker.descriptor")
-            if sp is None and p.name:
-                sp = Speaker(f"unknown:{self.ann.article.doc_id}:{slug(p.name)}", p.name, SpeakerKind.UNKNOWN)
-        elif p.kind is SpeakerKind.PERSON:
-            sp = self._person(p)
-            rids.append("speaker.known" if p.known else "speaker.name")
-        elif p.kind is SpeakerKind.ANONYMOUS:
-            sp = self._anonymous(m.start, p)
-            rids.append("speaker.anonymous")
-        elif p.kind in (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY):
-            org = self.t.rules.org(p.name or "")
-            sp = Speaker(f"org:{slug(p.name or '')}", p.name or "", p.kind, None, p.name,
-                         self.t.rules.org_path(p.name) if org else ())
-            rids.append("speaker.organisation")
-        elif p.kind is SpeakerKind.GROUP:
-            sp = Speaker(f"group:{self.ann.article.doc_id}:{slug(p.name or '')}", p.name or "", p.kind, p.role,
-                         p.affiliation, self._path(p.affiliation))
-            rids.append("speaker.group")
-        else:
-            sp = Speaker(f"unknown:{self.ann.article.doc_id}:{slug(p.name or '')}", p.name or "", p.kind, p.role,
-                         p.affiliation, self._path(p.affiliation)) if p.name else None
-            rids.append("speaker.unknown")
+        sp, rid = next(found for sieve in self.SIEVES if (found := sieve(self, m, p)) is not None)
+        rids = [rid]
         if sp is not None:
             self.history.append((m.start, sp, p))
             self._history_starts.append(m.start)  # mentions are resolved in text order: the list stays sorted
             if self.described:
                 rids.append(self.described)
         return sp, tuple(rids)
+
+    # -- the sieves, most precise first; each gives (speaker or None, rule id), or None when it does not apply
+
+    def _pronoun(self, m: Span, p: _Parsed):
+        """"he", "they": the person or organisation the passage is about (``_antecedent``)."""
+        return (self._antecedent(m.start, p), "speaker.pronoun") if p.pronoun else None
+
+    def _person_descriptor(self, m: Span, p: _Parsed):
+        """"the affable proprietor": the person the passage is about."""
+        sp = self._salient_person(m.start, None) if p.person_descriptor else None
+        return (sp, "speaker.person-descriptor") if sp is not None else None
+
+    def _descriptor(self, m: Span, p: _Parsed):
+        """"the ministry", "the party": the organisation named before with that noun or kind."""
+        if not p.descriptor:
+            return None
+        sp = self._antecedent(m.start, p)
+        if sp is None and p.name:
+            sp = Speaker(f"unknown:{self.ann.article.doc_id}:{slug(p.name)}", p.name, SpeakerKind.UNKNOWN)
+        return sp, "speaker.descriptor"
+
+    def _named_person(self, m: Span, p: _Parsed):
+        """A name: the rules' speaker, else the fullest form of the name in the article."""
+        if p.kind is not SpeakerKind.PERSON:
+            return None
+        return self._person(p), "speaker.known" if p.known else "speaker.name"
+
+    def _anonymous_source(self, m: Span, p: _Parsed):
+        """"a senior official": one anonymous source per role (and affiliation) in the article."""
+        return (self._anonymous(m.start, p), "speaker.anonymous") if p.kind is SpeakerKind.ANONYMOUS else None
+
+    def _organisation(self, m: Span, p: _Parsed):
+        """An organisation or country, by the rules' name where they know it."""
+        if p.kind not in (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY):
+            return None
+        org = self.t.rules.org(p.name or "")
+        return Speaker(f"org:{slug(p.name or '')}", p.name or "", p.kind, None, p.name,
+                       self.t.rules.org_path(p.name) if org else ()), "speaker.organisation"
+
+    def _group(self, m: Span, p: _Parsed):
+        """"residents", "Smith supporters": a group of this article."""
+        if p.kind is not SpeakerKind.GROUP:
+            return None
+        return Speaker(f"group:{self.ann.article.doc_id}:{slug(p.name or '')}", p.name or "", p.kind, p.role,
+                       p.affiliation, self._path(p.affiliation)), "speaker.group"
+
+    def _unknown(self, m: Span, p: _Parsed):
+        """Anything else that names something, kept as written (the last sieve: it always applies)."""
+        sp = Speaker(f"unknown:{self.ann.article.doc_id}:{slug(p.name or '')}", p.name or "", p.kind, p.role,
+                     p.affiliation, self._path(p.affiliation)) if p.name else None
+        return sp, "speaker.unknown"
+
+    SIEVES = (_pronoun, _person_descriptor, _descriptor, _named_person, _anonymous_source, _organisation, _group,
+              _unknown)
 
     def _path(self, org: str | None) -> tuple[str, ...]:
         if not org:
