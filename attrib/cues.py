@@ -1313,26 +1313,37 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
 
 def _introduced_speaker(annotated: Annotated, q: Quote, quotes: tuple[Quote, ...], lex: _Lexicon) -> Span | None:
     """'Jane Roe runs the shelter. "We are full every night."': a quotation that stands as a sentence of its
-    own right after a sentence whose subject is a person ("Jane Roe", "he") is that person's, when that
-    sentence quotes no one itself. Only a person is kept as the speaker (``speakers`` drops others)."""
+    own right after a sentence whose subject is a person ("Jane Roe", "he"), or right after a colon that
+    ends such a clause ('Jane Roe is more blunt: "..."'), is that person's, when the sentence quotes no one
+    before it. Only a person is kept as the speaker (``speakers`` drops others)."""
     text = annotated.article.text
     inner = q.text.rstrip("”\"’'» ")
     if not inner or inner[-1] not in ".!?":
         return None  # a phrase in quotation marks, not a statement
     starts = [x.start for x in annotated.sentences]
     k = bisect.bisect_right(starts, q.start) - 1
-    while k >= 0 and annotated.sentences[k].end > q.start:
-        k -= 1  # the sentence before the one the quotation opens
-    if k < 0:
-        return None
-    sent = annotated.sentences[k]
-    gap = text[sent.end:q.start]
-    if gap.strip() or gap.count("\n") > 2 or text[sent.end - 1:sent.end] not in (".", "!", "?"):
-        return None
+    colon = q.start
+    while colon > 0 and text[colon - 1] in " \t":
+        colon -= 1
+    if colon > 0 and text[colon - 1] == ":" and k >= 0:  # 'Martell is more blunt: "..."'
+        sent = annotated.sentences[k]
+        end = colon - 1  # the subject of the sentence the colon ends
+    else:
+        while k >= 0 and annotated.sentences[k].end > q.start:
+            k -= 1  # the sentence before the one the quotation opens
+        if k < 0:
+            return None
+        sent = annotated.sentences[k]
+        gap = text[sent.end:q.start]
+        if gap.strip() or gap.count("\n") > 2 or text[sent.end - 1:sent.end] not in (".", "!", "?"):
+            return None
+        end = sent.end
     first = bisect.bisect_left(quotes, sent.start, key=_START)
-    if first < len(quotes) and quotes[first].start < sent.end:
+    if first < len(quotes) and quotes[first].start < min(end, q.start):
         return None  # the sentence before quotes someone itself
-    toks = list(sent.tokens)
+    toks = [t for t in sent.tokens if t.start < end]
+    if not toks:
+        return None
     subj = _pronoun_at_start(toks, 0, len(toks), lex) or _clause_subject(toks, 0, len(toks) - 1, lex)
     if subj is None or not (toks[subj[0]].text[:1].isupper() or toks[subj[0]].text.lower() in lex.pronouns):
         return None

@@ -18,8 +18,8 @@ BUILT_IN: dict[str, str] = {
     "quote.split": 'the first part of a quotation split by its attribution: "“A,” she said, “B.”"',
     "quote.continuation": "a quotation that continues the previous attribution's speaker (same paragraph, or "
                           "the next paragraph wholly in quotation marks)",
-    "quote.introduced-speaker": 'a quotation that stands as a sentence right after a sentence whose subject is a '
-                                'person: "Jane Roe runs the shelter. “We are full.”"',
+    "quote.introduced-speaker": 'a quotation that stands as a sentence right after a sentence (or a colon) whose '
+                                'subject is a person: "Jane Roe runs the shelter. “We are full.”"',
     # speakers: how the mention became a speaker
     "speaker.known": "the mention names a speaker of the rules (by name or alias)",
     "speaker.name": "the mention names a person the rules do not know",

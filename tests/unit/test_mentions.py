@@ -195,3 +195,9 @@ def test_a_pronoun_prefers_the_one_who_was_just_speaking():
 ])
 def test_subjects_after_an_adverbial(text, expected):
     assert [m for m, _, _ in speakers(text) if m][-1] == expected
+
+
+def test_a_quote_after_a_colon_is_the_subjects():
+    assert speakers("Jane Roe, a doctor from Northfield, is more blunt: “We are uncovering horrifying things.”") \
+        == [("Jane Roe", "Jane Roe", "person")]
+    assert speakers("The plan has two parts: “A new road and a new bridge.”") == [(None, None, None)]
