@@ -1301,7 +1301,9 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
                 and _continues(text, prev, q, lex):  # a short term in quotes inside a sentence is no statement
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
                                    prev.outlet, (q.rule_id, "quote.continuation")))
-        elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS):
+        elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS) and _opens_sentence(text, q.start):
+            # a quotation with no cue that stands as a sentence; a phrase in marks inside a sentence is a title,
+            # a slogan or a scare quote ("boys in “Make America Great Again” hats"), reported by no one
             who = _introduced_speaker(annotated, q, quotes, lex)
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, None, who, None,
                                    (q.rule_id, "quote.introduced-speaker") if who else (q.rule_id,)))
@@ -1462,9 +1464,10 @@ def _with_negation(toks: list[Token], start: int, cue_end: int, lex: _Lexicon) -
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
-    """Whether ``pos`` starts a sentence or a paragraph: only spaces after a sentence's end stand before it."""
+    """Whether ``pos`` starts a sentence or a paragraph: only spaces after a sentence's end (or a colon that
+    introduces what follows) stand before it."""
     before = text[max(0, pos - 3):pos].rstrip(" \t")
-    return not before or before[-1] in ".!?\n”\"’'"
+    return not before or before[-1] in ".!?:\n”\"’'"
 
 
 def _ends_a_sentence(tail: str, lex: _Lexicon) -> bool:

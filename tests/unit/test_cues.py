@@ -374,8 +374,8 @@ CUE_CASES = [
           [("indirect", "The mayor", "said", "parents still want a school near home")],
           "issue 3: a nested cue cut the content at an adverb ('still')"),
     fixed("Her reply was “not in line with our policy.” The paper said it would send a reporter to the town.",
-          [("direct", None, None, "“not in line with our policy.”"),
-           ("indirect", "The paper", "said", "it would send a reporter to the town")],
+          # (the phrase in marks inside a sentence, with no cue, is reported by no one: no record)
+          [("indirect", "The paper", "said", "it would send a reporter to the town")],
           "issue 3: a sentence after a quote with a clause of its own after the cue was read as the quote's "
           "attribution"),
     fixed("Jane Doe says at a rally in Leeds, England, that the plan will fail.",

@@ -201,3 +201,8 @@ def test_a_quote_after_a_colon_is_the_subjects():
     assert speakers("Jane Roe, a doctor from Northfield, is more blunt: “We are uncovering horrifying things.”") \
         == [("Jane Roe", "Jane Roe", "person")]
     assert speakers("The plan has two parts: “A new road and a new bridge.”") == [(None, None, None)]
+
+
+def test_a_phrase_in_marks_inside_a_sentence_is_no_quotation():
+    assert speakers("A group of boys in “Make Northland Great Again” hats walked by.") == []
+    assert speakers("The crowd was quiet.\n\n“We will not move from here until we are heard.”") == [(None, None, None)]
