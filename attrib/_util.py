@@ -12,7 +12,7 @@ import unicodedata
 from functools import partial
 from itertools import accumulate, chain, compress, count, islice, repeat
 from operator import attrgetter, le, methodcaller
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:
     from .ruleset import RuleSet
@@ -212,81 +212,6 @@ class Overlaps:
     def __call__(self, start: int, end: int) -> bool:
         k = bisect.bisect_left(self.starts, end)  # spans [:k] start before ``end``
         return k > 0 and self.max_end[k - 1] > start
-
-
-T = TypeVar("T")
-
-
-class Turns:
-    """The numbers 0 to ``n`` - 1, each handed to whichever process asks next: this process and the processes
-    it forks afterwards iterate over one shared counter, so each number comes out once in all, and
-    processes that take turns at chunks of work end within a chunk's time of each other."""
-
-    def __init__(self, n: int):
-        import multiprocessing
-
-        self.n = n
-        self.next = multiprocessing.get_context("fork").Value("q", 0)  # shared memory, with a lock
-
-    def __iter__(self) -> Iterator[int]:
-        while True:
-            with self.next.get_lock():
-                k = self.next.value
-                self.next.value = k + 1
-            if k >= self.n:
-                return
-            yield k
-
-
-def in_forked_process(work: Callable[[], T], meanwhile: Callable[[], None], what: str) -> T:
-    """Run ``work`` in a forked process while ``meanwhile`` runs in this one (two cores for one step).
-
-    The forked process starts with a copy of this one's memory (nothing is pickled on the way
-    in) and ends without running this process's clean-ups; it must not use what this process
-    keeps using, such as a database connection (it opens its own). ``work``'s result comes
-    back pickled; an exception it raises is raised here once ``meanwhile`` is done.
-
-    Args:
-        work: what the forked process does.
-        meanwhile: what this process does at the same time.
-        what: what ``work`` does, for the error when its process dies ("writing the graph's nodes").
-
-    Returns:
-        What ``work`` returned.
-    """
-    import multiprocessing
-
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_forked, args=(work, send), daemon=True)
-    child.start()
-    send.close()
-    try:
-        meanwhile()
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            raise RuntimeError(f"the process {what} stopped (exit code {child.exitcode})") from None
-    except BaseException:
-        child.terminate()
-        raise
-    finally:
-        child.join()
-        receive.close()
-    if not ok:
-        raise value
-    return value
-
-
-def _forked(work: Callable[[], Any], send: Any) -> None:
-    """``in_forked_process``'s forked process: sends (True, result) or (False, the exception)."""
-    try:
-        send.send((True, work()))
-    except BaseException as e:  # noqa: BLE001 - handed to the parent, which raises it
-        try:
-            send.send((False, e))
-        except Exception:  # noqa: BLE001 - an exception that does not pickle
-            send.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
 
 
 #: allocations (less frees) of container objects between two runs of the cyclic garbage collector in a batch run

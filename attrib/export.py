@@ -7,7 +7,6 @@ and identical input gives byte-identical output.
 from __future__ import annotations
 
 import colorsys
-import os
 import csv
 import hashlib
 import json
@@ -16,9 +15,8 @@ import re
 import shutil
 from collections import Counter
 from pathlib import Path
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
-from ._util import in_forked_process
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
 from .rundir import atomic_path
 
 if TYPE_CHECKING:
@@ -44,7 +42,7 @@ def write_graphml(graph: nx.Graph | GraphRecords, path: str | Path) -> None:
     write_graphml_records(graph.nodes(data=True), graph.edges(data=True), path, graph.is_directed())
 
 
-def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]] | InFork,
+def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]],
                           edges: Iterable[tuple[Any, Any, dict[str, Any]]], path: str | Path,
                           directed: bool = True) -> None:
     """Write GraphML from node records ``(id, attrs)`` and then edge records ``(u, v, attrs)``, each read once.
@@ -56,9 +54,7 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]] | InFork,
     ever holding its nodes or edges (``graph.write_store_graph``).
 
     Args:
-        nodes: the nodes in output order; attribute values str/int/float/bool. As ``InFork``, they
-            are made and written by a forked process while this one writes the edges (two cores
-            write the file in about the time of its larger part).
+        nodes: the nodes in output order; attribute values str/int/float/bool.
         edges: the edges in output order.
         path: the file to write (replaced atomically).
         directed: the graph's ``edgedefault``.
@@ -71,12 +67,8 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]] | InFork,
     with atomic_path(path) as tmp:
         parts = [Path(tmp + ".nodes"), Path(tmp + ".edges")]
         try:
-            if isinstance(nodes, InFork):
-                node_keys = _with_forked_nodes(nodes, parts[0], lambda: _write_part(parts[1], "edge", edges, edge_keys))
-                _rename_edge_keys(parts[1], node_keys, edge_keys)  # written before the node keys were known
-            else:
-                _write_part(parts[0], "node", nodes, node_keys)
-                _write_part(parts[1], "edge", edges, edge_keys, node_keys)
+            _write_part(parts[0], "node", nodes, node_keys)
+            _write_part(parts[1], "edge", edges, edge_keys, node_keys)
             with open(tmp, "wb") as f:
                 head = ["<?xml version='1.0' encoding='utf-8'?>\n"
                         '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -96,45 +88,6 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]] | InFork,
         finally:
             for part in parts:
                 part.unlink(missing_ok=True)
-
-
-@dataclass(frozen=True)
-class InFork:
-    """GraphML node records to make and write in a forked process (``write_graphml_records``).
-
-    ``records`` is called in that process (e.g. to open its own connection to a database
-    first); ``then`` runs there once the nodes are written (other files to write meanwhile).
-    """
-
-    records: Callable[[], Iterable[tuple[Any, dict[str, Any]]]]
-    then: Callable[[], None] = lambda: None
-
-
-def _with_forked_nodes(nodes: InFork, part: Path, meanwhile: Callable[[], None]) -> dict[str, type]:
-    """Write the node part (then run ``nodes.then``) in a forked process while ``meanwhile`` runs here; the node keys."""
-    def node_part() -> dict[str, type]:
-        keys: dict[str, type] = {}
-        _write_part(part, "node", nodes.records(), keys)
-        nodes.then()
-        return keys
-
-    return in_forked_process(node_part, meanwhile, "writing the graph's nodes")
-
-
-def _rename_edge_keys(part: Path, node_keys: dict[str, type], edge_keys: dict[str, type]) -> None:
-    """Give the edge part's data of keys that are also node keys their edge key ids (``_key_id``)."""
-    tags = {f"<data key={_q(k)}>": f"<data key={_q(_key_id('edge', k, node_keys))}>"
-            for k in edge_keys if k in node_keys}
-    if not tags:
-        return
-    renamed = Path(str(part) + ".renamed")
-    # a tag holds no line break and no text holds "<" unescaped: each tag is found whole in one line
-    with open(part, encoding="utf-8", newline="\n") as src, open(renamed, "w", encoding="utf-8", newline="\n") as dst:
-        for line in src:
-            for old, new in tags.items():
-                line = line.replace(old, new)
-            dst.write(line)
-    os.replace(renamed, part)
 
 
 def _key_id(domain: str, k: str, node_keys: dict[str, type]) -> str:

@@ -34,9 +34,9 @@ from enum import Enum
 from itertools import chain, combinations, groupby
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from ._util import Turns, in_forked_process, slug  # noqa: F401 - slug: used for node ids, re-exported
+from ._util import slug  # noqa: F401 - slug: used for node ids, re-exported
 from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
@@ -826,15 +826,13 @@ class GraphRecords:
 # -- the graph from the on-disk store ----------------------------------------------------------------
 
 
-def write_store_graph(store: Store, rules: RuleSet, path: str | Path, in_fork: Callable[[], None] | None = None
-                      ) -> None:
+def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
     """Write a run's full graph as GraphML from its store, holding no quote, claim, article or speaker list.
 
-    The file is byte for byte what ``export.write_graph_files(records_from_run(...), ["graphml"], ...)``
-    writes for the same quotes, articles and stances. Claims are pooled on the store
-    (``claims.pool_store_claims``); nodes and edge shares go to tables of their own and come
-    back sorted by SQLite. Python holds the organisations and outlets, one pooling speaker's
-    records (or one claim's articles, or one edge's doc ids) at a time, and bounded buffers.
+    Claims are pooled on the store (``claims.pool_store_claims``); nodes and edge shares go to
+    tables of their own and come back sorted by SQLite. Python holds the organisations and
+    outlets, one pooling speaker's records (or one claim's articles, or one edge's doc ids) at
+    a time, and bounded buffers.
 
     Args:
         store: the run's store (``attrib.store.Store``): ``quote`` lines with their final speakers,
@@ -842,31 +840,14 @@ def write_store_graph(store: Store, rules: RuleSet, path: str | Path, in_fork: C
             (replaced on each call).
         rules: the rules.
         path: the GraphML file to write (replaced atomically).
-        in_fork: given (for a store in a file), a forked process writes the nodes (through a
-            connection of its own) and then calls this, while this process writes the edges:
-            a second core takes about a third of the writing (``export.InFork``).
     """
     from .claims import pool_store_claims
-    from .export import InFork, write_graphml_records
+    from .export import write_graphml_records
 
     pool_store_claims(store, rules)  # SQLite's sorts keep at most the store's page cache (2 MB) in memory
     builder = _StoreBuilder(store, rules)
-    try:
-        builder.build(two_processes=in_fork is not None)
-        nodes: Any = builder.node_records()
-        if in_fork is not None and store.path != ":memory:":
-            store.commit()  # what the forked process reads
-
-            def forked_nodes() -> Iterator[tuple[str, dict[str, Any]]]:
-                builder.reopen()
-                return builder.node_records()
-
-            nodes = InFork(forked_nodes, in_fork)
-        elif in_fork is not None:
-            in_fork()
-        write_graphml_records(nodes, builder.edge_records(), path)
-    finally:
-        builder.remove_parts()
+    builder.build()
+    write_graphml_records(builder.node_records(), builder.edge_records(), path)
 
 
 _GRAPH_TABLES = """
@@ -878,21 +859,10 @@ CREATE TABLE graph_speaker(sid TEXT PRIMARY KEY, party TEXT NOT NULL, top TEXT, 
 CREATE TABLE graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
                         rules TEXT NOT NULL, stance INTEGER, extra BLOB);
 """
-_INSERT = {"graph_site": "INSERT OR REPLACE INTO main.graph_site VALUES (?, ?)",
-           "graph_node": "INSERT INTO {part}.graph_node VALUES (?, ?, ?, ?)",
-           "graph_speaker": "INSERT INTO {part}.graph_speaker VALUES (?, ?, ?, ?)",
-           "graph_edge": "INSERT INTO {part}.graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
-#: the tables of a part of the graph built by one process (``_StoreBuilder.build``); a claim's node row has its
-#: speaker's id (``sid``), whose top affiliation ``node_records`` adds
-_PART_TABLES = """
-CREATE TABLE {part}.graph_node(nid TEXT NOT NULL, org INTEGER NOT NULL, attrs BLOB NOT NULL, sid TEXT);
-CREATE TABLE {part}.graph_speaker(sid TEXT PRIMARY KEY, party TEXT NOT NULL, top TEXT, name_key TEXT);
-CREATE TABLE {part}.graph_edge(u TEXT NOT NULL, v TEXT NOT NULL, rank INTEGER, weight REAL NOT NULL, docs BLOB NOT NULL,
-                               rules TEXT NOT NULL, stance INTEGER, extra BLOB);
-"""
-#: the ranges of ``claims_seq`` two processes take turns at (``_StoreBuilder._take_claims``): enough that they
-#: end within a range's time of each other, few enough that a range's query costs nothing much
-_CLAIM_CHUNKS = 64
+_INSERT = {"graph_site": "INSERT OR REPLACE INTO graph_site VALUES (?, ?)",
+           "graph_node": "INSERT INTO graph_node VALUES (?, ?, ?, ?)",
+           "graph_speaker": "INSERT INTO graph_speaker VALUES (?, ?, ?, ?)",
+           "graph_edge": "INSERT INTO graph_edge VALUES (?, ?, ?, ?, ?, ?, ?, ?)"}
 #: entries a cache of the store builder holds at most (speaker records, parsed-record memo, summed edges)
 _CACHED = 1024
 _RULE_SEP = "\x1f"  # goes before each rule id of a row (no rule id holds it): () is "", ("",) is _RULE_SEP
@@ -929,9 +899,6 @@ class _StoreBuilder(_Builder):
         self.stances = 0
         self.speaker_rows: dict[str, tuple] = {}  # a bounded cache of _speaker
         self.spans: dict[tuple[str, int, int], list] = {}  # a bounded cache of span_reports
-        self.part = "main"  # the schema new node, edge and speaker rows go to
-        self.speakers = "main"  # the schema holding the speakers' rows (graph_speaker)
-        self.parts: dict[str, str] = {}  # the other schemas holding nodes and edges -> their files
 
     # -- storage
 
@@ -944,7 +911,7 @@ class _StoreBuilder(_Builder):
     def _flush(self, *tables: str) -> None:
         for table in tables or tuple(self.rows):
             if self.rows[table]:
-                self.db.executemany(_INSERT[table].format(part=self.part), self.rows[table])
+                self.db.executemany(_INSERT[table], self.rows[table])
                 self.rows[table].clear()
 
     def set_node(self, nid: str, attrs: dict[str, Any]) -> None:
@@ -999,7 +966,7 @@ class _StoreBuilder(_Builder):
         if found is None:
             if len(self.speaker_rows) >= _CACHED:
                 self.speaker_rows.clear()
-            row = self.db.execute(f"SELECT party, top FROM {self.speakers}.graph_speaker WHERE sid = ?",
+            row = self.db.execute("SELECT party, top FROM graph_speaker WHERE sid = ?",
                                   (sid,)).fetchone()
             found = self.speaker_rows[sid] = row or (None, None)
         return found
@@ -1008,7 +975,7 @@ class _StoreBuilder(_Builder):
         return self._speaker(sid)[0]
 
     def speaker_by_name(self, key: str) -> str | None:
-        row = self.db.execute(f"SELECT sid FROM {self.speakers}.graph_speaker WHERE name_key = ? ORDER BY sid LIMIT 1",
+        row = self.db.execute("SELECT sid FROM graph_speaker WHERE name_key = ? ORDER BY sid LIMIT 1",
                               (key,)).fetchone()
         return row[0] if row else None
 
@@ -1030,86 +997,23 @@ class _StoreBuilder(_Builder):
 
     # -- building
 
-    def build(self, two_processes: bool = False) -> None:
-        """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances.
-
-        With ``two_processes`` (a store in a file), a forked process makes the speakers and the stances, and
-        then takes turns with this one at ranges of the claims (``_take_claims``), which this one has been
-        making from the start: each writes its nodes and edges (and the forked one the speakers' rows) to
-        a database file of its own (``parts``), as the store is only read meanwhile. A claim's node and
-        edges are its own (a claim makes no organisation, and its node's top affiliation, its speaker's, is
-        added when read back), so they come out the same; the outlets the claims name are made by both,
-        alike; the organisations are made by the forked process, speakers' first and then stances', as
-        in one process, and this one takes them from its file afterwards (their nodes' top affiliations
-        are worked out from them).
-        """
+    def build(self) -> None:
+        """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances."""
         from .rundir import article_from_record
 
         rows = self.store.rows
         for (line,) in rows("SELECT line FROM article ORDER BY i"):
             self.add_article(article_from_record(json.loads(line)))
         self._flush()
-        if two_processes and self.store.path != ":memory:":
-            chunks = self._claim_chunks()
-            turns = Turns(len(chunks))  # shared with the forked process
-            self._use_part("graph_a")  # commits what the forked process reads
-            in_forked_process(lambda: self._other_part(chunks, turns), lambda: self._take_claims(chunks, turns),
-                              "making the graph's speakers, stances and claims")
-            self.parts["graph_b"] = self._part_path("graph_b")  # the forked process's
-            self.store.attach("graph_b", self.parts["graph_b"])
-            self.speakers = "graph_b"
-            for nid, attrs in rows("SELECT nid, attrs FROM graph_b.graph_node WHERE org = 1"):
-                self.orgs.setdefault(nid, marshal.loads(attrs))
-        else:
-            self._add_speakers_first()
-            self._add_claims()
-            self._add_stances()
+        self._add_speakers_first()
+        self._add_claims()
+        self._add_stances()
         for (doc,) in rows("SELECT DISTINCT doc FROM claims_seq WHERE doc NOT IN (SELECT doc FROM article) "
                            "ORDER BY doc"):
             self.set_node(article_node_id(doc), _bare_article_attrs(doc))
         self._add_outlets()
         self._add_orgs()
         self._flush()
-
-    def _other_part(self, chunks: list[tuple[int, int]], turns: Turns) -> None:
-        """The forked process of ``build``: the speakers and the stances, with the organisations they name, then
-        its turns at the claims, with their outlets."""
-        self.store.reopen()
-        self.db = self.store.db
-        self._use_part("graph_b")
-        self.speakers = "graph_b"
-        self._add_speakers_first()
-        self._add_stances()
-        self._take_claims(chunks, turns)
-        self._add_outlets()
-        self._add_orgs()
-        self._flush()
-        self.store.commit()
-
-    def _claim_chunks(self) -> list[tuple[int, int]]:
-        """``claims_seq`` cut into about ``_CLAIM_CHUNKS`` ranges ``(first, last + 1)`` of ``seq``, each cut where
-        a claim starts (a claim's reports are consecutive; a quote without a speaker is a claim of its own)."""
-        end = (self.db.execute("SELECT max(seq) FROM claims_seq").fetchone()[0] or 0) + 1
-        cuts = [1]
-        for k in range(1, _CLAIM_CHUNKS):
-            at = 1 + k * (end - 1) // _CLAIM_CHUNKS
-            if at <= cuts[-1]:
-                continue
-            row = self.db.execute("SELECT b.seq FROM claims_seq a JOIN claims_seq b ON b.seq = a.seq + 1 "
-                                  "WHERE a.seq >= ? AND (a.pool IS NULL OR b.pool IS NULL OR a.cid != b.cid) "
-                                  "ORDER BY a.seq LIMIT 1", (at - 1,)).fetchone()
-            if row is None:
-                break
-            if row[0] > cuts[-1]:
-                cuts.append(row[0])
-        return list(zip(cuts, cuts[1:] + [end]))
-
-    def _take_claims(self, chunks: list[tuple[int, int]], turns: Turns) -> None:
-        """Make the claims of the chunks no process has taken yet, one chunk at a time: both processes of ``build``
-        run this (the forked one after the stances), so they end within a chunk's time of each other at any
-        mix of claims and stances."""
-        for k in turns:
-            self._add_claims(chunks[k])
 
     def _add_stances(self) -> None:
         from .rundir import stance_from_record
@@ -1125,38 +1029,11 @@ class _StoreBuilder(_Builder):
         for nid, attrs in self.outlets.items():
             self._add("graph_node", (nid, 0, marshal.dumps(attrs), None))
 
-    def _use_part(self, name: str) -> None:
-        """Write new nodes and edges to a new database file, attached as schema ``name``."""
-        self._flush()
-        path = self.parts[name] = self._part_path(name)
-        Path(path).unlink(missing_ok=True)
-        self.store.attach(name, path)
-        execute_script(self.db, _PART_TABLES.format(part=name))
-        self.part = name
-
-    def _part_path(self, name: str) -> str:
-        return f"{self.store.path}.{name}"
-
-    def reopen(self) -> None:
-        """Read through a connection of this process's own (in a forked process), with the parts attached."""
-        self.store.reopen()
-        self.db = self.store.db
-        for name in self.parts:
-            self.store.attach(name, self.parts[name])
-
-    def remove_parts(self) -> None:
-        """Detach and delete the parts' files."""
-        self.store.commit()
-        for name, path in self.parts.items():
-            self.store.detach(name)
-            Path(path).unlink(missing_ok=True)
-        self.parts = {}
-
     def _add_speakers_first(self) -> None:
         """``_add_speakers``, their rows written and indexed for the look-ups of the stances (``speaker_by_name``)."""
         self._add_speakers()
         self._flush()
-        self.db.execute(f"CREATE INDEX {self.speakers}.graph_speaker_name ON graph_speaker(name_key, sid)")
+        self.db.execute("CREATE INDEX graph_speaker_name ON graph_speaker(name_key, sid)")
 
     def _add_speakers(self) -> None:
         """Each pooling speaker's node and affiliation edges, from its reports sorted by (doc_id, start, end)."""
@@ -1200,13 +1077,12 @@ class _StoreBuilder(_Builder):
             self._flush_edges()
             self.paths = {}
 
-    def _add_claims(self, seqs: tuple[int, int] = (0, 1 << 62)) -> None:
-        """Each claim's node and own edges, its reports read in ``aggregate_claims``' order; ``seqs``: the range
-        of ``claims_seq`` to make (``_claim_chunks``; default: all)."""
+    def _add_claims(self) -> None:
+        """Each claim's node and own edges, its reports read in ``aggregate_claims``' order."""
         # the fields a claim takes of each quote are the store's columns
         rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, q.rule, q.outlet, q.name, q.text, q.type "
                                "FROM claims_seq s JOIN quote q ON q.i = s.i LEFT JOIN graph_site g ON g.doc = s.doc "
-                               "WHERE s.seq >= ? AND s.seq < ? ORDER BY s.seq", seqs)
+                               "ORDER BY s.seq")
         rule_ids: dict[str | None, tuple[str, ...]] = {}  # a quote line's "rule" -> its rule ids (a corpus has few)
 
         def report(row: tuple) -> tuple:
@@ -1231,10 +1107,8 @@ class _StoreBuilder(_Builder):
     def node_records(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """The nodes, sorted by id: a node added twice keeps the last; an organisation merges into its speaker;
         a claim gets its speaker's top affiliation."""
-        rows = self.store.rows("SELECT n.nid, n.org, n.attrs, p.top FROM (" + " UNION ALL ".join(
-            f"SELECT nid, org, attrs, sid, {i} AS part, rowid AS r FROM {name}.graph_node"
-            for i, name in enumerate(("main", *self.parts))) + f") n LEFT JOIN {self.speakers}.graph_speaker p "
-            "ON p.sid = n.sid ORDER BY n.nid, n.org, n.part, n.r")
+        rows = self.store.rows("SELECT n.nid, n.org, n.attrs, p.top FROM graph_node n LEFT JOIN graph_speaker p "
+                               "ON p.sid = n.sid ORDER BY n.nid, n.org, n.rowid")
         for nid, group in groupby(rows, key=itemgetter(0)):
             node = org = top = None
             for _, is_org, attrs, its_top in group:
@@ -1251,8 +1125,8 @@ class _StoreBuilder(_Builder):
 
     def edge_records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """The edges, sorted by (u, v), each summed from its shares; a stance edge only where no other edge is."""
-        rows = self.store.rows("SELECT u, v, rank, weight, docs, rules, stance, extra FROM (" + " UNION ALL ".join(
-            f"SELECT * FROM {name}.graph_edge" for name in ("main", *self.parts)) + ") ORDER BY u, v, stance")
+        rows = self.store.rows("SELECT u, v, rank, weight, docs, rules, stance, extra FROM graph_edge "
+                               "ORDER BY u, v, stance")
         rule_sets: dict[str, frozenset[str]] = {}
         for (u, v), group in groupby(rows, key=itemgetter(0, 1)):
             # the last edge's doc ids and texts go now, not once this edge's are made too (an edge may list

@@ -219,7 +219,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         finally:
             progress.close()
             spool.close()
-        finish_run(spool, store, out, rules, options.as_json, result, options.jobs, identity)
+        finish_run(spool, store, out, rules, options.as_json, result, identity)
         store.close()
         spool.remove()
     finally:
@@ -242,11 +242,10 @@ def _with_line(columns: tuple, line: str) -> tuple:
 STORE = "corpus.sqlite"
 
 
-def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: BatchResult, jobs: int = 1,
-               identity=None) -> None:
-    """The corpus stages on the run's store: identity, claims, graph; then the final files, each atomically
-    (in two processes when ``jobs`` > 1). ``identity``: what ``identity.start_store_identity`` gave, handed
-    every quote of the store since (default: collected now)."""
+def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: BatchResult, identity=None) -> None:
+    """The corpus stages on the run's store, one after the other in this process: identity, claims, graph; then
+    the final files, each atomically. ``identity``: what ``identity.start_store_identity`` gave, handed every
+    quote of the store since (default: collected now)."""
     from .identity import merge_record, unify_store
     from .quotes_csv import QUOTES_CSV, quotes_csv_from_run
     from .rundir import (ARTICLES, MERGES, PROBLEMS, QUOTES, STANCES, TEXTS, TEXTS_SPOOL, atomic_path,
@@ -258,16 +257,10 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
                                                                     + "\n"), identity)
     store.commit()
 
-    def write_lines() -> None:
-        write_text_lines(out / QUOTES, store.quote_lines())
-        write_text_lines(out / STANCES, store.stance_lines())
-        quotes_csv_from_run(out / QUOTES, out / QUOTES_CSV)  # for spreadsheets (issue 21)
-
-    if jobs > 1:  # a second process writes these and the graph's nodes, while this one writes its edges
-        files = [out / QUOTES] + _write_graph(store, rules, out, as_json, write_lines)
-    else:
-        write_lines()
-        files = [out / QUOTES] + _write_graph(store, rules, out, as_json)
+    write_text_lines(out / QUOTES, store.quote_lines())
+    write_text_lines(out / STANCES, store.stance_lines())
+    quotes_csv_from_run(out / QUOTES, out / QUOTES_CSV)  # for spreadsheets (issue 21)
+    files = [out / QUOTES] + _write_graph(store, rules, out, as_json)
     for name in (ARTICLES, PROBLEMS):  # the spool's copies are already in their final order
         with atomic_path(out / name) as tmp:
             shutil.copyfile(spool.dir / name, tmp)
@@ -289,8 +282,7 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
             result.warnings += json.loads(line).get("level") == "warning"
 
 
-def _write_graph(store, rules: RuleSet, out: Path, as_json: bool, in_fork: Callable[[], None] | None = None
-                 ) -> list[Path]:
+def _write_graph(store, rules: RuleSet, out: Path, as_json: bool) -> list[Path]:
     """The run's graph files: GraphML streamed from the store; with ``as_json`` also graph.json, for which
     networkx holds the whole graph in memory (node-link JSON is written from a networkx graph)."""
     from .export import FORMATS, write_graph_files
@@ -298,7 +290,7 @@ def _write_graph(store, rules: RuleSet, out: Path, as_json: bool, in_fork: Calla
     from .rundir import article_from_record, attribution_from_record, stance_from_record
 
     path = out / FORMATS["graphml"][0]
-    write_store_graph(store, rules, path, in_fork)
+    write_store_graph(store, rules, path)
     if not as_json:
         return [path]
     def records(table: str, convert) -> list:

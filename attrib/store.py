@@ -112,7 +112,6 @@ class Store:
         self.db.execute("BEGIN")
         self.quotes = self.articles = self.stances = 0
         self.quote_types: Counter[str] = Counter()  # the quotes added, by type (the run's summary)
-        self._inherited: list[sqlite3.Connection] = []
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None)
@@ -121,29 +120,6 @@ class Store:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA temp_store=FILE;"
                          "PRAGMA cache_size=-2000;")
         return db
-
-    def reopen(self) -> None:
-        """Read through a connection of this process's own: in a process forked after ``commit``, whose
-        inherited connection (the parent's) must be neither used nor closed."""
-        self._inherited.append(self.db)
-        self.db = self._connect()
-        self.db.execute("BEGIN")
-
-    def attach(self, name: str, path: str) -> None:
-        """Another database file as schema ``name`` (a scratch file too); ends the open transaction."""
-        if self.db.in_transaction:
-            self.db.execute("COMMIT")
-        self.db.execute(f"ATTACH DATABASE ? AS {name}", (path,))
-        self.db.execute(f"PRAGMA {name}.journal_mode=OFF")
-        self.db.execute(f"PRAGMA {name}.synchronous=OFF")
-        self.db.execute("BEGIN")
-
-    def detach(self, name: str) -> None:
-        """Detach schema ``name``; ends the open transaction."""
-        if self.db.in_transaction:
-            self.db.execute("COMMIT")
-        self.db.execute(f"DETACH DATABASE {name}")
-        self.db.execute("BEGIN")
 
     @classmethod
     def from_run(cls, run_dir: str | Path, path: str | Path = ":memory:") -> "Store":

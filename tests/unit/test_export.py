@@ -392,47 +392,15 @@ def test_every_format_of_every_view_is_written_twice_byte_identical(rules, tmp_p
     assert set(FORMATS) == set(formats)
 
 
-# -- GraphML with its nodes written by a forked process -------------------------------------------------
-
-from attrib.export import InFork, write_graphml_records  # noqa: E402
-
-
-def test_forked_node_part_gives_the_same_bytes(tricky, tmp_path):
-    write_graphml(tricky, tmp_path / "one.graphml")
-    then = tmp_path / "then.txt"
-    write_graphml_records(InFork(lambda: tricky.nodes(data=True), lambda: then.write_text("ran")),
-                          tricky.edges(data=True), tmp_path / "forked.graphml")
-    assert (tmp_path / "forked.graphml").read_bytes() == (tmp_path / "one.graphml").read_bytes()
-    assert then.read_text() == "ran"  # written by the forked process, after the nodes
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["forked.graphml", "one.graphml", "then.txt"]
-
-
-def test_forked_node_part_with_keys_nodes_and_edges_share(tmp_path):
-    """An edge key that is also a node key has its own id; the edges were written before the node keys were known."""
+def test_keys_nodes_and_edges_share(tmp_path):
+    """An edge key that is also a node key has its own id."""
     g = nx.DiGraph()
     g.add_node("a", weight=2, label="A")
     g.add_node("b", label="B <&> weight")
     g.add_edge("a", "b", weight=1.5, label='<data key="weight">')  # a value that looks like the tag stays as it is
     write_graphml(g, tmp_path / "one.graphml")
-    write_graphml_records(InFork(lambda: g.nodes(data=True)), g.edges(data=True), tmp_path / "forked.graphml")
-    text = (tmp_path / "forked.graphml").read_text(encoding="utf-8")
-    assert text == (tmp_path / "one.graphml").read_text(encoding="utf-8")
+    text = (tmp_path / "one.graphml").read_text(encoding="utf-8")
     assert '<data key="edge_weight">1.5</data><data key="edge_label">&lt;data key="weight"&gt;</data>' in text
-    back = nx.read_graphml(tmp_path / "forked.graphml")
+    back = nx.read_graphml(tmp_path / "one.graphml")
     assert list(back.nodes(data=True)) == list(g.nodes(data=True))
     assert list(back.edges(data=True)) == list(g.edges(data=True))
-
-
-@pytest.mark.parametrize("where", ["nodes", "then"])
-def test_forked_failure_is_raised_here_and_leaves_no_file(tmp_path, where):
-    g = nx.DiGraph()
-    g.add_node("x", label="x", tags=["a"] if where == "nodes" else "a")
-    g.add_edge("x", "y", weight=1.0)
-
-    def then() -> None:
-        raise OSError("disk full")
-
-    path = tmp_path / "bad.graphml"
-    with pytest.raises(TypeError if where == "nodes" else OSError, match="list value" if where == "nodes" else "disk"):
-        write_graphml_records(InFork(lambda: g.nodes(data=True), then), g.edges(data=True), path)
-    assert list(tmp_path.iterdir()) == []

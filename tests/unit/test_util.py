@@ -59,23 +59,3 @@ def test_few_collections_raises_the_first_threshold_and_restores_it() -> None:
     with pytest.raises(KeyError), few_collections():
         raise KeyError("a failing block restores the threshold too")
     assert gc.get_threshold() == before
-
-
-def test_turns_hand_each_number_once_to_this_process_and_a_forked_one():
-    """``Turns``: the forked process and this one take numbers from one shared counter, never the same one."""
-    import time
-
-    from attrib._util import Turns, in_forked_process
-
-    turns = Turns(200)
-    mine: list[int] = []
-
-    def take_slowly() -> None:
-        for k in turns:
-            mine.append(k)
-            time.sleep(0.001)  # leave the forked process its turns
-
-    theirs = in_forked_process(lambda: [k for k in turns if not time.sleep(0.001)], take_slowly, "taking turns")
-    assert sorted(mine + theirs) == list(range(200))
-    assert mine and theirs
-    assert list(turns) == []  # all taken
