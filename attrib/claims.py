@@ -87,13 +87,9 @@ def claim_speaker_id(speaker: Speaker, rules: RuleSet, settings: ClaimRule | Non
     return speaker.id
 
 
-def _report_key(ra: ResolvedAttribution) -> tuple[str, int, int]:
-    a = ra.attribution
-    return a.doc_id, a.start, a.end
-
-
 def aggregate_claims(attributions: Sequence[ResolvedAttribution], rules: RuleSet) -> tuple[Claim, ...]:
-    """Pool the quotes of all articles into claims, one per statement of one speaker.
+    """Pool the quotes of all articles into claims, one per statement of one speaker (``pool_store_claims`` on a
+    store of them).
 
     Args:
         attributions: every quote of the run (any order).
@@ -106,48 +102,22 @@ def aggregate_claims(attributions: Sequence[ResolvedAttribution], rules: RuleSet
         report); for a quote without a speaker it also hashes the quote's ``doc_id``/``start``/
         ``end``, so that two unattributed quotes with the same words keep different ids.
     """
-    settings = claim_settings(rules)
-    # exact pooling: (pooling speaker, normalised text) -> reports
-    pooled: dict[tuple[str, str], list[ResolvedAttribution]] = {}
-    alone: list[ResolvedAttribution] = []
-    speaker_of: dict[str, str] = {}  # speaker id -> pooling speaker id (computed once per speaker)
-    for ra in attributions:
-        if ra.speaker is None:
-            alone.append(ra)
-            continue
-        sid = speaker_of.get(ra.speaker.id)
-        if sid is None:
-            sid = speaker_of[ra.speaker.id] = claim_speaker_id(ra.speaker, rules, settings)
-        pooled.setdefault((sid, normalise_quote(ra.attribution.text)), []).append(ra)
+    from .store import Store
 
-    groups = _similar_groups(pooled, settings)
-
-    claims: list[Claim] = []
-    for speaker_id, members in groups:
-        pairs = sorted(((ra, norm) for norm in members for ra in pooled[(speaker_id, norm)]),
-                       key=lambda p: _report_key(p[0]))
-        reports = [ra for ra, _ in pairs]
-        first, norm = reports[0].attribution, pairs[0][1]
-        claims.append(Claim(claim_id(speaker_id, norm), speaker_id, first.text, first.type, tuple(reports)))
-    for ra in alone:
-        a = ra.attribution
-        cid = _alone_claim_id(a.doc_id, a.start, a.end, normalise_quote(a.text))
-        claims.append(Claim(cid, None, a.text, a.type, (ra,)))
-
-    def order(claim: Claim) -> tuple:
-        doc_id, start, end = _report_key(claim.reports[0])
-        return claim.speaker_id is None, claim.speaker_id or "", doc_id, start, end, claim.id
-
-    return tuple(sorted(claims, key=order))
-
-
-def _similar_groups(pooled: dict[tuple[str, str], list[ResolvedAttribution]], settings: ClaimRule
-                    ) -> list[tuple[str, list[str]]]:
-    """Group the distinct normalised texts of each speaker into statements."""
-    by_speaker: dict[str, list[str]] = {}
-    for sid, norm in pooled:
-        by_speaker.setdefault(sid, []).append(norm)
-    return [(sid, members) for sid, norms in by_speaker.items() for members in statement_groups(norms, settings)]
+    store = Store.from_records(attributions)
+    try:
+        pool_store_claims(store, rules)
+        rows = store.db.execute("SELECT i, pool, cid FROM claims_seq ORDER BY seq").fetchall()
+    finally:
+        store.close()
+    claims = []
+    # a claim's reports are consecutive; a quote without a speaker is a claim of its own
+    for _, group in groupby(rows, key=lambda r: r[2] if r[1] is not None else r[0]):
+        group = list(group)
+        reports = tuple(attributions[i] for i, _, _ in group)
+        first = reports[0].attribution
+        claims.append(Claim(group[0][2], group[0][1], first.text, first.type, reports))
+    return tuple(claims)
 
 
 def statement_groups(norms: list[str], settings: ClaimRule) -> list[list[str]]:

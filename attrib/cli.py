@@ -468,12 +468,13 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     rules = _load_rules(rules_dirs)
 
     from .export import FORMATS, write_csv, write_gexf, write_graphml, write_json
-    from .graph import view_from_run
+    from .graph import graph_from_run, graph_view
     from .rundir import read_articles, read_quotes, read_stances
 
     if run_dir.exists() and not run_dir.is_dir():
         raise AttribError(f"{run_dir}: not a run folder (expected the folder `attrib run -o` wrote)")
-    view_graph = view_from_run(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir), rules, view)
+    view_graph = graph_view(graph_from_run(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir), rules),
+                            view)
     if fmt == "csv" or out.is_dir():
         files = [out / name for name in FORMATS[fmt]]
     else:

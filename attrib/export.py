@@ -33,7 +33,7 @@ def write_graphml(graph: nx.Graph | GraphRecords, path: str | Path) -> None:
     memory first, which takes minutes and gigabytes for a graph of a million quotes.
 
     Args:
-        graph: a graph whose attribute values are str/int/float/bool (``graph.build_graph`` makes one).
+        graph: a graph whose attribute values are str/int/float/bool (``graph.graph_from_run`` makes one).
         path: the file to write (replaced atomically).
 
     Raises:

@@ -11,16 +11,15 @@ Attribute values are only str/int/float/bool, free of XML-invalid control
 characters, and nodes and edges are inserted in sorted order, so two builds on
 the same input write byte-identical GraphML.
 
+The graph is built on a run's SQLite store (``attrib.store``) by one builder (``_Builder``),
+which keeps its nodes and edge shares in tables, so its memory does not grow with the corpus:
+``write_store_graph`` streams it to GraphML (``attrib run``), ``graph_records`` gives its
+records and ``graph_from_run`` a networkx graph of records held in memory (an in-memory
+store of them: ``attrib export``, the API).
+
 Views (``graph_view``) derive smaller graphs for Gephi from the full one: ``speakers``
 (speakers and the parties they answer, with disputes/supports and co_quoted edges)
 and ``affiliations`` (organisations only, everything aggregated to them).
-``view_from_run`` builds the same views straight from a run's quotes, without pooling
-claims (the views hold none), which is what makes a million quotes take a minute.
-
-``write_store_graph`` writes the full graph's GraphML from a run's SQLite store
-(``attrib.store``) instead, byte for byte what the records of ``records_from_run`` give,
-with memory that does not grow with the corpus: one builder class (``_Builder``) says what
-every node and edge holds, and ``_StoreBuilder`` keeps them in SQLite tables.
 """
 from __future__ import annotations
 
@@ -37,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from ._util import slug  # noqa: F401 - slug: used for node ids, re-exported
-from .model import ArticleInfo, Claim, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
+from .model import ArticleInfo, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
 from .rundir import speaker_from_key
@@ -69,16 +68,15 @@ _URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/:?#]+)", re.IGN
 _OUTLET_FIELDS = ("outlet", "source", "site", "publisher")
 
 
-def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules: RuleSet,
-                stances: Sequence[Stance] = ()) -> nx.DiGraph:
-    """Build the speaker-claim graph of all articles.
+def graph_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
+                   stances: Sequence[Stance], rules: RuleSet) -> nx.DiGraph:
+    """The full graph of a run's records (``attrib export``, the API): ``graph_records`` on an in-memory store of them.
 
     Args:
-        articles: the run's articles (one article node each, labelled with its title).
-        claims: the pooled claims from ``claims.aggregate_claims``.
-        rules: the rules, for organisation kinds and parents, outlet kinds and stance targets.
-        stances: the run's stances; each becomes a disputes/supports edge from the quote's
-            speaker to the party it answers (a stance whose party cannot be found is left out).
+        attributions: every quote of the run.
+        articles: the run's articles (may be empty: article nodes then come from the quotes' doc_ids).
+        stances: the run's stances (``ArticleResult.stances``, or ``rundir.read_stances``).
+        rules: the rules.
 
     Returns:
         A directed graph whose nodes all carry ``label`` and ``type`` ("speaker",
@@ -89,86 +87,55 @@ def build_graph(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules:
         Speakers, organisations and claims carry ``top_affiliation`` (the top of the
         affiliation path: a country or a movement) to colour by.
     """
-    return _builder(articles, claims, rules, stances).graph()
+    from .store import Store
+
+    store = Store.from_records(attributions, articles, stances)
+    try:
+        return graph_records(store, rules).to_networkx()
+    finally:
+        store.close()
 
 
-def _builder(articles: Sequence[ArticleInfo], claims: Sequence[Claim], rules: RuleSet,
-             stances: Sequence[Stance]) -> _Builder:
-    """``build_graph``'s builder, with everything added."""
-    builder = _Builder(rules)
-    for article in articles:
-        builder.add_article(article)
-    for claim in claims:
-        builder.add_claim(claim)
-    builder.add_speakers()
-    builder.spans_wanted(stances)
-    for stance in sorted(stances, key=lambda s: (s.doc_id, s.start, s.end, s.rule_id)):
-        builder.add_stance(stance)
-    return builder
+def graph_records(store: Store, rules: RuleSet) -> GraphRecords:
+    """The full graph of a store's quotes, articles and stances, as records (``write_store_graph`` writes the same
+    graph without holding it)."""
+    g = GraphRecords()
+    nodes, edges = _built(store, rules)
+    for nid, attrs in nodes:
+        g.add_node(nid, attrs)
+    for u, v, attrs in edges:
+        g.add_edge(u, v, attrs)
+    return g
 
 
-def view_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
-                  stances: Sequence[Stance], rules: RuleSet, view: str) -> nx.DiGraph:
-    """One view of a run's graph, built straight from its quotes: ``graph_view(graph_from_run(...), view)``.
+def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
+    """Write a run's full graph as GraphML from its store, holding no quote, claim, article or speaker list.
 
-    The ``speakers`` and ``affiliations`` views hold no claim, article or outlet, so
-    they need no claim pooling: this builds them in one pass over the quotes, which is
-    several times faster on a large corpus. Stance edges in a view carry no claim ids.
-
-    Raises:
-        AttribError: an unknown view.
-    """
-    if view == "full":
-        return graph_from_run(attributions, articles, stances, rules)
-    if view not in VIEWS:
-        graph_view(None, view)  # type: ignore[arg-type] # raises the error
-    from .claims import claim_settings, claim_speaker_id
-
-    settings = claim_settings(rules)
-    pooled: dict[str, str] = {}
-    builder = _Builder(rules, with_claims=False)
-    by_article: dict[str, set[str]] = {}
-    for ra in attributions:
-        a = ra.attribution
-        sid = None
-        if ra.speaker is not None:
-            sid = pooled.get(ra.speaker.id)
-            if sid is None:
-                sid = pooled[ra.speaker.id] = claim_speaker_id(ra.speaker, rules, settings)
-            by_article.setdefault(article_node_id(a.doc_id), set()).add(sid)
-        builder.add_claim(Claim(f"quote:{a.doc_id}:{a.start}-{a.end}", sid, a.text, a.type, (ra,)))
-    builder.add_speakers()
-    builder.spans_wanted(stances)
-    for stance in sorted(stances, key=lambda s: (s.doc_id, s.start, s.end, s.rule_id)):
-        builder.add_stance(stance)
-    core = builder.graph()
-    return _speakers_view(core, by_article) if view == "speakers" else _affiliations_view(core, by_article)
-
-
-def records_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
-                     stances: Sequence[Stance], rules: RuleSet) -> GraphRecords:
-    """``graph_from_run`` as records, without networkx (what ``attrib run`` writes its GraphML from)."""
-    from .claims import aggregate_claims
-
-    return _builder(articles, aggregate_claims(attributions, rules), rules, stances).records()
-
-
-def graph_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
-                   stances: Sequence[Stance], rules: RuleSet) -> nx.DiGraph:
-    """Claims, stance edges and the full graph of a run in one call (what ``attrib run``/``export`` need).
+    Python holds the organisations and outlets, one pooling speaker's records (or one claim's
+    articles, or one edge's doc ids) at a time, and bounded buffers.
 
     Args:
-        attributions: every quote of the run.
-        articles: the run's articles (may be empty: article nodes then come from the quotes' doc_ids).
-        stances: the run's stances (``ArticleResult.stances``, or ``rundir.read_stances``).
+        store: the run's store (``attrib.store.Store``): ``quote`` lines with their final speakers,
+            ``article`` and ``stance`` lines. It gains ``claims_*`` and ``graph_*`` tables
+            (replaced on each call).
         rules: the rules.
-
-    Returns:
-        The full graph (``build_graph``).
+        path: the GraphML file to write (replaced atomically).
     """
-    from .claims import aggregate_claims
+    from .export import write_graphml_records
 
-    return build_graph(articles, aggregate_claims(attributions, rules), rules, stances)
+    write_graphml_records(*_built(store, rules), path)
+
+
+def _built(store: Store, rules: RuleSet) -> tuple[Iterator[tuple[str, dict[str, Any]]],
+                                                   Iterator[tuple[str, str, dict[str, Any]]]]:
+    """Pool the claims (``claims.pool_store_claims``) and build the graph on the store; its node records, then its
+    edge records, sorted (read them in that order)."""
+    from .claims import pool_store_claims
+
+    pool_store_claims(store, rules)  # SQLite's sorts keep at most the store's page cache (2 MB) in memory
+    builder = _Builder(store, rules)
+    builder.build()
+    return builder.node_records(), builder.edge_records()
 
 
 # -- ids and values ------------------------------------------------------------------
@@ -269,11 +236,6 @@ class _Tally:
         return max(counts, key=counts.__getitem__) if counts else None
 
 
-def _report_rule_ids(ra: ResolvedAttribution) -> tuple[str, ...]:
-    """A report's rule ids: its attribution's, then its resolution's."""
-    return (*ra.attribution.rule_ids, *ra.rule_ids) if ra.rule_ids else ra.attribution.rule_ids
-
-
 # -- building ------------------------------------------------------------------------
 
 
@@ -340,411 +302,6 @@ class _Edge:
         if docs is None:
             return ""
         return docs if type(docs) is str else "; ".join(sorted(docs))  # type: ignore[arg-type]
-
-
-class _StanceEdge(_Edge):
-    """A disputes/supports edge, with its evidence."""
-
-    __slots__ = ("evidence", "sentences", "claims", "answers")
-
-    def __init__(self, relation: str):
-        super().__init__(relation)
-        self.evidence: set[str] = set()  # 'doc:start-end "wording"'
-        self.sentences: set[str] = set()  # 'doc:start-end'
-        self.claims: set[str] = set()  # the claims that dispute/support
-        self.answers: set[str] = set()  # the claims answered, when known
-
-
-class _Builder:
-    """Collects nodes and edges, aggregating repeated edges, then emits them in sorted order.
-
-    What a node or edge holds is worked out here once, for both graph builders: this one
-    keeps the graph in dicts, ``_StoreBuilder`` (``write_store_graph``) in SQLite tables. The
-    methods a subclass replaces are the storage ones (``set_node``, ``set_site``, ``set_speaker``,
-    ``doc_node``, ``edge``, ``edge_n``, ``stance_edge``) and the look-ups (``speaker_party``,
-    ``speaker_by_name``, ``span_reports``).
-    """
-
-    def __init__(self, rules: RuleSet, with_claims: bool = True):
-        self.rules = rules
-        self.with_claims = with_claims  # False: speakers, organisations and stances only (for the views)
-        self.nodes: dict[str, dict[str, Any]] = {}
-        self.orgs: dict[str, dict[str, Any]] = {}
-        self.outlets: dict[str, dict[str, Any]] = {}
-        self.edges: dict[tuple[str, str], _Edge] = {}
-        self.stance_edges: dict[tuple[str, str], _StanceEdge] = {}
-        self.reports_by_speaker: dict[str, list[ResolvedAttribution]] = {}
-        self.claims: list[Claim] = []
-        self.sites: dict[str, str] = {}  # doc_id -> the article's outlet or site
-        self.doc_nodes: dict[str, str] = {}  # doc_id -> its node id (made once, not once per report)
-        self._by_span: dict[tuple[str, int, int], list[tuple[str | None, ResolvedAttribution, str]]] | None = None
-        self._wanted: set[tuple[str, int, int | None]] | None = None  # the spans by_span must index (None: all)
-        self.party: dict[str, str] = {}  # speaker id -> top-level affiliation (or its own id)
-        self.paths: dict[Speaker, tuple[tuple[str, ...], list[str]]] = {}
-        self.named: dict[str, str | None] = {}  # name key -> party node (stance targets)
-        self.speaker_names: dict[str, str] | None = None  # name key -> speaker id, built on first use
-        self.outlet_rules: dict[str, OutletRule] = {}
-        for o in rules.outlets:
-            for alias in (*o.aliases, o.name):  # the canonical name wins over an alias
-                self.outlet_rules[alias.lower()] = o
-
-    # -- storage (replaced by _StoreBuilder)
-
-    def set_node(self, nid: str, attrs: dict[str, Any]) -> None:
-        self.nodes[nid] = attrs
-
-    def set_site(self, doc_id: str, site: str) -> None:
-        """The outlet or site of an article (its claims' ``outlets``)."""
-        self.sites[doc_id] = site
-
-    def set_speaker(self, sid: str, party: str, attrs: dict[str, Any]) -> None:
-        """A speaker's node and the party it stands for."""
-        self.party[sid] = party
-        self.nodes[sid] = attrs
-
-    def doc_node(self, doc_id: str) -> str:
-        """The node id of a quote's article, adding a bare article node when the run has no such article."""
-        doc = self.doc_nodes.get(doc_id)
-        if doc is None:
-            doc = self.doc_nodes[doc_id] = article_node_id(doc_id)
-            if doc not in self.nodes:
-                self.nodes[doc] = _bare_article_attrs(doc_id)
-        return doc
-
-    def edge(self, u: str, v: str, relation: str, doc_id: str, rule_ids: Iterable[str]) -> None:
-        e = self.edges.get((u, v))
-        if e is None:
-            e = self.edges[(u, v)] = _Edge(relation)
-        elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
-            e.relation = relation
-        e.weight += 1.0
-        e.add_doc(doc_id)
-        e.add_rules(rule_ids)
-
-    def edge_n(self, u: str, v: str, relation: str, n: int, doc_ids: Iterable[str], rule_ids: Iterable[str]) -> None:
-        """``edge`` for ``n`` reports at once."""
-        e = self.edges.get((u, v))
-        if e is None:
-            e = self.edges[(u, v)] = _Edge(relation)
-        elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
-            e.relation = relation
-        e.weight += float(n)
-        e.add_docs(doc_ids)
-        e.add_rules(rule_ids)
-
-    def stance_edge(self, sid: str, target: str, s: Stance, cid: str, answers: str | None) -> None:
-        """One stance's share of the disputes/supports edge from a speaker to the party it answers."""
-        e = self.stance_edges.get((sid, target))
-        if e is None:
-            e = self.stance_edges[(sid, target)] = _StanceEdge(s.relation)
-        elif s.relation == "disputes":
-            e.relation = "disputes"  # both on one pair: the dispute names the edge
-        e.weight += 1.0
-        e.add_doc(s.doc_id)
-        e.add_rules((s.rule_id,))
-        evidence, sentence = _stance_texts(s)
-        e.evidence.add(evidence)
-        e.sentences.add(sentence)
-        e.claims.add(cid)
-        if answers:
-            e.answers.add(answers)
-
-    # -- look-ups (replaced by _StoreBuilder)
-
-    def speaker_party(self, sid: str) -> str | None:
-        """The party a speaker stands for (its top-level affiliation, or itself); None if no speaker has this id."""
-        return self.party.get(sid)
-
-    def speaker_by_name(self, key: str) -> str | None:
-        """The first speaker (by id) whose label has this name key."""
-        if self.speaker_names is None:
-            self.speaker_names = {}
-            for sid in sorted(self.reports_by_speaker):
-                name = self.nodes.get(sid, {}).get("label")
-                if name:
-                    self.speaker_names.setdefault(_name_key(name), sid)
-        return self.speaker_names.get(key)
-
-    def span_reports(self, doc_id: str, start: int, end: int) -> Iterable[tuple[str | None, Speaker | None, str]]:
-        """(pooled speaker id, speaker, claim id) of each report of this quote, in claims order."""
-        return ((sid, ra.speaker, cid) for sid, ra, cid in self.by_span.get((doc_id, start, end), ()))
-
-    # -- nodes and edges
-
-    def add_article(self, a: ArticleInfo) -> None:
-        site = article_outlet(a)
-        if site:
-            self.set_site(a.doc_id, site)
-        self.set_node(article_node_id(a.doc_id), {
-            "label": _label(a.title, _LABEL_MAX) or _label(a.doc_id, _LABEL_MAX),
-            "type": "article", "doc_id": a.doc_id, "quotes": a.quotes, "outlet": site})
-
-    def add_claim(self, claim: Claim) -> None:
-        reports = claim.reports
-        self.claims.append(claim)
-        if claim.speaker_id is not None:
-            self.reports_by_speaker.setdefault(claim.speaker_id, []).extend(reports)
-        if self.with_claims:
-            sites = self.sites
-            self.add_claim_reports(claim.id, claim.speaker_id, claim.text, claim.type, (
-                (ra.attribution.doc_id, ra.attribution.rule_ids, _report_rule_ids(ra), ra.attribution.outlet,
-                 ra.speaker.name if ra.speaker else None, sites.get(ra.attribution.doc_id)) for ra in reports))
-
-    def add_claim_reports(self, cid: str, sid: str | None, text: str, qtype: QuoteType,
-                          reports: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None,
-                                                  str | None]]) -> None:
-        """A claim's node and its own edges (reported_in, via, said), its reports read once.
-
-        Args:
-            cid, sid, text, qtype: the claim's id, pooled speaker id, text and quote type.
-            reports: the claim's reports, in order, each as what the claim takes from it: (doc id, the
-                attribution's rule ids, all its rule ids (``_report_rule_ids``), outlet, speaker's
-                name, the outlet or site of its article); the last three may be None.
-        """
-        docs: set[str] = set()
-        outlets: set[str] = set()
-        names = _Tally()
-        rule_sets: set[tuple[str, ...]] = set()
-        n = 0
-        for doc_id, rule_ids, all_rule_ids, outlet, name, site in reports:
-            n += 1
-            docs.add(doc_id)
-            if site:
-                outlets.add(site)
-            names.add(name)
-            self.edge(cid, self.doc_node(doc_id), "reported_in", doc_id, rule_ids)
-            if outlet:
-                outlets.add(outlet)
-                self.edge(cid, self.add_outlet(outlet), "via", doc_id, rule_ids)
-            if sid is not None:
-                rule_sets.add(all_rule_ids)
-        self.set_node(cid, {
-            "label": _label(text, _LABEL_CLAIM), "type": "claim", "text": text,
-            "quote_type": qtype.value, "speaker": names.most_common(), "speaker_id": sid,
-            "reports": n, "articles": len(docs), "outlets": sorted(outlets) or None})
-        if sid is not None:
-            self.edge_n(sid, cid, "said", n, docs, rule_sets.pop() if len(rule_sets) == 1 else
-                        {r for ids in rule_sets for r in ids})
-
-    def add_outlet(self, name: str) -> str:
-        nid = outlet_node_id(name)
-        if nid not in self.outlets:
-            rule = self.outlet_rules.get(name.lower())
-            self.outlets[nid] = {"label": _label(name, _LABEL_MAX), "type": "outlet",
-                                 "kind": rule.kind if rule else None, "rule_id": rule.id if rule else None}
-        return nid
-
-    def add_org(self, name: str, parent: str | None) -> str:
-        nid = org_node_id(name)
-        if nid not in self.orgs:
-            rule = self.rules.org(name)
-            self.orgs[nid] = {"label": _label(name, _LABEL_MAX), "type": "organisation",
-                              "kind": rule.kind if rule else "organization",
-                              "parent": rule.parent if rule and rule.parent else parent,
-                              "rule_id": rule.id if rule else None}
-        return nid
-
-    def affiliation_path(self, speaker: Speaker) -> tuple[str, ...]:
-        """The speaker's affiliation and its parents, completed from the rules."""
-        path = list(speaker.affiliation_path)
-        if speaker.affiliation and (not path or path[0] != speaker.affiliation):
-            path.insert(0, speaker.affiliation)
-        if path:
-            for parent in self.rules.org_path(path[-1])[1:]:
-                if parent in path:
-                    break
-                path.append(parent)
-        return tuple(dict.fromkeys(path))
-
-    def speaker_path(self, speaker: Speaker) -> tuple[tuple[str, ...], list[str]]:
-        """The speaker's affiliation path and the node ids of its organisations (added once per speaker value)."""
-        found = self.paths.get(speaker)
-        if found is None:
-            path = self.affiliation_path(speaker)
-            ids = [self.add_org(name, path[i + 1] if i + 1 < len(path) else None) for i, name in enumerate(path)]
-            found = self.paths[speaker] = (path, ids)
-        return found
-
-    def add_speakers(self) -> None:
-        for sid, reports in self.reports_by_speaker.items():
-            reports.sort(key=lambda ra: (ra.attribution.doc_id, ra.attribution.start, ra.attribution.end))
-            by_value: dict[Speaker, list[ResolvedAttribution]] = {}
-            for ra in reports:
-                by_value.setdefault(ra.speaker, []).append(ra)  # type: ignore[arg-type]
-            tally = _SpeakerTally()
-            for value, some in by_value.items():
-                tally.add(value, self.speaker_path(value)[0], len(some))
-            self.add_speaker(sid, tally, len(reports), len({ra.attribution.doc_id for ra in reports}))
-            for value, some in by_value.items():  # one pass per distinct speaker record, not per quote
-                docs = {ra.attribution.doc_id for ra in some}
-                rule_ids = {r for ra in some for r in ra.rule_ids}
-                for u, v, relation, rule_id in self.speaker_edges(sid, value):
-                    self.edge_n(u, v, relation, len(some), docs, {rule_id} if rule_id else rule_ids)
-
-    def add_speaker(self, sid: str, tally: _SpeakerTally, quotes: int, articles: int) -> None:
-        """A speaker's node from the tally of its speaker records (its reports sorted by doc_id, start, end)."""
-        org_names = _org_names_by_node(self.rules)
-        top = tally.tops.most_common() or org_names.get(sid)
-        self.set_speaker(sid, top or sid, {
-            # a speaker that is an organisation of the rules goes by the organisation's name
-            "label": _label(org_names.get(sid) or tally.names.most_common() or sid, _LABEL_MAX),
-            "type": "speaker", "kind": _enum_value(tally.kinds.most_common()), "role": tally.roles.most_common(),
-            "affiliation": tally.affiliations.most_common(), "top_affiliation": top, "quotes": quotes,
-            "articles": articles})
-
-    def speaker_edges(self, sid: str, value: Speaker) -> list[tuple[str, str, str, str | None]]:
-        """The affiliated_with and part_of edges one speaker record's reports add: (u, v, relation, rule id);
-        a rule id of None stands for the reports' own (resolution) rule ids."""
-        path, ids = self.speaker_path(value)
-        out: list[tuple[str, str, str, str | None]] = []
-        if ids and ids[0] != sid:
-            out.append((sid, ids[0], "affiliated_with", None))
-        for i in range(len(ids) - 1):
-            if ids[i] != ids[i + 1]:
-                rule = self.rules.org(path[i])
-                out.append((ids[i], ids[i + 1], "part_of", rule.id if rule else None))
-        return out
-
-    # -- stances
-
-    def spans_wanted(self, stances: Iterable[Stance]) -> None:
-        """Index only the reports these stances name (``by_span``): not one entry per quote of the corpus."""
-        self._wanted = {(s.doc_id, s.start, s.end) for s in stances}
-        self._wanted |= {(s.doc_id, s.answers_start, s.answers_end) for s in stances if s.answers_start is not None}
-
-    @property
-    def by_span(self) -> dict[tuple[str, int, int], list[tuple[str | None, ResolvedAttribution, str]]]:
-        """(doc_id, start, end) -> (pooled speaker id, report, claim id) of every report (built on first use)."""
-        if self._by_span is None:
-            self._by_span = {}
-            wanted = self._wanted
-            for c in self.claims:
-                for ra in c.reports:
-                    a = ra.attribution
-                    key = (a.doc_id, a.start, a.end)
-                    if wanted is None or key in wanted:
-                        self._by_span.setdefault(key, []).append((c.speaker_id, ra, c.id))
-        return self._by_span
-
-    def add_stance(self, s: Stance) -> None:
-        """A disputes/supports edge from the quote's speaker to the party its stance answers."""
-        sources = [(sid, cid) for sid, _, cid in self.span_reports(s.doc_id, s.start, s.end) if sid]
-        if not sources:
-            return
-        target, answers = None, None
-        if s.target:
-            target = self.named_party(s.target)
-        if target is None and s.answers_start is not None:
-            for sid, speaker, cid in self.span_reports(s.doc_id, s.answers_start, s.answers_end):  # type: ignore[arg-type]
-                if sid is not None and speaker is not None:
-                    target, answers = self.party_node(sid, speaker), cid
-                    break
-        if target is None:
-            return
-        for sid, cid in sources:
-            party = self.speaker_party(sid)
-            if target == sid or self.party_of_node(target) == (sid if party is None else party):
-                continue  # nobody disputes (or supports) their own side
-            self.stance_edge(sid, target, s, cid, answers)
-
-    def party_node(self, sid: str, speaker: Speaker) -> str:
-        """The node a claim's author stands for: an anonymous source's organisation, else the speaker."""
-        if speaker.kind in (SpeakerKind.ANONYMOUS, SpeakerKind.UNKNOWN) and speaker.affiliation:
-            path = self.affiliation_path(speaker)
-            return self.add_org(path[0], path[1] if len(path) > 1 else None)
-        return sid
-
-    def named_party(self, name: str) -> str | None:
-        """The node of a party named in a sentence: an organisation of the rules, or a speaker of the corpus."""
-        key = _name_key(name)
-        if key not in self.named:
-            self.named[key] = self._named_party(key)
-        return self.named[key]
-
-    def _named_party(self, key: str) -> str | None:
-        org = _org_names_by_alias(self.rules).get(key)
-        if org is not None:
-            nid = org_node_id(org)
-            if self.speaker_party(nid) is None:  # not a speaker's node: the organisation and its parents
-                path = self.rules.org_path(org)
-                for i, n in enumerate(path):
-                    self.add_org(n, path[i + 1] if i + 1 < len(path) else None)
-            return nid
-        for rule in self.rules.speakers:
-            if key in {_name_key(a) for a in (rule.name, *rule.aliases)}:
-                sid = "person:" + slug(rule.name)
-                if self.speaker_party(sid) is not None:
-                    return sid
-        return self.speaker_by_name(key)
-
-    def party_of_node(self, nid: str) -> str:
-        party = self.speaker_party(nid)
-        if party is not None:
-            return party
-        seen = []
-        while nid in self.orgs and nid not in seen:  # up the parents, as the rules or the speakers' paths give them
-            seen.append(nid)
-            parent = self.orgs[nid].get("parent")
-            if not parent:
-                break
-            nid = org_node_id(parent)
-        name = _org_names_by_node(self.rules).get(nid) or (self.orgs.get(nid) or {}).get("label")
-        return self.rules.org_path(name)[-1] if name else nid
-
-    def graph(self) -> nx.DiGraph:
-        """The graph (``records`` as networkx's graph). This empties the builder."""
-        return self.records().to_networkx()
-
-    def records(self) -> GraphRecords:
-        """The graph's records, nodes and edges in sorted order. This empties the builder: each aggregated
-        edge is dropped once it is a record, so the two never both hold every edge (a run's peak memory)."""
-        nodes = dict(self.nodes)
-        nodes.update(self.outlets)
-        for nid, attrs in self.orgs.items():
-            nodes[nid] = self.org_node(attrs, nodes.get(nid), nid)
-        for nid, attrs in nodes.items():
-            if attrs["type"] == "claim":
-                sid = attrs.get("speaker_id")
-                attrs["top_affiliation"] = nodes[sid].get("top_affiliation") if sid in nodes else None
-        self.nodes, self.orgs, self.outlets = {}, {}, {}
-        g = GraphRecords()
-        for nid in sorted(nodes):
-            g.add_node(_clean(nid), _attrs(nodes.pop(nid)))
-        edges, self.edges = self.edges, {}
-        for pair, e in self.stance_edges.items():
-            edges.setdefault(pair, e)  # a pair already linked (affiliated_with, part_of) keeps that link
-        self.stance_edges = {}
-        for (u, v) in sorted(edges):
-            e = edges.pop((u, v))
-            stance = None
-            if isinstance(e, _StanceEdge):
-                stance = (e.evidence, e.sentences, e.claims, e.answers)
-            g.add_edge(_clean(u), _clean(v), self.edge_attrs(e.relation, e.weight, _rules_text(e.rule_ids),
-                                                              e.docs_text(), stance))
-        return g
-
-    def org_node(self, org: dict[str, Any], node: dict[str, Any] | None, nid: str) -> dict[str, Any]:
-        """An organisation's node attributes, merged into those of the speaker of the same id if there is one."""
-        # a speaker that is itself an organisation keeps its speaker attributes and gains the org's
-        attrs = {**org, **node} if node is not None else org
-        if "top_affiliation" not in attrs:
-            attrs["top_affiliation"] = self.party_of_node(nid)
-        return attrs
-
-    def edge_attrs(self, relation: str, weight: float, rule_ids: str, doc_ids: str,
-                   stance: tuple[set[str], set[str], set[str], set[str]] | None) -> dict[str, Any]:
-        """An edge's GraphML attributes; ``stance``: a stance edge's evidence, sentences, claims and answers."""
-        raw: dict[str, Any] = {"relation": relation, "weight": float(weight), "rule_ids": rule_ids, "doc_ids": doc_ids}
-        if stance is None and _plain(rule_ids) and _plain(doc_ids) and math.isfinite(weight):
-            return raw  # the usual edge: nothing for _attrs to drop or clean (relation is one of RELATIONS)
-        if stance is not None:
-            evidence, sentences, claims, answers = stance
-            raw.update({
-                "evidence": "; ".join(sorted(evidence)) or None,
-                "sentences": "; ".join(sorted(sentences)) or None,
-                "claims": ("; ".join(sorted(claims)) or None) if self.with_claims else None,
-                "answers": ("; ".join(sorted(answers)) or None) if self.with_claims else None})
-        return _attrs(raw)
 
 
 class _SpeakerTally:
@@ -826,30 +383,6 @@ class GraphRecords:
 # -- the graph from the on-disk store ----------------------------------------------------------------
 
 
-def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
-    """Write a run's full graph as GraphML from its store, holding no quote, claim, article or speaker list.
-
-    Claims are pooled on the store (``claims.pool_store_claims``); nodes and edge shares go to
-    tables of their own and come back sorted by SQLite. Python holds the organisations and
-    outlets, one pooling speaker's records (or one claim's articles, or one edge's doc ids) at
-    a time, and bounded buffers.
-
-    Args:
-        store: the run's store (``attrib.store.Store``): ``quote`` lines with their final speakers,
-            ``article`` and ``stance`` lines. It gains ``claims_*`` and ``graph_*`` tables
-            (replaced on each call).
-        rules: the rules.
-        path: the GraphML file to write (replaced atomically).
-    """
-    from .claims import pool_store_claims
-    from .export import write_graphml_records
-
-    pool_store_claims(store, rules)  # SQLite's sorts keep at most the store's page cache (2 MB) in memory
-    builder = _StoreBuilder(store, rules)
-    builder.build()
-    write_graphml_records(builder.node_records(), builder.edge_records(), path)
-
-
 _GRAPH_TABLES = """
 DROP TABLE IF EXISTS graph_site; DROP TABLE IF EXISTS graph_node; DROP TABLE IF EXISTS graph_speaker;
 DROP TABLE IF EXISTS graph_edge;
@@ -879,26 +412,35 @@ def _rules_row(rule_ids: frozenset[str]) -> str:
 _RULE_ROWS: dict[frozenset[str], str] = {}
 
 
-class _StoreBuilder(_Builder):
-    """``_Builder`` over a store: nodes, speakers and edge shares are rows, read back sorted (``write_store_graph``).
+class _Builder:
+    """Builds the graph on a store: what every node and edge holds, its rows in SQLite tables, read back sorted.
 
-    The claims, reports and stances are read from the store in the orders ``_builder`` adds
-    them, so organisations and outlets (kept in memory, as they are few) are made in the same
-    order and every node and edge comes out the same. Edges are summed in ``_Builder``'s
-    dict over one claim's reports, or one speaker's, then written as one share each
-    (``graph_edge``): a claim's edges are its own, while a speaker's affiliation edges and
-    the stance edges are summed over their shares when read back.
+    The claims, reports and stances are read from the store in a fixed order (articles,
+    speakers, claims, stances), so organisations and outlets (kept in memory, as they are few)
+    are made in that order. Edges are summed in a dict over one claim's reports, or one
+    speaker's, then written as one share each (``graph_edge``): a claim's edges are its own,
+    while a speaker's affiliation edges and the stance edges are summed over their shares when
+    read back (``edge_records``).
     """
 
     def __init__(self, store: Store, rules: RuleSet):
-        super().__init__(rules)
+        self.rules = rules
         self.store = store
         self.db = store.db
         execute_script(self.db, _GRAPH_TABLES)
-        self.rows: dict[str, list[tuple]] = {table: [] for table in _INSERT}
+        self.rows: dict[str, list[tuple]] = {table: [] for table in _INSERT}  # rows waiting to be inserted
+        self.orgs: dict[str, dict[str, Any]] = {}  # node id -> attributes (a corpus has few: kept in memory)
+        self.outlets: dict[str, dict[str, Any]] = {}
+        self.edges: dict[tuple[str, str], _Edge] = {}  # one claim's (or one speaker's) edges, summed, then written
+        self.paths: dict[Speaker, tuple[tuple[str, ...], list[str]]] = {}
+        self.named: dict[str, str | None] = {}  # name key -> party node (stance targets), a bounded cache
         self.stances = 0
         self.speaker_rows: dict[str, tuple] = {}  # a bounded cache of _speaker
         self.spans: dict[tuple[str, int, int], list] = {}  # a bounded cache of span_reports
+        self.outlet_rules: dict[str, OutletRule] = {}
+        for o in rules.outlets:
+            for alias in (*o.aliases, o.name):  # the canonical name wins over an alias
+                self.outlet_rules[alias.lower()] = o
 
     # -- storage
 
@@ -929,9 +471,6 @@ class _StoreBuilder(_Builder):
         self._add("graph_speaker", (sid, party, attrs["top_affiliation"], _name_key(label) if label else None))
         self._add("graph_node", (sid, 0, marshal.dumps(attrs), None))
 
-    def doc_node(self, doc_id: str) -> str:
-        return article_node_id(doc_id)  # the bare nodes of articles only quotes name: added by build()
-
     def _flush_edges(self) -> None:
         """The edges summed so far (one claim's, or one speaker's), each as one share."""
         for (u, v), e in self.edges.items():
@@ -941,16 +480,28 @@ class _StoreBuilder(_Builder):
                                      _rules_row(e.rule_ids), None, None))
         self.edges = {}
 
-    def add_claim_reports(self, cid: str, sid: str | None, text: str, qtype: QuoteType,
-                          reports: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None,
-                                                  str | None]]) -> None:
-        super().add_claim_reports(cid, sid, text, qtype, reports)
-        self._flush_edges()
-
     def edge(self, u: str, v: str, relation: str, doc_id: str, rule_ids: Iterable[str]) -> None:
-        super().edge(u, v, relation, doc_id, rule_ids)
+        e = self.edges.get((u, v))
+        if e is None:
+            e = self.edges[(u, v)] = _Edge(relation)
+        elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
+            e.relation = relation
+        e.weight += 1.0
+        e.add_doc(doc_id)
+        e.add_rules(rule_ids)
         if len(self.edges) >= _CACHED:  # a claim reported in many articles: its edges in several shares
             self._flush_edges()
+
+    def edge_n(self, u: str, v: str, relation: str, n: int, doc_ids: Iterable[str], rule_ids: Iterable[str]) -> None:
+        """``edge`` for ``n`` reports at once."""
+        e = self.edges.get((u, v))
+        if e is None:
+            e = self.edges[(u, v)] = _Edge(relation)
+        elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
+            e.relation = relation
+        e.weight += float(n)
+        e.add_docs(doc_ids)
+        e.add_rules(rule_ids)
 
     def stance_edge(self, sid: str, target: str, s: Stance, cid: str, answers: str | None) -> None:
         evidence, sentence = _stance_texts(s)
@@ -990,15 +541,189 @@ class _StoreBuilder(_Builder):
                                                        'start = ? AND "end" = ? ORDER BY seq', key)]
         return found
 
+    # -- nodes and edges
+
+    def add_article(self, a: ArticleInfo) -> None:
+        site = article_outlet(a)
+        if site:
+            self.set_site(a.doc_id, site)
+        self.set_node(article_node_id(a.doc_id), {
+            "label": _label(a.title, _LABEL_MAX) or _label(a.doc_id, _LABEL_MAX),
+            "type": "article", "doc_id": a.doc_id, "quotes": a.quotes, "outlet": site})
+
+    def add_claim_reports(self, cid: str, sid: str | None, text: str, qtype: QuoteType,
+                          reports: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None,
+                                                  str | None]]) -> None:
+        """A claim's node and its own edges (reported_in, via, said), its reports read once.
+
+        Args:
+            cid, sid, text, qtype: the claim's id, pooled speaker id, text and quote type.
+            reports: the claim's reports, in order, each as what the claim takes from it: (doc id, the
+                attribution's rule ids, all its rule ids (with the resolution's), outlet, speaker's
+                name, the outlet or site of its article); the last three may be None.
+        """
+        docs: set[str] = set()
+        outlets: set[str] = set()
+        names = _Tally()
+        rule_sets: set[tuple[str, ...]] = set()
+        n = 0
+        for doc_id, rule_ids, all_rule_ids, outlet, name, site in reports:
+            n += 1
+            docs.add(doc_id)
+            if site:
+                outlets.add(site)
+            names.add(name)
+            self.edge(cid, article_node_id(doc_id), "reported_in", doc_id, rule_ids)
+            if outlet:
+                outlets.add(outlet)
+                self.edge(cid, self.add_outlet(outlet), "via", doc_id, rule_ids)
+            if sid is not None:
+                rule_sets.add(all_rule_ids)
+        self.set_node(cid, {
+            "label": _label(text, _LABEL_CLAIM), "type": "claim", "text": text,
+            "quote_type": qtype.value, "speaker": names.most_common(), "speaker_id": sid,
+            "reports": n, "articles": len(docs), "outlets": sorted(outlets) or None})
+        if sid is not None:
+            self.edge_n(sid, cid, "said", n, docs, rule_sets.pop() if len(rule_sets) == 1 else
+                        {r for ids in rule_sets for r in ids})
+        self._flush_edges()
+
+    def add_outlet(self, name: str) -> str:
+        nid = outlet_node_id(name)
+        if nid not in self.outlets:
+            rule = self.outlet_rules.get(name.lower())
+            self.outlets[nid] = {"label": _label(name, _LABEL_MAX), "type": "outlet",
+                                 "kind": rule.kind if rule else None, "rule_id": rule.id if rule else None}
+        return nid
+
+    def add_org(self, name: str, parent: str | None) -> str:
+        nid = org_node_id(name)
+        if nid not in self.orgs:
+            rule = self.rules.org(name)
+            self.orgs[nid] = {"label": _label(name, _LABEL_MAX), "type": "organisation",
+                              "kind": rule.kind if rule else "organization",
+                              "parent": rule.parent if rule and rule.parent else parent,
+                              "rule_id": rule.id if rule else None}
+        return nid
+
+    def affiliation_path(self, speaker: Speaker) -> tuple[str, ...]:
+        """The speaker's affiliation and its parents, completed from the rules."""
+        path = list(speaker.affiliation_path)
+        if speaker.affiliation and (not path or path[0] != speaker.affiliation):
+            path.insert(0, speaker.affiliation)
+        if path:
+            for parent in self.rules.org_path(path[-1])[1:]:
+                if parent in path:
+                    break
+                path.append(parent)
+        return tuple(dict.fromkeys(path))
+
+    def speaker_path(self, speaker: Speaker) -> tuple[tuple[str, ...], list[str]]:
+        """The speaker's affiliation path and the node ids of its organisations (added once per speaker value)."""
+        found = self.paths.get(speaker)
+        if found is None:
+            path = self.affiliation_path(speaker)
+            ids = [self.add_org(name, path[i + 1] if i + 1 < len(path) else None) for i, name in enumerate(path)]
+            found = self.paths[speaker] = (path, ids)
+        return found
+
+    def add_speaker(self, sid: str, tally: _SpeakerTally, quotes: int, articles: int) -> None:
+        """A speaker's node from the tally of its speaker records (its reports sorted by doc_id, start, end)."""
+        org_names = _org_names_by_node(self.rules)
+        top = tally.tops.most_common() or org_names.get(sid)
+        self.set_speaker(sid, top or sid, {
+            # a speaker that is an organisation of the rules goes by the organisation's name
+            "label": _label(org_names.get(sid) or tally.names.most_common() or sid, _LABEL_MAX),
+            "type": "speaker", "kind": _enum_value(tally.kinds.most_common()), "role": tally.roles.most_common(),
+            "affiliation": tally.affiliations.most_common(), "top_affiliation": top, "quotes": quotes,
+            "articles": articles})
+
+    def speaker_edges(self, sid: str, value: Speaker) -> list[tuple[str, str, str, str | None]]:
+        """The affiliated_with and part_of edges one speaker record's reports add: (u, v, relation, rule id);
+        a rule id of None stands for the reports' own (resolution) rule ids."""
+        path, ids = self.speaker_path(value)
+        out: list[tuple[str, str, str, str | None]] = []
+        if ids and ids[0] != sid:
+            out.append((sid, ids[0], "affiliated_with", None))
+        for i in range(len(ids) - 1):
+            if ids[i] != ids[i + 1]:
+                rule = self.rules.org(path[i])
+                out.append((ids[i], ids[i + 1], "part_of", rule.id if rule else None))
+        return out
+
+    # -- stances
+
+    def add_stance(self, s: Stance) -> None:
+        """A disputes/supports edge from the quote's speaker to the party its stance answers."""
+        sources = [(sid, cid) for sid, _, cid in self.span_reports(s.doc_id, s.start, s.end) if sid]
+        if not sources:
+            return
+        target, answers = None, None
+        if s.target:
+            target = self.named_party(s.target)
+        if target is None and s.answers_start is not None:
+            for sid, speaker, cid in self.span_reports(s.doc_id, s.answers_start, s.answers_end):  # type: ignore[arg-type]
+                if sid is not None and speaker is not None:
+                    target, answers = self.party_node(sid, speaker), cid
+                    break
+        if target is None:
+            return
+        for sid, cid in sources:
+            party = self.speaker_party(sid)
+            if target == sid or self.party_of_node(target) == (sid if party is None else party):
+                continue  # nobody disputes (or supports) their own side
+            self.stance_edge(sid, target, s, cid, answers)
+
+    def party_node(self, sid: str, speaker: Speaker) -> str:
+        """The node a claim's author stands for: an anonymous source's organisation, else the speaker."""
+        if speaker.kind in (SpeakerKind.ANONYMOUS, SpeakerKind.UNKNOWN) and speaker.affiliation:
+            path = self.affiliation_path(speaker)
+            return self.add_org(path[0], path[1] if len(path) > 1 else None)
+        return sid
+
     def named_party(self, name: str) -> str | None:
+        """The node of a party named in a sentence: an organisation of the rules, or a speaker of the corpus."""
         if len(self.named) > _CACHED:  # a bounded cache: a corpus names ever more parties
             self.named.clear()
-        return super().named_party(name)
+        key = _name_key(name)
+        if key not in self.named:
+            self.named[key] = self._named_party(key)
+        return self.named[key]
+
+    def _named_party(self, key: str) -> str | None:
+        org = _org_names_by_alias(self.rules).get(key)
+        if org is not None:
+            nid = org_node_id(org)
+            if self.speaker_party(nid) is None:  # not a speaker's node: the organisation and its parents
+                path = self.rules.org_path(org)
+                for i, n in enumerate(path):
+                    self.add_org(n, path[i + 1] if i + 1 < len(path) else None)
+            return nid
+        for rule in self.rules.speakers:
+            if key in {_name_key(a) for a in (rule.name, *rule.aliases)}:
+                sid = "person:" + slug(rule.name)
+                if self.speaker_party(sid) is not None:
+                    return sid
+        return self.speaker_by_name(key)
+
+    def party_of_node(self, nid: str) -> str:
+        party = self.speaker_party(nid)
+        if party is not None:
+            return party
+        seen = []
+        while nid in self.orgs and nid not in seen:  # up the parents, as the rules or the speakers' paths give them
+            seen.append(nid)
+            parent = self.orgs[nid].get("parent")
+            if not parent:
+                break
+            nid = org_node_id(parent)
+        name = _org_names_by_node(self.rules).get(nid) or (self.orgs.get(nid) or {}).get("label")
+        return self.rules.org_path(name)[-1] if name else nid
 
     # -- building
 
     def build(self) -> None:
-        """Every node and edge share, in ``_builder``'s order: articles, speakers, claims, stances."""
+        """Every node and edge share, in this order: articles, speakers, claims, stances."""
         from .rundir import article_from_record
 
         rows = self.store.rows
@@ -1174,9 +899,32 @@ class _StoreBuilder(_Builder):
             yield _clean(u), _clean(v), self.edge_attrs(RELATIONS[rank], weight, _rules_text(rule_ids),
                                                         "; ".join(doc_ids), None)
 
+    def org_node(self, org: dict[str, Any], node: dict[str, Any] | None, nid: str) -> dict[str, Any]:
+        """An organisation's node attributes, merged into those of the speaker of the same id if there is one."""
+        # a speaker that is itself an organisation keeps its speaker attributes and gains the org's
+        attrs = {**org, **node} if node is not None else org
+        if "top_affiliation" not in attrs:
+            attrs["top_affiliation"] = self.party_of_node(nid)
+        return attrs
+
+    def edge_attrs(self, relation: str, weight: float, rule_ids: str, doc_ids: str,
+                   stance: tuple[set[str], set[str], set[str], set[str]] | None) -> dict[str, Any]:
+        """An edge's GraphML attributes; ``stance``: a stance edge's evidence, sentences, claims and answers."""
+        raw: dict[str, Any] = {"relation": relation, "weight": float(weight), "rule_ids": rule_ids, "doc_ids": doc_ids}
+        if stance is None and _plain(rule_ids) and _plain(doc_ids) and math.isfinite(weight):
+            return raw  # the usual edge: nothing for _attrs to drop or clean (relation is one of RELATIONS)
+        if stance is not None:
+            evidence, sentences, claims, answers = stance
+            raw.update({
+                "evidence": "; ".join(sorted(evidence)) or None,
+                "sentences": "; ".join(sorted(sentences)) or None,
+                "claims": "; ".join(sorted(claims)) or None,
+                "answers": "; ".join(sorted(answers)) or None})
+        return _attrs(raw)
+
 
 def _tally_counts(tally: _SpeakerTally, counts: dict[str, list]) -> None:
-    """Add ``_StoreBuilder._add_speakers``' counted records to the tally (in the order first seen) and forget them."""
+    """Add ``_Builder._add_speakers``' counted records to the tally (in the order first seen) and forget them."""
     for n, value, path in counts.values():
         tally.add(value, path, n)
     counts.clear()
@@ -1226,7 +974,7 @@ def graph_view(g: nx.DiGraph, view: str) -> nx.DiGraph:
     """One view of the full graph for Gephi.
 
     Args:
-        g: the full graph (``build_graph``).
+        g: the full graph (``graph_from_run``).
         view: ``full`` (``g`` itself), ``speakers`` or ``affiliations``.
 
     Returns:
@@ -1281,13 +1029,13 @@ _NODE_KEYS = ("label", "type", "kind", "role", "affiliation", "top_affiliation",
 _CLAIM_KEYS = ("claims", "answers")
 
 
-def _speakers_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None) -> nx.DiGraph:
+def _speakers_view(g: nx.DiGraph) -> nx.DiGraph:
     import networkx as nx
 
     stance = [(u, v, d) for u, v, d in g.edges(data=True) if d.get("relation") in STANCE_RELATIONS]
     keep = {n for n, d in g.nodes(data=True) if d.get("type") == "speaker"}
     keep.update(n for u, v, _ in stance for n in (u, v))
-    co = _pairs((by_article if by_article is not None else _speakers_by_article(g)).values())
+    co = _pairs(_speakers_by_article(g).values())
     view = nx.DiGraph()
     for n in sorted(keep):
         d = g.nodes[n]
@@ -1304,7 +1052,7 @@ def _speakers_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None)
     return view
 
 
-def _affiliations_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None) -> nx.DiGraph:
+def _affiliations_view(g: nx.DiGraph) -> nx.DiGraph:
     import networkx as nx
 
     def is_org(n: str) -> bool:
@@ -1345,9 +1093,7 @@ def _affiliations_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = N
             e["weight"] += d["weight"]
             e["rule_ids"].update(x for x in d.get("rule_ids", "").split("; ") if x)
             e["doc_ids"].update(x for x in d.get("doc_ids", "").split("; ") if x)
-    if by_article is None:
-        by_article = _speakers_by_article(g)
-    co = _pairs({org_of[s] for s in members if s in org_of} for members in by_article.values())
+    co = _pairs({org_of[s] for s in members if s in org_of} for members in _speakers_by_article(g).values())
     for pair, n in co.items():
         if pair not in edges:
             edges[pair] = {"relation": "co_quoted", "weight": float(n), "rule_ids": "", "doc_ids": ""}

@@ -286,17 +286,10 @@ def _write_graph(store, rules: RuleSet, out: Path, as_json: bool) -> list[Path]:
     """The run's graph files: GraphML streamed from the store; with ``as_json`` also graph.json, for which
     networkx holds the whole graph in memory (node-link JSON is written from a networkx graph)."""
     from .export import FORMATS, write_graph_files
-    from .graph import records_from_run, write_store_graph
-    from .rundir import article_from_record, attribution_from_record, stance_from_record
+    from .graph import graph_records, write_store_graph
 
+    if as_json:
+        return write_graph_files(graph_records(store, rules), ["graphml", "json"], out)
     path = out / FORMATS["graphml"][0]
     write_store_graph(store, rules, path)
-    if not as_json:
-        return [path]
-    def records(table: str, convert) -> list:
-        return [convert(json.loads(line)) for line, in store.rows(f"SELECT line FROM {table} ORDER BY i")]
-
-    shared: dict = {}
-    quotes = records("quote", lambda rec: attribution_from_record(rec, shared))
-    articles, stances = records("article", article_from_record), records("stance", stance_from_record)
-    return [path] + write_graph_files(records_from_run(quotes, articles, stances, rules), ["json"], out)
+    return [path]

@@ -132,6 +132,20 @@ class Store:
                     add(f)
         return store
 
+    @classmethod
+    def from_records(cls, attributions: Iterable[Any], articles: Iterable[Any] = (), stances: Iterable[Any] = ()
+                     ) -> "Store":
+        """An in-memory store holding records (``ResolvedAttribution``, ``ArticleInfo``, ``Stance``) as a run
+        folder would hold them: the corpus stages of ``attrib export``, the API and the tests read it."""
+        from .rundir import article_record, quote_record, stance_record
+
+        store = cls()
+        for add, record, items in ((store.add_quotes, quote_record, attributions),
+                                   (store.add_articles, article_record, articles),
+                                   (store.add_stances, stance_record, stances)):
+            add(json.dumps(record(x), ensure_ascii=False) for x in items)
+        return store
+
     # -------------------------------------------------------------- filling
 
     def add_quotes(self, lines: Iterable[str]) -> None:

@@ -1,4 +1,5 @@
-"""The graph written from the SQLite store (graph.write_store_graph) is byte for byte the in-memory one."""
+"""The graph written from a run's SQLite store (graph.write_store_graph) is byte for byte the one of the records
+held in memory (graph.graph_from_run) and the golden file the code before issue 18 wrote."""
 from __future__ import annotations
 
 import subprocess
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from attrib import export, rundir
-from attrib.graph import records_from_run, write_store_graph
+from attrib.graph import graph_records, write_store_graph
 from attrib.model import (ArticleInfo, Attribution, Cue, QuoteType, ResolvedAttribution, Span, Speaker, SpeakerKind,
                           Stance)
 from attrib.ruleset import load_ruleset
@@ -16,6 +17,8 @@ from attrib.store import Store
 from sample_speakers import ARIAN, MUJAHID
 
 ROOT = Path(__file__).resolve().parents[2]
+#: the hand-made run's GraphML as the code before issue 18 wrote it, with the golden rules: claims rule or none
+GOLDEN = ROOT / "fixtures" / "golden" / "hand_made"
 
 TALIBAN = Speaker("org:taliban", "Taliban", SpeakerKind.ORGANIZATION)
 # group speakers pooled with the organisation they speak for (claims' group_speaks_for_affiliation)
@@ -89,9 +92,10 @@ def write_run(run: Path, quotes: list[ResolvedAttribution], articles: list[Artic
 
 
 def both_graphml(run: Path, tmp_path: Path, rules) -> tuple[bytes, bytes]:
-    """The GraphML of a run folder written from memory (records_from_run) and from a file-backed store."""
-    records = records_from_run(rundir.read_quotes(run), rundir.read_articles(run), rundir.read_stances(run), rules)
-    [memory] = export.write_graph_files(records, ["graphml"], tmp_path / "memory")
+    """The GraphML of a run folder's records held in memory (an in-memory store of them) and from a file-backed store."""
+    memory_store = Store.from_records(rundir.read_quotes(run), rundir.read_articles(run), rundir.read_stances(run))
+    [memory] = export.write_graph_files(graph_records(memory_store, rules), ["graphml"], tmp_path / "memory")
+    memory_store.close()
     store = Store.from_run(run, tmp_path / "store.db")
     try:
         write_store_graph(store, rules, tmp_path / "store.graphml")
@@ -104,6 +108,22 @@ def both_graphml(run: Path, tmp_path: Path, rules) -> tuple[bytes, bytes]:
 @pytest.fixture(scope="module")
 def rules():
     return load_ruleset()
+
+
+@pytest.fixture(scope="module")
+def golden_rules():
+    return load_ruleset([ROOT / "fixtures" / "golden" / "rules"], defaults=False)
+
+
+def test_hand_made_run_matches_the_golden_files(tmp_path, golden_rules):
+    from dataclasses import replace
+
+    run = write_run(tmp_path / "run", *hand_made_run())
+    for name in ("quotes.jsonl", "articles.jsonl", "stances.jsonl"):
+        assert (run / name).read_bytes() == (GOLDEN / name).read_bytes(), name
+    for golden, rules in (("rules.graphml", golden_rules), ("exact.graphml", replace(golden_rules, claims=()))):
+        memory, stored = both_graphml(run, tmp_path / golden, rules)
+        assert memory == stored == (GOLDEN / golden).read_bytes(), golden
 
 
 def test_hand_made_run_is_byte_identical(tmp_path, rules):
@@ -126,9 +146,8 @@ def test_without_claims_rule_and_in_memory_store(tmp_path, rules):
 
     exact = replace(rules, claims=())
     run = write_run(tmp_path / "run", *hand_made_run())
-    records = records_from_run(rundir.read_quotes(run), rundir.read_articles(run), rundir.read_stances(run), exact)
-    [memory] = export.write_graph_files(records, ["graphml"], tmp_path / "memory")
     store = Store.from_run(run)
+    [memory] = export.write_graph_files(graph_records(store, exact), ["graphml"], tmp_path / "memory")
     write_store_graph(store, exact, tmp_path / "store.graphml")
     write_store_graph(store, exact, tmp_path / "again.graphml")  # its tables are made anew
     store.close()
