@@ -19,7 +19,6 @@ in the order ``aggregate_claims`` gives, holding one speaker's distinct texts at
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import sqlite3
 from collections import Counter
@@ -27,7 +26,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from ._util import normalise_quote, normalise_text  # noqa: F401 - part of this stage's API
+from .ids import claim_id, org_id
 from .model import Claim, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import ClaimRule, RuleSet
 from .rundir import speaker_from_key
@@ -38,11 +37,6 @@ if TYPE_CHECKING:
 
 #: the settings used when no ``claims`` rule is loaded: identical normalised texts only
 DEFAULT_SETTINGS = ClaimRule("claims.builtin", "built-in defaults: exact matching", similarity=1.0, min_shared=0)
-
-
-def claim_id(*parts: str) -> str:
-    """``claim:`` + the first 12 hex digits of the SHA-1 of the parts (joined by U+001F)."""
-    return "claim:" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
 
 
 def claim_settings(rules: RuleSet) -> ClaimRule:
@@ -81,9 +75,7 @@ def claim_speaker_id(speaker: Speaker, rules: RuleSet, settings: ClaimRule | Non
     """
     settings = settings or claim_settings(rules)
     if settings.group_speaks_for_affiliation and speaker.kind is SpeakerKind.GROUP and speaker.affiliation:
-        from .graph import org_node_id  # one id scheme for organisations
-
-        return org_node_id(speaker.affiliation)
+        return org_id(speaker.affiliation)
     return speaker.id
 
 

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from itertools import accumulate, chain, islice
 from operator import attrgetter
 
-from ._util import Overlaps, in_spans, indexes_where, masked_spans, non_decreasing
 from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, Token
 from .ruleset import CueRule, RuleSet
+from .spans import Overlaps, in_spans, indexes_where, masked_spans, non_decreasing
 
 _QUOTE = "\x00Q"  # text of the placeholder token that stands for a whole quotation
 _SENTENCE_END = {".", "!", "?"}

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ._util import slug
+from .ids import person_id
 from .model import Article
 from .problems import Problem
 from .ruleset import SCOPES, CueRule, FilterRule, OrgRule, QuoteRule, RuleSet, SpeakerRule, StanceRule
@@ -90,7 +90,7 @@ def example_hits(rule: Any, sentence: str, rules: RuleSet) -> list[str]:
                 if ra.attribution.cue is not None and ra.attribution.cue.rule_id == rule.id
                 and rule.id in ra.attribution.rule_ids]
     if isinstance(rule, SpeakerRule):
-        sid = f"person:{slug(rule.name)}"
+        sid = person_id(rule.name)
         return [ra.attribution.text for ra in result.attributions if ra.speaker is not None
                 and (ra.speaker.id == sid or ra.speaker.name == rule.name)]
     if isinstance(rule, OrgRule):

@@ -23,7 +23,6 @@ and ``affiliations`` (organisations only, everything aggregated to them).
 """
 from __future__ import annotations
 
-import functools
 import json
 import marshal
 import math
@@ -35,7 +34,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
-from ._util import slug  # noqa: F401 - slug: used for node ids, re-exported
+from .ids import org_id, outlet_id, person_id, slug
 from .model import ArticleInfo, QuoteType, ResolvedAttribution, Speaker, SpeakerKind, Stance
 from .problems import AttribError
 from .ruleset import OutletRule, RuleSet
@@ -139,18 +138,6 @@ def _built(store: Store, rules: RuleSet) -> tuple[Iterator[tuple[str, dict[str, 
 
 
 # -- ids and values ------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def org_node_id(name: str) -> str:
-    """The node id of an organisation, ``org:<slug of name>``."""
-    return "org:" + slug(name)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def outlet_node_id(name: str) -> str:
-    """The node id of an outlet or channel, ``outlet:<slug of name>``."""
-    return "outlet:" + slug(name)
 
 
 def article_node_id(doc_id: str) -> str:
@@ -589,7 +576,7 @@ class _Builder:
         self._flush_edges()
 
     def add_outlet(self, name: str) -> str:
-        nid = outlet_node_id(name)
+        nid = outlet_id(name)
         if nid not in self.outlets:
             rule = self.outlet_rules.get(name.lower())
             self.outlets[nid] = {"label": _label(name, _LABEL_MAX), "type": "outlet",
@@ -597,7 +584,7 @@ class _Builder:
         return nid
 
     def add_org(self, name: str, parent: str | None) -> str:
-        nid = org_node_id(name)
+        nid = org_id(name)
         if nid not in self.orgs:
             rule = self.rules.org(name)
             self.orgs[nid] = {"label": _label(name, _LABEL_MAX), "type": "organisation",
@@ -693,7 +680,7 @@ class _Builder:
     def _named_party(self, key: str) -> str | None:
         org = _org_names_by_alias(self.rules).get(key)
         if org is not None:
-            nid = org_node_id(org)
+            nid = org_id(org)
             if self.speaker_party(nid) is None:  # not a speaker's node: the organisation and its parents
                 path = self.rules.org_path(org)
                 for i, n in enumerate(path):
@@ -701,7 +688,7 @@ class _Builder:
             return nid
         for rule in self.rules.speakers:
             if key in {_name_key(a) for a in (rule.name, *rule.aliases)}:
-                sid = "person:" + slug(rule.name)
+                sid = person_id(rule.name)
                 if self.speaker_party(sid) is not None:
                     return sid
         return self.speaker_by_name(key)
@@ -716,7 +703,7 @@ class _Builder:
             parent = self.orgs[nid].get("parent")
             if not parent:
                 break
-            nid = org_node_id(parent)
+            nid = org_id(parent)
         name = _org_names_by_node(self.rules).get(nid) or (self.orgs.get(nid) or {}).get("label")
         return self.rules.org_path(name)[-1] if name else nid
 
@@ -949,7 +936,7 @@ def _org_names_by_alias(rules: RuleSet) -> dict[str, str]:
 
 
 def _org_names_by_node(rules: RuleSet) -> dict[str, str]:
-    return rules.cached("graph:org-nodes", lambda: {org_node_id(o.name): o.name for o in rules.organisations})
+    return rules.cached("graph:org-nodes", lambda: {org_id(o.name): o.name for o in rules.organisations})
 
 
 def article_outlet(a: ArticleInfo) -> str | None:

@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from ._util import slug
+from .ids import org_id, person_id
 from .model import Merge, ResolvedAttribution, Speaker, SpeakerKind
 from .ruleset import IdentityRule, OrgRule, RuleSet, SpeakerRule
 from .store import LINES_AT_ONCE, ROWS_AT_ONCE, execute_script, quote_speakers, speaker_columns
@@ -219,7 +219,7 @@ class _Unifier:
         for s in rules.speakers:
             for a in s.aliases:
                 self.known.setdefault(a.lower(), s)
-        self.rule_by_person_id = {f"person:{slug(s.name)}": s for s in rules.speakers}
+        self.rule_by_person_id = {person_id(s.name): s for s in rules.speakers}
         self.titles = rules.words("honorific")
         self.role_words = {w.lower(): r.id for r in rules.roles for w in r.words}
         self.role_len = max((len(w.split()) for w in self.role_words), default=1)
@@ -357,7 +357,7 @@ class _Unifier:
             if len(hits) != 1:
                 continue
             rule, name = next(iter(hits.values()))
-            target_id = f"person:{slug(rule.name)}"
+            target_id = person_id(rule.name)
             target = self.clusters.get(target_id)
             if target is None:  # the rule's person is not quoted under its own name: this cluster becomes it
                 target = self.clusters[target_id] = _Cluster(target_id, SpeakerKind.PERSON, [], rule=rule)
@@ -502,7 +502,7 @@ class _Unifier:
             if len(fits) != 1:
                 continue  # none, or two known people of that role: which one is it?
             rule = fits[0]
-            target_id = f"person:{slug(rule.name)}"
+            target_id = person_id(rule.name)
             others = {self.owner.get(i, i) for i in self._people_with(c)} - {target_id}
             if any(self._same_role(self.clusters[o], role, rule) for o in others if o in self.clusters):
                 continue  # the article names somebody else with that role: "the spokesperson" may be them
@@ -539,7 +539,7 @@ class _Unifier:
 
     def organisations(self) -> None:
         """An organisation speaker named another way is the organisation the rules know (``org:<slug>``)."""
-        canonical = {f"org:{slug(o.name)}": o for o in self.rules.organisations}
+        canonical = {org_id(o.name): o for o in self.rules.organisations}
         by_form: dict[str, OrgRule] = {}
         by_words: dict[frozenset, dict[str, tuple[OrgRule, str]]] = defaultdict(dict)
         for o in self.rules.organisations:
@@ -577,7 +577,7 @@ class _Unifier:
             own = {a for a in c.affiliations if a not in c.names}  # an organisation's affiliation is itself
             if own and not any(self._related(a, org.name) for a in own):
                 continue  # the mention names another organisation
-            target_id = f"org:{slug(org.name)}"
+            target_id = org_id(org.name)
             target = self.clusters.get(target_id) or self._load(target_id)
             if target is None:
                 kind = SpeakerKind.COUNTRY if org.kind == "country" else SpeakerKind.ORGANIZATION

@@ -19,7 +19,7 @@ from operator import attrgetter, itemgetter, sub
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from ._util import indexes_where, lengths_by_first_word
+from .spans import indexes_where, lengths_by_first_word
 from .model import Annotated, Article, Entity, Sentence, Token
 from .problems import NlpUnavailableError
 from .ruleset import RuleSet

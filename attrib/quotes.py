@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from ._util import in_spans, masked_spans
+from .spans import in_spans, masked_spans
 from .model import Annotated, Quote
 from .problems import Problem, line_col
 from .ruleset import QuoteRule, RuleSet

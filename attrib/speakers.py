@@ -26,11 +26,12 @@ import bisect
 import re
 from dataclasses import dataclass, replace
 
-from ._util import Overlaps, lengths_by_first_word, masked_spans, slug, starts_if_ordered
 from .descriptions import Descriptions, appositive, premodifier
+from .ids import org_id, person_id, slug
 from .model import Annotated, Attribution, Entity, Quote, ResolvedAttribution, Span, Speaker, SpeakerKind, Token
 from .nlp import tokenize
 from .ruleset import RoleRule, RuleSet, SpeakerRule
+from .spans import Overlaps, lengths_by_first_word, masked_spans, starts_if_ordered
 
 _ORG_LABELS = {"COUNTRY": SpeakerKind.COUNTRY, "GOVERNMENT": SpeakerKind.ORGANIZATION,
                "ORGANIZATION": SpeakerKind.ORGANIZATION, "GROUP": SpeakerKind.ORGANIZATION,
@@ -407,7 +408,7 @@ class _Resolver:
         if p.kind not in (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY):
             return None
         org = self.t.rules.org(p.name or "")
-        return Speaker(f"org:{slug(p.name or '')}", p.name or "", p.kind, None, p.name,
+        return Speaker(org_id(p.name or ''), p.name or "", p.kind, None, p.name,
                        self.t.rules.org_path(p.name) if org else ()), "speaker.organisation"
 
     def _group(self, m: Span, p: _Parsed):
@@ -454,7 +455,7 @@ class _Resolver:
             if d is not None:
                 role, aff = role or d.role, d.affiliation
                 self.described = d.rule_id if d.affiliation else self.described
-        return Speaker(f"person:{slug(name)}", name, SpeakerKind.PERSON, role, aff, self._path(aff))
+        return Speaker(person_id(name), name, SpeakerKind.PERSON, role, aff, self._path(aff))
 
     def _long_names(self) -> list[tuple[int, str, str]]:
         """(end, last word, text) of the article's multi-word PERSON/PROPN entities, in entity order
@@ -512,7 +513,7 @@ class _Resolver:
         if len(fits) != 1:
             return None
         k = fits[0]
-        return Speaker(f"person:{slug(k.name)}", k.name, SpeakerKind.PERSON, k.role, k.affiliation,
+        return Speaker(person_id(k.name), k.name, SpeakerKind.PERSON, k.role, k.affiliation,
                        self._path(k.affiliation))
 
     def _update(self, sid: str, new: Speaker) -> None:
@@ -555,16 +556,16 @@ class _Resolver:
                 return None
         e = ents[-1]
         if p.descriptor and (gov := self._government_of(p, e.ref or "")):
-            return Speaker(f"org:{slug(gov)}", gov, SpeakerKind.ORGANIZATION, None, gov, self._path(gov))
+            return Speaker(org_id(gov), gov, SpeakerKind.ORGANIZATION, None, gov, self._path(gov))
         if want_person:
             known = self.t.speakers.get(e.ref or "")
             name = known.name if known else self._clean(e.text)
             aff = known.affiliation if known else None
-            return Speaker(f"person:{slug(name)}", name, SpeakerKind.PERSON, known.role if known else None, aff,
+            return Speaker(person_id(name), name, SpeakerKind.PERSON, known.role if known else None, aff,
                            self._path(aff))
         name = e.ref or self._clean(e.text)
         kind = _ORG_LABELS.get(e.label, SpeakerKind.ORGANIZATION)
-        return Speaker(f"org:{slug(name)}", name, kind, None, name, self._path(name))
+        return Speaker(org_id(name), name, kind, None, name, self._path(name))
 
     def _introduced_as(self, start: int, p: _Parsed) -> Speaker | None:
         """The organisation the article named before with the descriptor's noun as its last word ("the party"
@@ -581,7 +582,7 @@ class _Resolver:
         if k < 0:
             return None
         name = self._clean(named[k][1])
-        return Speaker(f"org:{slug(name)}", name, SpeakerKind.ORGANIZATION, None, name, (name,))
+        return Speaker(org_id(name), name, SpeakerKind.ORGANIZATION, None, name, (name,))
 
     def _salient_person(self, start: int, gender: str | None) -> Speaker | None:
         """The person "he"/"she" at ``start`` most likely refers to: the first compatible person named

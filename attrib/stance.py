@@ -20,10 +20,11 @@ import re
 from itertools import accumulate
 from typing import Sequence
 
-from ._util import non_decreasing, normalise_quote, starts_if_ordered
 from .claims import claim_settings, content_tokens
 from .model import Annotated, Entity, ResolvedAttribution, Span, Speaker, Stance
 from .ruleset import RuleSet, StanceRule
+from .spans import non_decreasing, starts_if_ordered
+from .text import normalise_quote
 
 #: how far before the cue the ``cue`` scope reaches when the quote has no speaker mention
 _CUE_REACH = 40

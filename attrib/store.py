@@ -29,8 +29,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ._util import normalise_quote
 from .rundir import ARTICLES, QUOTES, STANCES, speaker_from_key, speaker_key
+from .text import normalise_quote
 
 _SCHEMA = """
 CREATE TABLE quote(i INTEGER PRIMARY KEY, doc TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,

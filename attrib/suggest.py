@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from ._util import slug
+from .ids import slug
 from .identity import unify_speakers
 from .model import ArticleInfo, ResolvedAttribution, SpeakerKind
 from .problems import AttribError

@@ -5,8 +5,9 @@ import hashlib
 
 import pytest
 
-from attrib import claims as claims_mod
-from attrib.claims import aggregate_claims, claim_id, normalise_text
+from attrib.claims import aggregate_claims
+from attrib.ids import claim_id
+from attrib.text import normalise_text
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                           Speaker)
 from attrib.ruleset import load_ruleset
@@ -133,7 +134,8 @@ def test_many_reports_of_few_statements(rules):
 
 # -- similar statements (re-translations, trimmed and re-punctuated reprints) --------------------------
 
-from attrib.claims import claim_speaker_id, content_tokens, normalise_quote, similarity  # noqa: E402
+from attrib.claims import claim_speaker_id, content_tokens, similarity  # noqa: E402
+from attrib.text import normalise_quote  # noqa: E402
 from attrib.model import SpeakerKind  # noqa: E402
 
 # seeds/003 and seeds/004: two translations of Arian's words to AFP

@@ -6,7 +6,8 @@ import math
 import networkx as nx
 import pytest
 
-from attrib.graph import graph_from_run, org_node_id, slug
+from attrib.graph import graph_from_run
+from attrib.ids import org_id, slug
 from attrib.model import (Article, ArticleResult, Attribution, Cue, QuoteType, ResolvedAttribution, Span,
                           Speaker, SpeakerKind)
 from attrib.ruleset import load_ruleset
@@ -271,12 +272,12 @@ def test_empty_input(rules):
 ])
 def test_slug(name, expected):
     assert slug(name) == expected
-    assert org_node_id(name) == "org:" + expected
+    assert org_id(name) == "org:" + expected
 
 
 # -- stances: disputes and supports edges -----------------------------------------------------------------
 
-from attrib.graph import VIEWS, article_outlet, graph_from_run, graph_view  # noqa: E402
+from attrib.graph import VIEWS, article_outlet, graph_view  # noqa: E402
 from attrib.model import ArticleInfo, Stance  # noqa: E402
 from attrib.problems import AttribError  # noqa: E402
 

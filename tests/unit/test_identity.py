@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from attrib import identity
-from attrib._util import slug
+from attrib.ids import slug
 from attrib.identity import merge_record, start_store_identity, unify_speakers, unify_store
 from attrib.model import Attribution, QuoteType, ResolvedAttribution, Span, Speaker, SpeakerKind
 from attrib.ruleset import RuleSet, load_ruleset

@@ -64,7 +64,7 @@ def test_columns_are_the_lines_fields_whoever_gives_them() -> None:
     """The workers give each line's columns (``quote_columns``); a resume parses them out of the lines: one table."""
     from attrib.rundir import speaker_from_key, speaker_from_record
     from attrib.store import quote_columns, stance_columns
-    from attrib._util import normalise_quote
+    from attrib.text import normalise_quote
 
     lines = [_quote("b", 40, "person:x"), _quote("b", 10), _quote("a", 7, "person:y")]
     stances = [_stance("b", 40, "stance.z")]

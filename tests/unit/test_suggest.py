@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from attrib._util import slug
+from attrib.ids import slug
 from attrib.model import Attribution, Cue, QuoteType, ResolvedAttribution, Span, Speaker, SpeakerKind
 from attrib.roster import format_csv, format_table, speaker_rows
 from attrib.ruleset import RuleSet, load_ruleset

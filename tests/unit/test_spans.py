@@ -1,4 +1,5 @@
-"""Helpers the stages share (``attrib._util``): the fast forms must answer as the plain ones they replace."""
+"""The helpers the stages share (``attrib.spans``, ``attrib.text``, the batch run's garbage-collector setting): the
+fast forms must answer as the plain ones they replace."""
 from __future__ import annotations
 
 import random
@@ -6,7 +7,7 @@ import re
 
 import pytest
 
-from attrib._util import _line_start_matches, _matches_of, _opens_with_line_start, indexes_where, non_decreasing
+from attrib.spans import _line_start_matches, _matches_of, _opens_with_line_start, indexes_where, non_decreasing
 
 
 def test_non_decreasing_and_indexes_where() -> None:
@@ -38,7 +39,7 @@ def test_line_start_matches_are_finditer(pattern: str) -> None:
 
 
 def test_joiners_match_as_the_lookbehind_first_pattern() -> None:
-    from attrib._util import JOINERS
+    from attrib.text import JOINERS
 
     plain = re.compile(r"(?<=\w)['’‘ʼ`´](?=\w)|(?<=[^\W\d_])\.(?=[^\W\d_])")
     rnd = random.Random(2)
@@ -50,7 +51,7 @@ def test_joiners_match_as_the_lookbehind_first_pattern() -> None:
 def test_few_collections_raises_the_first_threshold_and_restores_it() -> None:
     import gc
 
-    from attrib._util import BATCH_GC_THRESHOLD, few_collections
+    from attrib.pipeline import BATCH_GC_THRESHOLD, few_collections
 
     before = gc.get_threshold()
     with few_collections():
