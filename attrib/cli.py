@@ -157,7 +157,7 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     from .cache import default_cache_dir
     from .documents import InputOptions
     from .engine import default_jobs
-    from .pipeline import BatchOptions, run_batch
+    from .batch import BatchOptions, run_batch
 
     t0 = time.perf_counter()
     rules = _load_rules(rules_dirs, scope)  # validated before any article is read
@@ -193,7 +193,7 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
 
 
 def _summary(result, seconds: float) -> str:
-    """The run summary printed on stdout (``result`` is a ``pipeline.BatchResult``)."""
+    """The run summary printed on stdout (``result`` is a ``batch.BatchResult``)."""
     types = result.quote_types
     by_type = ", ".join(f"{t} {types.get(t, 0)}" for t in _QUOTE_TYPES)
     chars = result.processed_chars

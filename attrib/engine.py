@@ -32,13 +32,12 @@ from .documents import DuplicateIds, InputOptions, InputPlan, Item, Source, iter
 from .model import Annotated, Article
 from .nlp import (Annotator, BuiltinAnnotator, StanzaAnnotator, installed_processors, load_annotator, models_dir,
                   with_rule_entities, without_rule_entities)
+from .pipeline import BATCH_SIZE, extract
 from .problems import AttribError, Problem
 from .ruleset import RuleSet
 from .rundir import article_info, article_record, problem_from_record, problem_record, quote_record, stance_record
 from .store import quote_columns, stance_columns
 
-#: articles handed to the annotator at once (stanza is faster on batches)
-BATCH_SIZE = 32
 #: tasks (of up to BATCH_SIZE items) waiting or running per worker process: enough to keep workers busy,
 #: few enough that memory does not grow with the corpus
 _TASKS_PER_JOB = 3
@@ -180,8 +179,6 @@ class Processor:
         return out
 
     def _extract(self, key: str, annotated: Annotated) -> Output:
-        from .pipeline import extract  # the stage order is stated in pipeline.py
-
         result, problems = extract(annotated, self.rules)
         records = sorted((quote_record(ra) for ra in result.attributions), key=lambda r: (r["start"], r["end"]))
         stances = [stance_record(s) for s in result.stances]

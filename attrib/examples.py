@@ -69,8 +69,7 @@ def example_hits(rule: Any, sentence: str, rules: RuleSet) -> list[str]:
     if isinstance(rule, FilterRule):
         return [m.group() for m in re.finditer(rule.pattern, sentence, re.MULTILINE) if m.group()]
     if isinstance(rule, StanceRule):
-        from .stance import rule_hits
-        return [s.evidence.text for s in rule_hits(rule, sentence, rules)]
+        return [s.evidence.text for s in stance_hits(rule, sentence, rules)]
     from .nlp import BuiltinAnnotator  # the annotator only when an example runs
     from .pipeline import extract
     from .quotes import find_quotes
@@ -98,6 +97,17 @@ def example_hits(rule: Any, sentence: str, rules: RuleSet) -> list[str]:
                 and (ra.speaker.name == rule.name or rule.name in ra.speaker.affiliation_path
                      or ra.speaker.affiliation == rule.name)]
     raise TypeError(f"rules of type {type(rule).__name__} have no runnable examples")
+
+
+def stance_hits(rule: StanceRule, sentence: str, rules: RuleSet) -> list[Any]:
+    """The stances a stance rule alone gives on a short text run through the built-in annotator and the stages."""
+    from .nlp import BuiltinAnnotator
+    from .pipeline import extract
+    from .stance import rule_hits
+
+    ann = BuiltinAnnotator(rules).annotate(Article("example", "example", sentence))
+    result, _ = extract(ann, rules)
+    return rule_hits(rule, ann, result.attributions, rules)
 
 
 def failure_message(example: Example, found: list[str]) -> str | None:

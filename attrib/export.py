@@ -1,4 +1,4 @@
-"""Stage 8, export: results/graph, path -> quotes.jsonl and the graph as GraphML, GEXF, CSV (Gephi) and node-link JSON.
+"""Stage 8, export: the graph -> GraphML, GEXF, CSV (Gephi) and node-link JSON files; a run's GraphML from its store.
 
 Every writer writes a temporary file next to the target and renames it over the
 target (``os.replace``), so a failed write never leaves a partial or empty file,
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     import networkx as nx  # imported where a networkx graph is written: a run's GraphML needs no networkx
 
     from .graph import GraphRecords
+    from .ruleset import RuleSet
+    from .store import Store
 
 
 def write_graphml(graph: nx.Graph | GraphRecords, path: str | Path) -> None:
@@ -51,7 +53,7 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]],
     target as the records go by, and the key declarations, which GraphML wants first (in
     the order the keys were first seen, nodes then edges), are written before them once
     every record is read. This is how a graph from the on-disk store is written without
-    ever holding its nodes or edges (``graph.write_store_graph``).
+    ever holding its nodes or edges (``write_store_graph``).
 
     Args:
         nodes: the nodes in output order; attribute values str/int/float/bool.
@@ -88,6 +90,24 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]],
         finally:
             for part in parts:
                 part.unlink(missing_ok=True)
+
+
+def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
+    """Write a run's full graph as GraphML from its store, holding no quote, claim, article or speaker list.
+
+    Python holds the organisations and outlets, one pooling speaker's records (or one claim's
+    articles, or one edge's doc ids) at a time, and bounded buffers.
+
+    Args:
+        store: the run's store (``attrib.store.Store``): ``quote`` lines with their final speakers,
+            ``article`` and ``stance`` lines. It gains ``claims_*`` and ``graph_*`` tables
+            (replaced on each call).
+        rules: the rules.
+        path: the GraphML file to write (replaced atomically).
+    """
+    from .graph import built_graph
+
+    write_graphml_records(*built_graph(store, rules), path)
 
 
 def _key_id(domain: str, k: str, node_keys: dict[str, type]) -> str:

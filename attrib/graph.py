@@ -13,7 +13,8 @@ the same input write byte-identical GraphML.
 
 The graph is built on a run's SQLite store (``attrib.store``) by one builder (``_Builder``),
 which keeps its nodes and edge shares in tables, so its memory does not grow with the corpus:
-``write_store_graph`` streams it to GraphML (``attrib run``), ``graph_records`` gives its
+``built_graph`` gives its node and edge records as streams (``export.write_store_graph`` writes
+them as GraphML: ``attrib run``), ``graph_records`` gives its
 records and ``graph_from_run`` a networkx graph of records held in memory (an in-memory
 store of them: ``attrib export``, the API).
 
@@ -31,7 +32,6 @@ from collections import Counter
 from enum import Enum
 from itertools import chain, combinations, groupby
 from operator import itemgetter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from .ids import org_id, outlet_id, person_id, slug
@@ -96,10 +96,10 @@ def graph_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequen
 
 
 def graph_records(store: Store, rules: RuleSet) -> GraphRecords:
-    """The full graph of a store's quotes, articles and stances, as records (``write_store_graph`` writes the same
+    """The full graph of a store's quotes, articles and stances, as records (``export.write_store_graph`` writes the same
     graph without holding it)."""
     g = GraphRecords()
-    nodes, edges = _built(store, rules)
+    nodes, edges = built_graph(store, rules)
     for nid, attrs in nodes:
         g.add_node(nid, attrs)
     for u, v, attrs in edges:
@@ -107,25 +107,7 @@ def graph_records(store: Store, rules: RuleSet) -> GraphRecords:
     return g
 
 
-def write_store_graph(store: Store, rules: RuleSet, path: str | Path) -> None:
-    """Write a run's full graph as GraphML from its store, holding no quote, claim, article or speaker list.
-
-    Python holds the organisations and outlets, one pooling speaker's records (or one claim's
-    articles, or one edge's doc ids) at a time, and bounded buffers.
-
-    Args:
-        store: the run's store (``attrib.store.Store``): ``quote`` lines with their final speakers,
-            ``article`` and ``stance`` lines. It gains ``claims_*`` and ``graph_*`` tables
-            (replaced on each call).
-        rules: the rules.
-        path: the GraphML file to write (replaced atomically).
-    """
-    from .export import write_graphml_records
-
-    write_graphml_records(*_built(store, rules), path)
-
-
-def _built(store: Store, rules: RuleSet) -> tuple[Iterator[tuple[str, dict[str, Any]]],
+def built_graph(store: Store, rules: RuleSet) -> tuple[Iterator[tuple[str, dict[str, Any]]],
                                                    Iterator[tuple[str, str, dict[str, Any]]]]:
     """Pool the claims (``claims.pool_store_claims``) and build the graph on the store; its node records, then its
     edge records, sorted (read them in that order)."""

@@ -74,15 +74,10 @@ def party_of(speaker: Speaker, rules: RuleSet) -> str:
     return speaker.id
 
 
-def rule_hits(rule: StanceRule, text: str, rules: RuleSet) -> list[Stance]:
-    """The stances ``rule`` gives on a short text run through the built-in pipeline (for rule examples)."""
-    from .model import Article
-    from .nlp import BuiltinAnnotator
-    from .pipeline import extract
-
-    ann = BuiltinAnnotator(rules).annotate(Article("example", "example", text))
-    result, _ = extract(ann, rules)
-    article = _Article(ann, result.attributions, rules)
+def rule_hits(rule: StanceRule, annotated: Annotated, attributions: Sequence[ResolvedAttribution], rules: RuleSet
+              ) -> list[Stance]:
+    """The stances ``rule`` alone gives on an article's quotes (a rule's examples: ``examples.example_hits``)."""
+    article = _Article(annotated, attributions, rules)
     found = (article.match(ra, rule) for ra in article.quotes)
     return [s for s in found if s is not None]
 

@@ -33,7 +33,7 @@ thousands of chars/s), and the script also times stanza by itself on the same
 texts, in a process of its own as ``attrib run`` is (Python start, import, model
 load, then the installed processors in one bulk call per batch of 32), to give
 attrib's overhead on top of stanza. stanza by itself is timed twice a pass: as a
-user runs it, and with attrib's garbage-collector setting (``pipeline.few_collections``,
+user runs it, and with attrib's garbage-collector setting (``batch.few_collections``,
 which speeds stanza's own part too), so that the second overhead is attrib's own
 added work. ``--cache`` times a first stanza run into an
 empty cache, then a re-run with changed rules, and prints the speed-up.
@@ -186,7 +186,7 @@ import json, sys, time
 t0 = time.perf_counter()
 if sys.argv[3] == "few-collections":  # the garbage collector's setting of attrib's batch runs
     import gc
-    from attrib.pipeline import BATCH_GC_THRESHOLD
+    from attrib.batch import BATCH_GC_THRESHOLD
     gc.set_threshold(BATCH_GC_THRESHOLD, *gc.get_threshold()[1:])
 import stanza
 from attrib.nlp import installed_processors, models_dir
@@ -204,7 +204,7 @@ print(json.dumps({"load": t1 - t0, "process": time.perf_counter() - t1}))
 def stanza_alone(corpus: Path, models_dir: str | None, few_collections: bool = False) -> dict:
     """stanza by itself on the corpus texts, as a process of its own like ``attrib run``: import and model load,
     then the processors attrib would use, bulk batches of 32. Wall seconds of the process, and of the two parts.
-    ``few_collections``: with the garbage collector set as in attrib's batch runs (``pipeline.few_collections``)."""
+    ``few_collections``: with the garbage collector set as in attrib's batch runs (``batch.few_collections``)."""
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", _STANZA_ALONE, str(corpus), models_dir or "",
                           "few-collections" if few_collections else "default"], cwd=ROOT,
@@ -289,7 +289,7 @@ def main() -> None:
             if nlp == "stanza":
                 ours = statistics.median(r["wall"] for r in runs[jobs[0]])
                 for few, what in ((False, "stanza alone, a process of its own (import, model load, bulk batches of 32"),
-                                  (True, "the same with attrib's garbage-collector setting (pipeline.few_collections")):
+                                  (True, "the same with attrib's garbage-collector setting (batch.few_collections")):
                     tok = statistics.median(a["wall"] for a in alone[few])
                     walls = ", ".join(f"{a['wall']:.2f}" for a in alone[few])
                     print(f"{what}; median of {len(alone[few])}): {tok:.2f} s ({walls}), of which processing "

@@ -8,7 +8,7 @@ import pytest
 
 from attrib.documents import load_documents
 from attrib.engine import NlpConfig, Processor, work_items
-from attrib.graph import write_store_graph
+from attrib.export import write_store_graph
 from attrib.identity import unify_store
 from attrib.store import Store
 

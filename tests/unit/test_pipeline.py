@@ -100,8 +100,8 @@ def test_plain_progress_lines_and_quiet() -> None:
 def test_a_batch_run_collects_garbage_less_often_and_restores_the_setting(tmp_path: Path, ruleset) -> None:
     import gc
 
-    from attrib.pipeline import BATCH_GC_THRESHOLD
-    from attrib.pipeline import BatchOptions, run_batch
+    from attrib.batch import BATCH_GC_THRESHOLD
+    from attrib.batch import BatchOptions, run_batch
 
     (tmp_path / "a.txt").write_text('"The road is open," Tarek Arian said.\n', encoding="utf-8")
     before, seen = gc.get_threshold(), []

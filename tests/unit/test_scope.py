@@ -8,7 +8,8 @@ import pytest
 from attrib.cli import attrib
 from attrib.model import Article
 from attrib.nlp import BuiltinAnnotator
-from attrib.pipeline import extract, rules_digest
+from attrib.batch import rules_digest
+from attrib.pipeline import extract
 from attrib.ruleset import CUE_CLASSES, load_ruleset
 
 RULES = load_ruleset()

@@ -51,7 +51,7 @@ def test_joiners_match_as_the_lookbehind_first_pattern() -> None:
 def test_few_collections_raises_the_first_threshold_and_restores_it() -> None:
     import gc
 
-    from attrib.pipeline import BATCH_GC_THRESHOLD, few_collections
+    from attrib.batch import BATCH_GC_THRESHOLD, few_collections
 
     before = gc.get_threshold()
     with few_collections():

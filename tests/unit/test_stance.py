@@ -9,7 +9,8 @@ from attrib.model import Article
 from attrib.nlp import BuiltinAnnotator
 from attrib.pipeline import extract
 from attrib.ruleset import load_ruleset
-from attrib.stance import find_stances, party_of, rule_hits
+from attrib.examples import stance_hits
+from attrib.stance import find_stances, party_of
 
 RULES = load_ruleset()
 
@@ -46,7 +47,7 @@ def test_every_stance_rule_has_a_match_and_a_no_match_example():
 
 @pytest.mark.parametrize(("rule", "kind", "sentence"), _examples())
 def test_stance_rule_example(rule, kind, sentence):
-    found = rule_hits(rule, sentence, RULES)
+    found = stance_hits(rule, sentence, RULES)
     if kind == "match":
         assert found and all(s.relation == rule.relation and s.rule_id == rule.id for s in found), sentence
     else:

@@ -1,4 +1,4 @@
-"""The graph written from a run's SQLite store (graph.write_store_graph) is byte for byte the one of the records
+"""The graph written from a run's SQLite store (export.write_store_graph) is byte for byte the one of the records
 held in memory (graph.graph_from_run) and the golden file the code before issue 18 wrote."""
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from attrib import export, rundir
-from attrib.graph import graph_records, write_store_graph
+from attrib.export import write_store_graph
+from attrib.graph import graph_records
 from attrib.model import (ArticleInfo, Attribution, Cue, QuoteType, ResolvedAttribution, Span, Speaker, SpeakerKind,
                           Stance)
 from attrib.ruleset import load_ruleset
