@@ -468,13 +468,17 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     rules = _load_rules(rules_dirs)
 
     from .export import FORMATS, write_csv, write_gexf, write_graphml, write_json
-    from .graph import graph_from_run, graph_view
+    from .graph import view_of_store
     from .rundir import read_articles, read_quotes, read_stances
+    from .store import Store
 
     if run_dir.exists() and not run_dir.is_dir():
         raise AttribError(f"{run_dir}: not a run folder (expected the folder `attrib run -o` wrote)")
-    view_graph = graph_view(graph_from_run(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir), rules),
-                            view)
+    store = Store.from_records(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir))
+    try:
+        view_graph = view_of_store(store, rules, view)
+    finally:
+        store.close()
     if fmt == "csv" or out.is_dir():
         files = [out / name for name in FORMATS[fmt]]
     else:

@@ -14,9 +14,9 @@ the same input write byte-identical GraphML.
 The graph is built on a run's SQLite store (``attrib.store``) by one builder (``_Builder``),
 which keeps its nodes and edge shares in tables, so its memory does not grow with the corpus:
 ``built_graph`` gives its node and edge records as streams (``export.write_store_graph`` writes
-them as GraphML: ``attrib run``), ``graph_records`` gives its
+them as GraphML: ``attrib run``), ``view_of_store`` one view (``attrib export``), ``graph_records`` its
 records and ``graph_from_run`` a networkx graph of records held in memory (an in-memory
-store of them: ``attrib export``, the API).
+store of them: the API, the tests).
 
 Views (``graph_view``) derive smaller graphs for Gephi from the full one: ``speakers``
 (speakers and the parties they answer, with disputes/supports and co_quoted edges)
@@ -105,6 +105,30 @@ def graph_records(store: Store, rules: RuleSet) -> GraphRecords:
     for u, v, attrs in edges:
         g.add_edge(u, v, attrs)
     return g
+
+
+def view_of_store(store: Store, rules: RuleSet, view: str) -> nx.DiGraph:
+    """One view of a store's graph (``graph_view`` of its full graph), made without the claims, articles and
+    outlets, which no view but ``full`` holds: a networkx graph of the rest, and the speakers quoted in each
+    article from the pooled claims (``claims_seq``).
+
+    Raises:
+        AttribError: an unknown view.
+    """
+    import networkx as nx
+
+    if view not in VIEWS:
+        graph_view(None, view)  # type: ignore[arg-type] # raises the error
+    if view == "full":
+        return graph_records(store, rules).to_networkx()
+    nodes, edges = built_graph(store, rules)
+    core = nx.DiGraph()
+    core.add_nodes_from((nid, attrs) for nid, attrs in nodes if attrs["type"] not in ("claim", "article", "outlet"))
+    core.add_edges_from((u, v, attrs) for u, v, attrs in edges if attrs["relation"] not in ("said", "reported_in", "via"))
+    by_article: dict[str, set[str]] = {}  # article node -> the speakers with a claim reported in it
+    for doc, pool in store.rows("SELECT DISTINCT doc, pool FROM claims_seq WHERE pool IS NOT NULL"):
+        by_article.setdefault(article_node_id(doc), set()).add(_clean(pool))
+    return _speakers_view(core, by_article) if view == "speakers" else _affiliations_view(core, by_article)
 
 
 def built_graph(store: Store, rules: RuleSet) -> tuple[Iterator[tuple[str, dict[str, Any]]],
@@ -998,13 +1022,13 @@ _NODE_KEYS = ("label", "type", "kind", "role", "affiliation", "top_affiliation",
 _CLAIM_KEYS = ("claims", "answers")
 
 
-def _speakers_view(g: nx.DiGraph) -> nx.DiGraph:
+def _speakers_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None) -> nx.DiGraph:
     import networkx as nx
 
     stance = [(u, v, d) for u, v, d in g.edges(data=True) if d.get("relation") in STANCE_RELATIONS]
     keep = {n for n, d in g.nodes(data=True) if d.get("type") == "speaker"}
     keep.update(n for u, v, _ in stance for n in (u, v))
-    co = _pairs(_speakers_by_article(g).values())
+    co = _pairs((_speakers_by_article(g) if by_article is None else by_article).values())
     view = nx.DiGraph()
     for n in sorted(keep):
         d = g.nodes[n]
@@ -1021,7 +1045,7 @@ def _speakers_view(g: nx.DiGraph) -> nx.DiGraph:
     return view
 
 
-def _affiliations_view(g: nx.DiGraph) -> nx.DiGraph:
+def _affiliations_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None) -> nx.DiGraph:
     import networkx as nx
 
     def is_org(n: str) -> bool:
@@ -1062,7 +1086,9 @@ def _affiliations_view(g: nx.DiGraph) -> nx.DiGraph:
             e["weight"] += d["weight"]
             e["rule_ids"].update(x for x in d.get("rule_ids", "").split("; ") if x)
             e["doc_ids"].update(x for x in d.get("doc_ids", "").split("; ") if x)
-    co = _pairs({org_of[s] for s in members if s in org_of} for members in _speakers_by_article(g).values())
+    if by_article is None:
+        by_article = _speakers_by_article(g)
+    co = _pairs({org_of[s] for s in members if s in org_of} for members in by_article.values())
     for pair, n in co.items():
         if pair not in edges:
             edges[pair] = {"relation": "co_quoted", "weight": float(n), "rule_ids": "", "doc_ids": ""}

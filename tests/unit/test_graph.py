@@ -378,6 +378,23 @@ def test_affiliations_view(stance_graph):
     assert not any(a == b for a, b, _, _ in rows)
 
 
+@pytest.mark.parametrize("view", VIEWS)
+def test_view_of_a_store_is_the_view_of_its_full_graph(rules, stance_graph, view):
+    """``view_of_store`` (``attrib export``) leaves the claims, articles and outlets out of its graph; the view is
+    the same."""
+    from attrib.graph import view_of_store
+    from attrib.store import Store
+
+    q, s = stance_corpus()
+    store = Store.from_records(q, [], s)
+    v, full = view_of_store(store, rules, view), graph_view(stance_graph, view)
+    assert list(v.nodes(data=True)) == list(full.nodes(data=True))
+    assert list(v.edges(data=True)) == list(full.edges(data=True))
+    assert v.number_of_edges() > 0
+    with pytest.raises(AttribError, match='unknown view "people"'):
+        view_of_store(store, rules, "people")
+
+
 def test_full_view_is_the_graph_and_unknown_view_is_an_error(stance_graph):
     assert graph_view(stance_graph, "full") is stance_graph
     assert VIEWS == ("full", "speakers", "affiliations")
