@@ -189,7 +189,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
                     consume(fresh)
 
                 stats = engine.run(plan, input_options, rules, config, consume_new)  # type: ignore[call-arg]
-                engine.close()  # its threads stopped before the corpus stages fork processes
+                engine.close()  # its threads stopped before the corpus stages
                 spool.check_complete(index[0])
                 if config.cache_dir and annotator.name == "stanza":
                     result.cache = stats

@@ -1,4 +1,4 @@
-"""Stage 6, aggregate: resolved attributions of all articles -> tuple[Claim, ...], one per statement of one speaker.
+"""Stage 6, claims: every quote of a run (on its store) pooled into claims, one per statement of one speaker.
 
 Quotes of the same speaker that report the same statement (the same words, a
 re-translation, a trimmed or re-punctuated reprint of wire copy) become one claim that
@@ -14,8 +14,9 @@ over a token index, see ``_cluster``; a token held by more than ``max_bucket``
 statements of the speaker proposes no pair). Statements that pass the threshold are
 joined transitively (union-find), so a chain of reprints becomes one claim.
 
-``pool_store_claims`` does the same on a run's SQLite store (``attrib.store``), as tables
-in the order ``aggregate_claims`` gives, holding one speaker's distinct texts at a time.
+``pool_store_claims`` pools a run's SQLite store (``attrib.store``) into tables, holding one
+speaker's distinct texts at a time; ``aggregate_claims`` gives the claims of records held in
+memory as ``Claim`` records (an in-memory store of them: the API, the tests).
 """
 from __future__ import annotations
 
@@ -197,19 +198,20 @@ CREATE TABLE claims_seq(seq INTEGER PRIMARY KEY, i INTEGER NOT NULL, pool TEXT, 
 
 
 def pool_store_claims(store: Store, rules: RuleSet) -> None:
-    """``aggregate_claims`` on a run's store: every quote's claim, as tables, holding one speaker's texts at a time.
+    """Pool a run's store into claims: every quote's claim, as tables, holding one speaker's texts at a time.
 
     Reads the store's ``quote`` table and (re)makes:
 
     - ``claims_pool(sid, pool)``: each speaker id's pooling speaker (``claim_speaker_id`` of the
-      speaker's first quote in input order, as ``aggregate_claims`` decides it).
+      speaker's first quote in input order).
     - ``claims_report(i, pool, norm, doc, start, end, cid, spk)``: each quote (``i`` of ``quote``),
       its normalised text, its claim id when it has no speaker, and its speaker record (``speaker_from_key``).
     - ``claims_member(pool, norm, cid, ord, nrank)``: each distinct normalised text of a pooling
-      speaker, its claim, the claim's place in ``aggregate_claims``' order and the text's place
+      speaker, its claim, the claim's place in the claims' order and the text's place
       among the speaker's sorted texts.
-    - ``claims_seq(seq, i, pool, cid, doc, start, end, spk)``: every quote, ``seq`` giving the order of
-      ``aggregate_claims``' claims and, within a claim, of its reports (``Claim.reports``).
+    - ``claims_seq(seq, i, pool, cid, doc, start, end, spk)``: every quote, ``seq`` giving the claims' order
+      (by pooling speaker, then first report's doc_id, start, end; claims without a speaker last) and,
+      within a claim, its reports' order (by doc_id, start, end), as ``aggregate_claims`` lists them.
 
     Args:
         store: the run's store (quotes with their final speakers).
@@ -252,7 +254,7 @@ def _members(store: Store, settings: ClaimRule) -> Iterator[tuple[str, str, str,
         rank = {norm: r for r, norm in enumerate(norms)}
         claims = []
         for members in statement_groups(norms, settings):
-            # the claim's first report: by (doc_id, start, end), ties in the order aggregate_claims lists them
+            # the claim's first report: by (doc_id, start, end), ties by the text's rank, then input order
             doc, start, end, _, _, norm = min((*first[n][:3], rank[n], first[n][3], n) for n in members)
             claims.append(((doc, start, end, claim_id(pool, norm)), members))
         claims.sort()
@@ -263,7 +265,7 @@ def _members(store: Store, settings: ClaimRule) -> Iterator[tuple[str, str, str,
 
 
 def _alone_claim_id(doc: str, start: int, end: int, norm: str) -> str:
-    """The claim id of a quote without a speaker (as ``aggregate_claims`` gives it)."""
+    """The claim id of a quote without a speaker: its place and text make it its own."""
     return claim_id("", doc, str(start), str(end), norm)
 
 

@@ -1,4 +1,4 @@
-"""Run the per-article stages (annotate, quotes, cues, speakers) over a stream of input items, in order.
+"""Run the per-article stages (annotate, then ``pipeline.extract``) over a stream of input items, in order.
 
 Three ways, one result: in this process (``--jobs 1``), in worker processes
 (``--jobs N``) or on a Dask cluster (``--engine dask``). Each input item (an

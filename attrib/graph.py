@@ -1,4 +1,5 @@
-"""Stage 7, graph: claims + stances + articles -> nx.DiGraph of speakers, organisations, claims, articles and outlets.
+"""Stage 7, graph: a run's store (claims, stances, articles) -> the graph of speakers, organisations, claims, articles
+and outlets.
 
 Edges (``relation``): said (speaker -> claim), reported_in (claim -> article),
 via (claim -> outlet), affiliated_with (speaker -> organisation), part_of
@@ -796,7 +797,7 @@ class _Builder:
             self.paths = {}
 
     def _add_claims(self) -> None:
-        """Each claim's node and own edges, its reports read in ``aggregate_claims``' order."""
+        """Each claim's node and own edges, its reports read in ``claims_seq``'s order."""
         # the fields a claim takes of each quote are the store's columns
         rows = self.store.rows("SELECT s.seq, s.pool, s.cid, s.doc, g.site, q.rule, q.outlet, q.name, q.text, q.type "
                                "FROM claims_seq s JOIN quote q ON q.i = s.i LEFT JOIN graph_site g ON g.doc = s.doc "

@@ -1,4 +1,4 @@
-"""A finished run's folder, read back as typed records for the corpus-level commands.
+"""The records' JSON lines in a run's files (each record <-> its line), the files' names, and a finished run read back.
 
 ``attrib run -o OUT`` writes (names below): ``quotes.jsonl`` (one quote a line, see
 ``quote_record``), ``articles.jsonl`` (one article a line, see ``article_record``),

@@ -10,9 +10,8 @@ equal (the cache and the identity stage see distinct articles). Each run is a re
 run's user+system time (all processes), and ``chars/s/core`` = characters / CPU
 seconds, which is the per-core rate on a busy machine too. Peak RSS is the largest
 sum of RSS over the run's process tree (sampled every 0.1 s), peak PSS the same for
-PSS (shared pages divided among the processes sharing them: the workers and a run's
-last-step processes are forked, so an RSS sum counts the pages they share with the
-main process again for each). Memory is sampled in a run of its own after the timed
+PSS (shared pages divided among the processes sharing them: the workers are forked, so
+an RSS sum counts the pages they share with the main process again for each). Memory is sampled in a run of its own after the timed
 ones, one per corpus size and job count: sampling takes about 3 ms of CPU a time
 (listing the tree, reading each process's ``smaps_rollup``), which a one-job run's
 idle core absorbs but which made a two-job run 3% slower on two busy cores.
@@ -88,8 +87,7 @@ def corpus_stats(path: Path) -> tuple[int, int]:
 def _tree_memory(pid: int) -> tuple[int, int]:
     """The sums of RSS and of PSS over the process and its children (bytes; PSS is 0 where the system has none).
 
-    The workers and the processes of a run's last step are forked: they share pages with the
-    main process, which a sum of RSS counts once per process and a sum of PSS (each shared
+    The workers are forked: they share pages with the main process, which a sum of RSS counts once per process and a sum of PSS (each shared
     page divided among its sharers) counts once.
     """
     import psutil
