@@ -80,7 +80,7 @@ def write_graphml_records(nodes: Iterable[tuple[Any, dict[str, Any]]],
                 for domain, keys in (("node", node_keys), ("edge", edge_keys)):
                     for k, t in keys.items():
                         head.append(f'  <key id={_q(_key_id(domain, k, node_keys))} for="{domain}" '
-                                    f'attr.name={_q(k)} attr.type="{_GRAPHML_TYPES[t]}" />\n')
+                                    f'attr.name={_q(k)} attr.type="{_XML_TYPES[t]}" />\n')
                 head.append(f'  <graph edgedefault="{"directed" if directed else "undirected"}">\n')
                 f.write("".join(head).encode("utf-8"))
                 for part in parts:
@@ -175,7 +175,7 @@ def _key_type(keys: dict[str, type], k: str, v: Any) -> type:
     seen = keys.get(k)
     if seen is t:
         return t
-    if t not in _GRAPHML_TYPES:
+    if t not in _XML_TYPES:
         raise TypeError(f"attribute {k!r} has a {t.__name__} value ({v!r}); only str, int, float and bool "
                         f"can be written")
     if seen is not None:
@@ -184,8 +184,8 @@ def _key_type(keys: dict[str, type], k: str, v: Any) -> type:
     return t
 
 
-_GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
-_GEXF_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+#: the attribute types GraphML and GEXF declare, by Python type (both name them alike)
+_XML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 
 
 def _keys(records: Iterable[dict[str, Any]]) -> dict[str, type]:
@@ -194,7 +194,7 @@ def _keys(records: Iterable[dict[str, Any]]) -> dict[str, type]:
     for d in records:
         for k, v in d.items():
             t = type(v)
-            if t not in _GRAPHML_TYPES:
+            if t not in _XML_TYPES:
                 raise TypeError(f"attribute {k!r} has a {t.__name__} value ({v!r}); only str, int, float and bool "
                                 f"can be written")
             seen = keys.setdefault(k, t)
@@ -270,7 +270,7 @@ def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
         for cls, keys, ids in (("node", node_keys, node_ids), ("edge", edge_keys, edge_ids)):
             f.write(f'    <attributes class="{cls}" mode="static">\n')
             for k, t in keys.items():
-                f.write(f'      <attribute id="{ids[k]}" title={_q(k)} type="{_GEXF_TYPES[t]}" />\n')
+                f.write(f'      <attribute id="{ids[k]}" title={_q(k)} type="{_XML_TYPES[t]}" />\n')
             f.write("    </attributes>\n")
         f.write("    <nodes>\n")
         out: list[str] = []
