@@ -5,30 +5,8 @@ Records never hold stanza objects, so they hash, sort, compare and dump to JSON.
 """
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from enum import Enum
-
-
-def _fast_init(cls):
-    """Give a frozen slotted dataclass an ``__init__`` that fills each slot through the slot's own setter.
-
-    The generated ``__init__`` of a frozen class runs ``object.__setattr__(self, name, value)`` per field
-    (plain assignment is refused), which finds the slot again by name on every call; the slot's
-    ``__set__`` stores the same value in the same place at about half the cost, and records are made per
-    token, entity and quote. Same parameters and defaults, so equal objects; ``__post_init__``,
-    ``InitVar``, keyword-only fields and default factories are refused (none is used).
-    """
-    fs = fields(cls)
-    assert not hasattr(cls, "__post_init__") and all(f.init and not f.kw_only and f.default_factory is MISSING
-                                                     for f in fs), cls
-    env = {f"_set_{f.name}": getattr(cls, f.name).__set__ for f in fs}
-    env.update({f"_default_{f.name}": f.default for f in fs if f.default is not MISSING})
-    params = ", ".join(f.name if f.default is MISSING else f"{f.name}=_default_{f.name}" for f in fs)
-    body = "".join(f"    _set_{f.name}(self, {f.name})\n" for f in fs)
-    exec(f"def __init__(self, {params}):\n{body}", env)  # noqa: S102 - as dataclasses makes its __init__
-    env["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = env["__init__"]
-    return cls
 
 
 class QuoteType(str, Enum):
@@ -50,7 +28,6 @@ class SpeakerKind(str, Enum):
     UNKNOWN = "unknown"
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Article:
     """One input article: its id (path relative to its input folder, no extension) and text.
@@ -65,7 +42,6 @@ class Article:
     meta: tuple[tuple[str, str], ...] = ()
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Token:
     """One word. Fields other than text/offsets are None when the annotator lacks them."""
@@ -89,7 +65,6 @@ class Token:
 _TOKEN_OPTIONAL = frozenset(f.name for f in fields(Token) if f.default is None)  # lemma, upos, head, deprel
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence: its span and tokens (token ``i`` has 1-based id ``i + 1``)."""
@@ -99,7 +74,6 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Entity:
     """A named-entity or gazetteer span. ``source`` is "ner", "gazetteer" or "caps"."""
@@ -112,7 +86,6 @@ class Entity:
     ref: str | None = None  # canonical name when the rules know it
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Annotated:
     """An article with its sentences, tokens and entities, from stanza or the built-in annotator."""
@@ -126,7 +99,6 @@ class Annotated:
     has_ner: bool = False
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Span:
     """A piece of an article's text."""
@@ -136,7 +108,6 @@ class Span:
     text: str
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A passage in quotation marks (marks included in the span)."""
@@ -148,7 +119,6 @@ class Quote:
     rule_id: str
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Cue:
     """A reporting expression: a verb form or a phrase such as "according to"."""
@@ -161,7 +131,6 @@ class Cue:
     cue_class: str = "speech"  # the cue rule's class: speech, writing, belief, intention, perception, evidence
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """A quotation with its cue and the raw speaker mention, before speakers are resolved."""
@@ -177,7 +146,6 @@ class Attribution:
     rule_ids: tuple[str, ...]
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Speaker:
     """A resolved speaker."""
@@ -190,7 +158,6 @@ class Speaker:
     affiliation_path: tuple[str, ...] = ()  # affiliation then its parents, nearest first
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class ResolvedAttribution:
     """An attribution whose speaker mention has been resolved to a speaker."""
@@ -201,7 +168,6 @@ class ResolvedAttribution:
     rule_ids: tuple[str, ...] = field(default=())
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Claim:
     """One statement of one speaker, pooled over every article that reports it."""
@@ -213,7 +179,6 @@ class Claim:
     reports: tuple[ResolvedAttribution, ...]
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class ArticleResult:
     """Everything the per-article stages produced for one article."""
@@ -224,7 +189,6 @@ class ArticleResult:
     stances: tuple["Stance", ...] = ()  # filled by attrib.stance (disputes/supports between parties)
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class ArticleInfo:
     """What the corpus-level stages (identity, claims, graph) know of an article: everything but its text."""
@@ -242,7 +206,6 @@ class ArticleInfo:
         return dict(self.meta).get(name)
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Merge:
     """Why the speakers of several ids became one across the corpus (written to merges.jsonl).
@@ -260,7 +223,6 @@ class Merge:
     rule_id: str
 
 
-@_fast_init
 @dataclass(frozen=True, slots=True)
 class Stance:
     """A quote that disputes or supports another party's claim (``attrib.stance``; written to stances.jsonl).
