@@ -5,7 +5,7 @@ Records never hold stanza objects, so they hash, sort, compare and dump to JSON.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -53,16 +53,6 @@ class Token:
     upos: str | None = None
     head: int | None = None  # 1-based index of the head in its sentence, 0 = root
     deprel: str | None = None
-
-    def __getattr__(self, name: str) -> None:
-        # Python calls this only for a slot never filled: the built-in tokenizer (``nlp._tokens``) fills
-        # text and offsets alone, the optional fields then read as their default, None
-        if name in _TOKEN_OPTIONAL:
-            return None
-        raise AttributeError(f"'Token' object has no attribute '{name}'")
-
-
-_TOKEN_OPTIONAL = frozenset(f.name for f in fields(Token) if f.default is None)  # lemma, upos, head, deprel
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,8 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_left, bisect_right
-from collections import deque
 from dataclasses import dataclass, field
-from itertools import accumulate, repeat
-from operator import attrgetter, itemgetter, sub
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -60,51 +58,26 @@ def tokenize(text: str, start: int = 0, end: int | None = None,
     return _join_abbreviations(toks, abbreviations) if abbreviations else tuple(toks)
 
 
-# the slots' own setters of the fields a built-in token fills (see ``_tokens``)
-_SET_TEXT_START_END = tuple(getattr(Token, name).__set__ for name in ("text", "start", "end"))
 _TEXT = attrgetter("text")
 _START = attrgetter("start")
 _END = attrgetter("end")
 _SOURCE_LABEL = attrgetter("source", "label")
 _FIRST_CHAR = itemgetter(slice(0, 1))  # ``text[:1]``
-_NEW = object.__new__
-_FEW_PIECES = 24  # below this many tokens ``_tokens`` loops over them (measured: the maps win on longer runs)
 
 
 def _tokens(pieces: list[str], start: int) -> list[Token]:
-    """The tokens of the pieces ``_SPACED_TOKEN_RE.findall`` gives from ``start``, built fast.
+    """The tokens of the pieces ``_SPACED_TOKEN_RE.findall`` gives from ``start``.
 
-    Equal to ``[Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(...)]``. The pieces
-    follow each other from ``start``, so a token ends where the running sum of their lengths says
-    and starts its own length before; no match object is made (one a token, each of them counted
-    by the garbage collector). The dataclass's ``__init__`` sets seven fields one token at a time;
-    here text and offsets are set by a C-level ``map`` over all tokens at once (the slots' own
-    setters), and the optional fields are left unset: they read as their default, None (see
-    ``Token.__getattr__``), so the tokens are equal to ``Token(text, start, end)``.
+    Equal to ``[Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(...)]``: each piece is a
+    token with the spaces before it, and the pieces follow each other from ``start``, so a token ends where
+    the running sum of their lengths says (no match object is made, one a token).
     """
-    n = len(pieces)
-    set_text, set_start, set_end = _SET_TEXT_START_END
-    if n < _FEW_PIECES:
-        # a short span (a speaker mention, a name of the rules): the maps below cost a fixed ~2 µs, more
-        # than a plain loop over a few pieces; the same tokens
-        toks = []
-        end = start
-        for piece in pieces:
-            word = piece.lstrip()
-            end += len(piece)
-            tok = _NEW(Token)
-            set_text(tok, word)
-            set_start(tok, end - len(word))
-            set_end(tok, end)
-            toks.append(tok)
-        return toks
-    words = list(map(str.lstrip, pieces))  # str.lstrip strips what \s matches
-    ends = list(accumulate(map(len, pieces), initial=start))
-    del ends[0]
-    toks = list(map(_NEW, repeat(Token, n)))
-    deque(map(set_text, toks, words), 0)
-    deque(map(set_start, toks, map(sub, ends, map(len, words))), 0)
-    deque(map(set_end, toks, ends), 0)
+    toks = []
+    end = start
+    for piece in pieces:
+        word = piece.lstrip()  # str.lstrip strips what \s matches
+        end += len(piece)
+        toks.append(Token(word, end - len(word), end))
     return toks
 
 
