@@ -97,18 +97,7 @@ def problem_output(key: str, problem: Problem) -> Output:
 
 
 def _json_line(rec: dict[str, Any]) -> str:
-    if _C_ENCODE is not None:
-        return "".join(_C_ENCODE(rec, 0)) + "\n"
-    return _ENCODER.encode(rec) + "\n"
-
-
-#: ``json.dumps(rec, ensure_ascii=False)`` without making an encoder for every line
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
-#: and for speed, the C encoder that ``_ENCODER.encode`` would make anew for each line, made once (with no
-#: record of the containers seen: a record holds no cycle), giving the same text
-_C_ENCODE = None if json.encoder.c_make_encoder is None else json.encoder.c_make_encoder(
-    None, _ENCODER.default, json.encoder.encode_basestring, None, _ENCODER.key_separator, _ENCODER.item_separator,
-    _ENCODER.sort_keys, _ENCODER.skipkeys, _ENCODER.allow_nan)
+    return json.dumps(rec, ensure_ascii=False) + "\n"
 
 
 class Processor:
