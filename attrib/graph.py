@@ -70,7 +70,7 @@ _OUTLET_FIELDS = ("outlet", "source", "site", "publisher")
 
 def graph_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequence[ArticleInfo],
                    stances: Sequence[Stance], rules: RuleSet) -> nx.DiGraph:
-    """The full graph of a run's records (``attrib export``, the API): ``graph_records`` on an in-memory store of them.
+    """The full graph of a run's records (the API, the tests): ``graph_records`` on an in-memory store of them.
 
     Args:
         attributions: every quote of the run.
@@ -97,8 +97,8 @@ def graph_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequen
 
 
 def graph_records(store: Store, rules: RuleSet) -> GraphRecords:
-    """The full graph of a store's quotes, articles and stances, as records (``export.write_store_graph`` writes the same
-    graph without holding it)."""
+    """The full graph of a store's quotes, articles and stances, as records (``export.write_store_graph`` writes
+    the same graph without holding it)."""
     g = GraphRecords()
     nodes, edges = built_graph(store, rules)
     for nid, attrs in nodes:
@@ -125,7 +125,8 @@ def view_of_store(store: Store, rules: RuleSet, view: str) -> nx.DiGraph:
     nodes, edges = built_graph(store, rules)
     core = nx.DiGraph()
     core.add_nodes_from((nid, attrs) for nid, attrs in nodes if attrs["type"] not in ("claim", "article", "outlet"))
-    core.add_edges_from((u, v, attrs) for u, v, attrs in edges if attrs["relation"] not in ("said", "reported_in", "via"))
+    core.add_edges_from((u, v, attrs) for u, v, attrs in edges
+                        if attrs["relation"] not in ("said", "reported_in", "via"))
     by_article: dict[str, set[str]] = {}  # article node -> the speakers with a claim reported in it
     for doc, pool in store.rows("SELECT DISTINCT doc, pool FROM claims_seq WHERE pool IS NOT NULL"):
         by_article.setdefault(article_node_id(doc), set()).add(_clean(pool))
@@ -233,15 +234,8 @@ class _Tally:
 # -- building ------------------------------------------------------------------------
 
 
-#: every distinct set of rule ids the edges hold, as one shared frozenset (a corpus has few such sets)
-_RULE_SETS: dict[frozenset[str], frozenset[str]] = {}
-_NO_RULES: frozenset[str] = frozenset()
-#: a report's tuple of rule ids -> its shared frozenset (most edges start from one report's tuple)
-_TUPLE_SETS: dict[tuple[str, ...], frozenset[str]] = {}
-
-
 def _rules_text(rule_ids: frozenset[str]) -> str:
-    """The rule ids sorted and "; "-joined, once per shared set (an edge attribute of every edge)."""
+    """The rule ids sorted and "; "-joined, once per set (an edge attribute of every edge; a corpus has few sets)."""
     text = _RULE_TEXTS.get(rule_ids)
     if text is None:
         text = _RULE_TEXTS[rule_ids] = "; ".join(sorted(rule_ids))
@@ -252,50 +246,15 @@ _RULE_TEXTS: dict[frozenset[str], str] = {}
 
 
 class _Edge:
-    """One aggregated edge (plain slots: a graph of a million quotes makes millions of these).
-
-    Kept small, as most edges have one article and a rule-id set many edges share: ``doc_ids``
-    is None, one doc id, or a set of two or more; ``rule_ids`` is a shared frozenset.
-    """
+    """One claim's (or one speaker's) share of an edge, summed over its reports, then written (``_flush_edges``)."""
 
     __slots__ = ("relation", "weight", "rule_ids", "doc_ids")
 
-    def __init__(self, relation: str, weight: float = 0.0):
-        self.relation, self.weight = relation, weight
-        self.rule_ids: frozenset[str] = _NO_RULES
-        self.doc_ids: str | set[str] | None = None
-
-    def add_doc(self, doc_id: str) -> None:
-        docs = self.doc_ids
-        if docs is None:
-            self.doc_ids = doc_id
-        elif type(docs) is str:
-            if docs != doc_id:
-                self.doc_ids = {docs, doc_id}
-        else:
-            docs.add(doc_id)  # type: ignore[union-attr]
-
-    def add_docs(self, doc_ids: Iterable[str]) -> None:
-        for d in doc_ids:
-            self.add_doc(d)
-
-    def add_rules(self, rule_ids: Iterable[str]) -> None:
-        if self.rule_ids is _NO_RULES and type(rule_ids) is tuple:  # a new edge: its report's (shared) tuple
-            found = _TUPLE_SETS.get(rule_ids)  # type: ignore[arg-type]
-            if found is None:
-                new = frozenset(rule_ids)
-                found = _TUPLE_SETS[rule_ids] = _RULE_SETS.setdefault(new, new)  # type: ignore[index]
-            self.rule_ids = found
-        elif not self.rule_ids.issuperset(rule_ids):  # the usual case: nothing new, nothing made
-            new = self.rule_ids.union(rule_ids)
-            self.rule_ids = _RULE_SETS.setdefault(new, new)
-
-    def docs_text(self) -> str:
-        """The doc ids, sorted and "; "-joined."""
-        docs = self.doc_ids
-        if docs is None:
-            return ""
-        return docs if type(docs) is str else "; ".join(sorted(docs))  # type: ignore[arg-type]
+    def __init__(self, relation: str):
+        self.relation = relation
+        self.weight = 0.0
+        self.rule_ids: set[str] = set()
+        self.doc_ids: set[str] = set()
 
 
 class _SpeakerTally:
@@ -396,7 +355,7 @@ _RULE_SEP = "\x1f"  # goes before each rule id of a row (no rule id holds it): (
 
 
 def _rules_row(rule_ids: frozenset[str]) -> str:
-    """A shared rule-id set as a row's text (``_RULE_SEP`` before each id), once per set."""
+    """A rule-id set as a row's text (``_RULE_SEP`` before each id), once per set."""
     text = _RULE_ROWS.get(rule_ids)
     if text is None:
         text = _RULE_ROWS[rule_ids] = "".join(_RULE_SEP + r for r in sorted(rule_ids))
@@ -468,10 +427,8 @@ class _Builder:
     def _flush_edges(self) -> None:
         """The edges summed so far (one claim's, or one speaker's), each as one share."""
         for (u, v), e in self.edges.items():
-            docs = e.doc_ids
-            self._add("graph_edge", (u, v, RELATIONS.index(e.relation), e.weight,
-                                     marshal.dumps([] if docs is None else [docs] if type(docs) is str else sorted(docs)),
-                                     _rules_row(e.rule_ids), None, None))
+            self._add("graph_edge", (u, v, RELATIONS.index(e.relation), e.weight, marshal.dumps(sorted(e.doc_ids)),
+                                     _rules_row(frozenset(e.rule_ids)), None, None))
         self.edges = {}
 
     def edge(self, u: str, v: str, relation: str, doc_id: str, rule_ids: Iterable[str]) -> None:
@@ -481,8 +438,8 @@ class _Builder:
         elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
             e.relation = relation
         e.weight += 1.0
-        e.add_doc(doc_id)
-        e.add_rules(rule_ids)
+        e.doc_ids.add(doc_id)
+        e.rule_ids.update(rule_ids)
         if len(self.edges) >= _CACHED:  # a claim reported in many articles: its edges in several shares
             self._flush_edges()
 
@@ -494,8 +451,8 @@ class _Builder:
         elif RELATIONS.index(relation) < RELATIONS.index(e.relation):
             e.relation = relation
         e.weight += float(n)
-        e.add_docs(doc_ids)
-        e.add_rules(rule_ids)
+        e.doc_ids.update(doc_ids)
+        e.rule_ids.update(rule_ids)
 
     def stance_edge(self, sid: str, target: str, s: Stance, cid: str, answers: str | None) -> None:
         evidence, sentence = _stance_texts(s)

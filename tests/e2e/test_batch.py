@@ -6,6 +6,7 @@ compares the output files byte for byte with a plain run's.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -126,6 +127,40 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes_the_run(corpus: Path, clean_ru
     assert f"articles: {N_ARTICLES} read, 0 skipped" in resumed.stdout.decode()
     same_outputs(clean_run, out)
     summary_counts_the_files(resumed.stdout, out)
+    assert not (out / ".partial").exists()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_to_the_process_group_during_the_corpus_stages_stops_the_run_cleanly(tmp_path: Path, sig: int
+                                                                                     ) -> None:
+    """Ctrl-C (or SIGTERM to the whole process group, as a terminal or a job manager sends it) once every article
+    is done: the corpus stages run in the main process alone, so the run stops with the usual message and
+    resumes (with the corpus stages in forked processes, this hung or ended in a SQLite "database is locked")."""
+    n = 400  # enough that the corpus stages take a good part of a second
+    corpus = make_corpus(tmp_path / "articles", n)
+    out = tmp_path / "out"
+    args = [str(corpus), "-o", str(out), "--nlp", "builtin", "--jobs", "2"]
+    proc = subprocess.Popen([sys.executable, "-m", "attrib", "run", *args], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    done = out / ".partial" / "done.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if done.is_file() and done.read_bytes().count(b"\n") >= n:
+            break
+        time.sleep(0.005)
+    if proc.poll() is not None:
+        pytest.skip("the run ended before its corpus stages could be interrupted")
+    os.killpg(proc.pid, sig)
+    stdout, stderr = proc.communicate(timeout=60)  # a hang fails here
+    err = stderr.decode()
+    if proc.returncode == 0:
+        pytest.skip("the run ended before the signal came")
+    assert proc.returncode == (130 if sig == signal.SIGINT else 143), err
+    assert "Traceback" not in err and "Error" not in err, err
+    assert err.rstrip().endswith("--resume"), err
+    resumed = attrib_run(*args, "--resume")
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"articles: {n} read, 0 skipped" in resumed.stdout.decode()
     assert not (out / ".partial").exists()
 
 
