@@ -467,6 +467,8 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
         return
     rules = _load_rules(rules_dirs)
 
+    import tempfile
+
     from .export import FORMATS, write_csv, write_gexf, write_graphml, write_json
     from .graph import view_of_store
     from .rundir import read_articles, read_quotes, read_stances
@@ -474,11 +476,13 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
 
     if run_dir.exists() and not run_dir.is_dir():
         raise AttribError(f"{run_dir}: not a run folder (expected the folder `attrib run -o` wrote)")
-    store = Store.from_records(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir))
-    try:
-        view_graph = view_of_store(store, rules, view)
-    finally:
-        store.close()
+    with tempfile.TemporaryDirectory(prefix="attrib-export-") as tmp:  # the store in a file: memory stays flat
+        store = Store.from_records(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir),
+                                   Path(tmp) / "store.sqlite")
+        try:
+            view_graph = view_of_store(store, rules, view)
+        finally:
+            store.close()
     if fmt == "csv" or out.is_dir():
         files = [out / name for name in FORMATS[fmt]]
     else:

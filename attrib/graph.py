@@ -122,7 +122,7 @@ def view_of_store(store: Store, rules: RuleSet, view: str) -> nx.DiGraph:
         graph_view(None, view)  # type: ignore[arg-type] # raises the error
     if view == "full":
         return graph_records(store, rules).to_networkx()
-    nodes, edges = built_graph(store, rules)
+    nodes, edges = built_graph(store, rules, with_claims=False)
     core = nx.DiGraph()
     core.add_nodes_from((nid, attrs) for nid, attrs in nodes if attrs["type"] not in ("claim", "article", "outlet"))
     core.add_edges_from((u, v, attrs) for u, v, attrs in edges
@@ -133,15 +133,16 @@ def view_of_store(store: Store, rules: RuleSet, view: str) -> nx.DiGraph:
     return _speakers_view(core, by_article) if view == "speakers" else _affiliations_view(core, by_article)
 
 
-def built_graph(store: Store, rules: RuleSet) -> tuple[Iterator[tuple[str, dict[str, Any]]],
-                                                   Iterator[tuple[str, str, dict[str, Any]]]]:
+def built_graph(store: Store, rules: RuleSet, with_claims: bool = True
+                ) -> tuple[Iterator[tuple[str, dict[str, Any]]], Iterator[tuple[str, str, dict[str, Any]]]]:
     """Pool the claims (``claims.pool_store_claims``) and build the graph on the store; its node records, then its
-    edge records, sorted (read them in that order)."""
+    edge records, sorted (read them in that order). Without ``with_claims``, the claims' nodes and their own
+    edges (said, reported_in, via, and the outlets they name) are not made: what the views need is the rest."""
     from .claims import pool_store_claims
 
     pool_store_claims(store, rules)  # SQLite's sorts keep at most the store's page cache (2 MB) in memory
     builder = _Builder(store, rules)
-    builder.build()
+    builder.build(with_claims)
     return builder.node_records(), builder.edge_records()
 
 
@@ -673,8 +674,8 @@ class _Builder:
 
     # -- building
 
-    def build(self) -> None:
-        """Every node and edge share, in this order: articles, speakers, claims, stances."""
+    def build(self, with_claims: bool = True) -> None:
+        """Every node and edge share, in this order: articles, speakers, claims (``with_claims``), stances."""
         from .rundir import article_from_record
 
         rows = self.store.rows
@@ -682,7 +683,8 @@ class _Builder:
             self.add_article(article_from_record(json.loads(line)))
         self._flush()
         self._add_speakers_first()
-        self._add_claims()
+        if with_claims:
+            self._add_claims()
         self._add_stances()
         for (doc,) in rows("SELECT DISTINCT doc FROM claims_seq WHERE doc NOT IN (SELECT doc FROM article) "
                            "ORDER BY doc"):

@@ -133,13 +133,14 @@ class Store:
         return store
 
     @classmethod
-    def from_records(cls, attributions: Iterable[Any], articles: Iterable[Any] = (), stances: Iterable[Any] = ()
-                     ) -> "Store":
-        """An in-memory store holding records (``ResolvedAttribution``, ``ArticleInfo``, ``Stance``) as a run
-        folder would hold them: the corpus stages of ``attrib export``, the API and the tests read it."""
+    def from_records(cls, attributions: Iterable[Any], articles: Iterable[Any] = (), stances: Iterable[Any] = (),
+                     path: str | Path = ":memory:") -> "Store":
+        """A store (in memory, or in a scratch file) holding records (``ResolvedAttribution``, ``ArticleInfo``,
+        ``Stance``) as a run folder would hold them: the corpus stages of ``attrib export``, the API and the
+        tests read it."""
         from .rundir import article_record, quote_record, stance_record
 
-        store = cls()
+        store = cls(path)
         for add, record, items in ((store.add_quotes, quote_record, attributions),
                                    (store.add_articles, article_record, articles),
                                    (store.add_stances, stance_record, stances)):

@@ -168,7 +168,7 @@ def _views(n: int, out: Path) -> tuple[float, float, float, int, int]:
     t0, c0 = time.perf_counter(), time.process_time()
     t_build, nodes, edges = 0.0, 0, 0
     t = time.process_time()
-    store = Store.from_records(quotes, articles, stances)
+    store = Store.from_records(quotes, articles, stances, out / "store.sqlite")  # as attrib export does
     t_build += time.process_time() - t
     for view in ("speakers", "affiliations"):
         t = time.process_time()
@@ -177,6 +177,7 @@ def _views(n: int, out: Path) -> tuple[float, float, float, int, int]:
         nodes, edges = nodes + g.number_of_nodes(), edges + g.number_of_edges()
         write_graphml(g, out / f"graph.{view}.graphml")
         write_gexf(g, out / f"graph.{view}.gexf")
+    store.close()  # and its file
     return t_build, time.process_time() - c0, time.perf_counter() - t0, nodes, edges
 
 
