@@ -446,10 +446,12 @@ def models_download(models_dir: Path | None) -> None:
 
 @attrib.command(name="export")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(("graphml", "gexf", "csv", "json", "quotes-csv")),
+@click.option("--format", "fmt",
+              type=click.Choice(("graphml", "gexf", "csv", "json", "graphology", "quotes-csv")),
               default="graphml", show_default=True,
               help="graphml or gexf (Gephi), csv (nodes.csv + edges.csv for Gephi's data laboratory), json "
-                   "(networkx node-link), or quotes-csv (quotes.csv: one row per quote, for spreadsheets).")
+                   "(networkx node-link), graphology (Gephi Lite, sigma.js), or quotes-csv (quotes.csv: one "
+                   "row per quote, for spreadsheets).")
 @click.option("--view", type=click.Choice(("full", "speakers", "affiliations")), default="full", show_default=True,
               help="The whole graph, speakers only (disputes/supports/co-quoted), or organisations only.")
 @click.option("-o", "--out", required=True, type=click.Path(path_type=Path), metavar="PATH",
@@ -469,7 +471,7 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
 
     import tempfile
 
-    from .export import FORMATS, write_csv, write_gexf, write_graphml, write_json
+    from .export import FORMATS, write_csv, write_gexf, write_graphml, write_graphology, write_json
     from .graph import view_of_store
     from .rundir import read_articles, read_quotes, read_stances
     from .store import Store
@@ -495,7 +497,8 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
             out.mkdir(exist_ok=True)
             write_csv(view_graph, files[0], files[1])
         else:
-            {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt](view_graph, files[0])
+            {"graphml": write_graphml, "gexf": write_gexf, "json": write_json,
+             "graphology": write_graphology}[fmt](view_graph, files[0])
     except OSError as e:
         raise AttribError(f"{e.filename or out}: cannot write output ({e.strerror or e})") from None
     click.echo(f"graph:  {view_graph.number_of_nodes():,} nodes, {view_graph.number_of_edges():,} edges "

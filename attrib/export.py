@@ -1,4 +1,5 @@
-"""Stage 8, export: the graph -> GraphML, GEXF, CSV (Gephi) and node-link JSON files; a run's GraphML from its store.
+"""Stage 8, export: the graph -> GraphML, GEXF, CSV (Gephi), graphology JSON (Gephi Lite, sigma.js) and node-link JSON
+files; a run's GraphML from its store.
 
 Every writer writes a temporary file next to the target and renames it over the
 target (``os.replace``), so a failed write never leaves a partial or empty file,
@@ -6,7 +7,6 @@ and identical input gives byte-identical output.
 """
 from __future__ import annotations
 
-import colorsys
 import csv
 import hashlib
 import json
@@ -17,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from .palette import NO_COLOUR, OTHER_COLOUR, affiliation_colours, rgb
 from .rundir import atomic_path
 
 if TYPE_CHECKING:
@@ -142,9 +143,11 @@ def _write_part(path: Path, domain: str, records: Iterable[tuple], keys: dict[st
             if tags is None:
                 tags = shapes[shape] = tuple(f"<data key={_q(_key_id(domain, _checked(keys, k, v), node_keys))}>"
                                              for k, v in d.items())
-            for tag, v in zip(tags, d.values()):
+            for tag, (k, v) in zip(tags, d.items()):
                 t = type(v)
                 if t is str:
+                    if len(v) > LIST_CAP and k in LIST_KEYS:
+                        v = capped(v)
                     size += len(v)
                     if _TEXT_SPECIAL.search(v):
                         v = _escape_text(v)
@@ -222,7 +225,8 @@ _ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
 
 
 def write_json(graph: nx.Graph, path: str | Path) -> None:
-    """Write the graph as node-link JSON (``{"nodes": [...], "edges": [...]}``), UTF-8, indented.
+    """Write the graph as node-link JSON (``{"nodes": [...], "edges": [...]}``), UTF-8, indented; listing attributes
+    ``capped``.
 
     Args:
         graph: the graph.
@@ -234,39 +238,50 @@ def write_json(graph: nx.Graph, path: str | Path) -> None:
         data = nx.node_link_data(graph, edges="edges")
     except TypeError:  # networkx < 3.4 names the keyword "link"
         data = nx.node_link_data(graph, link="edges")
+    data["graph"] = {k: v for k, v in data["graph"].items() if k != "top_affiliations"}  # the colours' order
+    for item in (*data["nodes"], *data["edges"]):
+        for k, v in item.items():
+            if type(v) is str and len(v) > LIST_CAP and k in LIST_KEYS:
+                item[k] = capped(v)
     text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
 
 
 def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
-    """Write the graph as GEXF 1.2 with Gephi's ``viz`` colours, sizes and positions.
+    """Write the graph as GEXF 1.2 with Gephi's ``viz`` colours, sizes and positions, dynamic when articles have dates.
 
-    Colours: one per top-level affiliation (``affiliation_colour``), grey for nodes without
-    one. Sizes grow with the square root of ``quotes`` (speakers), ``reports`` (claims) or
-    ``quotes`` summed (organisations). Positions put each top-level affiliation's nodes
-    round its own point of a circle (z is 0), so the graph looks sorted on first open.
-    The file carries no date, so the same graph always gives the same bytes.
+    Colours: ``node_colours``. Sizes grow with the square root of ``quotes`` (speakers),
+    ``reports`` (claims) or ``quotes`` summed (organisations). Positions put each top-level
+    affiliation's nodes round its own point of a circle (z is 0), so the graph looks sorted on
+    first open (``node_positions``). When articles carry a date, the graph is ``dynamic``: each
+    node and edge has a ``start`` (``first_seen``: the date of the first article it comes from)
+    and the same date in the attribute ``first_seen``, so Gephi's timeline plays how claims
+    spread. The file carries no date of its own, so the same graph always gives the same bytes.
 
     Args:
         graph: a graph whose attribute values are str/int/float/bool.
         path: the file to write (replaced atomically).
     """
     nodes = graph.nodes(data=True)
-    groups = sorted({str(d.get("top_affiliation", "")) for _, d in nodes})
-    centres = _centres(groups)
-    sizes = Counter(str(d.get("top_affiliation", "")) for _, d in nodes)
+    colours = node_colours(graph)
+    positions = node_positions(graph)
+    node_start, edge_start = first_seen(graph)
+    dynamic = bool(node_start)
     node_keys = _keys({k: v for k, v in d.items() if k != "label"} for _, d in nodes)
     edge_keys = _keys({k: v for k, v in d.items() if k != "weight"} for _, _, d in graph.edges(data=True))
+    if dynamic:
+        node_keys["first_seen"] = edge_keys["first_seen"] = str
     node_ids = {k: str(i) for i, k in enumerate(node_keys)}
     edge_ids = {k: str(i) for i, k in enumerate(edge_keys)}
+    mode = 'mode="dynamic" timeformat="date"' if dynamic else 'mode="static"'
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write("<?xml version='1.0' encoding='utf-8'?>\n"
                 '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
                 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.gexf.net/1.2draft '
                 'http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">\n'
                 "  <meta>\n    <creator>attrib</creator>\n  </meta>\n"
-                f'  <graph defaultedgetype="{"directed" if graph.is_directed() else "undirected"}" mode="static">\n')
+                f'  <graph defaultedgetype="{"directed" if graph.is_directed() else "undirected"}" {mode}>\n')
         for cls, keys, ids in (("node", node_keys, node_ids), ("edge", edge_keys, edge_ids)):
             f.write(f'    <attributes class="{cls}" mode="static">\n')
             for k, t in keys.items():
@@ -275,15 +290,14 @@ def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
         f.write("    <nodes>\n")
         out: list[str] = []
         for n, d in nodes:
-            group = str(d.get("top_affiliation", ""))
-            r, gr, b = affiliation_colour(group or None)
-            cx, cy = centres[group]
-            h = hashlib.sha1(str(n).encode("utf-8")).digest()
-            angle = int.from_bytes(h[:4], "big") / 2**32 * 2 * math.pi
-            radius = math.sqrt(int.from_bytes(h[4:8], "big") / 2**32) * 40.0 * math.sqrt(sizes[group])
-            x, y = round(cx + radius * math.cos(angle), 3), round(cy + radius * math.sin(angle), 3)
-            out.append(f"      <node id={_q(str(n))} label={_q(str(d.get('label', n)))}>\n        <attvalues>")
-            out.extend(f"<attvalue for=\"{node_ids[k]}\" value={_q(_text_plain(v))} />"
+            r, gr, b = rgb(colours[n])
+            x, y = positions[n]
+            start = node_start.get(n)
+            if start:
+                d = {**d, "first_seen": start}
+            at = f' start="{start}"' if start else ""
+            out.append(f"      <node id={_q(str(n))} label={_q(str(d.get('label', n)))}{at}>\n        <attvalues>")
+            out.extend(f"<attvalue for=\"{node_ids[k]}\" value={_q(_text_plain(capped_value(k, v)))} />"
                        for k, v in d.items() if k != "label")
             out.append(f'</attvalues>\n        <viz:color r="{r}" g="{gr}" b="{b}" a="1.0" />'
                        f'<viz:size value="{node_size(d)!r}" />'
@@ -297,9 +311,13 @@ def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
         for i, (u, v, d) in enumerate(graph.edges(data=True)):
             weight = float(d.get("weight", 1.0))
             label = f" label={_q(str(d['relation']))}" if "relation" in d else ""
-            out.append(f'      <edge source={_q(str(u))} target={_q(str(v))} id="{i}" weight="{weight!r}"{label}>'
+            start = edge_start[i]
+            if start:
+                d = {**d, "first_seen": start}
+            at = f' start="{start}"' if start else ""
+            out.append(f'      <edge source={_q(str(u))} target={_q(str(v))} id="{i}" weight="{weight!r}"{label}{at}>'
                        "<attvalues>")
-            out.extend(f"<attvalue for=\"{edge_ids[k]}\" value={_q(_text_plain(x))} />"
+            out.extend(f"<attvalue for=\"{edge_ids[k]}\" value={_q(_text_plain(capped_value(k, x)))} />"
                        for k, x in d.items() if k != "weight")
             out.append("</attvalues></edge>\n")
             if len(out) > 4096:
@@ -309,6 +327,137 @@ def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
         f.write("    </edges>\n  </graph>\n</gexf>\n")
 
 
+def write_graphology(graph: nx.DiGraph, path: str | Path) -> None:
+    """Write the graph in graphology's own serialisation, which Gephi Lite and sigma.js load (``Graph.from``/``import``).
+
+    ``{"attributes": {}, "options": {"type", "multi", "allowSelfLoops"}, "nodes": [{"key", "attributes"}],
+    "edges": [{"key", "source", "target", "attributes"}]}``, one node or edge a line. Nodes carry
+    what sigma.js draws, as the GEXF file has it: ``x``, ``y``, ``size``, ``color`` (``#RRGGBB``,
+    ``node_colours``) and ``label``; and ``first_seen`` where articles have dates (``first_seen``).
+
+    Args:
+        graph: the graph.
+        path: the file to write (replaced atomically).
+    """
+    colours = node_colours(graph)
+    positions = node_positions(graph)
+    node_start, edge_start = first_seen(graph)
+    options = {"type": "directed" if graph.is_directed() else "undirected", "multi": False, "allowSelfLoops": True}
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write(f'{{"attributes": {{}}, "options": {json.dumps(options)},\n "nodes": [')
+        sep = "\n  "
+        for n, d in graph.nodes(data=True):
+            attrs = {k: capped_value(k, v) for k, v in d.items()}
+            x, y = positions[n]
+            attrs.update({"x": x, "y": y, "size": node_size(d), "color": colours[n]})
+            if n in node_start:
+                attrs["first_seen"] = node_start[n]
+            f.write(sep + json.dumps({"key": str(n), "attributes": attrs}, ensure_ascii=False, allow_nan=False))
+            sep = ",\n  "
+        f.write("],\n \"edges\": [")
+        sep = "\n  "
+        for i, (u, v, d) in enumerate(graph.edges(data=True)):
+            attrs = {k: capped_value(k, x) for k, x in d.items()}
+            if edge_start[i]:
+                attrs["first_seen"] = edge_start[i]
+            f.write(sep + json.dumps({"key": str(i), "source": str(u), "target": str(v), "attributes": attrs},
+                                     ensure_ascii=False, allow_nan=False))
+            sep = ",\n  "
+        f.write("]}\n")
+
+
+#: attributes that list values ("; "-joined) and grow with the corpus: capped in the exports (``capped``)
+LIST_KEYS = frozenset({"doc_ids", "rule_ids", "evidence", "sentences", "claims", "answers", "outlets"})
+#: the most characters a listing attribute holds in an export (the run's JSON Lines files keep every item)
+LIST_CAP = 2000
+
+
+def capped(value: str, cap: int = LIST_CAP) -> str:
+    """A "; "-joined list cut to its first items and a count, within ``cap`` characters: ``"a; b; … (5,000 in all)"``.
+
+    Spreadsheets and Python's csv reader refuse a field of over 131,072 characters, and Gephi's
+    data laboratory slows down on long cells; the full lists are in the run's JSON Lines files.
+    """
+    if len(value) <= cap:
+        return value
+    items = value.split("; ")
+    tail = f"… ({len(items):,} in all)"
+    kept: list[str] = []
+    size = len(tail)
+    for item in items:
+        size += len(item) + 2
+        if size > cap:
+            break
+        kept.append(item)
+    return "; ".join([*kept, tail])
+
+
+def capped_value(key: str, value: Any) -> Any:
+    """``capped`` for a listing attribute's long text (``LIST_KEYS``); any other value as it is."""
+    if type(value) is str and len(value) > LIST_CAP and key in LIST_KEYS:
+        return capped(value)
+    return value
+
+
+def node_colours(graph: nx.DiGraph) -> dict[Any, str]:
+    """Each node's colour (``#RRGGBB``) by its top affiliation, from ``palette``.
+
+    The most quoted top affiliations get the palette's eight colours in order (``graph.affiliation_ranking``:
+    a view carries the full graph's ranking in ``graph.graph["top_affiliations"]``, so every view and
+    format of a run colours an affiliation alike); other affiliations ``OTHER_COLOUR``; nodes
+    without one ``NO_COLOUR``.
+    """
+    from .graph import affiliation_ranking
+
+    ranking = graph.graph.get("top_affiliations")
+    colours = affiliation_colours(affiliation_ranking(graph) if ranking is None else ranking)
+    out = {}
+    for n, d in graph.nodes(data=True):
+        top = d.get("top_affiliation")
+        out[n] = colours.get(top, OTHER_COLOUR) if top else NO_COLOUR
+    return out
+
+
+def node_positions(graph: nx.DiGraph) -> dict[Any, tuple[float, float]]:
+    """Each node's (x, y): round its top affiliation's point of a circle, at a place hashed from its id."""
+    nodes = graph.nodes(data=True)
+    groups = sorted({str(d.get("top_affiliation", "")) for _, d in nodes})
+    centres = _centres(groups)
+    sizes = Counter(str(d.get("top_affiliation", "")) for _, d in nodes)
+    out = {}
+    for n, d in nodes:
+        group = str(d.get("top_affiliation", ""))
+        cx, cy = centres[group]
+        h = hashlib.sha1(str(n).encode("utf-8")).digest()
+        angle = int.from_bytes(h[:4], "big") / 2**32 * 2 * math.pi
+        radius = math.sqrt(int.from_bytes(h[4:8], "big") / 2**32) * 40.0 * math.sqrt(sizes[group])
+        out[n] = (round(cx + radius * math.cos(angle), 3), round(cy + radius * math.sin(angle), 3))
+    return out
+
+
+def first_seen(graph: nx.DiGraph) -> tuple[dict[Any, str], list[str | None]]:
+    """When each node and edge first appears: (node -> date, each edge's date in ``edges()`` order); none when
+    no article node has a ``date``.
+
+    An edge's date is the earliest of its articles' (``doc_ids``); a node's, the earliest of its own
+    (an article's) and its edges'; a node or edge with no dated article has none.
+    """
+    dates = {d["doc_id"]: d["date"] for _, d in graph.nodes(data=True) if "date" in d and "doc_id" in d}
+    if not dates:
+        return {}, [None] * graph.number_of_edges()
+    node_start: dict[Any, str] = {n: d["date"] for n, d in graph.nodes(data=True) if "date" in d}
+    edge_start: list[str | None] = []
+    for u, v, d in graph.edges(data=True):
+        found = [dates[doc] for doc in d.get("doc_ids", "").split("; ") if doc in dates]
+        start = min(found) if found else None
+        edge_start.append(start)
+        if start:
+            for n in (u, v):
+                if n not in node_start or start < node_start[n]:
+                    node_start[n] = start
+    return node_start, edge_start
+
+
 def _text_plain(value: Any) -> str:
     """A value as GEXF writes it (unescaped: ``_q`` escapes)."""
     if value is True or value is False:
@@ -316,20 +465,9 @@ def _text_plain(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def affiliation_colour(name: str | None) -> tuple[int, int, int]:
-    """A stable colour for a top-level affiliation: the hue comes from the SHA-1 of the name; grey for None."""
-    if not name:
-        return 170, 170, 170
-    h = hashlib.sha1(name.encode("utf-8")).digest()
-    hue = int.from_bytes(h[:2], "big") / 65536
-    sat = 0.55 + h[2] / 255 * 0.35
-    val = 0.75 + h[3] / 255 * 0.2
-    return tuple(int(round(c * 255)) for c in colorsys.hsv_to_rgb(hue, sat, val))  # type: ignore[return-value]
-
-
 def node_size(attrs: dict[str, Any]) -> float:
     """Gephi's node size: 5 plus 5 times the square root of the node's quotes (or a claim's reports)."""
-    count = attrs.get("quotes") if attrs.get("type") != "claim" else attrs.get("reports")
+    count = attrs.get("quotes") if attrs.get("category") != "claim" else attrs.get("reports")
     return round(5.0 + 5.0 * math.sqrt(max(int(count or 0), 0)), 3)
 
 
@@ -367,13 +505,13 @@ def write_csv(graph: nx.DiGraph, nodes_path: str | Path, edges_path: str | Path)
         w = csv.writer(f, lineterminator="\n")
         w.writerow([*NODE_COLUMNS, *node_keys])
         for n, d in graph.nodes(data=True):
-            w.writerow([n, d.get("label", n), *(_cell(d.get(k)) for k in node_keys)])
+            w.writerow([n, d.get("label", n), *(_cell(capped_value(k, d.get(k))) for k in node_keys)])
     with atomic_path(edges_path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow([*EDGE_COLUMNS, *edge_keys])
         for u, v, d in graph.edges(data=True):
             w.writerow([u, v, "Directed", _cell(d.get("weight", 1.0)), d.get("relation", ""),
-                        *(_cell(d.get(k)) for k in edge_keys)])
+                        *(_cell(capped_value(k, d.get(k))) for k in edge_keys)])
 
 
 def _cell(value: Any) -> str:
@@ -386,7 +524,7 @@ def _cell(value: Any) -> str:
 
 #: export formats and the files each writes into the output folder
 FORMATS = {"graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "json": ("graph.json",),
-           "csv": ("nodes.csv", "edges.csv")}
+           "graphology": ("graph.graphology.json",), "csv": ("nodes.csv", "edges.csv")}
 
 
 def write_graph_files(graph: nx.DiGraph | GraphRecords, formats: Sequence[str], out_dir: str | Path, view: str = "full"
@@ -395,7 +533,7 @@ def write_graph_files(graph: nx.DiGraph | GraphRecords, formats: Sequence[str], 
 
     Args:
         graph: the full graph (``graph.graph_from_run``, or its ``GraphRecords``).
-        formats: any of ``graphml``, ``gexf``, ``csv``, ``json``.
+        formats: any of ``graphml``, ``gexf``, ``csv``, ``json``, ``graphology``.
         out_dir: the output folder.
         view: ``full``, ``speakers`` or ``affiliations`` (``graph.VIEWS``).
 
@@ -420,6 +558,8 @@ def write_graph_files(graph: nx.DiGraph | GraphRecords, formats: Sequence[str], 
             write_json(g, paths[0])
         elif fmt == "gexf":
             write_gexf(g, paths[0])
+        elif fmt == "graphology":
+            write_graphology(g, paths[0])
         else:
             write_csv(g, paths[0], paths[1])
         written += paths
@@ -429,6 +569,6 @@ def write_graph_files(graph: nx.DiGraph | GraphRecords, formats: Sequence[str], 
 def _view_name(name: str, view: str) -> str:
     if view == "full":
         return name
-    stem, ext = name.rsplit(".", 1)
+    stem, ext = name.split(".", 1)
     return f"{stem}.{view}.{ext}"
 

@@ -25,6 +25,7 @@ and ``affiliations`` (organisations only, everything aggregated to them).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import marshal
 import math
@@ -63,6 +64,9 @@ _SPACES = re.compile(r"\s+")
 _NOT_A_LABEL = re.compile(_CONTROL.pattern + r"|[^\S ]|  |^ | $")
 # a first line that is only a web site's name ("kayhan.ir", "www.aljazeera.com"): the article's site
 _SITE_LINE = re.compile(r"^(?:https?://)?(?:www\.)?([a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,})/?$", re.IGNORECASE)
+# what an id may hold (an XSD NMTOKEN's letters, digits and marks), and a run of what it may not
+_NMTOKEN = re.compile(r"[\w.:-]+")
+_NOT_NMTOKEN = re.compile(r"[^\w.:-]+")
 _URL_HOST = re.compile(r"^(?:[a-z][a-z0-9+.-]*://)?(?:www\.)?([^/:?#]+)", re.IGNORECASE)
 #: metadata fields that name an article's outlet, in order of preference
 _OUTLET_FIELDS = ("outlet", "source", "site", "publisher")
@@ -79,11 +83,11 @@ def graph_from_run(attributions: Sequence[ResolvedAttribution], articles: Sequen
         rules: the rules.
 
     Returns:
-        A directed graph whose nodes all carry ``label`` and ``type`` ("speaker",
+        A directed graph whose nodes all carry ``label`` and ``category`` ("speaker",
         "organisation", "claim", "article", "outlet") and whose edges all carry
         ``relation``, ``weight`` (float), ``rule_ids`` and ``doc_ids`` ("; "-joined, sorted).
         A speaker whose id is also an organisation's node id (``org:taliban``) is one
-        node of type "speaker" that also carries the organisation's attributes.
+        node of category "speaker" that also carries the organisation's attributes.
         Speakers, organisations and claims carry ``top_affiliation`` (the top of the
         affiliation path: a country or a movement) to colour by.
     """
@@ -124,13 +128,15 @@ def view_of_store(store: Store, rules: RuleSet, view: str) -> nx.DiGraph:
         return graph_records(store, rules).to_networkx()
     nodes, edges = built_graph(store, rules, with_claims=False)
     core = nx.DiGraph()
-    core.add_nodes_from((nid, attrs) for nid, attrs in nodes if attrs["type"] not in ("claim", "article", "outlet"))
+    core.add_nodes_from((nid, attrs) for nid, attrs in nodes if attrs["category"] not in ("claim", "article", "outlet"))
     core.add_edges_from((u, v, attrs) for u, v, attrs in edges
                         if attrs["relation"] not in ("said", "reported_in", "via"))
     by_article: dict[str, set[str]] = {}  # article node -> the speakers with a claim reported in it
     for doc, pool in store.rows("SELECT DISTINCT doc, pool FROM claims_seq WHERE pool IS NOT NULL"):
-        by_article.setdefault(article_node_id(doc), set()).add(_clean(pool))
-    return _speakers_view(core, by_article) if view == "speakers" else _affiliations_view(core, by_article)
+        by_article.setdefault(_node_id(article_node_id(doc)), set()).add(_node_id(pool))
+    out = _speakers_view(core, by_article) if view == "speakers" else _affiliations_view(core, by_article)
+    out.graph["top_affiliations"] = affiliation_ranking(core)  # its speakers are the full graph's
+    return out
 
 
 def built_graph(store: Store, rules: RuleSet, with_claims: bool = True
@@ -150,8 +156,21 @@ def built_graph(store: Store, rules: RuleSet, with_claims: bool = True
 
 
 def article_node_id(doc_id: str) -> str:
-    """The node id of an article, ``doc:<doc_id>``."""
-    return "doc:" + _clean(doc_id)
+    """The node id of an article, ``doc:<doc_id>`` (written as ``_node_id`` makes it)."""
+    return "doc:" + doc_id
+
+
+def _node_id(nid: str) -> str:
+    """A node id as the exports write it: an XSD NMTOKEN (GraphML's type of ids), whatever the doc id in it.
+
+    An id with any other character than letters, digits, ``.``, ``-``, ``_`` and ``:`` (from a file
+    name with a space, ``&`` or ``<``: ``doc:a b&c<d``, ``anon:a b&c<d:1``) has each run of them made
+    ``_``, and the first 8 hex digits of its SHA-1 added, so two such ids stay apart:
+    ``doc:a_b_c_d_4e1f1c3b``. The node keeps the id as it was in ``original_id``.
+    """
+    if _NMTOKEN.fullmatch(nid):
+        return nid
+    return f"{_NOT_NMTOKEN.sub('_', nid)}_{hashlib.sha1(nid.encode('utf-8')).hexdigest()[:8]}"
 
 
 def _clean(text: str) -> str:
@@ -278,7 +297,7 @@ class _SpeakerTally:
 
 def _bare_article_attrs(doc_id: str) -> dict[str, Any]:
     """The node of an article that only the quotes name (no articles.jsonl line)."""
-    return {"label": _label(doc_id, _LABEL_MAX), "type": "article", "doc_id": doc_id}
+    return {"label": _label(doc_id, _LABEL_MAX), "category": "article", "doc_id": doc_id}
 
 
 def _stance_texts(s: Stance) -> tuple[str, str]:
@@ -412,7 +431,7 @@ class _Builder:
 
     def set_node(self, nid: str, attrs: dict[str, Any]) -> None:
         sid = None
-        if attrs["type"] == "claim":  # its speaker's top affiliation, which node_records fills in
+        if attrs["category"] == "claim":  # its speaker's top affiliation, which node_records fills in
             sid = attrs["speaker_id"]
             attrs["top_affiliation"] = None
         self._add("graph_node", (nid, 0, marshal.dumps(attrs), sid))
@@ -501,7 +520,8 @@ class _Builder:
             self.set_site(a.doc_id, site)
         self.set_node(article_node_id(a.doc_id), {
             "label": _label(a.title, _LABEL_MAX) or _label(a.doc_id, _LABEL_MAX),
-            "type": "article", "doc_id": a.doc_id, "quotes": a.quotes, "outlet": site})
+            "category": "article", "doc_id": a.doc_id, "quotes": a.quotes, "outlet": site,
+            "date": article_date(a)})
 
     def add_claim_reports(self, cid: str, sid: str | None, text: str, qtype: QuoteType,
                           reports: Iterable[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None,
@@ -532,7 +552,7 @@ class _Builder:
             if sid is not None:
                 rule_sets.add(all_rule_ids)
         self.set_node(cid, {
-            "label": _label(text, _LABEL_CLAIM), "type": "claim", "text": text,
+            "label": _label(text, _LABEL_CLAIM), "category": "claim", "text": text,
             "quote_type": qtype.value, "speaker": names.most_common(), "speaker_id": sid,
             "reports": n, "articles": len(docs), "outlets": sorted(outlets) or None})
         if sid is not None:
@@ -544,7 +564,7 @@ class _Builder:
         nid = outlet_id(name)
         if nid not in self.outlets:
             rule = self.outlet_rules.get(name.lower())
-            self.outlets[nid] = {"label": _label(name, _LABEL_MAX), "type": "outlet",
+            self.outlets[nid] = {"label": _label(name, _LABEL_MAX), "category": "outlet",
                                  "kind": rule.kind if rule else None, "rule_id": rule.id if rule else None}
         return nid
 
@@ -552,7 +572,7 @@ class _Builder:
         nid = org_id(name)
         if nid not in self.orgs:
             rule = self.rules.org(name)
-            self.orgs[nid] = {"label": _label(name, _LABEL_MAX), "type": "organisation",
+            self.orgs[nid] = {"label": _label(name, _LABEL_MAX), "category": "organisation",
                               "kind": rule.kind if rule else "organization",
                               "parent": rule.parent if rule and rule.parent else parent,
                               "rule_id": rule.id if rule else None}
@@ -586,13 +606,14 @@ class _Builder:
         self.set_speaker(sid, top or sid, {
             # a speaker that is an organisation of the rules goes by the organisation's name
             "label": _label(org_names.get(sid) or tally.names.most_common() or sid, _LABEL_MAX),
-            "type": "speaker", "kind": _enum_value(tally.kinds.most_common()), "role": tally.roles.most_common(),
+            "category": "speaker", "kind": _enum_value(tally.kinds.most_common()), "role": tally.roles.most_common(),
             "affiliation": tally.affiliations.most_common(), "top_affiliation": top, "quotes": quotes,
             "articles": articles})
 
     def speaker_edges(self, sid: str, value: Speaker) -> list[tuple[str, str, str, str | None]]:
         """The affiliated_with and part_of edges one speaker record's reports add: (u, v, relation, rule id);
-        a rule id of None stands for the reports' own (resolution) rule ids."""
+        a rule id of None (affiliated_with) stands for the rules that found the reports' speaker
+        (``_affiliation_rules``)."""
         path, ids = self.speaker_path(value)
         out: list[tuple[str, str, str, str | None]] = []
         if ids and ids[0] != sid:
@@ -715,8 +736,9 @@ class _Builder:
 
     def _add_speakers(self) -> None:
         """Each pooling speaker's node and affiliation edges, from its reports sorted by (doc_id, start, end)."""
-        rows = self.store.rows('SELECT pool, spk, doc FROM claims_seq WHERE pool IS NOT NULL '
-                               'ORDER BY pool, doc, start, "end", seq')
+        rows = self.store.rows('SELECT s.pool, s.spk, s.doc, q.rule FROM claims_seq s JOIN quote q ON q.i = s.i '
+                               'WHERE s.pool IS NOT NULL ORDER BY s.pool, s.doc, s.start, s."end", s.seq')
+        found_by: dict[str | None, tuple[str, ...]] = {}  # a quote line's "rule" -> _affiliation_rules
         for sid, reports in groupby(rows, key=itemgetter(0)):
             tally = _SpeakerTally()
             known: dict[str, tuple[Speaker, tuple, list]] = {}  # record text -> (Speaker, path, edges): a bounded cache
@@ -725,10 +747,20 @@ class _Builder:
             quotes = articles = 0
             for doc, some in groupby(reports, key=itemgetter(2)):
                 articles += 1
-                in_doc: dict[str, int] = {}
-                for _, spk, _ in some:
-                    in_doc[spk] = in_doc.get(spk, 0) + 1
-                for spk, n in in_doc.items():  # in the order first seen
+                in_doc: dict[str, list] = {}  # record text -> [reports, the rule ids that found the speaker]
+                for _, spk, _, rule in some:
+                    by = found_by.get(rule)
+                    if by is None:
+                        if len(found_by) >= _CACHED:
+                            found_by.clear()
+                        by = found_by[rule] = _affiliation_rules(rule)
+                    seen = in_doc.get(spk)
+                    if seen is None:
+                        in_doc[spk] = [1, set(by)]
+                    else:
+                        seen[0] += 1
+                        seen[1].update(by)
+                for spk, (n, by) in in_doc.items():  # in the order first seen
                     quotes += n
                     found = known.get(spk)
                     if found is None:
@@ -746,8 +778,7 @@ class _Builder:
                     else:
                         count[0] += n
                     for u, v, relation, rule_id in found[2]:
-                        # a report read back from quotes.jsonl has no resolution rule ids of its own
-                        self.edge_n(u, v, relation, n, (doc,), (rule_id,) if rule_id else ())
+                        self.edge_n(u, v, relation, n, (doc,), (rule_id,) if rule_id else by)
                 if articles % _CACHED == 0:
                     self._flush_edges()  # the shares of an edge are summed when read back
             _tally_counts(tally, counts)
@@ -799,7 +830,10 @@ class _Builder:
                 attrs["top_affiliation"] = top  # type: ignore[index]
             if org is not None:
                 attrs = self.org_node(marshal.loads(org), attrs, nid)
-            yield _clean(nid), _attrs(attrs)  # type: ignore[arg-type]
+            out = _node_id(nid)
+            if out != nid:
+                attrs["original_id"] = nid  # type: ignore[index]
+            yield out, _attrs(attrs)  # type: ignore[arg-type]
 
     def edge_records(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """The edges, sorted by (u, v), each summed from its shares; a stance edge only where no other edge is."""
@@ -831,7 +865,7 @@ class _Builder:
                     for values, value in zip(texts, more[1:]):
                         if value:
                             values.add(value)
-                yield _clean(u), _clean(v), self.edge_attrs(relation, weight, _rules_text(rule_ids),
+                yield _node_id(u), _node_id(v), self.edge_attrs(relation, weight, _rules_text(rule_ids),
                                                             "; ".join(sorted(doc_set)), texts)
                 continue
             more_docs: set[str] | None = None
@@ -849,7 +883,7 @@ class _Builder:
                 rule_ids = rule_ids | found
             if more_docs is not None:
                 doc_ids = sorted(more_docs)
-            yield _clean(u), _clean(v), self.edge_attrs(RELATIONS[rank], weight, _rules_text(rule_ids),
+            yield _node_id(u), _node_id(v), self.edge_attrs(RELATIONS[rank], weight, _rules_text(rule_ids),
                                                         "; ".join(doc_ids), None)
 
     def org_node(self, org: dict[str, Any], node: dict[str, Any] | None, nid: str) -> dict[str, Any]:
@@ -881,6 +915,14 @@ def _tally_counts(tally: _SpeakerTally, counts: dict[str, list]) -> None:
     for n, value, path in counts.values():
         tally.add(value, path, n)
     counts.clear()
+
+
+def _affiliation_rules(rule: str | None) -> tuple[str, ...]:
+    """The rule ids of a quote line's ``rule`` that gave its speaker's affiliation: its ``affiliation.*`` ids, else its
+    ``speaker.*`` ids (the speaker rule that found the speaker, with the affiliation it names)."""
+    ids = [r for r in (rule or "").split("+") if r]
+    return (tuple(r for r in ids if r.startswith("affiliation.")) or
+            tuple(r for r in ids if r.startswith("speaker.")))
 
 
 def _name_key(name: str) -> str:
@@ -920,6 +962,25 @@ def article_outlet(a: ArticleInfo) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def article_date(a: ArticleInfo) -> str | None:
+    """The article's date as ISO ``YYYY-MM-DD`` (its metadata's ``date``: a JSON Lines field, an HTML page's date),
+    or None when it has none that starts so."""
+    value = (a.get("date") or "").strip()
+    return value[:10] if _ISO_DATE.match(value) else None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?!\d)")
+
+
+def affiliation_ranking(g: nx.DiGraph) -> tuple[str, ...]:
+    """The graph's top affiliations, most quoted by its speakers first (``palette.rank_affiliations``): the order in
+    which they get the palette's colours, the same for every view of a run."""
+    from .palette import rank_affiliations
+
+    return rank_affiliations((d.get("top_affiliation"), d.get("quotes", 0)) for _, d in g.nodes(data=True)
+                             if d.get("category") == "speaker")
+
+
 # -- views ----------------------------------------------------------------------------
 
 
@@ -944,10 +1005,13 @@ def graph_view(g: nx.DiGraph, view: str) -> nx.DiGraph:
     if view == "full":
         return g
     if view == "speakers":
-        return _speakers_view(g)
-    if view == "affiliations":
-        return _affiliations_view(g)
-    raise AttribError(f'unknown view "{view}"; expected one of: {", ".join(VIEWS)}')
+        out = _speakers_view(g)
+    elif view == "affiliations":
+        out = _affiliations_view(g)
+    else:
+        raise AttribError(f'unknown view "{view}"; expected one of: {", ".join(VIEWS)}')
+    out.graph["top_affiliations"] = affiliation_ranking(g)  # the full graph's colours (``export.node_colours``)
+    return out
 
 
 def _speakers_by_article(g: nx.DiGraph) -> dict[str, set[str]]:
@@ -955,7 +1019,7 @@ def _speakers_by_article(g: nx.DiGraph) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     succ, pred = g.succ, g.pred
     for n, d in g.nodes(data=True):
-        if d.get("type") != "claim":
+        if d.get("category") != "claim":
             continue
         speakers = [u for u, e in pred[n].items() if e.get("relation") == "said"]
         if not speakers:
@@ -974,7 +1038,7 @@ def _pairs(groups: Iterable[set[str]]) -> Counter:
     return counts
 
 
-_NODE_KEYS = ("label", "type", "kind", "role", "affiliation", "top_affiliation", "parent", "quotes", "articles",
+_NODE_KEYS = ("label", "category", "kind", "role", "affiliation", "top_affiliation", "parent", "quotes", "articles",
               "rule_id")
 
 
@@ -986,7 +1050,7 @@ def _speakers_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = None)
     import networkx as nx
 
     stance = [(u, v, d) for u, v, d in g.edges(data=True) if d.get("relation") in STANCE_RELATIONS]
-    keep = {n for n, d in g.nodes(data=True) if d.get("type") == "speaker"}
+    keep = {n for n, d in g.nodes(data=True) if d.get("category") == "speaker"}
     keep.update(n for u, v, _ in stance for n in (u, v))
     co = _pairs((_speakers_by_article(g) if by_article is None else by_article).values())
     view = nx.DiGraph()
@@ -1009,27 +1073,27 @@ def _affiliations_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = N
     import networkx as nx
 
     def is_org(n: str) -> bool:
-        return g.nodes[n].get("type") == "organisation" or (n.startswith("org:") and g.nodes[n].get("type") == "speaker")
+        return g.nodes[n].get("category") == "organisation" or (n.startswith("org:") and g.nodes[n].get("category") == "speaker")
 
     org_of: dict[str, str] = {}
     for n, d in g.nodes(data=True):
         if is_org(n):
             org_of[n] = n
-        elif d.get("type") == "speaker":
+        elif d.get("category") == "speaker":
             orgs = sorted(v for v, e in g.succ[n].items() if e.get("relation") == "affiliated_with")
             if orgs:
                 org_of[n] = orgs[0]
     quotes: Counter = Counter()
     speakers: Counter = Counter()
     for n, org in org_of.items():
-        if g.nodes[n].get("type") == "speaker":
+        if g.nodes[n].get("category") == "speaker":
             quotes[org] += g.nodes[n].get("quotes", 0)
             speakers[org] += 1
     view = nx.DiGraph()
     for n in sorted(n for n in g if is_org(n)):
         d = g.nodes[n]
         attrs = {k: d[k] for k in ("label", "kind", "parent", "top_affiliation", "rule_id") if k in d}
-        view.add_node(n, **attrs, type="organisation", quotes=quotes[n], speakers=speakers[n])
+        view.add_node(n, **attrs, category="organisation", quotes=quotes[n], speakers=speakers[n])
     edges: dict[tuple[str, str], dict[str, Any]] = {}
     for u, v, d in g.edges(data=True):
         rel = d.get("relation")

@@ -69,7 +69,7 @@ def test_the_interior_ministry_and_the_afghan_authorities_dispute_the_taliban(se
 
 
 def test_the_taliban_capture_claim_has_reports_in_several_outlets(seeds_graph):
-    said = [v for v in seeds_graph.successors("org:taliban") if seeds_graph.nodes[v]["type"] == "claim"]
+    said = [v for v in seeds_graph.successors("org:taliban") if seeds_graph.nodes[v]["category"] == "claim"]
     capture = [c for c in said if "taken control" in seeds_graph.nodes[c]["text"]]
     assert len(capture) == 1
     node = seeds_graph.nodes[capture[0]]
@@ -77,7 +77,7 @@ def test_the_taliban_capture_claim_has_reports_in_several_outlets(seeds_graph):
     articles = sorted(v for v in seeds_graph.successors(capture[0]) if v.startswith("doc:"))
     assert articles == ["doc:002_a4add26dea42f1d9", "doc:003_c02c5443e40b19b0"]
     # Arian's words to AFP, translated twice (seeds/003 and 004), are one claim
-    (arian,) = [v for v in seeds_graph.successors("person:tareq-arian") if seeds_graph.nodes[v]["type"] == "claim"]
+    (arian,) = [v for v in seeds_graph.successors("person:tareq-arian") if seeds_graph.nodes[v]["category"] == "claim"]
     assert seeds_graph.nodes[arian]["reports"] == 2 and seeds_graph.nodes[arian]["outlets"] == "AFP"
 
 
@@ -112,14 +112,14 @@ def test_every_format_and_view_reads_back_and_is_reproducible(seeds_run, tmp_pat
         g = nx.DiGraph()
         with open(first[0], encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
-                g.add_node(row["Id"], label=row["Label"], type=row["type"])
+                g.add_node(row["Id"], label=row["Label"], category=row["category"])
         with open(first[1], encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 g.add_edge(row["Source"], row["Target"], weight=float(row["Weight"]), relation=row["relation"])
     assert g.number_of_nodes() > 0 and g.number_of_edges() > 0
     assert all(d.get("label") for _, d in g.nodes(data=True))
     assert all(d["weight"] > 0 for _, _, d in g.edges(data=True))
-    types = {d["type"] for _, d in g.nodes(data=True)}
+    types = {d["category"] for _, d in g.nodes(data=True)}
     if view == "affiliations":
         assert types == {"organisation"}
     elif view == "speakers":
@@ -171,4 +171,4 @@ def test_a_run_without_stances_exports_without_stance_edges(seeds_run, tmp_path)
     assert code == 0, err
     g = nx.read_graphml(tmp_path / "g.graphml")
     assert not stance_edges(g, "disputes")
-    assert sum(d["type"] == "article" for _, d in g.nodes(data=True)) == 5  # from the quotes' doc_ids
+    assert sum(d["category"] == "article" for _, d in g.nodes(data=True)) == 5  # from the quotes' doc_ids

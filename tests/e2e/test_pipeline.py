@@ -139,9 +139,9 @@ def test_graphml_reads_back(run) -> None:
     graph = nx.read_graphml(out / "graph.graphml")
     assert graph.number_of_nodes() > 0 and graph.number_of_edges() > 0
     for node, data in graph.nodes(data=True):
-        assert data.get("label") and data.get("type"), node
+        assert data.get("label") and data.get("category"), node
     labels = {data["label"]: data for _, data in graph.nodes(data=True)}
-    assert labels["Zabihullah Mujahid"]["type"] == "speaker"
+    assert labels["Zabihullah Mujahid"]["category"] == "speaker"
     assert "Taliban" in labels
     # Mujahid is affiliated with the Taliban in the graph too
     mujahid = next(n for n, d in graph.nodes(data=True) if d["label"] == "Zabihullah Mujahid")

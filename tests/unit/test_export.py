@@ -283,8 +283,9 @@ def test_written_file_has_the_mode_of_an_ordinary_file(graph, tmp_path):
 
 import csv as csv_mod  # noqa: E402
 
-from attrib.export import (FORMATS, affiliation_colour, node_size, write_csv, write_gexf,  # noqa: E402
+from attrib.export import (FORMATS, node_colours, node_size, write_csv, write_gexf,  # noqa: E402
                            write_graph_files)
+from attrib.palette import NO_COLOUR, OTHER_COLOUR, PALETTE, rgb  # noqa: E402
 from attrib.graph import graph_view  # noqa: E402
 
 TRICKY = "a \"quoted\" <b> & c\nline two\ttab"
@@ -293,7 +294,7 @@ TRICKY = "a \"quoted\" <b> & c\nline two\ttab"
 @pytest.fixture
 def tricky(graph) -> nx.DiGraph:
     g = graph.copy()
-    g.add_node("odd\"<&>", label=TRICKY, type="speaker", quotes=2, flag=True, top_affiliation="Taliban")
+    g.add_node("odd\"<&>", label=TRICKY, category="speaker", quotes=2, flag=True, top_affiliation="Taliban")
     g.add_edge("odd\"<&>", "doc:a", relation="said", weight=2.5, rule_ids=TRICKY, doc_ids="a")
     return g
 
@@ -320,7 +321,7 @@ def test_gexf_round_trip_with_viz(tricky, tmp_path):
         assert set(viz["position"]) == {"x", "y", "z"} and viz["position"]["z"] == 0.0
         assert viz["size"] == node_size(d) >= 5.0
         colour = (viz["color"]["r"], viz["color"]["g"], viz["color"]["b"])
-        assert colour == affiliation_colour(d.get("top_affiliation"))
+        assert colour == rgb(node_colours(tricky)[n])
     for u, v, d in tricky.edges(data=True):
         got = dict(back.edges[u, v])
         assert got.pop("label") == d["relation"]
@@ -331,14 +332,18 @@ def test_gexf_round_trip_with_viz(tricky, tmp_path):
 
 
 def test_colours_are_stable_per_top_level_affiliation(tricky, tmp_path):
-    assert affiliation_colour("Taliban") == affiliation_colour("Taliban") != affiliation_colour("Afghanistan")
-    assert affiliation_colour(None) == (170, 170, 170)
-    assert all(0 <= c <= 255 for c in affiliation_colour("Pakistan"))
+    colours = node_colours(tricky)
+    by_top = {}
+    for n, d in tricky.nodes(data=True):
+        by_top.setdefault(d.get("top_affiliation"), set()).add(colours[n])
+    assert all(len(c) == 1 for c in by_top.values())  # one colour per top affiliation
+    assert by_top[None] == {NO_COLOUR}
+    assert {c for top, (c,) in by_top.items() if top} <= set(PALETTE)
     write_gexf(tricky, tmp_path / "g.gexf")
     back = nx.read_gexf(tmp_path / "g.gexf")
     taliban = {(d["viz"]["color"]["r"], d["viz"]["color"]["g"], d["viz"]["color"]["b"])
                for _, d in back.nodes(data=True) if d.get("top_affiliation") == "Taliban"}
-    assert taliban == {affiliation_colour("Taliban")}
+    assert taliban == {rgb(*by_top["Taliban"])}
 
 
 def read_csv_graph(nodes_path, edges_path) -> nx.DiGraph:
@@ -375,12 +380,12 @@ def test_every_format_of_every_view_is_written_twice_byte_identical(rules, tmp_p
     def build():
         results = corpus()
         return graph_from_run(quotes_of(results), infos(results), [], rules)
-    formats = ["graphml", "gexf", "csv", "json"]
+    formats = ["graphml", "gexf", "csv", "json", "graphology"]
     one = write_graph_files(build(), formats, tmp_path / "one", view)
     two = write_graph_files(build(), formats, tmp_path / "two", view)
     suffix = "" if view == "full" else f".{view}"
     assert [p.name for p in one] == [f"graph{suffix}.graphml", f"graph{suffix}.gexf", f"nodes{suffix}.csv",
-                                     f"edges{suffix}.csv", f"graph{suffix}.json"]
+                                     f"edges{suffix}.csv", f"graph{suffix}.json", f"graph{suffix}.graphology.json"]
     for a, b in zip(one, two):
         assert a.read_bytes() == b.read_bytes(), a.name
     g = graph_view(build(), view)
@@ -389,6 +394,8 @@ def test_every_format_of_every_view_is_written_twice_byte_identical(rules, tmp_p
     assert read_csv_graph(one[2], one[3]).number_of_edges() == g.number_of_edges()
     data = json.loads(one[4].read_bytes())
     assert nx.node_link_graph(data, edges="edges").number_of_nodes() == g.number_of_nodes()
+    data = json.loads(one[5].read_bytes())
+    assert (len(data["nodes"]), len(data["edges"])) == (g.number_of_nodes(), g.number_of_edges())
     assert set(FORMATS) == set(formats)
 
 

@@ -65,7 +65,7 @@ def graph(rules) -> nx.DiGraph:
 
 
 def claim_of(g: nx.DiGraph, speaker: str, words: str) -> str:
-    found = [v for v in g.successors(speaker) if g.nodes[v]["type"] == "claim" and words in g.nodes[v]["text"]]
+    found = [v for v in g.successors(speaker) if g.nodes[v]["category"] == "claim" and words in g.nodes[v]["text"]]
     assert len(found) == 1, found
     return found[0]
 
@@ -75,32 +75,32 @@ def test_is_directed_simple_graph(graph):
 
 
 @pytest.mark.parametrize("node, expected", [
-    (MUJAHID.id, {"label": "Zabihullah Mujahid", "type": "speaker", "kind": "person", "role": "spokesman",
+    (MUJAHID.id, {"label": "Zabihullah Mujahid", "category": "speaker", "kind": "person", "role": "spokesman",
                   "affiliation": "Taliban", "top_affiliation": "Taliban", "quotes": 2 + 1, "articles": 2}),
-    (OFFICIAL.id, {"label": "a senior government official", "type": "speaker", "kind": "anonymous",
+    (OFFICIAL.id, {"label": "a senior government official", "category": "speaker", "kind": "anonymous",
                    "affiliation": "Afghan government", "top_affiliation": "Afghanistan", "quotes": 1,
                    "articles": 1}),
-    ("org:afghan-ministry-of-interior", {"label": "Afghan Ministry of Interior", "type": "organisation",
+    ("org:afghan-ministry-of-interior", {"label": "Afghan Ministry of Interior", "category": "organisation",
                                          "kind": "government", "parent": "Afghan government",
                                          "rule_id": "org.afghan-interior-ministry", "top_affiliation": "Afghanistan"}),
-    ("org:afghan-government", {"label": "Afghan government", "type": "organisation", "kind": "government",
+    ("org:afghan-government", {"label": "Afghan government", "category": "organisation", "kind": "government",
                                "parent": "Afghanistan", "rule_id": "org.afghan-government",
                                "top_affiliation": "Afghanistan"}),
-    ("org:afghanistan", {"label": "Afghanistan", "type": "organisation", "kind": "country",
+    ("org:afghanistan", {"label": "Afghanistan", "category": "organisation", "kind": "country",
                          "rule_id": "org.afghanistan", "top_affiliation": "Afghanistan"}),
-    ("org:acme-corp", {"label": "Acme Corp", "type": "organisation", "kind": "organization",
+    ("org:acme-corp", {"label": "Acme Corp", "category": "organisation", "kind": "organization",
                        "parent": "Acme Holdings", "top_affiliation": "Acme Holdings"}),
-    ("org:acme-holdings", {"label": "Acme Holdings", "type": "organisation", "kind": "organization",
+    ("org:acme-holdings", {"label": "Acme Holdings", "category": "organisation", "kind": "organization",
                            "top_affiliation": "Acme Holdings"}),
     # a speaker that is itself an organisation is one node, typed as a speaker
-    ("org:taliban", {"label": "Taliban", "type": "speaker", "kind": "organization", "quotes": 1, "articles": 1,
+    ("org:taliban", {"label": "Taliban", "category": "speaker", "kind": "organization", "quotes": 1, "articles": 1,
                      "rule_id": "org.taliban", "top_affiliation": "Taliban"}),
-    ("doc:a", {"label": TITLE_A, "type": "article", "doc_id": "a", "quotes": 4}),
-    ("doc:b", {"label": TITLE_B[:100].rstrip(), "type": "article", "doc_id": "b", "quotes": 4}),
-    ("doc:c", {"label": "c", "type": "article", "doc_id": "c", "quotes": 0}),
-    ("outlet:reuters", {"label": "Reuters", "type": "outlet", "kind": "outlet", "rule_id": "outlet.reuters"}),
-    ("outlet:twitter", {"label": "Twitter", "type": "outlet", "kind": "channel", "rule_id": "outlet.twitter"}),
-    ("outlet:some-blog", {"label": "Some Blog", "type": "outlet"}),
+    ("doc:a", {"label": TITLE_A, "category": "article", "doc_id": "a", "quotes": 4}),
+    ("doc:b", {"label": TITLE_B[:100].rstrip(), "category": "article", "doc_id": "b", "quotes": 4}),
+    ("doc:c", {"label": "c", "category": "article", "doc_id": "c", "quotes": 0}),
+    ("outlet:reuters", {"label": "Reuters", "category": "outlet", "kind": "outlet", "rule_id": "outlet.reuters"}),
+    ("outlet:twitter", {"label": "Twitter", "category": "outlet", "kind": "channel", "rule_id": "outlet.twitter"}),
+    ("outlet:some-blog", {"label": "Some Blog", "category": "outlet"}),
 ])
 def test_node_attributes(graph, node, expected):
     assert graph.nodes[node] == expected
@@ -109,7 +109,7 @@ def test_node_attributes(graph, node, expected):
 def test_node_set(graph):
     by_type: dict[str, set[str]] = {}
     for n, d in graph.nodes(data=True):
-        by_type.setdefault(d["type"], set()).add(n)
+        by_type.setdefault(d["category"], set()).add(n)
     assert by_type["speaker"] == {MUJAHID.id, ARIAN.id, OFFICIAL.id, DOE.id, "org:taliban"}
     assert by_type["organisation"] == {"org:afghan-ministry-of-interior", "org:afghan-government",
                                        "org:afghanistan", "org:acme-corp", "org:acme-holdings"}
@@ -122,7 +122,7 @@ def test_node_set(graph):
 def test_pooled_claim_node(graph):
     cid = claim_of(graph, MUJAHID.id, "propaganda")
     assert graph.nodes[cid] == {
-        "label": PROPAGANDA, "type": "claim", "text": PROPAGANDA, "quote_type": "direct",
+        "label": PROPAGANDA, "category": "claim", "text": PROPAGANDA, "quote_type": "direct",
         "speaker": "Zabihullah Mujahid", "speaker_id": MUJAHID.id, "reports": 2, "articles": 2,
         "outlets": "Reuters; Sputnik", "top_affiliation": "Taliban"}
 
@@ -134,7 +134,7 @@ def test_claim_label_is_first_80_characters(graph):
 
 
 def test_unattributed_claim_has_no_speaker_and_no_control_characters(graph):
-    (cid,) = [n for n, d in graph.nodes(data=True) if d["type"] == "claim" and "speaker" not in d]
+    (cid,) = [n for n, d in graph.nodes(data=True) if d["category"] == "claim" and "speaker" not in d]
     assert graph.nodes[cid]["text"] == "“Bad bytes here.”"
     assert graph.in_degree(cid) == 0
     assert list(graph.successors(cid)) == ["doc:a"]
@@ -142,7 +142,7 @@ def test_unattributed_claim_has_no_speaker_and_no_control_characters(graph):
 
 def edge_rows(g: nx.DiGraph, relation: str) -> list[tuple]:
     def name(n: str) -> str:  # claims by their first words, for readable expectations
-        return g.nodes[n]["text"][1:12] if g.nodes[n]["type"] == "claim" else n
+        return g.nodes[n]["text"][1:12] if g.nodes[n]["category"] == "claim" else n
     return sorted((name(u), name(v), d["weight"], d["doc_ids"], d["rule_ids"])
                   for u, v, d in g.edges(data=True) if d["relation"] == relation)
 
@@ -183,14 +183,16 @@ QCN = f"{QC}; speaker.name"
         ("We retook t", "outlet:reuters", 1.0, "a", QCN),
     ]),
     ("affiliated_with", [
-        (OFFICIAL.id, "org:afghan-government", 1.0, "a", ""),
-        ("person:jane-doe", "org:acme-corp", 1.0, "b", ""),
-        ("person:tareq-arian", "org:afghan-ministry-of-interior", 1.0, "a", ""),
+        # the speaker rules that found the speaker (issue 21: rule_ids was empty)
+        (OFFICIAL.id, "org:afghan-government", 1.0, "a", "speaker.name"),
+        ("person:jane-doe", "org:acme-corp", 1.0, "b", "speaker.name"),
+        ("person:tareq-arian", "org:afghan-ministry-of-interior", 1.0, "a", "speaker.affiliation; speaker.alias"),
         # one per quote of the speaker: 3 quotes in 2 articles
-        ("person:zabihullah-mujahid", "org:taliban", 3.0, "a; b", ""),
+        ("person:zabihullah-mujahid", "org:taliban", 3.0, "a; b", "speaker.name"),
     ]),
     ("part_of", [
-        ("org:acme-corp", "org:acme-holdings", 1.0, "b", ""),
+        # no organisation rule: the speaker rule whose affiliation path gave the link
+        ("org:acme-corp", "org:acme-holdings", 1.0, "b", "speaker.name"),
         # reached through Arian's path and through the official's affiliation completed from the rules
         ("org:afghan-government", "org:afghanistan", 2.0, "a", "org.afghan-government"),
         ("org:afghan-ministry-of-interior", "org:afghan-government", 1.0, "a", "org.afghan-interior-ministry"),
@@ -213,7 +215,7 @@ def test_every_edge_has_relation_weight_and_provenance(graph):
 def test_every_node_has_label_and_type(graph):
     for n, d in graph.nodes(data=True):
         assert isinstance(d.get("label"), str) and d["label"].strip(), n
-        assert d["type"] in {"speaker", "organisation", "claim", "article", "outlet"}, n
+        assert d["category"] in {"speaker", "organisation", "claim", "article", "outlet"}, n
         assert len(d["label"]) <= 100 and "\n" not in d["label"]
 
 
@@ -237,7 +239,7 @@ def test_repeated_quotes_sum_weights(rules):
     results = [ArticleResult(Article(d, d, d), tuple(quote(d, 10 * i, "“Same words.”", MUJAHID, outlet="AP")
                                                      for i in range(3)), "builtin") for d in ("x", "y")]
     g = graph_from_run(quotes_of(results), infos(results), [], rules)
-    (cid,) = [n for n, d in g.nodes(data=True) if d["type"] == "claim"]
+    (cid,) = [n for n, d in g.nodes(data=True) if d["category"] == "claim"]
     assert g.edges[MUJAHID.id, cid]["weight"] == 6.0
     assert g.edges[cid, "doc:x"]["weight"] == 3.0
     assert g.edges[cid, "outlet:ap"]["weight"] == 6.0
@@ -335,9 +337,9 @@ def test_stance_edges_with_their_evidence(stance_graph):
     ]
     d = stance_graph.edges[MUJAHID.id, "org:afghan-government"]
     claims = d["claims"].split("; ")
-    assert len(claims) == 2 and all(stance_graph.nodes[c]["type"] == "claim" for c in claims)
+    assert len(claims) == 2 and all(stance_graph.nodes[c]["category"] == "claim" for c in claims)
     assert stance_graph.nodes[d["answers"]]["text"] == "“Afghan forces retook the market,”"
-    assert stance_graph.nodes["org:afghan-government"]["type"] == "organisation"
+    assert stance_graph.nodes["org:afghan-government"]["category"] == "organisation"
 
 
 def test_stances_are_optional(rules):
@@ -351,7 +353,7 @@ def test_stances_are_optional(rules):
 
 def test_speakers_view(stance_graph):
     v = graph_view(stance_graph, "speakers")
-    assert {d["type"] for _, d in v.nodes(data=True)} == {"speaker", "organisation"}
+    assert {d["category"] for _, d in v.nodes(data=True)} == {"speaker", "organisation"}
     assert set(v) == {OFFICIAL.id, MUJAHID.id, KAKAR.id, ARIAN.id, "org:taliban", "org:afghan-government"}
     rows = sorted((a, b, d["relation"], d["weight"], d["co_quoted"]) for a, b, d in v.edges(data=True))
     # co_quoted: from the smaller id to the larger, weighted by the articles both are quoted in
@@ -367,7 +369,7 @@ def test_speakers_view(stance_graph):
 
 def test_affiliations_view(stance_graph):
     v = graph_view(stance_graph, "affiliations")
-    assert all(d["type"] == "organisation" for _, d in v.nodes(data=True))
+    assert all(d["category"] == "organisation" for _, d in v.nodes(data=True))
     assert v.nodes["org:taliban"]["quotes"] == 2 and v.nodes["org:taliban"]["speakers"] == 1  # Mujahid
     assert v.nodes["org:afghan-government"]["quotes"] == 1  # the official
     rows = sorted((a, b, d["relation"], d["weight"]) for a, b, d in v.edges(data=True))
