@@ -24,6 +24,7 @@ RUN_FILES = ("quotes.jsonl", "quotes.csv", "graph.graphml", "graph.json", "artic
              "stances.jsonl", "merges.jsonl")
 VIEWS = ("full", "speakers", "affiliations")
 EXPORTS = {"graphml": ("graph.graphml",), "gexf": ("graph.gexf",), "json": ("graph.json",),
+           "graphology": ("graph.graphology.json",),
            "csv": ("nodes.csv", "edges.csv")}
 
 
