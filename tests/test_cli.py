@@ -158,7 +158,7 @@ def test_run_seeds_with_the_console_script(repo_root: Path, tmp_path: Path) -> N
 
     graph = nx.read_graphml(out / "graph.graphml")
     assert graph.number_of_nodes() > 0
-    assert all("label" in d and "type" in d for _, d in graph.nodes(data=True))
+    assert all("label" in d and "category" in d for _, d in graph.nodes(data=True))
     assert json.loads((out / "graph.json").read_text(encoding="utf-8"))["nodes"]
 
 
