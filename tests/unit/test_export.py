@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import networkx as nx
@@ -411,3 +412,40 @@ def test_keys_nodes_and_edges_share(tmp_path):
     back = nx.read_graphml(tmp_path / "one.graphml")
     assert list(back.nodes(data=True)) == list(g.nodes(data=True))
     assert list(back.edges(data=True)) == list(g.edges(data=True))
+
+
+# -- issue 21: capped listing attributes, NMTOKEN ids, article dates
+
+
+def test_capped_keeps_the_first_items_and_a_count():
+    from attrib.export import LIST_CAP, capped, capped_value
+
+    ids = [f"doc-{i:05d}" for i in range(1000)]
+    text = "; ".join(ids)
+    out = capped(text)
+    assert len(text) > LIST_CAP >= len(out) > LIST_CAP - 20
+    *first, tail = out.split("; ")
+    assert first == ids[:len(first)] and tail == "… (1,000 in all)"
+    assert capped("a; b") == "a; b"
+    assert capped_value("doc_ids", text) == out and capped_value("text", text) == text  # only listing attributes
+
+
+@pytest.mark.parametrize("nid", ["doc:a b&c<d", "anon:a b&c<d:1", "doc:x\x0by", "doc:", "doc:a_b_c_d"])
+def test_node_ids_are_nmtokens_and_stay_apart(nid):
+    from attrib.graph import _node_id
+
+    out = _node_id(nid)
+    assert re.fullmatch(r"[\w.:-]+", out)
+    assert (out == nid) == bool(re.fullmatch(r"[\w.:-]+", nid))
+    assert _node_id("doc:a b&c<d") != _node_id("doc:a_b_c<d") != _node_id("doc:a_b_c_d")
+
+
+@pytest.mark.parametrize("date, expected", [("2024-03-01", "2024-03-01"), ("2024-03-01T10:00:00Z", "2024-03-01"),
+                                            (" 2024-03-01 ", "2024-03-01"), ("March 1, 2024", None),
+                                            ("20240301", None), (None, None)])
+def test_article_date(date, expected):
+    from attrib.graph import article_date
+    from attrib.model import ArticleInfo
+
+    meta = (("date", date),) if date is not None else ()
+    assert article_date(ArticleInfo("d", "d.txt", "", 1, 0, "builtin", meta)) == expected
