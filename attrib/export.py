@@ -328,7 +328,7 @@ def write_gexf(graph: nx.DiGraph, path: str | Path) -> None:
 
 
 def write_graphology(graph: nx.DiGraph, path: str | Path) -> None:
-    """Write the graph in graphology's own serialisation, which Gephi Lite and sigma.js load (``Graph.from``/``import``).
+    """Write the graph in graphology's own serialisation, which Gephi Lite and sigma.js load (``Graph.from``).
 
     ``{"attributes": {}, "options": {"type", "multi", "allowSelfLoops"}, "nodes": [{"key", "attributes"}],
     "edges": [{"key", "source", "target", "attributes"}]}``, one node or edge a line. Nodes carry

@@ -1073,7 +1073,8 @@ def _affiliations_view(g: nx.DiGraph, by_article: dict[str, set[str]] | None = N
     import networkx as nx
 
     def is_org(n: str) -> bool:
-        return g.nodes[n].get("category") == "organisation" or (n.startswith("org:") and g.nodes[n].get("category") == "speaker")
+        category = g.nodes[n].get("category")
+        return category == "organisation" or (n.startswith("org:") and category == "speaker")
 
     org_of: dict[str, str] = {}
     for n, d in g.nodes(data=True):

@@ -286,7 +286,7 @@ import csv as csv_mod  # noqa: E402
 
 from attrib.export import (FORMATS, node_colours, node_size, write_csv, write_gexf,  # noqa: E402
                            write_graph_files)
-from attrib.palette import NO_COLOUR, OTHER_COLOUR, PALETTE, rgb  # noqa: E402
+from attrib.palette import NO_COLOUR, PALETTE, rgb  # noqa: E402
 from attrib.graph import graph_view  # noqa: E402
 
 TRICKY = "a \"quoted\" <b> & c\nline two\ttab"
