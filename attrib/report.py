@@ -48,14 +48,12 @@ from typing import Any, Iterable, Iterator
 from .problems import AttribError
 from .ruleset import RuleSet
 from .rundir import ARTICLES, MERGES, QUOTES, STANCES, TEXTS, article_from_record, json_lines
+from .palette import NO_COLOUR, OTHER_COLOUR
+from .palette import TEXT_PALETTE as PALETTE  # the most quoted top affiliations get these, in order
 from .store import execute_script
 
 #: rows per data shard of the index
 SHARD_ROWS = 2000
-#: Okabe & Ito's colour-blind-safe palette (black left out): the most quoted top affiliations get these, in order
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
-#: the colour of every other affiliation, and of speakers with none
-OTHER_COLOUR, NO_COLOUR = "#999999", "#DDDDDD"
 #: reports of a claim shown side by side, with their differences; the others are listed (up to ``_CLAIM_LISTED``)
 _CLAIM_CARDS = 50
 _CLAIM_LISTED = 2000
@@ -209,9 +207,19 @@ def _copy_assets(dest: Path) -> int:
     n = 0
     for item in resources.files("attrib").joinpath("report_assets").iterdir():
         if item.name.endswith((".css", ".js")):
-            (dest / item.name).write_bytes(item.read_bytes())
+            data = item.read_bytes()
+            if item.name == "report.css":
+                data = _palette_css().encode("utf-8") + data
+            (dest / item.name).write_bytes(data)
             n += 1
     return n
+
+
+def _palette_css() -> str:
+    """The colour classes' CSS variables (``c0``.. for the most quoted top affiliations, ``cx`` other, ``cn`` none),
+    from ``attrib.palette``, which the graph exports colour by too."""
+    colours = " ".join(f"--c{k}: {c};" for k, c in enumerate(PALETTE))
+    return f"/* colours: attrib.palette */\n:root {{ {colours} --cx: {OTHER_COLOUR}; --cn: {NO_COLOUR}; }}\n"
 
 
 _REPORT_TABLES = """

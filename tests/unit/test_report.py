@@ -115,3 +115,17 @@ def test_merges_shown_per_speaker_are_capped(tmp_path) -> None:
     assert len(shown) == 6 and shown[-1] == "and 7 more merges into this speaker (merges.jsonl)"
     assert shown[0].startswith("n0-0 → X: same words (rule org.x)")
     assert shown[4].startswith("n4-0, n4-1, n4-2, n4-3, n4-4 → X")
+
+
+def test_the_style_sheet_takes_its_colours_from_the_palette(tmp_path):
+    """One palette for the report and the graph exports (issue 21): report.css's colour variables come from it."""
+    from attrib.palette import NO_COLOUR, OTHER_COLOUR, PALETTE
+    from attrib.report import _copy_assets
+
+    _copy_assets(tmp_path)
+    css = (tmp_path / "report.css").read_text(encoding="utf-8")
+    for k, colour in enumerate(PALETTE[:7]):
+        assert f"--c{k}: {colour};" in css
+    assert "--c7" not in css  # black would hide the highlighted words
+    assert f"--cx: {OTHER_COLOUR};" in css and f"--cn: {NO_COLOUR};" in css
+    assert "--ink:" in css
