@@ -128,7 +128,8 @@ def view_of_store(store: Store, rules: RuleSet, view: str) -> nx.DiGraph:
         return graph_records(store, rules).to_networkx()
     nodes, edges = built_graph(store, rules, with_claims=False)
     core = nx.DiGraph()
-    core.add_nodes_from((nid, attrs) for nid, attrs in nodes if attrs["category"] not in ("claim", "article", "outlet"))
+    core.add_nodes_from((nid, attrs) for nid, attrs in nodes
+                        if attrs["category"] not in ("claim", "article", "outlet"))
     core.add_edges_from((u, v, attrs) for u, v, attrs in edges
                         if attrs["relation"] not in ("said", "reported_in", "via"))
     by_article: dict[str, set[str]] = {}  # article node -> the speakers with a claim reported in it
@@ -606,7 +607,8 @@ class _Builder:
         self.set_speaker(sid, top or sid, {
             # a speaker that is an organisation of the rules goes by the organisation's name
             "label": _label(org_names.get(sid) or tally.names.most_common() or sid, _LABEL_MAX),
-            "category": "speaker", "kind": _enum_value(tally.kinds.most_common()), "role": tally.roles.most_common(),
+            "category": "speaker", "kind": _enum_value(tally.kinds.most_common()),
+            "role": tally.roles.most_common(),
             "affiliation": tally.affiliations.most_common(), "top_affiliation": top, "quotes": quotes,
             "articles": articles})
 
@@ -866,7 +868,7 @@ class _Builder:
                         if value:
                             values.add(value)
                 yield _node_id(u), _node_id(v), self.edge_attrs(relation, weight, _rules_text(rule_ids),
-                                                            "; ".join(sorted(doc_set)), texts)
+                                                                "; ".join(sorted(doc_set)), texts)
                 continue
             more_docs: set[str] | None = None
             for row in group:
@@ -884,7 +886,7 @@ class _Builder:
             if more_docs is not None:
                 doc_ids = sorted(more_docs)
             yield _node_id(u), _node_id(v), self.edge_attrs(RELATIONS[rank], weight, _rules_text(rule_ids),
-                                                        "; ".join(doc_ids), None)
+                                                            "; ".join(doc_ids), None)
 
     def org_node(self, org: dict[str, Any], node: dict[str, Any] | None, nid: str) -> dict[str, Any]:
         """An organisation's node attributes, merged into those of the speaker of the same id if there is one."""

@@ -12,7 +12,7 @@ from typing import Iterable
 #: Okabe & Ito's palette (2008): orange, sky blue, bluish green, yellow, blue, vermillion, reddish purple, black.
 #: The report highlights text with the first seven (black would hide the words); the graph uses all eight.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-#: the colours the report highlights text with (``attrib.report``): the palette without black, which would hide the words
+#: the colours the report highlights text with (``attrib.report``): without black, which would hide the words
 TEXT_PALETTE = PALETTE[:7]
 #: the colour of every other top affiliation, and of nodes with none
 OTHER_COLOUR, NO_COLOUR = "#999999", "#DDDDDD"
