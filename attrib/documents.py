@@ -20,6 +20,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sqlite3
 import stat
 import sys
@@ -145,13 +146,21 @@ def iter_documents(plan: InputPlan, options: InputOptions = InputOptions(), *,
         The walk's warnings, then, in plan order, each article or the warning that
         says why it was skipped.
     """
-    yield from plan.problems
+    yield from map(_clean_item, plan.problems)
     seen = DuplicateIds()
     for source in plan.sources:
         for item in iter_source(source, options, stdin=stdin):
             if dedupe and isinstance(item, Article):
-                item = seen.check(item)
+                item = seen.check(item, _jsonl_line(source, item))
             yield item
+
+
+def _jsonl_line(source: Source, article: Article) -> int:
+    """The line number of a JSON Lines article (its path is ``<file>:<line>``), else 0."""
+    if source.kind not in ("jsonl", "stdin"):
+        return 0
+    tail = article.path.rpartition(":")[2]
+    return int(tail) if tail.isdigit() else 0
 
 
 class DuplicateIds:
@@ -167,14 +176,19 @@ class DuplicateIds:
                                "CREATE TABLE first(doc TEXT PRIMARY KEY, path TEXT NOT NULL) WITHOUT ROWID;")
         self._db.execute("BEGIN")
 
-    def check(self, article: Article) -> Item:
-        """The article, or a warning when its doc_id was taken by an earlier article."""
+    def check(self, article: Article, line: int = 0) -> Item:
+        """The article, or a warning when its doc_id was taken by an earlier article.
+
+        ``line``: the article's line in a JSON Lines file (its path then ends ``:<line>``), for the warning.
+        """
         row = self._db.execute("SELECT path FROM first WHERE doc = ?", (article.doc_id,)).fetchone()
         if row is None:
             self._db.execute("INSERT INTO first VALUES (?, ?)", (article.doc_id, article.path))
             return article
-        return _warning(article.path, f'duplicate doc_id "{article.doc_id}" (first read from {row[0]}); '
-                                      "article skipped")
+        message = f'duplicate doc_id "{article.doc_id}" (first read from {row[0]}); article skipped'
+        if line:
+            return Problem(article.path.rpartition(":")[0], line, 1, message, level="warning")
+        return _warning(article.path, message)
 
 
 def load_documents(inputs: Sequence[str | Path], *, max_bytes: int = MAX_BYTES
@@ -302,18 +316,49 @@ def iter_source(source: Source, options: InputOptions = InputOptions(), *,
                 stdin: BinaryIO | None = None) -> Iterator[Item]:
     """The articles of one source (one for a text or HTML file, one per line for JSON Lines), or warnings."""
     if source.kind == "stdin":
-        yield from _iter_stdin(stdin if stdin is not None else sys.stdin.buffer, options)
-        return
-    if source.kind == "jsonl":
-        yield from _iter_jsonl_file(source, options)
-        return
-    data, problem = _read_file(source.path, options.max_bytes)
-    if problem is not None:
-        yield problem
-    elif source.kind == "html":
-        yield _html_article(source.doc_id, source.path, data)
+        items = _iter_stdin(stdin if stdin is not None else sys.stdin.buffer, options)
+    elif source.kind == "jsonl":
+        items = _iter_jsonl_file(source, options)
     else:
-        yield _text_article(source.doc_id, source.path, data)
+        data, problem = _read_file(source.path, options.max_bytes)
+        if problem is not None:
+            items = iter((problem,))
+        elif source.kind == "html":
+            items = iter((_html_article(source.doc_id, source.path, data),))
+        else:
+            items = iter((_text_article(source.doc_id, source.path, data),))
+    return map(_clean_item, items)
+
+
+#: a UTF-16 surrogate: not a character, and not encodable as UTF-8 (from a file name that is not UTF-8,
+#: which Python decodes with ``surrogateescape``, or a JSON ``\ud800`` escape with no pair)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_item(item: Item) -> Item:
+    """The item with no surrogate left in it, so that every output can be written as UTF-8: in a name (a
+    doc_id, a path, a metadata value, a message) each becomes its escape (``bad\\xffname``, ``\\ud800``);
+    in an article's text, U+FFFD (one character for one, so offsets stay put)."""
+    if isinstance(item, Problem):
+        if _SURROGATE.search(item.path) or _SURROGATE.search(item.message):
+            return Problem(_clean_name(item.path), item.line, item.col, _clean_name(item.message), item.level)
+        return item
+    if not any(_SURROGATE.search(s) for s in (item.doc_id, item.path, item.text, *(v for kv in item.meta for v in kv))):
+        return item
+    meta = tuple((_clean_name(k), _clean_name(v)) for k, v in item.meta)
+    return Article(_clean_name(item.doc_id), _clean_name(item.path), _SURROGATE.sub("\ufffd", item.text), meta)
+
+
+def _clean_name(name: str) -> str:
+    """A name with each surrogate as its escape: an escaped byte as ``\\xff``, a lone ``\\ud800`` as itself."""
+    if not _SURROGATE.search(name):
+        return name
+    return _SURROGATE.sub(_escape_surrogate, name)
+
+
+def _escape_surrogate(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _read_file(path: str, max_bytes: int) -> tuple[bytes, Problem | None]:
@@ -488,6 +533,9 @@ def _iter_jsonl(stream: IO[bytes], path: str, file_id: str, options: InputOption
             doc = json.loads(text_line)
         except json.JSONDecodeError as e:
             yield Problem(path, n, e.colno, f"not JSON ({e.msg}); article skipped", level="warning")
+            continue
+        except RecursionError:
+            yield Problem(path, n, 1, "JSON nested too deeply to read; article skipped", level="warning")
             continue
         if not isinstance(doc, dict):
             yield Problem(path, n, 1, f"not a JSON object ({type(doc).__name__}); article skipped", level="warning")

@@ -82,7 +82,8 @@ class Output:
 
     def problem_list(self) -> list[Problem]:
         """The problems, as records (to print them)."""
-        return [problem_from_record(json.loads(line)) for line in self.problems.splitlines()]
+        # split at "\n" only: a JSON line written with ensure_ascii=False may hold U+2028, U+0085...
+        return [problem_from_record(json.loads(line)) for line in self.problems.split("\n") if line]
 
 
 def item_key(item: Item, digest: str | None = None) -> str:
