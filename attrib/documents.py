@@ -543,7 +543,8 @@ def _iter_jsonl(stream: IO[bytes], path: str, file_id: str, options: InputOption
         text = doc.get(options.text_field)
         if not isinstance(text, str):
             what = "no" if text is None else f"a {type(text).__name__}, not a string, as"
-            yield Problem(path, n, 1, f'{what} "{options.text_field}" field; article skipped', level="warning")
+            yield Problem(path, n, 1, f'{what} "{options.text_field}" field{_field_hint(doc, options.text_field)}; '
+                                      "article skipped", level="warning")
             continue
         if not text.strip():
             yield Problem(path, n, 1, f'empty "{options.text_field}"; article skipped', level="warning")
@@ -557,6 +558,19 @@ def _iter_jsonl(stream: IO[bytes], path: str, file_id: str, options: InputOption
         meta = tuple(sorted((str(k), _meta_value(v)) for k, v in doc.items()
                             if k not in skip and isinstance(v, (str, int, float, bool))))
         yield Article(doc_id=doc_id, path=where, text=text, meta=meta)
+
+
+def _field_hint(doc: dict, text_field: str) -> str:
+    """The line's fields that hold text, and how to read one of them, for the warning about a missing text field."""
+    names = [k for k, v in doc.items() if k != text_field and isinstance(v, str)]
+    if not names:
+        return f" (the line has no string field; its fields: {_few(list(doc))})"
+    return f" (the line's string fields: {_few(names)}; to read one, use --text-field NAME)"
+
+
+def _few(names: list, most: int = 10) -> str:
+    shown = ", ".join(json.dumps(str(k), ensure_ascii=False) for k in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "") if names else "none"
 
 
 def _meta_value(v: str | int | float | bool) -> str:
