@@ -16,11 +16,10 @@ check`` and ``tests/test_rule_examples.py`` both use this module.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ._util import slug
+from ._util import rule_regex, slug
 from .model import Article
 from .problems import Problem
 from .ruleset import SCOPES, CueRule, FilterRule, OrgRule, QuoteRule, RuleSet, SpeakerRule, StanceRule
@@ -67,7 +66,7 @@ def example_hits(rule: Any, sentence: str, rules: RuleSet) -> list[str]:
         One text per result of the rule (empty when the rule gives nothing).
     """
     if isinstance(rule, FilterRule):
-        return [m.group() for m in re.finditer(rule.pattern, sentence, re.MULTILINE) if m.group()]
+        return [m.group() for m in rule_regex(rule.pattern).finditer(sentence) if m.group()]
     if isinstance(rule, StanceRule):
         from .stance import rule_hits
         return [s.evidence.text for s in rule_hits(rule, sentence, rules)]

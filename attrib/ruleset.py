@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 import yaml
 import yaml.reader
 
+from ._util import rule_regex
 from .problems import Problem, RuleFileError, line_col
 
 def _default_rules_dir() -> Path:
@@ -742,6 +743,11 @@ def _convert(check: Any, node: yaml.Node, where, problems: list[Problem], what: 
             re.compile(pattern, re.MULTILINE)
         except re.error as e:
             raise _Bad(node, f'regex "{pattern}" in {what} does not compile: {e}') from None
+        try:
+            rule_regex(pattern)
+        except ValueError as e:
+            raise _Bad(node, f'regex "{pattern}" in {what} cannot be run in linear time ({e}); rule regexes run '
+                             "on RE2, which has no backreferences, lookahead or lookbehind") from None
         return pattern
     if check == _VERBS:
         keys = _mapping(node, where, problems, f'"{key}" of {what}', _AnyKey(), ())

@@ -96,3 +96,51 @@ def test_duplicate_doc_id_puts_its_line_in_line_not_in_path(tmp_path: Path) -> N
     wire = str(tmp_path / "wire.jsonl")
     assert [(p["path"], p["line"], p["col"]) for p in problems(tmp_path / "out")] == [(wire, 2, 1), (wire, 4, 1)]
     assert f"{wire}:2:1: duplicate doc_id \"same\" (first read from {wire}:1)" in r.stderr.decode()
+
+
+# ---------------------------------------------------------------- rule regexes run in linear time
+
+REDOS_RULES = """version: 1
+kind: filters
+rules:
+  - id: filter.words
+    description: A line of words only.
+    pattern: '^(\\w+\\s?)*$'
+    examples:
+      match: ['just some words']
+      no_match: ['{long}!']
+  - id: filter.as
+    description: A run of a's at the end of a line.
+    pattern: '(a+)+$'
+    examples:
+      no_match: ['{long}b']
+"""
+
+
+def test_catastrophic_patterns_neither_hang_rules_check_nor_a_run(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "filters.yaml").write_text(REDOS_RULES.format(long="a" * 60), encoding="utf-8")
+    r = attrib("rules", "check", "--rules", str(rules), timeout=60)  # Python's re: years
+    assert r.returncode == 0, r.stderr.decode()
+    (tmp_path / "a.txt").write_text("a" * 5000 + "b\n" + "word " * 2000 + "!\n" + GOOD)
+    run_ok([str(tmp_path / "a.txt")], tmp_path / "out", "--rules", str(rules))
+    [quote] = [json.loads(line) for line in (tmp_path / "out" / "quotes.jsonl").read_text().splitlines()]
+    assert quote["text"] == '"We will appeal,"'
+
+
+def test_patterns_re2_cannot_run_are_refused_at_their_place(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "filters.yaml").write_text(
+        "version: 1\nkind: filters\nrules:\n  - id: filter.twice\n    description: d\n    pattern: '(\\w+) \\1'\n"
+        "  - id: filter.ahead\n    description: d\n    pattern: 'Photo(?=:)'\n", encoding="utf-8")
+    r = attrib("rules", "check", "--rules", str(rules), timeout=60)
+    assert r.returncode == 1
+    path = rules / "filters.yaml"
+    tail = "; rule regexes run on RE2, which has no backreferences, lookahead or lookbehind"
+    assert r.stderr.decode().splitlines() == [
+        f'{path}:6:14: regex "(\\w+) \\1" in rule "filter.twice" cannot be run in linear time (invalid escape '
+        f"sequence: \\1){tail}",
+        f'{path}:9:14: regex "Photo(?=:)" in rule "filter.ahead" cannot be run in linear time (invalid perl '
+        f"operator: (?=){tail}"]
