@@ -53,6 +53,11 @@ class _Unit:
     toks: list[Token]  # tokens outside quotes, each quote as one placeholder token
     quotes: list[Quote]
     cue_starts: list[int] = field(default_factory=list)  # token index of each cue, in order
+    # made on first use (_cut_index): for each token, the last clause boundary at or before it and the first
+    # after it; and the cue starts that may end an earlier cue's content
+    last_cut: list[int] | None = None
+    next_cut: list[int] | None = None
+    ending_cues: list[int] | None = None
 
     def quote_spans(self) -> set[tuple[int, int]]:
         """The (start, end) of the unit's quotes: those of its placeholder tokens, which stand for them."""
@@ -819,15 +824,40 @@ def _opening_participles(found: list[_Found], first_here: int, toks: list[Token]
             f.rule_ids.append("speaker.elided")
 
 
-def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> int:
-    """Where a content that runs up to the next cue must stop: at that cue's clause boundary."""
-    k = next_cue - 1
-    while k > start:
-        if toks[k].text in (",", ";", "—", "―", "–", "--") or toks[k].text.lower() in lex.clause_cutters:
-            return k  # not at an adverb: "said parents still want ...", nor inside the next subject:
-            # "..., and officials who attended them said"
-        k -= 1
-    return len(toks)  # "told local media his government had asked ...": a cue nested in the content
+def _clause_cut(unit: _Unit, start: int, next_cue: int, lex: _Lexicon) -> int:
+    """Where a content that runs up to the next cue must stop: at that cue's clause boundary, the last one
+    after ``start`` and before ``next_cue``."""
+    _cut_index(unit, lex)
+    k = unit.last_cut[next_cue - 1] if next_cue > 0 else -1  # type: ignore[index]
+    # not at an adverb: "said parents still want ...", nor inside the next subject:
+    # "..., and officials who attended them said"
+    return k if k > start else len(unit.toks)  # "told local media his government had asked ...": a cue
+    # nested in the content
+
+
+def _cut_index(unit: _Unit, lex: _Lexicon) -> None:
+    """Fill the unit's ``last_cut``, ``next_cut`` and ``ending_cues`` (once): ``_clause_cut`` and
+    ``_right_content`` then take constant or logarithmic time, not a scan back from every later cue."""
+    if unit.last_cut is not None:
+        return
+    toks = unit.toks
+    is_cut = [t.text in (",", ";", "—", "―", "–", "--") or t.text.lower() in lex.clause_cutters for t in toks]
+    last, k = [], -1
+    for i, cut in enumerate(is_cut):
+        k = i if cut else k
+        last.append(k)
+    nxt, k = [0] * len(toks), len(toks)
+    for i in range(len(toks) - 1, -1, -1):
+        k = i if is_cut[i] else k
+        nxt[i] = k
+    hi = len(toks) - 1
+    # "... because they had asked for the figures": no reporting use, it ends nothing; "... and donors who
+    # want to see ...": a relative clause inside the content
+    unit.ending_cues = [later for later in unit.cue_starts
+                        if not (later + 1 <= hi and toks[later + 1].text.lower() in lex.prep
+                                and toks[later + 1].text.lower() != "to")
+                        and toks[later - 1].text.lower() not in lex.relative]
+    unit.last_cut, unit.next_cut = last, nxt
 
 
 def _passive_agent(toks: list[Token], cj: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
@@ -1008,17 +1038,14 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     """The content after a cue, and whether any words stand there at all (then none is on the left)."""
     cs = _skip_right(toks, ci + 1, hi, lex, ents, f.rule)
     ce = hi
-    for later in (k for k in f.unit.cue_starts if k >= next_start):
-        # "said that X would formally declare ... and suggested ...": a cue nested in the content does
-        # not end it; the first later cue that opens a clause of its own does
-        if later + 1 <= hi and toks[later + 1].text.lower() in lex.prep and toks[later + 1].text.lower() != "to":
-            continue  # "... because they had asked for the figures": no reporting use, it ends nothing
-        if toks[later - 1].text.lower() in lex.relative:
-            continue  # "... and donors who want to see ...": a relative clause inside the content
-        cut = _clause_cut(toks, cs, later, lex)
-        if cut != len(toks):
-            ce = cut - 1
-            break
+    # "said that X would formally declare ... and suggested ...": a cue nested in the content does not end
+    # it; the first later cue that opens a clause of its own does, when a clause boundary stands between
+    unit = f.unit
+    _cut_index(unit, lex)
+    first_cut = unit.next_cut[cs + 1] if cs + 1 < len(toks) else len(toks)  # type: ignore[index]
+    n = bisect.bisect_left(unit.ending_cues, max(next_start, first_cut + 1))  # type: ignore[arg-type]
+    if n < len(unit.ending_cues):  # type: ignore[arg-type]
+        ce = _clause_cut(unit, cs, unit.ending_cues[n], lex) - 1  # type: ignore[index]
     # for speed, the content's words are searched in C (``in``, ``list.index``, ``indexes_where``) rather than
     # by a generator over its tokens: the first bar, then the first dash that opens an aside
     texts = list(map(_TEXT, toks[cs:ce + 1]))
@@ -1070,7 +1097,7 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
     if toks[cs].text == _QUOTE or toks[cs].text.lower() in lex.relative or toks[cs].text.lower() in lex.that or (
             toks[cs].text.lower() in lex.boundary and cs + 1 <= hi and toks[cs + 1].text == ","):
         return False  # "A, he said, which ...", "A, he said, however, ...": no more of the content
-    ce = _clause_cut(toks, cs, next_start, lex) - 1 if next_start <= hi else hi
+    ce = _clause_cut(f.unit, cs, next_start, lex) - 1 if next_start <= hi else hi
     a = left_bound
     while a < left[0] - 1 and (toks[a].text.lower() in lex.boundary or toks[a].text in _HARD_BUT_OPENING_MARKS):
         a += 1
