@@ -18,6 +18,7 @@ dependency relations, the speaker is the cue's subject (``nsubj``).
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, islice
@@ -58,6 +59,9 @@ class _Unit:
     last_cut: list[int] | None = None
     next_cut: list[int] | None = None
     ending_cues: list[int] | None = None
+    # what _previous_clause has read of the unit's cues: how many, the contents that start after the last
+    # cue read (a heap), the furthest end of those that start before it, and the last cue not nested
+    clauses: tuple[int, list, int, int | None] | None = None
 
     def quote_spans(self) -> set[tuple[int, int]]:
         """The (start, end) of the unit's quotes: those of its placeholder tokens, which stand for them."""
@@ -959,7 +963,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
                 if rs <= hi and toks[rs].text == _QUOTE:
                     right = (toks[rs].start, toks[rs].end)  # '"A," said X, "B."' -> B
     if f.speaker is None:
-        prev = _previous_clause(found, first_here)
+        prev = _previous_clause(found, first_here, f.unit)
         if prev is not None and found[_root(found, prev)].speaker is not None:
             f.shares = prev  # "..., adding: ...", "... and vowed ...": the previous clause's speaker
             f.rule_ids.append("speaker.elided")
@@ -1025,13 +1029,23 @@ def _inverted_at_end(toks, cj, next_start, hi, lex) -> bool:
                    for t in toks[inv[0]:head])
 
 
-def _previous_clause(found: list[_Found], first_here: int) -> int | None:
-    """The last cue found in this unit that is not nested in the content of an earlier one."""
-    for n in range(len(found) - 1, first_here - 1, -1):
+def _previous_clause(found: list[_Found], first_here: int, unit: _Unit) -> int | None:
+    """The last cue found in this unit that is not nested in the content of an earlier one.
+
+    The unit's cues come in text order and each content is set before the next cue is found, so each cue
+    is read once: is it inside a content of an earlier cue (one that starts at or before it and ends after)?
+    """
+    seen, later, furthest, last = unit.clauses or (0, [], -1, None)
+    for n in range(first_here + seen, len(found)):
         pos = found[n].cue.start
-        if not any(g.content and g.content[0] <= pos < g.content[1] for g in found[first_here:n]):
-            return n
-    return None
+        while later and later[0][0] <= pos:
+            furthest = max(furthest, heapq.heappop(later)[1])
+        if furthest <= pos:
+            last = n
+        if found[n].content:
+            heapq.heappush(later, found[n].content)
+    unit.clauses = (len(found) - first_here, later, furthest, last)
+    return last
 
 
 def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tuple[tuple[int, int] | None, bool]:
