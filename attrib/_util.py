@@ -9,9 +9,8 @@ import gc
 import hashlib
 import re
 import unicodedata
-from functools import partial
-from itertools import accumulate, chain, compress, count, islice, repeat
-from operator import attrgetter, le, methodcaller
+from itertools import accumulate, compress, count, islice
+from operator import attrgetter, le
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
 
 if TYPE_CHECKING:
@@ -106,9 +105,8 @@ def masked_spans(text: str, rules: "RuleSet") -> tuple[tuple[int, int, str], ...
     last_text, last_rules, last_spans = _last_masked  # one immutable tuple: safe when threads share the module
     if last_text is text and last_rules is rules:
         return last_spans  # quotes and cues both ask, for the same article one after the other
-    patterns = rules.cached("filters:compiled", lambda: tuple((_matches_of(rule_regex(r.pattern)), r.id)
-                                                             for r in rules.filters))
-    spans = [(m.start(), m.end(), rid) for matches, rid in patterns for m in matches(text) if m.end() > m.start()]
+    patterns = rules.cached("filters:compiled", lambda: tuple((rule_regex(r.pattern), r.id) for r in rules.filters))
+    spans = [(m.start(), m.end(), rid) for pattern, rid in patterns for m in pattern.finditer(text) if m.end() > m.start()]
     result = tuple(sorted(spans))
     _last_masked = (text, rules, result)
     return result
@@ -136,49 +134,6 @@ def rule_regex(pattern: str) -> Any:
     except re2.error as e:
         reason = e.args[0] if e.args else e
         raise ValueError(reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)) from None
-
-
-def _matches_of(pattern: re.Pattern[str]):
-    """``pattern.finditer``, or for a pattern that opens with ``^`` (most filters: captions, credits) the same
-    matches found by trying only the line starts: the regex engine has no shortcut for ``^`` and would try
-    the pattern at every character of the article."""
-    return partial(_line_start_matches, pattern) if _opens_with_line_start(pattern) else pattern.finditer
-
-
-def _opens_with_line_start(pattern: re.Pattern[str]) -> bool:
-    """Whether every match of ``pattern`` starts at a line start: its first item, outside any group or
-    alternation, is ``^``. Read with the ``re`` module's own parser; when that cannot be used, False."""
-    try:
-        from re import _constants, _parser  # type: ignore[attr-defined]
-
-        data = _parser.parse(pattern.pattern, getattr(pattern, "flags", 0)).data
-        return bool(data) and data[0] == (_constants.AT, _constants.AT_BEGINNING)
-    except Exception:  # noqa: BLE001 - another Python's internals: the plain scan, which is always right
-        return False
-
-
-def _line_start_matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
-    """``list(pattern.finditer(text))`` for a pattern whose matches all start at a line start (0 or after a
-    newline): ``pattern.match`` at each line start at or after the end of the last match, which is where
-    ``search`` would find each one. An empty match falls back to ``finditer`` (its rule for the next
-    search position after an empty match is not reproduced here)."""
-    out: list[re.Match[str]] = []
-    pos = 0
-    # the match at each line start, tried in C; a match does not depend on where the last one ended, so
-    # skipping those that start before it gives what trying only the line starts after it gives
-    line_starts = chain((0,), map(_MATCH_END, _NEWLINE.finditer(text)))
-    for m in filter(None, map(pattern.match, repeat(text), line_starts)):
-        if m.start() < pos:
-            continue
-        if m.end() == m.start():
-            return list(pattern.finditer(text))
-        out.append(m)
-        pos = m.end()
-    return out
-
-
-_NEWLINE = re.compile("\n")
-_MATCH_END = methodcaller("end")
 
 
 def lengths_by_first_word(keys: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
