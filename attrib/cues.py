@@ -62,6 +62,7 @@ class _Unit:
     # what _previous_clause has read of the unit's cues: how many, the contents that start after the last
     # cue read (a heap), the furthest end of those that start before it, and the last cue not nested
     clauses: tuple[int, list, int, int | None] | None = None
+    content_marks: tuple[list[int], list[int], list[int], list[int]] | None = None  # see _content_marks
 
     def quote_spans(self) -> set[tuple[int, int]]:
         """The (start, end) of the unit's quotes: those of its placeholder tokens, which stand for them."""
@@ -717,10 +718,11 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _has_words(text: str, n: int) -> bool:
-    """Whether ``text`` holds at least ``n`` (>= 1) words, i.e. ``len(_WORD_RE.findall(text)) >= n``, reading
-    no further than the ``n``-th word (a content may run over a paragraph)."""
-    return next(islice(_WORD_RE.finditer(text), n - 1, None), None) is not None
+def _has_words(text: str, n: int, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds at least ``n`` (>= 1) words, i.e. ``len(_WORD_RE.findall(...)) >= n``,
+    reading no further than the ``n``-th word (a content may run over a paragraph) and copying nothing."""
+    found = _WORD_RE.finditer(text, start, len(text) if end is None else end)
+    return next(islice(found, n - 1, None), None) is not None
 
 
 # ---------------------------------------------------------------------- main
@@ -1060,25 +1062,21 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     n = bisect.bisect_left(unit.ending_cues, max(next_start, first_cut + 1))  # type: ignore[arg-type]
     if n < len(unit.ending_cues):  # type: ignore[arg-type]
         ce = _clause_cut(unit, cs, unit.ending_cues[n], lex) - 1  # type: ignore[index]
-    # for speed, the content's words are searched in C (``in``, ``list.index``, ``indexes_where``) rather than
-    # by a generator over its tokens: the first bar, then the first dash that opens an aside
-    texts = list(map(_TEXT, toks[cs:ce + 1]))
-    if "|" in texts:
-        ce = cs + texts.index("|") - 1  # "X says Y | Outlet name": a headline ends at the bar
-    for k in indexes_where(map(_ASIDE_DASHES.__contains__, texts)):
-        k += cs
-        if k >= ce:
-            break
-        if k > cs and toks[k + 1].text.lower() in lex.boundary and toks[k + 1].text.lower() not in lex.coordinator:
-            ce = k - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends the content
-            break
+    # the first bar, then the first dash that opens an aside, found in the unit's indexes (a content may run
+    # to the end of a long unit, and every cue has one)
+    next_bar, aside_dashes, next_word, next_quote = _content_marks(unit, lex)
+    if cs <= ce and next_bar[cs] <= ce:
+        ce = next_bar[cs] - 1  # "X says Y | Outlet name": a headline ends at the bar
+    n = bisect.bisect_right(aside_dashes, cs)
+    if n < len(aside_dashes) and aside_dashes[n] < ce:
+        ce = aside_dashes[n] - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends it
     if cs > ce or toks[cs].text in (".", "!", "?"):
         return None, False  # '…,'' he said. ''Next…'': the sentence ended at the cue
     first = toks[cs]
     after_comma = cs - 1 > ci and toks[cs - 1].text == ","
-    has_words = any(t.text != _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1])
+    has_words = next_word[cs] <= ce  # a token that is neither a quotation nor a hard mark
     if first.text == _QUOTE:
-        if after_comma and any(t.text != _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1]):
+        if after_comma and has_words:
             return None, False
     elif (after_comma and first.text.lower() not in lex.that) or first.text.lower() in lex.boundary_not_that or (
             first.text.lower() in lex.prep and (first.text.lower() != "to" or cs + 1 > ce
@@ -1087,9 +1085,34 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
     s, e = _trim(text, first.start, toks[ce].end)
-    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(t.text == _QUOTE for t in toks[cs:ce + 1])):
+    if e > s and (_has_words(text, _MIN_CONTENT_WORDS, s, e) or next_quote[cs] <= ce):
         return (s, e), True
     return None, has_words
+
+
+def _content_marks(unit: _Unit, lex: _Lexicon) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The unit's indexes for ``_right_content`` (made once): for each token index, the first bar, word token
+    (neither a quotation nor a hard mark) and quotation at or after it (``len(toks)`` when none); and the
+    sorted indexes of the dashes that open a writer's aside (a boundary word, not a coordinator, follows)."""
+    if unit.content_marks is None:
+        toks = unit.toks
+        aside = [k for k, t in enumerate(toks[:-1]) if t.text in _ASIDE_DASHES
+                 and toks[k + 1].text.lower() in lex.boundary and toks[k + 1].text.lower() not in lex.coordinator]
+        unit.content_marks = (_next_where([t.text == "|" for t in toks]), aside,
+                              _next_where([t.text != _QUOTE and t.text not in _HARD for t in toks]),
+                              _next_where([t.text == _QUOTE for t in toks]))
+    return unit.content_marks
+
+
+def _next_where(flags: list[bool]) -> list[int]:
+    """For each index of ``flags`` and one past the end, the first index at or after it whose flag is set
+    (``len(flags)`` when none is)."""
+    out, k = [len(flags)] * (len(flags) + 1), len(flags)
+    for i in range(len(flags) - 1, -1, -1):
+        if flags[i]:
+            k = i
+        out[i] = k
+    return out
 
 
 def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, ents, text) -> bool:
