@@ -62,7 +62,8 @@ class _Unit:
     # what _previous_clause has read of the unit's cues: how many, the contents that start after the last
     # cue read (a heap), the furthest end of those that start before it, and the last cue not nested
     clauses: tuple[int, list, int, int | None] | None = None
-    content_marks: tuple[list[int], list[int], list[int], list[int]] | None = None  # see _content_marks
+    content_marks: tuple[list[int], ...] | None = None  # see _content_marks
+    speaker_marks: tuple[list[int], list[int], list[int]] | None = None  # see _speaker_marks
 
     def quote_spans(self) -> set[tuple[int, int]]:
         """The (start, end) of the unit's quotes: those of its placeholder tokens, which stand for them."""
@@ -757,26 +758,52 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
 
 def _closing_name(f: _Found, lex: _Lexicon, text: str) -> Span | None:
     """The run of capitalised words that ends a speaker mention, if a lower-case word stands before it."""
-    toks = _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end)
-    k = len(toks) - 1
-    while k >= 0 and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det:
+    toks = f.unit.toks
+    lo, hi = _token_range(toks, f.speaker.start, f.speaker.end)  # the mention's tokens, not copied
+    k = hi - 1
+    while k >= lo and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det:
         k -= 1
-    if k < 0 or k == len(toks) - 1 or not toks[k].text.islower() or toks[k].text.lower() in lex.prep:
+    if k < lo or k == hi - 1 or not toks[k].text.islower() or toks[k].text.lower() in lex.prep:
         return None
-    s, e = toks[k + 1].start, toks[-1].end
+    s, e = toks[k + 1].start, toks[hi - 1].end
     return Span(s, e, text[s:e])
 
 
 def _plausible_speaker(f: _Found, lex: _Lexicon) -> bool:
     """Whether a speaker mention reads as a noun phrase: it does not open with a preposition or a clitic
     ("in many cases", "'s a small fraction") and holds no auxiliary verb before any comma or relative
-    pronoun that opens its appositive or relative clause ("he had fought in Vietnam")."""
-    toks = [t for t in _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end) if t.text != _QUOTE]
-    if not toks or toks[0].text.lower() in lex.prep or toks[0].text[:1] in "'’":
+    pronoun that opens its appositive or relative clause ("he had fought in Vietnam").
+
+    Read from the unit's indexes (``_speaker_marks``): a mention may run to the end of a long unit."""
+    lo, hi = _token_range(f.unit.toks, f.speaker.start, f.speaker.end)
+    next_word, next_head, aux_before = _speaker_marks(f.unit, lex)
+    first = next_word[lo]  # quotations are left out
+    if first >= hi:
         return False
-    head = next((k for k, t in enumerate(toks) if t.text in (",", "(") or t.text.lower() in lex.relative), len(toks))
+    text = f.unit.toks[first].text
+    if text.lower() in lex.prep or text[:1] in "'’":
+        return False
+    head = min(next_head[lo], hi)
     # lower case only: "Theresa May", "Will Smith" are names
-    return not any(t.text.islower() and t.text in lex.aux for t in toks[:head])
+    return aux_before[head] == aux_before[lo]
+
+
+def _token_range(toks: list[Token], start: int, end: int) -> tuple[int, int]:
+    """``_tokens_in`` as indexes ``lo, hi`` into ``toks`` (``toks[lo:hi]``), without copying the tokens."""
+    lo = bisect.bisect_left(toks, start, key=_START)
+    return lo, bisect.bisect_left(toks, end, lo, key=_START)
+
+
+def _speaker_marks(unit: _Unit, lex: _Lexicon) -> tuple[list[int], list[int], list[int]]:
+    """The unit's indexes for ``_plausible_speaker`` (made once): for each token index, the first token at or
+    after it that is not a quotation, and the first comma, parenthesis or relative pronoun; and the number of
+    lower-case auxiliaries before each index."""
+    if unit.speaker_marks is None:
+        toks = unit.toks
+        unit.speaker_marks = (_next_where([t.text != _QUOTE for t in toks]),
+                              _next_where([t.text in (",", "(") or t.text.lower() in lex.relative for t in toks]),
+                              [0, *accumulate(t.text.islower() and t.text in lex.aux for t in toks)])
+    return unit.speaker_marks
 
 
 def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[Entity], found: list[_Found]) -> None:
@@ -1064,7 +1091,7 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
         ce = _clause_cut(unit, cs, unit.ending_cues[n], lex) - 1  # type: ignore[index]
     # the first bar, then the first dash that opens an aside, found in the unit's indexes (a content may run
     # to the end of a long unit, and every cue has one)
-    next_bar, aside_dashes, next_word, next_quote = _content_marks(unit, lex)
+    next_bar, aside_dashes, next_word, next_quote, _ = _content_marks(unit, lex)
     if cs <= ce and next_bar[cs] <= ce:
         ce = next_bar[cs] - 1  # "X says Y | Outlet name": a headline ends at the bar
     n = bisect.bisect_right(aside_dashes, cs)
@@ -1090,17 +1117,19 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
     return None, has_words
 
 
-def _content_marks(unit: _Unit, lex: _Lexicon) -> tuple[list[int], list[int], list[int], list[int]]:
-    """The unit's indexes for ``_right_content`` (made once): for each token index, the first bar, word token
-    (neither a quotation nor a hard mark) and quotation at or after it (``len(toks)`` when none); and the
-    sorted indexes of the dashes that open a writer's aside (a boundary word, not a coordinator, follows)."""
+def _content_marks(unit: _Unit, lex: _Lexicon) -> tuple[list[int], ...]:
+    """The unit's indexes for ``_right_content`` and ``_according_to`` (made once): for each token index, the
+    first bar, word token (neither a quotation nor a hard mark) and quotation at or after it (``len(toks)``
+    when none); the sorted indexes of the dashes that open a writer's aside (a boundary word, not a
+    coordinator, follows); and for each token index the first quotation or hard mark at or after it."""
     if unit.content_marks is None:
         toks = unit.toks
         aside = [k for k, t in enumerate(toks[:-1]) if t.text in _ASIDE_DASHES
                  and toks[k + 1].text.lower() in lex.boundary and toks[k + 1].text.lower() not in lex.coordinator]
+        stops = [t.text == _QUOTE or t.text in _HARD for t in toks]
         unit.content_marks = (_next_where([t.text == "|" for t in toks]), aside,
-                              _next_where([t.text != _QUOTE and t.text not in _HARD for t in toks]),
-                              _next_where([t.text == _QUOTE for t in toks]))
+                              _next_where([not stop for stop in stops]), _next_where([t.text == _QUOTE for t in toks]),
+                              _next_where(stops))
     return unit.content_marks
 
 
@@ -1291,9 +1320,7 @@ def _speaker_colon(f: _Found, toks, ci, text) -> None:
 
 def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) -> None:
     # the speaker runs from after the phrase to the next comma or the end
-    j = cj + 1
-    while j <= hi and toks[j].text != _QUOTE and toks[j].text not in _HARD:
-        j += 1
+    j = min(_content_marks(f.unit, lex)[4][cj + 1], hi + 1)  # the first quotation or hard mark after cj
     if j == cj + 1:
         return
     f.speaker = Span(toks[cj + 1].start, toks[j - 1].end, text[toks[cj + 1].start:toks[j - 1].end])
