@@ -743,7 +743,7 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
     """
     text = annotated.article.text
     lex = _Lexicon.of(rules)
-    ents = [e for e in annotated.entities if e.label in ("OUTLET", "CHANNEL")]
+    ents = sorted((e for e in annotated.entities if e.label in ("OUTLET", "CHANNEL")), key=_START)  # (they are)
     found: list[_Found] = []
     units = _units(annotated, quotes, masked_spans(text, rules), lex)
     for unit in units:
@@ -1507,7 +1507,9 @@ def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:
 def _attach_content(text: str, doc_id: str, f: _Found, s: int, e: int, mention: Span | None, outlet: str | None,
                     quotes: tuple[Quote, ...], used: set[Quote], out: list[Attribution]) -> None:
     """Type one content span: the quotations it is made of (direct), else one mixed or indirect record."""
-    inside = [q for q in quotes if q.start >= s - 1 and q.end <= e + 1]
+    # quotes come sorted by start: only those that start in the span are looked at
+    lo = bisect.bisect_left(quotes, s - 1, key=_START)
+    inside = [q for q in quotes[lo:bisect.bisect_right(quotes, e + 1, lo, key=_START)] if q.end <= e + 1]
     rest = text[s:e]
     for q in inside:
         rest = rest.replace(q.text, " ")
@@ -1596,9 +1598,37 @@ def _outlet(f: _Found, ents: list[Entity]) -> str | None:
     """The outlet or channel named in the attribution clause (outside the content), nearest the cue."""
     cs, ce = f.content or (f.cue.start, f.cue.start)
     lo, hi = f.unit.start, f.unit.end
-    cands = [e for e in ents if lo <= e.start < hi and not (cs <= e.start < ce)
-             and not any(q.start <= e.start < q.end for q in f.unit.quotes)]
-    if not cands:
+    quotes = f.unit.quotes  # in text order
+
+    def barrier(e: Entity) -> tuple[int, int] | None:
+        """The content or the quotation ``e`` starts in (then it is no candidate), else None."""
+        if cs <= e.start < ce:
+            return cs, ce
+        k = bisect.bisect_right(quotes, e.start, key=_START) - 1
+        return (quotes[k].start, quotes[k].end) if k >= 0 and e.start < quotes[k].end else None
+
+    # the nearest candidate on each side of the cue's end (ents are sorted by start), jumping over a content
+    # or a quotation at once: the first at or after it, and the last before it (the first of those that start
+    # there, as ``min`` over the list would)
+    right = left = None
+    k = bisect.bisect_left(ents, f.cue.end, key=_START)
+    while k < len(ents) and ents[k].start < hi:
+        span = barrier(ents[k])
+        if span is None:
+            right = ents[k]
+            break
+        k = bisect.bisect_left(ents, span[1], k + 1, key=_START)
+    k = bisect.bisect_left(ents, f.cue.end, key=_START) - 1
+    while k >= 0 and ents[k].start >= lo:
+        span = barrier(ents[k])
+        if span is None:
+            left = ents[bisect.bisect_left(ents, ents[k].start, key=_START)]
+            break
+        k = min(k - 1, bisect.bisect_left(ents, span[0], key=_START) - 1)
+    if left is None and right is None:
         return None
-    best = min(cands, key=lambda e: abs(e.start - f.cue.end))
+    if left is None or right is not None and right.start - f.cue.end < f.cue.end - left.start:
+        best = right
+    else:
+        best = left
     return best.ref or best.text
