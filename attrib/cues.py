@@ -658,8 +658,12 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
         if low in lex.prep and (m := _past_phrase(toks, i + 1, hi, lex)) is not None:
             return m  # "said in an interview that ...", "says of Clinton, “...”"
         if low in lex.channel_prep and i + 1 <= hi:
-            ent = next((e for e in ents if toks[i + 1].start <= e.start < toks[min(hi, i + 4)].end
-                        and e.label in ("OUTLET", "CHANNEL")), None)
+            k, end, ent = bisect.bisect_left(ents, toks[i + 1].start, key=_START), toks[min(hi, i + 4)].end, None
+            while k < len(ents) and ents[k].start < end:  # ents are sorted by start
+                if ents[k].label in ("OUTLET", "CHANNEL"):
+                    ent = ents[k]
+                    break
+                k += 1
             if ent:
                 while i <= hi and toks[i].start < ent.end:
                     i += 1
@@ -701,7 +705,9 @@ def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int =
 
 
 def _entity_at(tok: Token, ents: list[Entity]) -> Entity | None:
-    return next((e for e in ents if e.start == tok.start), None)
+    """The first of ``ents`` (sorted by start) that starts at the token."""
+    k = bisect.bisect_left(ents, tok.start, key=_START)
+    return ents[k] if k < len(ents) and ents[k].start == tok.start else None
 
 
 def _skip_entity(toks: list[Token], i: int, hi: int, ents: list[Entity]) -> int:
