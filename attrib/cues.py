@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, islice
 from operator import attrgetter
 
@@ -1383,7 +1383,13 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
                                    found[_root(found, n)].speaker, _outlet(f, ents),
                                    (nxt.rule_id, *f.rule_ids, "cue.colon-before-quote")))
     # quotes with no cue of their own: a quote frame with a verb the rules lack, continuations of the previous
-    # attributed quote, or unattributed
+    # attributed quote, or unattributed. Each one's previous attribution is the one that ends last before it
+    # (the first such in ``out``, as ``max`` over ``out`` gives): one found by bisection among those made
+    # before this loop, or the last one this loop made, which ends after all of them that end before the quote
+    made = sorted(((a.end, n, a) for n, a in enumerate(out) if a.cue is not None and a.mention is not None),
+                  key=lambda x: x[:2])
+    ends = [end for end, _, _ in made]
+    last_made = None
     for q in quotes:
         if q in used:
             continue
@@ -1391,13 +1397,18 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         if frame is not None:
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, frame[0], frame[1], None,
                                    (q.rule_id, "cue.quote-frame")))
+            if frame[0] is not None and frame[1] is not None:
+                last_made = out[-1]
             continue
-        prev = max((a for a in out if a.end <= q.start and a.cue is not None and a.mention is not None),
-                   key=lambda a: a.end, default=None)
+        k = bisect.bisect_right(ends, q.start)
+        prev = made[bisect.bisect_left(ends, ends[k - 1])][2] if k else None
+        if last_made is not None and (prev is None or last_made.end > prev.end):
+            prev = last_made
         if prev is not None and (_has_words(q.text, _MIN_UNATTRIBUTED_WORDS) or _opens_sentence(text, q.start)) \
                 and _continues(text, prev, q, lex):  # a short term in quotes inside a sentence is no statement
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
                                    prev.outlet, (q.rule_id, "quote.continuation")))
+            last_made = out[-1]
         elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS) and _opens_sentence(text, q.start):
             # a quotation with no cue that stands as a sentence; a phrase in marks inside a sentence is a title,
             # a slogan or a scare quote ("boys in “Make America Great Again” hats"), reported by no one
@@ -1407,6 +1418,8 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
     # "X said Y believes Z": Y's attribution is part of what X said, not a statement of Y's own
     spans = sorted((a.start, a.end) for a in out if a.type is not QuoteType.DIRECT)
     out = [a for a in out if a.type is QuoteType.DIRECT or a.cue is None or not _inside_any(a.cue.start, spans)]
+    # the texts of the indirect and mixed records kept (each nested one's would copy most of the article again)
+    out = [a if a.type is QuoteType.DIRECT else replace(a, text=text[a.start:a.end]) for a in out]
     return tuple(sorted(out, key=lambda a: (a.start, a.end, a.mention.start if a.mention else -1)))
 
 
@@ -1516,7 +1529,7 @@ def _attach_content(text: str, doc_id: str, f: _Found, s: int, e: int, mention: 
     # quotes come sorted by start: only those that start in the span are looked at
     lo = bisect.bisect_left(quotes, s - 1, key=_START)
     inside = [q for q in quotes[lo:bisect.bisect_right(quotes, e + 1, lo, key=_START)] if q.end <= e + 1]
-    rest = text[s:e]
+    rest = text[s:e] if inside else ""
     for q in inside:
         rest = rest.replace(q.text, " ")
     if inside and not _has_words(re.sub(r"^\W*that\b", "", rest.strip()), 1):
@@ -1527,8 +1540,8 @@ def _attach_content(text: str, doc_id: str, f: _Found, s: int, e: int, mention: 
                                        outlet, tuple(dict.fromkeys([q.rule_id, *f.rule_ids]))))
         return
     used.update(inside)
-    for speaker in _split_coordinated(mention, text):
-        out.append(Attribution(doc_id, s, e, text[s:e], QuoteType.MIXED if inside else QuoteType.INDIRECT,
+    for speaker in _split_coordinated(mention, text):  # the text is filled in for those kept (_type_and_attach)
+        out.append(Attribution(doc_id, s, e, "", QuoteType.MIXED if inside else QuoteType.INDIRECT,
                                f.cue, speaker, outlet,
                                tuple(dict.fromkeys([*(q.rule_id for q in inside), *f.rule_ids]))))
 
