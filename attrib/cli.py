@@ -135,10 +135,13 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
 @click.option("--scheduler", default="local", show_default=True, metavar="ADDRESS",
               help="With --engine dask: the scheduler's address (tcp://host:8786), or local to start a "
                    "LocalCluster of --jobs workers.")
+@click.option("--article-timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="Skip (with a warning) an article that takes longer in the per-article stages; 0: no limit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
 def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: str, models_dir: Path | None,
         scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
-        cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, quiet: bool) -> None:
+        cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, article_timeout: float,
+        quiet: bool) -> None:
     """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
 
     INPUTS are text, HTML or JSON Lines files (one article a line), each maybe
@@ -163,7 +166,7 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     rules = _load_rules(rules_dirs, scope)  # validated before any article is read
     options = BatchOptions(jobs=jobs or default_jobs(), engine=engine, scheduler=scheduler, resume=resume,
                            cache_dir=None if no_cache else (cache_dir or default_cache_dir()), as_json=as_json,
-                           quiet=quiet)
+                           quiet=quiet, article_timeout=article_timeout or None)
     signals: list[int] = []
 
     def on_term(signum: int, _frame: Any) -> None:

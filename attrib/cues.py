@@ -42,6 +42,7 @@ _MAX_ANTECEDENT = 5  # the longest common-noun phrase a relative clause is taken
 _MIN_CONTENT_WORDS = 3  # "Pakistan denied that." reports no content
 _MIN_UNATTRIBUTED_WORDS = 4  # shorter quotes with no speaker are scare quotes or titles
 _WORD_RE = re.compile(r"\w+")
+_MAX_SOURCE = 60  # a longer run of words after "according to" is no source (a text with no punctuation)
 _MAX_TAIL = 150  # the longest attribution clause ("..., said X, a doctor at ...") that may end a paragraph
 
 
@@ -1327,7 +1328,7 @@ def _speaker_colon(f: _Found, toks, ci, text) -> None:
 def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) -> None:
     # the speaker runs from after the phrase to the next comma or the end
     j = min(_content_marks(f.unit, lex)[4][cj + 1], hi + 1)  # the first quotation or hard mark after cj
-    if j == cj + 1:
+    if j == cj + 1 or j - (cj + 1) > _MAX_SOURCE:
         return
     f.speaker = Span(toks[cj + 1].start, toks[j - 1].end, text[toks[cj + 1].start:toks[j - 1].end])
     lo = prev_end

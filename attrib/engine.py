@@ -17,11 +17,13 @@ workers do everything.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,15 +115,46 @@ _C_ENCODE = None if json.encoder.c_make_encoder is None else json.encoder.c_make
     _ENCODER.sort_keys, _ENCODER.skipkeys, _ENCODER.allow_nan)
 
 
-class Processor:
-    """The per-article stages for one process: annotate (stanza through the cache), extract, serialise."""
+class ArticleTimeout(Exception):
+    """One article took longer than its time budget (raised by the budget's timer, in the middle of the work)."""
 
-    def __init__(self, rules: RuleSet, config: NlpConfig, annotator: Annotator | None = None):
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise ``ArticleTimeout`` in this block once ``seconds`` of wall time have passed (a SIGALRM timer: in
+    the main thread of a process, the worker processes' included; elsewhere, and with None or 0, no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(_signum: int, _frame: Any) -> None:
+        raise ArticleTimeout
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+class Processor:
+    """The per-article stages for one process: annotate (stanza through the cache), extract, serialise.
+
+    ``article_timeout``: seconds each article may take in the stages this process runs for it (the built-in
+    annotator and the rules stages; stanza annotates batches at once, outside the budget); an article that
+    takes longer is skipped with a warning. None: no limit.
+    """
+
+    def __init__(self, rules: RuleSet, config: NlpConfig, annotator: Annotator | None = None,
+                 article_timeout: float | None = None):
         self.rules = rules
         self.config = config
         self._annotator = annotator
         self.cache: AnnotationCache | None = None
         self.stats = CacheStats()
+        self.article_timeout = article_timeout
 
     @property
     def annotator(self) -> Annotator:
@@ -163,21 +196,28 @@ class Processor:
         """The outputs of the items, in order (annotating the articles that have no ``base`` yet)."""
         articles = [(i, w) for i, w in enumerate(work) if isinstance(w.item, Article) and w.base is None]
         annotated: dict[int, Annotated] = {}
-        if articles:
-            if self.annotator.name == "stanza":
-                pairs = self._annotations([w.item for _, w in articles], [w.digest for _, w in articles])
-                annotated = {i: full if full is not None else with_rule_entities(base, self.rules)
-                             for (i, _), (base, full) in zip(articles, pairs)}
-            else:
-                done = self.annotator.annotate_many([w.item for _, w in articles])
-                annotated = {i: a for (i, _), a in zip(articles, done)}
+        if articles and self.annotator.name == "stanza":  # in one bulk call; the built-in one works per article
+            pairs = self._annotations([w.item for _, w in articles], [w.digest for _, w in articles])
+            annotated = {i: full if full is not None else with_rule_entities(base, self.rules)
+                         for (i, _), (base, full) in zip(articles, pairs)}
         out = []
         for i, w in enumerate(work):
             if isinstance(w.item, Problem):
                 out.append(problem_output(w.key, w.item))
                 continue
-            ann = annotated.get(i) or with_rule_entities(w.base, self.rules)  # type: ignore[arg-type]
-            out.append(self._extract(w.key, ann))
+            try:
+                with time_budget(self.article_timeout):
+                    ann = annotated.get(i)
+                    if ann is None:  # the built-in annotator works within the article's budget
+                        ann = self.annotator.annotate_many([w.item])[0] if w.base is None else \
+                            with_rule_entities(w.base, self.rules)
+                    out.append(self._extract(w.key, ann))
+            except ArticleTimeout:
+                article = w.item
+                assert isinstance(article, Article)
+                out.append(problem_output(w.key, Problem(
+                    article.path, 0, 0, f"took more than {self.article_timeout:g} s in the per-article stages "
+                                        f"(--article-timeout); article skipped", level="warning")))
         return out
 
     def _extract(self, key: str, annotated: Annotated) -> Output:
@@ -236,12 +276,12 @@ def work_items(items: Iterable[Item]) -> Iterator[WorkItem]:
 _WORKER: Processor | None = None
 
 
-def _init_worker(rules: RuleSet) -> None:
+def _init_worker(rules: RuleSet, article_timeout: float | None = None) -> None:
     """Worker process start: keep the rules (sent once) and leave Ctrl-C to the parent."""
     global _WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: the parent stops us with SIGTERM
-    _WORKER = Processor(rules, NlpConfig("builtin"))
+    _WORKER = Processor(rules, NlpConfig("builtin"), article_timeout=article_timeout)
 
 
 def _work(task: list[WorkItem]) -> list[Output]:
@@ -256,13 +296,13 @@ class LocalEngine:
     from a parent that has not started torch's threads.
     """
 
-    def __init__(self, rules: RuleSet, jobs: int):
+    def __init__(self, rules: RuleSet, jobs: int, article_timeout: float | None = None):
         self.rules = rules
         self.jobs = max(1, jobs)
         self.pool = None
         if self.jobs > 1:
             ctx = multiprocessing.get_context("fork")
-            self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(rules,))
+            self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(rules, article_timeout))
 
     def run(self, items: Iterable[WorkItem], processor: Processor, consume: Callable[[list[Output]], None]) -> None:
         """Process the items and hand their outputs to ``consume`` in input order, a batch at a time."""
@@ -434,5 +474,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-__all__ = ["BATCH_SIZE", "DaskEngine", "LocalEngine", "NlpConfig", "Output", "Processor", "WorkItem", "default_jobs",
-           "item_key", "partition_sources", "problem_output", "work_items"]
+__all__ = ["ArticleTimeout", "BATCH_SIZE", "DaskEngine", "LocalEngine", "NlpConfig", "Output", "Processor",
+           "WorkItem", "default_jobs", "item_key", "partition_sources", "problem_output", "time_budget",
+           "work_items"]

@@ -70,6 +70,7 @@ class BatchOptions:
     cache_dir: Path | None = None  # None: no annotation cache
     as_json: bool = False
     quiet: bool = False
+    article_timeout: float | None = None  # seconds an article may take in the per-article stages; None: no limit
 
 
 @dataclass
@@ -146,14 +147,14 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     plan = plan_inputs(inputs)  # fails before anything is read or written
     result = BatchResult(cache_dir=options.cache_dir)
     engine = DaskEngine(options.scheduler, options.jobs) if options.engine == "dask" else \
-        LocalEngine(rules, options.jobs)  # forks its workers before stanza starts torch here
+        LocalEngine(rules, options.jobs, options.article_timeout)  # forks its workers before stanza starts torch
     spool = store = None
     try:
         annotator, note = choose_annotator(nlp, rules, models_dir, lazy=options.cache_dir is not None)
         on_note(note)
         config = NlpConfig(annotator.name, str(models_dir) if models_dir else None,
                            str(options.cache_dir) if options.cache_dir else None)
-        processor = Processor(rules, config, annotator)
+        processor = Processor(rules, config, annotator, options.article_timeout)
         nlp_settings = {"annotator": annotator.name}
         if annotator.name == "stanza":
             from .cache import stanza_settings
@@ -282,7 +283,7 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
     # one row per speaker id of the quotes, as identity left them (claims.pool_store_claims)
     result.speakers = store.db.execute("SELECT count(*) FROM claims_pool").fetchone()[0]
     result.stances = store.stances
-    result.skipped = sum(key.startswith("p:") for key in spool.iter_done_keys())
+    result.skipped = sum(1 for _ in spool.iter_done_keys()) - result.articles  # an article over its time budget too
     with open(spool.dir / PROBLEMS, encoding="utf-8") as f:
         for line in f:
             result.problems += 1

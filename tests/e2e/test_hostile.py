@@ -144,3 +144,21 @@ def test_patterns_re2_cannot_run_are_refused_at_their_place(tmp_path: Path) -> N
         f"sequence: \\1){tail}",
         f'{path}:9:14: regex "Photo(?=:)" in rule "filter.ahead" cannot be run in linear time (invalid perl '
         f"operator: (?=){tail}"]
+
+
+# ---------------------------------------------------------------- time: a budget per article
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_article_over_its_time_budget_is_skipped_and_the_run_completes(tmp_path: Path, jobs: str) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    para = '"We will appeal the ruling," the minister told reporters on Tuesday. Officials said talks go on.\n\n'
+    (corpus / "big.txt").write_text(para * 8000)  # about 0.8 MB: well over a second in the per-article stages
+    (corpus / "small.txt").write_text(GOOD)
+    r = run_ok([str(corpus)], tmp_path / "out", "-j", jobs, "--article-timeout", "0.2")
+    assert doc_ids(tmp_path / "out") == ["small"]
+    assert [(p["path"], p["message"]) for p in problems(tmp_path / "out")] == [
+        (str(corpus / "big.txt"), "took more than 0.2 s in the per-article stages (--article-timeout); "
+                                  "article skipped")]
+    assert b"articles: 1 read, 1 skipped" in r.stdout
