@@ -33,6 +33,8 @@ SHAPES = {
     "periods": ". ",
     "dots": "a. ",
     "open-marks": "“a ",
+    "straight-closes": '“a" ',
+    "unclosed-lines": "“a\n",
     "news": '"We will appeal the ruling," the minister told reporters on Tuesday. The court, according to '
             "its clerk, will sit again in May. Officials said the talks would go on.\n\n",
 }
