@@ -153,8 +153,10 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     rules stop the run before anything is written. Ctrl-C keeps the finished
     articles in OUT/.partial; --resume goes on from there.
     """
+    import errno
     import shlex
     import signal
+    import sqlite3
     import sys
 
     from .cache import default_cache_dir
@@ -187,8 +189,16 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
         click.echo(f"interrupted: the finished articles are kept in {out / '.partial'}; to go on from there, run:\n"
                    f"  attrib {shlex.join(again)} --resume", err=True)
         sys.exit(143 if signals == [signal.SIGTERM] else 130)
-    except OSError as e:
-        raise AttribError(f"{e.filename or out}: cannot write output ({e.strerror or e})") from None
+    except (OSError, sqlite3.OperationalError) as e:
+        full = getattr(e, "errno", None) == errno.ENOSPC or "disk is full" in str(e)
+        if not full and isinstance(e, sqlite3.OperationalError):
+            raise
+        where = getattr(e, "filename", None) or out
+        if full:
+            raise AttribError(f"{where}: the disk is full ({getattr(e, 'strerror', None) or e}); the finished "
+                              f"articles are kept in {out / '.partial'}: free some space on the disk that holds "
+                              f"{out}, then run the same command with --resume") from None
+        raise AttribError(f"{where}: cannot write output ({e.strerror or e})") from None
     finally:
         if old_term is not None:
             signal.signal(signal.SIGTERM, old_term)
