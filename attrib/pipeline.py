@@ -167,6 +167,8 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
                                 "id_field": input_options.id_field}}
         out.mkdir(parents=True, exist_ok=True)
         spool = Spool(out, manifest, options.resume)
+        if spool.repaired:
+            on_note(f"resume: {spool.repaired}")
         result.resumed = spool.resumed
         store = Store.from_run(spool.dir, spool.dir / STORE)  # what a resumed run had finished, else empty
         identity = start_store_identity(store, rules)  # collects each article's speakers as it comes
