@@ -87,7 +87,7 @@ class InputPlan:
         return sum(s.kind in ("text", "html") for s in self.sources)
 
 
-def plan_inputs(inputs: Sequence[str | Path]) -> InputPlan:
+def plan_inputs(inputs: Sequence[str | Path], exclude: Sequence[str | Path] = ()) -> InputPlan:
     """Find the sources the inputs name, without reading any article.
 
     An input is ``-`` (stdin), a file (taken whatever its ending; doc_id = its stem), a
@@ -98,7 +98,8 @@ def plan_inputs(inputs: Sequence[str | Path]) -> InputPlan:
     file is taken like a named file, each matched folder is walked like a folder input).
 
     Sources come out in input order, sorted by doc_id within each input. A file named
-    more than once is read once.
+    more than once is read once. A folder walk skips the ``exclude`` folders (a run's
+    output folder inside its input folder is not read back as input).
 
     Raises:
         InputError: an input names no file, folder or glob match, or a folder or glob
@@ -107,11 +108,12 @@ def plan_inputs(inputs: Sequence[str | Path]) -> InputPlan:
     problems: list[Problem] = []
     errors: list[str] = []
     per_input: list[list[Source]] = []
+    skip = frozenset(os.path.realpath(x) for x in exclude)
     for given in inputs:
         if str(given) == STDIN:
             per_input.append([Source("stdin", STDIN, "stdin")])
             continue
-        candidates, error = _expand_input(str(given), problems)
+        candidates, error = _expand_input(str(given), problems, skip)
         if error:
             errors.append(error)
         per_input.append(candidates)
@@ -252,11 +254,12 @@ def _kind(name: str) -> tuple[str, str]:
     return kind, base
 
 
-def _expand_input(given: str, problems: list[Problem]) -> tuple[list[Source], str | None]:
+def _expand_input(given: str, problems: list[Problem], skip: frozenset[str] = frozenset()
+                  ) -> tuple[list[Source], str | None]:
     """Sources of one input, and an error line when it names nothing."""
     if os.path.isdir(given):
         before = len(problems)
-        found = list(_walk_folder(given, problems))
+        found = list(_walk_folder(given, problems, skip))
         if not found and len(problems) == before:  # an unreadable folder is already reported
             return [], f"no article files ({_suffix_list()}) in folder: {given}"
         return found, None
@@ -270,7 +273,7 @@ def _expand_input(given: str, problems: list[Problem]) -> tuple[list[Source], st
     found = []
     for match in matches:
         if os.path.isdir(match):
-            found.extend(_walk_folder(match, problems))
+            found.extend(_walk_folder(match, problems, skip))
         else:
             found.append(_named_file(match))
     if not found:
@@ -283,15 +286,16 @@ def _named_file(path: str) -> Source:
     return Source(_stem(base), path, kind)
 
 
-def _walk_folder(folder: str, problems: list[Problem]) -> Iterator[Source]:
-    """Sources of the article files under ``folder``, skipping hidden names."""
+def _walk_folder(folder: str, problems: list[Problem], skip: frozenset[str] = frozenset()) -> Iterator[Source]:
+    """Sources of the article files under ``folder``, skipping hidden names and the ``skip`` folders (real paths)."""
     def on_error(err: OSError) -> None:
         where = err.filename or folder
         problems.append(_warning(str(where), f"cannot read folder ({err.strerror or err}); "
                                              "its articles skipped"))
 
     for dirpath, dirnames, filenames in os.walk(folder, onerror=on_error):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not (skip and os.path.realpath(os.path.join(dirpath, d)) in skip))
         for name in sorted(filenames):
             kind, base = _kind(name)
             if name.startswith(".") or os.path.splitext(base)[1].lower() not in ARTICLE_SUFFIXES:

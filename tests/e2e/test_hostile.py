@@ -162,3 +162,17 @@ def test_article_over_its_time_budget_is_skipped_and_the_run_completes(tmp_path:
         (str(corpus / "big.txt"), "took more than 0.2 s in the per-article stages (--article-timeout); "
                                   "article skipped")]
     assert b"articles: 1 read, 1 skipped" in r.stdout
+
+
+# ---------------------------------------------------------------- the run folder
+
+
+def test_output_folder_inside_the_input_folder_is_not_read_back(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(GOOD)
+    (corpus / "b.txt").write_text('"It is over," she said.\n')
+    first = run_ok([str(corpus)], corpus / "out").stdout
+    again = run_ok([str(corpus)], corpus / "out").stdout  # the first run's .jsonl files lie in corpus/out
+    assert b"articles: 2 read, 0 skipped" in first and b"articles: 2 read, 0 skipped" in again
+    assert doc_ids(corpus / "out") == ["a", "b"]
