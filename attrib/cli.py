@@ -11,6 +11,7 @@ stays fast and never loads torch.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any, Sequence
@@ -465,10 +466,11 @@ def models_download(models_dir: Path | None) -> None:
                    "(networkx node-link), or quotes-csv (quotes.csv: one row per quote, for spreadsheets).")
 @click.option("--view", type=click.Choice(("full", "speakers", "affiliations")), default="full", show_default=True,
               help="The whole graph, speakers only (disputes/supports/co-quoted), or organisations only.")
-@click.option("-o", "--out", required=True, type=click.Path(path_type=Path), metavar="PATH",
-              help="The file to write (a folder for csv, or for any format an existing folder: default names).")
+@click.option("-o", "--out", "out_text", required=True, type=click.Path(), metavar="PATH",
+              help="The file to write (for csv, FILE.csv gives FILE.nodes.csv and FILE.edges.csv), or a folder "
+                   "(an existing one, a path ending in /, or for csv one without .csv): default names.")
 @_rules_option
-def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Path, ...]) -> None:
+def export_(run_dir: Path, fmt: str, view: str, out_text: str, rules_dirs: tuple[Path, ...]) -> None:
     """Export the speaker-claim graph of a finished run (RUN_DIR from `attrib run -o`), without re-running NLP.
 
     Reads RUN_DIR/quotes.jsonl, and articles.jsonl and stances.jsonl when present, pools
@@ -487,16 +489,22 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     if run_dir.exists() and not run_dir.is_dir():
         raise AttribError(f"{run_dir}: not a run folder (expected the folder `attrib run -o` wrote)")
     view_graph = view_from_run(read_quotes(run_dir), read_articles(run_dir), read_stances(run_dir), rules, view)
-    if fmt == "csv" or out.is_dir():
+    out = Path(out_text)
+    # what the path says: a folder (it exists, ends in "/", or is a csv path without .csv), else a file
+    to_folder = out_text.endswith(("/", os.sep)) or out.is_dir() or (fmt == "csv" and out.suffix.lower() != ".csv")
+    if to_folder:
         files = [out / name for name in FORMATS[fmt]]
+    elif fmt == "csv":  # speakers.csv -> speakers.nodes.csv and speakers.edges.csv
+        files = [out.with_name(f"{out.stem}.{name}") for name in FORMATS[fmt]]
     else:
         files = [out]
-    if not files[0].parent.is_dir() and not (fmt == "csv" and files[0].parent.parent.is_dir()):
-        raise AttribError(f"{files[0].parent.parent if fmt == 'csv' else files[0].parent}: no such folder "
-                          f"(for -o {out})")
+    parent = out.parent if to_folder else files[0].parent
+    if not parent.is_dir():
+        raise AttribError(f"{parent}: no such folder (for -o {out_text})")
     try:
-        if fmt == "csv":
+        if to_folder:
             out.mkdir(exist_ok=True)
+        if fmt == "csv":
             write_csv(view_graph, files[0], files[1])
         else:
             {"graphml": write_graphml, "gexf": write_gexf, "json": write_json}[fmt](view_graph, files[0])
