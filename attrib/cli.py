@@ -74,8 +74,20 @@ def attrib() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``attrib`` console script."""
-    attrib.main(args=list(argv) if argv is not None else None, prog_name="attrib")
+    """Entry point of the ``attrib`` console script: SIGINT and SIGTERM end a command with status 130 or 143
+    (a run with the line that resumes it), never a traceback (``_signals``)."""
+    import sys
+
+    from . import _signals
+
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if args[:1] == ["run"]:
+        _signals.set_message(_signals.resume_hint(args, None))
+    try:
+        _signals.install()
+        attrib.main(args=args, prog_name="attrib")
+    except _signals.Interrupted as e:
+        _signals.stopped(e.status)
 
 
 # ---------------------------------------------------------------- helpers
@@ -155,10 +167,10 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     articles in OUT/.partial; --resume goes on from there.
     """
     import errno
-    import shlex
-    import signal
     import sqlite3
     import sys
+
+    from . import _signals
 
     from .cache import default_cache_dir
     from .documents import InputOptions
@@ -170,26 +182,14 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     options = BatchOptions(jobs=jobs or default_jobs(), engine=engine, scheduler=scheduler, resume=resume,
                            cache_dir=None if no_cache else (cache_dir or default_cache_dir()), as_json=as_json,
                            quiet=quiet, article_timeout=article_timeout or None)
-    signals: list[int] = []
-
-    def on_term(signum: int, _frame: Any) -> None:
-        signals.append(signum)
-        raise KeyboardInterrupt
-
-    try:
-        old_term = signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread: leave SIGTERM alone
-        old_term = None
+    args = sys.argv[1:] if sys.argv[1:2] == ["run"] else ["run", *inputs, "-o", str(out), "..."]
+    _signals.set_message(_signals.resume_hint(args, str(out)))
     try:
         result = run_batch(list(inputs), out, rules, nlp=nlp, models_dir=models_dir,
                            input_options=InputOptions(max_bytes, text_field, id_field), options=options,
                            on_note=lambda line: click.echo(line, err=True))
-    except KeyboardInterrupt:
-        again = [a for a in sys.argv[1:] if a != "--resume"] if sys.argv[1:2] == ["run"] else \
-            ["run", *inputs, "-o", str(out), "..."]
-        click.echo(f"interrupted: the finished articles are kept in {out / '.partial'}; to go on from there, run:\n"
-                   f"  attrib {shlex.join(again)} --resume", err=True)
-        sys.exit(143 if signals == [signal.SIGTERM] else 130)
+    except (KeyboardInterrupt, _signals.Interrupted) as e:  # KeyboardInterrupt: called in-process, without main
+        _signals.stopped(getattr(e, "status", 130))
     except (OSError, sqlite3.OperationalError) as e:
         full = getattr(e, "errno", None) == errno.ENOSPC or "disk is full" in str(e)
         if not full and isinstance(e, sqlite3.OperationalError):
@@ -200,9 +200,6 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
                               f"articles are kept in {out / '.partial'}: free some space on the disk that holds "
                               f"{out}, then run the same command with --resume") from None
         raise AttribError(f"{where}: cannot write output ({e.strerror or e})") from None
-    finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
     click.echo(_summary(result, time.perf_counter() - t0))
 
 

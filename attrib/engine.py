@@ -23,8 +23,10 @@ import json
 import multiprocessing
 import multiprocessing.connection as mp_connection
 import os
+import queue
 import signal
 import threading
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -45,6 +47,8 @@ BATCH_SIZE = 32
 #: tasks (of up to BATCH_SIZE items) waiting or running per worker process: enough to keep workers busy,
 #: few enough that memory does not grow with the corpus
 _TASKS_PER_JOB = 3
+#: tasks sent to one worker process at a time (it reads the next while it works on one)
+_TASKS_PER_WORKER = 2
 #: text and HTML files per Dask partition (a JSON Lines file is a partition of its own)
 FILES_PER_PARTITION = 64
 
@@ -281,16 +285,24 @@ def _worker_main(conn: Connection, others: list[Connection], rules: RuleSet, art
     whole process group: the parent handles them, and stops its workers itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent()
     for other in others:  # the parent's ends of the pipes, inherited by the fork
         other.close()
+    tasks: queue.SimpleQueue = queue.SimpleQueue()
+
+    def read() -> None:  # the next tasks are read while one runs, so the parent never waits to send one
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                task = None  # the parent is gone
+            tasks.put(task)
+            if task is None:
+                return
+
+    threading.Thread(target=read, daemon=True).start()
     processor = Processor(rules, NlpConfig("builtin"), article_timeout=article_timeout)
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return  # the parent is gone
-        if task is None:
-            return
+    while (task := tasks.get()) is not None:
         try:
             reply: tuple[str, Any] = ("ok", processor.run(task))
         except Exception as e:  # noqa: BLE001 - a bug in a stage: raised again in the parent
@@ -301,9 +313,19 @@ def _worker_main(conn: Connection, others: list[Connection], rules: RuleSet, art
             return
 
 
+def _die_with_parent() -> None:
+    """Have Linux kill this process when its parent ends, however it ends (elsewhere: it exits when its pipe
+    reads as closed, after the task at hand)."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # 1: PR_SET_PDEATHSIG
+
+
 class _Workers:
     """Worker processes, each with a pipe of its own: no lock is shared between processes, so none can be
-    left held by a process that was stopped, and stopping them (``kill``) cannot hang."""
+    left held by a process that was stopped, and stopping them (``kill``) cannot hang. Each worker is given
+    up to ``_TASKS_PER_WORKER`` tasks at a time (the next is read while one runs)."""
 
     def __init__(self, jobs: int, rules: RuleSet, article_timeout: float | None):
         ctx = multiprocessing.get_context("fork")
@@ -319,30 +341,33 @@ class _Workers:
             child.close()
             self.procs.append(proc)
             self.conns.append(parent)
-        self.busy: dict[int, int] = {}  # worker index -> the number of the task it works on
+        self.busy: list[deque[int]] = [deque() for _ in range(jobs)]  # each worker's task numbers, in order
 
     def idle(self) -> int | None:
-        """A worker with no task, or None."""
-        return next((w for w in range(len(self.procs)) if w not in self.busy), None)
+        """The worker with the fewest tasks, when it can take one more; else None."""
+        w = min(range(len(self.busy)), key=lambda w: len(self.busy[w]))
+        return w if len(self.busy[w]) < _TASKS_PER_WORKER else None
 
     def send(self, worker: int, number: int, task: list[WorkItem]) -> None:
-        self.busy[worker] = number
+        self.busy[worker].append(number)
         self.conns[worker].send(task)
 
     def collect(self) -> dict[int, list[Output]]:
-        """Wait for at least one busy worker to finish: its outputs by task number."""
-        ready = mp_connection.wait([self.conns[w] for w in self.busy])
+        """Wait for at least one busy worker to finish a task: the outputs by task number."""
+        ready = mp_connection.wait([c for c, b in zip(self.conns, self.busy) if b])
         out = {}
-        for w in [w for w in self.busy if self.conns[w] in ready]:
+        for w, conn in enumerate(self.conns):
+            if conn not in ready:
+                continue
             try:
-                status, value = self.conns[w].recv()
+                status, value = conn.recv()
             except (EOFError, OSError):
                 self.procs[w].join(1)
                 raise AttribError(f"a worker process stopped unexpectedly (exit code {self.procs[w].exitcode}); "
                                   "run again with --resume") from None
             if status == "error":
                 raise value
-            out[self.busy.pop(w)] = value
+            out[self.busy[w].popleft()] = value
         return out
 
     def close(self) -> None:
