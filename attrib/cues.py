@@ -1376,7 +1376,8 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         if f.content is not None or f.speaker is None:
             continue
         tail = text[f.cue.end:f.unit.end]
-        nxt = next((q for q in quotes if q.start >= f.unit.end), None)
+        k = bisect.bisect_left(quotes, f.unit.end, key=_START)  # quotes are sorted by start
+        nxt = quotes[k] if k < len(quotes) else None
         if nxt is not None and nxt not in used and re.fullmatch(r"[^\n“\"‘]{0,40}:\s*", tail) and \
                 not text[f.unit.end:nxt.start].strip():
             used.add(nxt)
