@@ -66,6 +66,12 @@ def stopped(status: int) -> None:
     sys.exit(status)
 
 
+def received_status() -> int | None:
+    """The exit status for the signal received (130, 143), or None when none was: an exception that escapes
+    after one came is the stop breaking something on its way out, and is reported as the stop."""
+    return 128 + _received[0] if _received else None
+
+
 def resume_hint(args: list[str], out: str | None) -> str:
     """What an interrupted ``attrib run ARGS`` prints: where its work is kept and the command that goes on."""
     import shlex

@@ -88,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         attrib.main(args=args, prog_name="attrib")
     except _signals.Interrupted as e:
         _signals.stopped(e.status)
+    except Exception:
+        status = _signals.received_status()
+        if status is None:
+            raise
+        _signals.stopped(status)
 
 
 # ---------------------------------------------------------------- helpers
@@ -190,7 +195,11 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
                            on_note=lambda line: click.echo(line, err=True))
     except (KeyboardInterrupt, _signals.Interrupted) as e:  # KeyboardInterrupt: called in-process, without main
         _signals.stopped(getattr(e, "status", 130))
-    except (OSError, sqlite3.OperationalError) as e:
+    except Exception as e:
+        if _signals.received_status() is not None:  # the stop broke something on its way out: it is the stop
+            _signals.stopped(_signals.received_status())  # type: ignore[arg-type]
+        if not isinstance(e, (OSError, sqlite3.OperationalError)):
+            raise
         full = getattr(e, "errno", None) == errno.ENOSPC or "disk is full" in str(e)
         if not full and isinstance(e, sqlite3.OperationalError):
             raise
