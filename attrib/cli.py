@@ -484,7 +484,7 @@ def export_(run_dir: Path, fmt: str, view: str, out_text: str, rules_dirs: tuple
     Prints the node and edge counts and the files written.
     """
     if fmt == "quotes-csv":
-        _export_quotes_csv(run_dir, out)
+        _export_quotes_csv(run_dir, out_text)
         return
     rules = _load_rules(rules_dirs)
 
@@ -521,18 +521,23 @@ def export_(run_dir: Path, fmt: str, view: str, out_text: str, rules_dirs: tuple
     click.echo(f"output: {', '.join(str(f) for f in files)}")
 
 
-def _export_quotes_csv(run_dir: Path, out: Path) -> None:
-    """``attrib export RUN_DIR --format quotes-csv -o PATH``: RUN_DIR's quotes.jsonl as quotes.csv."""
+def _export_quotes_csv(run_dir: Path, out_text: str) -> None:
+    """``attrib export RUN_DIR --format quotes-csv -o PATH``: RUN_DIR's quotes.jsonl as quotes.csv (in PATH when
+    it is a folder: one that exists, or a path ending in "/", made if missing)."""
     from .quotes_csv import QUOTES_CSV, quotes_csv_from_run
     from .rundir import QUOTES
 
     quotes = run_dir / QUOTES
     if not quotes.is_file():
         raise AttribError(f"{quotes}: no such file (make it with `attrib run INPUTS -o {run_dir}`)")
-    path = out / QUOTES_CSV if out.is_dir() else out
-    if not path.parent.is_dir():
-        raise AttribError(f"{path.parent}: no such folder (for -o {out})")
+    out = Path(out_text)
+    to_folder = out_text.endswith(("/", os.sep)) or out.is_dir()
+    path = out / QUOTES_CSV if to_folder else out
+    if not (out.parent if to_folder else path.parent).is_dir():
+        raise AttribError(f"{out.parent if to_folder else path.parent}: no such folder (for -o {out_text})")
     try:
+        if to_folder:
+            out.mkdir(exist_ok=True)
         rows = quotes_csv_from_run(quotes, path)
     except OSError as e:
         raise AttribError(f"{e.filename or path}: cannot write output ({e.strerror or e})") from None

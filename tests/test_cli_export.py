@@ -164,6 +164,8 @@ def test_output_folder_missing_is_one_line(seeds_run, tmp_path):
     ("csv", "new/", ["new/nodes.csv", "new/edges.csv"]),
     ("csv", "new", ["new/nodes.csv", "new/edges.csv"]),
     ("graphml", "g.graphml", ["g.graphml"]),
+    ("quotes-csv", "new/", ["new/quotes.csv"]),
+    ("quotes-csv", "q.csv", ["q.csv"]),
 ])
 def test_output_path_is_taken_as_written(seeds_run, tmp_path, monkeypatch, fmt, target, written):
     monkeypatch.chdir(tmp_path)

@@ -56,7 +56,7 @@ def _damage(path: Path, offset: int, data: bytes) -> None:
     (lambda d: _damage(d / "articles.jsonl", 0, b"["), 0, "the data does not match its checksum at input item 1"),
     # a forged last line: its sizes cut the data files short, its checksum cannot be right
     (lambda d: d.joinpath("done.jsonl").write_bytes(d.joinpath("done.jsonl").read_bytes() +
-                                                     b'{"key": "a:x:y", "q": 9, "a": 9, "p": 0, "s": 0, "c": 1}\n'),
+                                                     b'{"key": "a:x:y", "q": 9, "a": 9, "p": 0, "s": 0, "t": 0, "c": 1}\n'),
      4, "quotes.jsonl does not hold what its completion record says at input item 5"),
     (lambda d: _damage(d / "done.jsonl", 3, b"!"), 0, "a completion record is damaged at input item 1"),
 ])
