@@ -23,10 +23,8 @@ import json
 import multiprocessing
 import multiprocessing.connection as mp_connection
 import os
-import queue
 import signal
 import threading
-from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -47,8 +45,6 @@ BATCH_SIZE = 32
 #: tasks (of up to BATCH_SIZE items) waiting or running per worker process: enough to keep workers busy,
 #: few enough that memory does not grow with the corpus
 _TASKS_PER_JOB = 3
-#: tasks sent to one worker process at a time (it reads the next while it works on one)
-_TASKS_PER_WORKER = 2
 #: text and HTML files per Dask partition (a JSON Lines file is a partition of its own)
 FILES_PER_PARTITION = 64
 
@@ -288,21 +284,14 @@ def _worker_main(conn: Connection, others: list[Connection], rules: RuleSet, art
     _die_with_parent()
     for other in others:  # the parent's ends of the pipes, inherited by the fork
         other.close()
-    tasks: queue.SimpleQueue = queue.SimpleQueue()
-
-    def read() -> None:  # the next tasks are read while one runs, so the parent never waits to send one
-        while True:
-            try:
-                task = conn.recv()
-            except (EOFError, OSError):
-                task = None  # the parent is gone
-            tasks.put(task)
-            if task is None:
-                return
-
-    threading.Thread(target=read, daemon=True).start()
     processor = Processor(rules, NlpConfig("builtin"), article_timeout=article_timeout)
-    while (task := tasks.get()) is not None:
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
         try:
             reply: tuple[str, Any] = ("ok", processor.run(task))
         except Exception as e:  # noqa: BLE001 - a bug in a stage: raised again in the parent
@@ -324,8 +313,8 @@ def _die_with_parent() -> None:
 
 class _Workers:
     """Worker processes, each with a pipe of its own: no lock is shared between processes, so none can be
-    left held by a process that was stopped, and stopping them (``kill``) cannot hang. Each worker is given
-    up to ``_TASKS_PER_WORKER`` tasks at a time (the next is read while one runs)."""
+    left held by a process that was stopped, and stopping them (``kill``) cannot hang. A worker is sent a
+    task only when it has none (so neither end ever waits to write while the other writes)."""
 
     def __init__(self, jobs: int, rules: RuleSet, article_timeout: float | None):
         ctx = multiprocessing.get_context("fork")
@@ -341,33 +330,30 @@ class _Workers:
             child.close()
             self.procs.append(proc)
             self.conns.append(parent)
-        self.busy: list[deque[int]] = [deque() for _ in range(jobs)]  # each worker's task numbers, in order
+        self.busy: dict[int, int] = {}  # worker index -> the number of the task it works on
 
     def idle(self) -> int | None:
-        """The worker with the fewest tasks, when it can take one more; else None."""
-        w = min(range(len(self.busy)), key=lambda w: len(self.busy[w]))
-        return w if len(self.busy[w]) < _TASKS_PER_WORKER else None
+        """A worker with no task, or None."""
+        return next((w for w in range(len(self.procs)) if w not in self.busy), None)
 
     def send(self, worker: int, number: int, task: list[WorkItem]) -> None:
-        self.busy[worker].append(number)
+        self.busy[worker] = number
         self.conns[worker].send(task)
 
     def collect(self) -> dict[int, list[Output]]:
-        """Wait for at least one busy worker to finish a task: the outputs by task number."""
-        ready = mp_connection.wait([c for c, b in zip(self.conns, self.busy) if b])
+        """Wait for at least one busy worker to finish its task: the outputs by task number."""
+        ready = mp_connection.wait([self.conns[w] for w in self.busy])
         out = {}
-        for w, conn in enumerate(self.conns):
-            if conn not in ready:
-                continue
+        for w in [w for w in self.busy if self.conns[w] in ready]:
             try:
-                status, value = conn.recv()
+                status, value = self.conns[w].recv()
             except (EOFError, OSError):
                 self.procs[w].join(1)
                 raise AttribError(f"a worker process stopped unexpectedly (exit code {self.procs[w].exitcode}); "
                                   "run again with --resume") from None
             if status == "error":
                 raise value
-            out[self.busy[w].popleft()] = value
+            out[self.busy.pop(w)] = value
         return out
 
     def close(self) -> None:
