@@ -37,6 +37,7 @@ class BatchOptions:
     cache_dir: Path | None = None  # None: no annotation cache
     as_json: bool = False
     quiet: bool = False
+    article_timeout: float | None = None  # seconds an article may take in the per-article stages; None: no limit
 
 
 @dataclass
@@ -132,17 +133,17 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
 
     t0 = time.perf_counter()
     input_options = input_options or InputOptions()
-    plan = plan_inputs(inputs)  # fails before anything is read or written
+    plan = plan_inputs(inputs, exclude=[out])  # fails before anything is read or written
     result = BatchResult(cache_dir=options.cache_dir)
     engine = DaskEngine(options.scheduler, options.jobs) if options.engine == "dask" else \
-        LocalEngine(rules, options.jobs)  # forks its workers before stanza starts torch here
+        LocalEngine(rules, options.jobs, options.article_timeout)  # forks its workers before stanza starts torch
     spool = store = None
     try:
         annotator, note = choose_annotator(nlp, rules, models_dir, lazy=options.cache_dir is not None)
         on_note(note)
         config = NlpConfig(annotator.name, str(models_dir) if models_dir else None,
                            str(options.cache_dir) if options.cache_dir else None)
-        processor = Processor(rules, config, annotator)
+        processor = Processor(rules, config, annotator, options.article_timeout)
         nlp_settings = {"annotator": annotator.name}
         if annotator.name == "stanza":
             from .cache import stanza_settings
@@ -155,6 +156,8 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
                                 "id_field": input_options.id_field}}
         out.mkdir(parents=True, exist_ok=True)
         spool = Spool(out, manifest, options.resume)
+        if spool.repaired:
+            on_note(f"resume: {spool.repaired}")
         result.resumed = spool.resumed
         store = Store.from_run(spool.dir, spool.dir / STORE)  # what a resumed run had finished, else empty
         identity = start_store_identity(store, rules)  # collects each article's speakers as it comes
@@ -264,7 +267,7 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
     # one row per speaker id of the quotes, as identity left them (claims.pool_store_claims)
     result.speakers = store.db.execute("SELECT count(*) FROM claims_pool").fetchone()[0]
     result.stances = store.stances
-    result.skipped = sum(key.startswith("p:") for key in spool.iter_done_keys())
+    result.skipped = sum(1 for _ in spool.iter_done_keys()) - result.articles  # an article over its time budget too
     with open(spool.dir / PROBLEMS, encoding="utf-8") as f:
         for line in f:
             result.problems += 1

@@ -11,6 +11,7 @@ stays fast and never loads torch.
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any, Sequence
@@ -73,8 +74,25 @@ def attrib() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``attrib`` console script."""
-    attrib.main(args=list(argv) if argv is not None else None, prog_name="attrib")
+    """Entry point of the ``attrib`` console script: SIGINT and SIGTERM end a command with status 130 or 143
+    (a run with the line that resumes it), never a traceback (``_signals``)."""
+    import sys
+
+    from . import _signals
+
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if args[:1] == ["run"]:
+        _signals.set_message(_signals.resume_hint(args, None))
+    try:
+        _signals.install()
+        attrib.main(args=args, prog_name="attrib")
+    except _signals.Interrupted as e:
+        _signals.stopped(e.status)
+    except Exception:
+        status = _signals.received_status()
+        if status is None:
+            raise
+        _signals.stopped(status)
 
 
 # ---------------------------------------------------------------- helpers
@@ -135,10 +153,13 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
 @click.option("--scheduler", default="local", show_default=True, metavar="ADDRESS",
               help="With --engine dask: the scheduler's address (tcp://host:8786), or local to start a "
                    "LocalCluster of --jobs workers.")
+@click.option("--article-timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="Skip (with a warning) an article that takes longer in the per-article stages; 0: no limit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
 def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: str, models_dir: Path | None,
         scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
-        cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, quiet: bool) -> None:
+        cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, article_timeout: float,
+        quiet: bool) -> None:
     """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
 
     INPUTS are text, HTML or JSON Lines files (one article a line), each maybe
@@ -150,9 +171,11 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     rules stop the run before anything is written. Ctrl-C keeps the finished
     articles in OUT/.partial; --resume goes on from there.
     """
-    import shlex
-    import signal
+    import errno
+    import sqlite3
     import sys
+
+    from . import _signals
 
     from .cache import default_cache_dir
     from .documents import InputOptions
@@ -163,32 +186,29 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     rules = _load_rules(rules_dirs, scope)  # validated before any article is read
     options = BatchOptions(jobs=jobs or default_jobs(), engine=engine, scheduler=scheduler, resume=resume,
                            cache_dir=None if no_cache else (cache_dir or default_cache_dir()), as_json=as_json,
-                           quiet=quiet)
-    signals: list[int] = []
-
-    def on_term(signum: int, _frame: Any) -> None:
-        signals.append(signum)
-        raise KeyboardInterrupt
-
-    try:
-        old_term = signal.signal(signal.SIGTERM, on_term)
-    except ValueError:  # not the main thread: leave SIGTERM alone
-        old_term = None
+                           quiet=quiet, article_timeout=article_timeout or None)
+    args = sys.argv[1:] if sys.argv[1:2] == ["run"] else ["run", *inputs, "-o", str(out), "..."]
+    _signals.set_message(_signals.resume_hint(args, str(out)))
     try:
         result = run_batch(list(inputs), out, rules, nlp=nlp, models_dir=models_dir,
                            input_options=InputOptions(max_bytes, text_field, id_field), options=options,
                            on_note=lambda line: click.echo(line, err=True))
-    except KeyboardInterrupt:
-        again = [a for a in sys.argv[1:] if a != "--resume"] if sys.argv[1:2] == ["run"] else \
-            ["run", *inputs, "-o", str(out), "..."]
-        click.echo(f"interrupted: the finished articles are kept in {out / '.partial'}; to go on from there, run:\n"
-                   f"  attrib {shlex.join(again)} --resume", err=True)
-        sys.exit(143 if signals == [signal.SIGTERM] else 130)
-    except OSError as e:
-        raise AttribError(f"{e.filename or out}: cannot write output ({e.strerror or e})") from None
-    finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
+    except (KeyboardInterrupt, _signals.Interrupted) as e:  # KeyboardInterrupt: called in-process, without main
+        _signals.stopped(getattr(e, "status", 130))
+    except Exception as e:
+        if _signals.received_status() is not None:  # the stop broke something on its way out: it is the stop
+            _signals.stopped(_signals.received_status())  # type: ignore[arg-type]
+        if not isinstance(e, (OSError, sqlite3.OperationalError)):
+            raise
+        full = getattr(e, "errno", None) == errno.ENOSPC or "disk is full" in str(e)
+        if not full and isinstance(e, sqlite3.OperationalError):
+            raise
+        where = getattr(e, "filename", None) or out
+        if full:
+            raise AttribError(f"{where}: the disk is full ({getattr(e, 'strerror', None) or e}); the finished "
+                              f"articles are kept in {out / '.partial'}: free some space on the disk that holds "
+                              f"{out}, then run the same command with --resume") from None
+        raise AttribError(f"{where}: cannot write output ({e.strerror or e})") from None
     click.echo(_summary(result, time.perf_counter() - t0))
 
 
@@ -454,10 +474,11 @@ def models_download(models_dir: Path | None) -> None:
                    "row per quote, for spreadsheets).")
 @click.option("--view", type=click.Choice(("full", "speakers", "affiliations")), default="full", show_default=True,
               help="The whole graph, speakers only (disputes/supports/co-quoted), or organisations only.")
-@click.option("-o", "--out", required=True, type=click.Path(path_type=Path), metavar="PATH",
-              help="The file to write (a folder for csv, or for any format an existing folder: default names).")
+@click.option("-o", "--out", "out_text", required=True, type=click.Path(), metavar="PATH",
+              help="The file to write (for csv, FILE.csv gives FILE.nodes.csv and FILE.edges.csv), or a folder "
+                   "(an existing one, a path ending in /, or for csv one without .csv): default names.")
 @_rules_option
-def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Path, ...]) -> None:
+def export_(run_dir: Path, fmt: str, view: str, out_text: str, rules_dirs: tuple[Path, ...]) -> None:
     """Export the speaker-claim graph of a finished run (RUN_DIR from `attrib run -o`), without re-running NLP.
 
     Reads RUN_DIR/quotes.jsonl, and articles.jsonl and stances.jsonl when present, pools
@@ -465,7 +486,7 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     Prints the node and edge counts and the files written.
     """
     if fmt == "quotes-csv":
-        _export_quotes_csv(run_dir, out)
+        _export_quotes_csv(run_dir, out_text)
         return
     rules = _load_rules(rules_dirs)
 
@@ -485,16 +506,22 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
             view_graph = view_of_store(store, rules, view)
         finally:
             store.close()
-    if fmt == "csv" or out.is_dir():
+    out = Path(out_text)
+    # what the path says: a folder (it exists, ends in "/", or is a csv path without .csv), else a file
+    to_folder = out_text.endswith(("/", os.sep)) or out.is_dir() or (fmt == "csv" and out.suffix.lower() != ".csv")
+    if to_folder:
         files = [out / name for name in FORMATS[fmt]]
+    elif fmt == "csv":  # speakers.csv -> speakers.nodes.csv and speakers.edges.csv
+        files = [out.with_name(f"{out.stem}.{name}") for name in FORMATS[fmt]]
     else:
         files = [out]
-    if not files[0].parent.is_dir() and not (fmt == "csv" and files[0].parent.parent.is_dir()):
-        raise AttribError(f"{files[0].parent.parent if fmt == 'csv' else files[0].parent}: no such folder "
-                          f"(for -o {out})")
+    parent = out.parent if to_folder else files[0].parent
+    if not parent.is_dir():
+        raise AttribError(f"{parent}: no such folder (for -o {out_text})")
     try:
-        if fmt == "csv":
+        if to_folder:
             out.mkdir(exist_ok=True)
+        if fmt == "csv":
             write_csv(view_graph, files[0], files[1])
         else:
             {"graphml": write_graphml, "gexf": write_gexf, "json": write_json,
@@ -506,18 +533,23 @@ def export_(run_dir: Path, fmt: str, view: str, out: Path, rules_dirs: tuple[Pat
     click.echo(f"output: {', '.join(str(f) for f in files)}")
 
 
-def _export_quotes_csv(run_dir: Path, out: Path) -> None:
-    """``attrib export RUN_DIR --format quotes-csv -o PATH``: RUN_DIR's quotes.jsonl as quotes.csv."""
+def _export_quotes_csv(run_dir: Path, out_text: str) -> None:
+    """``attrib export RUN_DIR --format quotes-csv -o PATH``: RUN_DIR's quotes.jsonl as quotes.csv (in PATH when
+    it is a folder: one that exists, or a path ending in "/", made if missing)."""
     from .quotes_csv import QUOTES_CSV, quotes_csv_from_run
     from .rundir import QUOTES
 
     quotes = run_dir / QUOTES
     if not quotes.is_file():
         raise AttribError(f"{quotes}: no such file (make it with `attrib run INPUTS -o {run_dir}`)")
-    path = out / QUOTES_CSV if out.is_dir() else out
-    if not path.parent.is_dir():
-        raise AttribError(f"{path.parent}: no such folder (for -o {out})")
+    out = Path(out_text)
+    to_folder = out_text.endswith(("/", os.sep)) or out.is_dir()
+    path = out / QUOTES_CSV if to_folder else out
+    if not (out.parent if to_folder else path.parent).is_dir():
+        raise AttribError(f"{out.parent if to_folder else path.parent}: no such folder (for -o {out_text})")
     try:
+        if to_folder:
+            out.mkdir(exist_ok=True)
         rows = quotes_csv_from_run(quotes, path)
     except OSError as e:
         raise AttribError(f"{e.filename or path}: cannot write output ({e.strerror or e})") from None

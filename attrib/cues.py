@@ -18,8 +18,9 @@ dependency relations, the speaker is the cue's subject (``nsubj``).
 from __future__ import annotations
 
 import bisect
+import heapq
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, islice
 from operator import attrgetter
 
@@ -41,6 +42,7 @@ _MAX_ANTECEDENT = 5  # the longest common-noun phrase a relative clause is taken
 _MIN_CONTENT_WORDS = 3  # "Pakistan denied that." reports no content
 _MIN_UNATTRIBUTED_WORDS = 4  # shorter quotes with no speaker are scare quotes or titles
 _WORD_RE = re.compile(r"\w+")
+_MAX_SOURCE = 60  # a longer run of words after "according to" is no source (a text with no punctuation)
 _MAX_TAIL = 150  # the longest attribution clause ("..., said X, a doctor at ...") that may end a paragraph
 
 
@@ -53,6 +55,16 @@ class _Unit:
     toks: list[Token]  # tokens outside quotes, each quote as one placeholder token
     quotes: list[Quote]
     cue_starts: list[int] = field(default_factory=list)  # token index of each cue, in order
+    # made on first use (_cut_index): for each token, the last clause boundary at or before it and the first
+    # after it; and the cue starts that may end an earlier cue's content
+    last_cut: list[int] | None = None
+    next_cut: list[int] | None = None
+    ending_cues: list[int] | None = None
+    # what _previous_clause has read of the unit's cues: how many, the contents that start after the last
+    # cue read (a heap), the furthest end of those that start before it, and the last cue not nested
+    clauses: tuple[int, list, int, int | None] | None = None
+    content_marks: tuple[list[int], ...] | None = None  # see _content_marks
+    speaker_marks: tuple[list[int], list[int], list[int]] | None = None  # see _speaker_marks
 
     def quote_spans(self) -> set[tuple[int, int]]:
         """The (start, end) of the unit's quotes: those of its placeholder tokens, which stand for them."""
@@ -647,8 +659,12 @@ def _skip_right(toks: list[Token], i: int, hi: int, lex: _Lexicon, ents: list[En
         if low in lex.prep and (m := _past_phrase(toks, i + 1, hi, lex)) is not None:
             return m  # "said in an interview that ...", "says of Clinton, “...”"
         if low in lex.channel_prep and i + 1 <= hi:
-            ent = next((e for e in ents if toks[i + 1].start <= e.start < toks[min(hi, i + 4)].end
-                        and e.label in ("OUTLET", "CHANNEL")), None)
+            k, end, ent = bisect.bisect_left(ents, toks[i + 1].start, key=_START), toks[min(hi, i + 4)].end, None
+            while k < len(ents) and ents[k].start < end:  # ents are sorted by start
+                if ents[k].label in ("OUTLET", "CHANNEL"):
+                    ent = ents[k]
+                    break
+                k += 1
             if ent:
                 while i <= hi and toks[i].start < ent.end:
                     i += 1
@@ -690,7 +706,9 @@ def _past_phrase(toks: list[Token], i: int, hi: int, lex: _Lexicon, limit: int =
 
 
 def _entity_at(tok: Token, ents: list[Entity]) -> Entity | None:
-    return next((e for e in ents if e.start == tok.start), None)
+    """The first of ``ents`` (sorted by start) that starts at the token."""
+    k = bisect.bisect_left(ents, tok.start, key=_START)
+    return ents[k] if k < len(ents) and ents[k].start == tok.start else None
 
 
 def _skip_entity(toks: list[Token], i: int, hi: int, ents: list[Entity]) -> int:
@@ -708,10 +726,11 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _has_words(text: str, n: int) -> bool:
-    """Whether ``text`` holds at least ``n`` (>= 1) words, i.e. ``len(_WORD_RE.findall(text)) >= n``, reading
-    no further than the ``n``-th word (a content may run over a paragraph)."""
-    return next(islice(_WORD_RE.finditer(text), n - 1, None), None) is not None
+def _has_words(text: str, n: int, start: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[start:end]`` holds at least ``n`` (>= 1) words, i.e. ``len(_WORD_RE.findall(...)) >= n``,
+    reading no further than the ``n``-th word (a content may run over a paragraph) and copying nothing."""
+    found = _WORD_RE.finditer(text, start, len(text) if end is None else end)
+    return next(islice(found, n - 1, None), None) is not None
 
 
 # ---------------------------------------------------------------------- main
@@ -731,7 +750,7 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
     """
     text = annotated.article.text
     lex = _Lexicon.of(rules)
-    ents = [e for e in annotated.entities if e.label in ("OUTLET", "CHANNEL")]
+    ents = sorted((e for e in annotated.entities if e.label in ("OUTLET", "CHANNEL")), key=_START)  # (they are)
     found: list[_Found] = []
     units = _units(annotated, quotes, masked_spans(text, rules), lex)
     for unit in units:
@@ -746,26 +765,52 @@ def find_attributions(annotated: Annotated, quotes: tuple[Quote, ...], rules: Ru
 
 def _closing_name(f: _Found, lex: _Lexicon, text: str) -> Span | None:
     """The run of capitalised words that ends a speaker mention, if a lower-case word stands before it."""
-    toks = _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end)
-    k = len(toks) - 1
-    while k >= 0 and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det:
+    toks = f.unit.toks
+    lo, hi = _token_range(toks, f.speaker.start, f.speaker.end)  # the mention's tokens, not copied
+    k = hi - 1
+    while k >= lo and toks[k].text[:1].isupper() and toks[k].text.lower() not in lex.det:
         k -= 1
-    if k < 0 or k == len(toks) - 1 or not toks[k].text.islower() or toks[k].text.lower() in lex.prep:
+    if k < lo or k == hi - 1 or not toks[k].text.islower() or toks[k].text.lower() in lex.prep:
         return None
-    s, e = toks[k + 1].start, toks[-1].end
+    s, e = toks[k + 1].start, toks[hi - 1].end
     return Span(s, e, text[s:e])
 
 
 def _plausible_speaker(f: _Found, lex: _Lexicon) -> bool:
     """Whether a speaker mention reads as a noun phrase: it does not open with a preposition or a clitic
     ("in many cases", "'s a small fraction") and holds no auxiliary verb before any comma or relative
-    pronoun that opens its appositive or relative clause ("he had fought in Vietnam")."""
-    toks = [t for t in _tokens_in(f.unit.toks, f.speaker.start, f.speaker.end) if t.text != _QUOTE]
-    if not toks or toks[0].text.lower() in lex.prep or toks[0].text[:1] in "'’":
+    pronoun that opens its appositive or relative clause ("he had fought in Vietnam").
+
+    Read from the unit's indexes (``_speaker_marks``): a mention may run to the end of a long unit."""
+    lo, hi = _token_range(f.unit.toks, f.speaker.start, f.speaker.end)
+    next_word, next_head, aux_before = _speaker_marks(f.unit, lex)
+    first = next_word[lo]  # quotations are left out
+    if first >= hi:
         return False
-    head = next((k for k, t in enumerate(toks) if t.text in (",", "(") or t.text.lower() in lex.relative), len(toks))
+    text = f.unit.toks[first].text
+    if text.lower() in lex.prep or text[:1] in "'’":
+        return False
+    head = min(next_head[lo], hi)
     # lower case only: "Theresa May", "Will Smith" are names
-    return not any(t.text.islower() and t.text in lex.aux for t in toks[:head])
+    return aux_before[head] == aux_before[lo]
+
+
+def _token_range(toks: list[Token], start: int, end: int) -> tuple[int, int]:
+    """``_tokens_in`` as indexes ``lo, hi`` into ``toks`` (``toks[lo:hi]``), without copying the tokens."""
+    lo = bisect.bisect_left(toks, start, key=_START)
+    return lo, bisect.bisect_left(toks, end, lo, key=_START)
+
+
+def _speaker_marks(unit: _Unit, lex: _Lexicon) -> tuple[list[int], list[int], list[int]]:
+    """The unit's indexes for ``_plausible_speaker`` (made once): for each token index, the first token at or
+    after it that is not a quotation, and the first comma, parenthesis or relative pronoun; and the number of
+    lower-case auxiliaries before each index."""
+    if unit.speaker_marks is None:
+        toks = unit.toks
+        unit.speaker_marks = (_next_where([t.text != _QUOTE for t in toks]),
+                              _next_where([t.text in (",", "(") or t.text.lower() in lex.relative for t in toks]),
+                              [0, *accumulate(t.text.islower() and t.text in lex.aux for t in toks)])
+    return unit.speaker_marks
 
 
 def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[Entity], found: list[_Found]) -> None:
@@ -819,15 +864,40 @@ def _opening_participles(found: list[_Found], first_here: int, toks: list[Token]
             f.rule_ids.append("speaker.elided")
 
 
-def _clause_cut(toks: list[Token], start: int, next_cue: int, lex: _Lexicon) -> int:
-    """Where a content that runs up to the next cue must stop: at that cue's clause boundary."""
-    k = next_cue - 1
-    while k > start:
-        if toks[k].text in (",", ";", "—", "―", "–", "--") or toks[k].text.lower() in lex.clause_cutters:
-            return k  # not at an adverb: "said parents still want ...", nor inside the next subject:
-            # "..., and officials who attended them said"
-        k -= 1
-    return len(toks)  # "told local media his government had asked ...": a cue nested in the content
+def _clause_cut(unit: _Unit, start: int, next_cue: int, lex: _Lexicon) -> int:
+    """Where a content that runs up to the next cue must stop: at that cue's clause boundary, the last one
+    after ``start`` and before ``next_cue``."""
+    _cut_index(unit, lex)
+    k = unit.last_cut[next_cue - 1] if next_cue > 0 else -1  # type: ignore[index]
+    # not at an adverb: "said parents still want ...", nor inside the next subject:
+    # "..., and officials who attended them said"
+    return k if k > start else len(unit.toks)  # "told local media his government had asked ...": a cue
+    # nested in the content
+
+
+def _cut_index(unit: _Unit, lex: _Lexicon) -> None:
+    """Fill the unit's ``last_cut``, ``next_cut`` and ``ending_cues`` (once): ``_clause_cut`` and
+    ``_right_content`` then take constant or logarithmic time, not a scan back from every later cue."""
+    if unit.last_cut is not None:
+        return
+    toks = unit.toks
+    is_cut = [t.text in (",", ";", "—", "―", "–", "--") or t.text.lower() in lex.clause_cutters for t in toks]
+    last, k = [], -1
+    for i, cut in enumerate(is_cut):
+        k = i if cut else k
+        last.append(k)
+    nxt, k = [0] * len(toks), len(toks)
+    for i in range(len(toks) - 1, -1, -1):
+        k = i if is_cut[i] else k
+        nxt[i] = k
+    hi = len(toks) - 1
+    # "... because they had asked for the figures": no reporting use, it ends nothing; "... and donors who
+    # want to see ...": a relative clause inside the content
+    unit.ending_cues = [later for later in unit.cue_starts
+                        if not (later + 1 <= hi and toks[later + 1].text.lower() in lex.prep
+                                and toks[later + 1].text.lower() != "to")
+                        and toks[later - 1].text.lower() not in lex.relative]
+    unit.last_cut, unit.next_cut = last, nxt
 
 
 def _passive_agent(toks: list[Token], cj: int, hi: int, lex: _Lexicon) -> tuple[int, int] | None:
@@ -929,7 +999,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
                 if rs <= hi and toks[rs].text == _QUOTE:
                     right = (toks[rs].start, toks[rs].end)  # '"A," said X, "B."' -> B
     if f.speaker is None:
-        prev = _previous_clause(found, first_here)
+        prev = _previous_clause(found, first_here, f.unit)
         if prev is not None and found[_root(found, prev)].speaker is not None:
             f.shares = prev  # "..., adding: ...", "... and vowed ...": the previous clause's speaker
             f.rule_ids.append("speaker.elided")
@@ -995,49 +1065,52 @@ def _inverted_at_end(toks, cj, next_start, hi, lex) -> bool:
                    for t in toks[inv[0]:head])
 
 
-def _previous_clause(found: list[_Found], first_here: int) -> int | None:
-    """The last cue found in this unit that is not nested in the content of an earlier one."""
-    for n in range(len(found) - 1, first_here - 1, -1):
+def _previous_clause(found: list[_Found], first_here: int, unit: _Unit) -> int | None:
+    """The last cue found in this unit that is not nested in the content of an earlier one.
+
+    The unit's cues come in text order and each content is set before the next cue is found, so each cue
+    is read once: is it inside a content of an earlier cue (one that starts at or before it and ends after)?
+    """
+    seen, later, furthest, last = unit.clauses or (0, [], -1, None)
+    for n in range(first_here + seen, len(found)):
         pos = found[n].cue.start
-        if not any(g.content and g.content[0] <= pos < g.content[1] for g in found[first_here:n]):
-            return n
-    return None
+        while later and later[0][0] <= pos:
+            furthest = max(furthest, heapq.heappop(later)[1])
+        if furthest <= pos:
+            last = n
+        if found[n].content:
+            heapq.heappush(later, found[n].content)
+    unit.clauses = (len(found) - first_here, later, furthest, last)
+    return last
 
 
 def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tuple[tuple[int, int] | None, bool]:
     """The content after a cue, and whether any words stand there at all (then none is on the left)."""
     cs = _skip_right(toks, ci + 1, hi, lex, ents, f.rule)
     ce = hi
-    for later in (k for k in f.unit.cue_starts if k >= next_start):
-        # "said that X would formally declare ... and suggested ...": a cue nested in the content does
-        # not end it; the first later cue that opens a clause of its own does
-        if later + 1 <= hi and toks[later + 1].text.lower() in lex.prep and toks[later + 1].text.lower() != "to":
-            continue  # "... because they had asked for the figures": no reporting use, it ends nothing
-        if toks[later - 1].text.lower() in lex.relative:
-            continue  # "... and donors who want to see ...": a relative clause inside the content
-        cut = _clause_cut(toks, cs, later, lex)
-        if cut != len(toks):
-            ce = cut - 1
-            break
-    # for speed, the content's words are searched in C (``in``, ``list.index``, ``indexes_where``) rather than
-    # by a generator over its tokens: the first bar, then the first dash that opens an aside
-    texts = list(map(_TEXT, toks[cs:ce + 1]))
-    if "|" in texts:
-        ce = cs + texts.index("|") - 1  # "X says Y | Outlet name": a headline ends at the bar
-    for k in indexes_where(map(_ASIDE_DASHES.__contains__, texts)):
-        k += cs
-        if k >= ce:
-            break
-        if k > cs and toks[k + 1].text.lower() in lex.boundary and toks[k + 1].text.lower() not in lex.coordinator:
-            ce = k - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends the content
-            break
+    # "said that X would formally declare ... and suggested ...": a cue nested in the content does not end
+    # it; the first later cue that opens a clause of its own does, when a clause boundary stands between
+    unit = f.unit
+    _cut_index(unit, lex)
+    first_cut = unit.next_cut[cs + 1] if cs + 1 < len(toks) else len(toks)  # type: ignore[index]
+    n = bisect.bisect_left(unit.ending_cues, max(next_start, first_cut + 1))  # type: ignore[arg-type]
+    if n < len(unit.ending_cues):  # type: ignore[arg-type]
+        ce = _clause_cut(unit, cs, unit.ending_cues[n], lex) - 1  # type: ignore[index]
+    # the first bar, then the first dash that opens an aside, found in the unit's indexes (a content may run
+    # to the end of a long unit, and every cue has one)
+    next_bar, aside_dashes, next_word, next_quote, _ = _content_marks(unit, lex)
+    if cs <= ce and next_bar[cs] <= ce:
+        ce = next_bar[cs] - 1  # "X says Y | Outlet name": a headline ends at the bar
+    n = bisect.bisect_right(aside_dashes, cs)
+    if n < len(aside_dashes) and aside_dashes[n] < ce:
+        ce = aside_dashes[n] - 1  # "that he paid no tax ― as was true for years ―": the writer's aside ends it
     if cs > ce or toks[cs].text in (".", "!", "?"):
         return None, False  # '…,'' he said. ''Next…'': the sentence ended at the cue
     first = toks[cs]
     after_comma = cs - 1 > ci and toks[cs - 1].text == ","
-    has_words = any(t.text != _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1])
+    has_words = next_word[cs] <= ce  # a token that is neither a quotation nor a hard mark
     if first.text == _QUOTE:
-        if after_comma and any(t.text != _QUOTE and t.text not in _HARD for t in toks[cs:ce + 1]):
+        if after_comma and has_words:
             return None, False
     elif (after_comma and first.text.lower() not in lex.that) or first.text.lower() in lex.boundary_not_that or (
             first.text.lower() in lex.prep and (first.text.lower() != "to" or cs + 1 > ce
@@ -1046,9 +1119,36 @@ def _right_content(f: _Found, toks, ci, next_start, hi, lex, ents, text) -> tupl
         # ", referring to ...", "near Chaman", ", but the Taliban ...": not the cue's complement
         return None, False
     s, e = _trim(text, first.start, toks[ce].end)
-    if e > s and (_has_words(text[s:e], _MIN_CONTENT_WORDS) or any(t.text == _QUOTE for t in toks[cs:ce + 1])):
+    if e > s and (_has_words(text, _MIN_CONTENT_WORDS, s, e) or next_quote[cs] <= ce):
         return (s, e), True
     return None, has_words
+
+
+def _content_marks(unit: _Unit, lex: _Lexicon) -> tuple[list[int], ...]:
+    """The unit's indexes for ``_right_content`` and ``_according_to`` (made once): for each token index, the
+    first bar, word token (neither a quotation nor a hard mark) and quotation at or after it (``len(toks)``
+    when none); the sorted indexes of the dashes that open a writer's aside (a boundary word, not a
+    coordinator, follows); and for each token index the first quotation or hard mark at or after it."""
+    if unit.content_marks is None:
+        toks = unit.toks
+        aside = [k for k, t in enumerate(toks[:-1]) if t.text in _ASIDE_DASHES
+                 and toks[k + 1].text.lower() in lex.boundary and toks[k + 1].text.lower() not in lex.coordinator]
+        stops = [t.text == _QUOTE or t.text in _HARD for t in toks]
+        unit.content_marks = (_next_where([t.text == "|" for t in toks]), aside,
+                              _next_where([not stop for stop in stops]), _next_where([t.text == _QUOTE for t in toks]),
+                              _next_where(stops))
+    return unit.content_marks
+
+
+def _next_where(flags: list[bool]) -> list[int]:
+    """For each index of ``flags`` and one past the end, the first index at or after it whose flag is set
+    (``len(flags)`` when none is)."""
+    out, k = [len(flags)] * (len(flags) + 1), len(flags)
+    for i in range(len(flags) - 1, -1, -1):
+        if flags[i]:
+            k = i
+        out[i] = k
+    return out
 
 
 def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, ents, text) -> bool:
@@ -1070,7 +1170,7 @@ def _parenthetical(f: _Found, toks, ci, left, left_bound, next_start, hi, lex, e
     if toks[cs].text == _QUOTE or toks[cs].text.lower() in lex.relative or toks[cs].text.lower() in lex.that or (
             toks[cs].text.lower() in lex.boundary and cs + 1 <= hi and toks[cs + 1].text == ","):
         return False  # "A, he said, which ...", "A, he said, however, ...": no more of the content
-    ce = _clause_cut(toks, cs, next_start, lex) - 1 if next_start <= hi else hi
+    ce = _clause_cut(f.unit, cs, next_start, lex) - 1 if next_start <= hi else hi
     a = left_bound
     while a < left[0] - 1 and (toks[a].text.lower() in lex.boundary or toks[a].text in _HARD_BUT_OPENING_MARKS):
         a += 1
@@ -1227,10 +1327,8 @@ def _speaker_colon(f: _Found, toks, ci, text) -> None:
 
 def _according_to(f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, text) -> None:
     # the speaker runs from after the phrase to the next comma or the end
-    j = cj + 1
-    while j <= hi and toks[j].text != _QUOTE and toks[j].text not in _HARD:
-        j += 1
-    if j == cj + 1:
+    j = min(_content_marks(f.unit, lex)[4][cj + 1], hi + 1)  # the first quotation or hard mark after cj
+    if j == cj + 1 or j - (cj + 1) > _MAX_SOURCE:
         return
     f.speaker = Span(toks[cj + 1].start, toks[j - 1].end, text[toks[cj + 1].start:toks[j - 1].end])
     lo = prev_end
@@ -1278,7 +1376,8 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         if f.content is not None or f.speaker is None:
             continue
         tail = text[f.cue.end:f.unit.end]
-        nxt = next((q for q in quotes if q.start >= f.unit.end), None)
+        k = bisect.bisect_left(quotes, f.unit.end, key=_START)  # quotes are sorted by start
+        nxt = quotes[k] if k < len(quotes) else None
         if nxt is not None and nxt not in used and re.fullmatch(r"[^\n“\"‘]{0,40}:\s*", tail) and \
                 not text[f.unit.end:nxt.start].strip():
             used.add(nxt)
@@ -1286,7 +1385,13 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
                                    found[_root(found, n)].speaker, _outlet(f, ents),
                                    (nxt.rule_id, *f.rule_ids, "cue.colon-before-quote")))
     # quotes with no cue of their own: a quote frame with a verb the rules lack, continuations of the previous
-    # attributed quote, or unattributed
+    # attributed quote, or unattributed. Each one's previous attribution is the one that ends last before it
+    # (the first such in ``out``, as ``max`` over ``out`` gives): one found by bisection among those made
+    # before this loop, or the last one this loop made, which ends after all of them that end before the quote
+    made = sorted(((a.end, n, a) for n, a in enumerate(out) if a.cue is not None and a.mention is not None),
+                  key=lambda x: x[:2])
+    ends = [end for end, _, _ in made]
+    last_made = None
     for q in quotes:
         if q in used:
             continue
@@ -1294,13 +1399,18 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
         if frame is not None:
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, frame[0], frame[1], None,
                                    (q.rule_id, "cue.quote-frame")))
+            if frame[0] is not None and frame[1] is not None:
+                last_made = out[-1]
             continue
-        prev = max((a for a in out if a.end <= q.start and a.cue is not None and a.mention is not None),
-                   key=lambda a: a.end, default=None)
+        k = bisect.bisect_right(ends, q.start)
+        prev = made[bisect.bisect_left(ends, ends[k - 1])][2] if k else None
+        if last_made is not None and (prev is None or last_made.end > prev.end):
+            prev = last_made
         if prev is not None and (_has_words(q.text, _MIN_UNATTRIBUTED_WORDS) or _opens_sentence(text, q.start)) \
                 and _continues(text, prev, q, lex):  # a short term in quotes inside a sentence is no statement
             out.append(Attribution(doc_id, q.start, q.end, q.text, QuoteType.DIRECT, prev.cue, prev.mention,
                                    prev.outlet, (q.rule_id, "quote.continuation")))
+            last_made = out[-1]
         elif _has_words(q.text, _MIN_UNATTRIBUTED_WORDS) and _opens_sentence(text, q.start):
             # a quotation with no cue that stands as a sentence; a phrase in marks inside a sentence is a title,
             # a slogan or a scare quote ("boys in “Make America Great Again” hats"), reported by no one
@@ -1310,6 +1420,8 @@ def _type_and_attach(annotated: Annotated, found: list[_Found], quotes: tuple[Qu
     # "X said Y believes Z": Y's attribution is part of what X said, not a statement of Y's own
     spans = sorted((a.start, a.end) for a in out if a.type is not QuoteType.DIRECT)
     out = [a for a in out if a.type is QuoteType.DIRECT or a.cue is None or not _inside_any(a.cue.start, spans)]
+    # the texts of the indirect and mixed records kept (each nested one's would copy most of the article again)
+    out = [a if a.type is QuoteType.DIRECT else replace(a, text=text[a.start:a.end]) for a in out]
     return tuple(sorted(out, key=lambda a: (a.start, a.end, a.mention.start if a.mention else -1)))
 
 
@@ -1416,8 +1528,10 @@ def _inside_any(pos: int, spans: list[tuple[int, int]]) -> bool:
 def _attach_content(text: str, doc_id: str, f: _Found, s: int, e: int, mention: Span | None, outlet: str | None,
                     quotes: tuple[Quote, ...], used: set[Quote], out: list[Attribution]) -> None:
     """Type one content span: the quotations it is made of (direct), else one mixed or indirect record."""
-    inside = [q for q in quotes if q.start >= s - 1 and q.end <= e + 1]
-    rest = text[s:e]
+    # quotes come sorted by start: only those that start in the span are looked at
+    lo = bisect.bisect_left(quotes, s - 1, key=_START)
+    inside = [q for q in quotes[lo:bisect.bisect_right(quotes, e + 1, lo, key=_START)] if q.end <= e + 1]
+    rest = text[s:e] if inside else ""
     for q in inside:
         rest = rest.replace(q.text, " ")
     if inside and not _has_words(re.sub(r"^\W*that\b", "", rest.strip()), 1):
@@ -1428,8 +1542,8 @@ def _attach_content(text: str, doc_id: str, f: _Found, s: int, e: int, mention: 
                                        outlet, tuple(dict.fromkeys([q.rule_id, *f.rule_ids]))))
         return
     used.update(inside)
-    for speaker in _split_coordinated(mention, text):
-        out.append(Attribution(doc_id, s, e, text[s:e], QuoteType.MIXED if inside else QuoteType.INDIRECT,
+    for speaker in _split_coordinated(mention, text):  # the text is filled in for those kept (_type_and_attach)
+        out.append(Attribution(doc_id, s, e, "", QuoteType.MIXED if inside else QuoteType.INDIRECT,
                                f.cue, speaker, outlet,
                                tuple(dict.fromkeys([*(q.rule_id for q in inside), *f.rule_ids]))))
 
@@ -1505,9 +1619,37 @@ def _outlet(f: _Found, ents: list[Entity]) -> str | None:
     """The outlet or channel named in the attribution clause (outside the content), nearest the cue."""
     cs, ce = f.content or (f.cue.start, f.cue.start)
     lo, hi = f.unit.start, f.unit.end
-    cands = [e for e in ents if lo <= e.start < hi and not (cs <= e.start < ce)
-             and not any(q.start <= e.start < q.end for q in f.unit.quotes)]
-    if not cands:
+    quotes = f.unit.quotes  # in text order
+
+    def barrier(e: Entity) -> tuple[int, int] | None:
+        """The content or the quotation ``e`` starts in (then it is no candidate), else None."""
+        if cs <= e.start < ce:
+            return cs, ce
+        k = bisect.bisect_right(quotes, e.start, key=_START) - 1
+        return (quotes[k].start, quotes[k].end) if k >= 0 and e.start < quotes[k].end else None
+
+    # the nearest candidate on each side of the cue's end (ents are sorted by start), jumping over a content
+    # or a quotation at once: the first at or after it, and the last before it (the first of those that start
+    # there, as ``min`` over the list would)
+    right = left = None
+    k = bisect.bisect_left(ents, f.cue.end, key=_START)
+    while k < len(ents) and ents[k].start < hi:
+        span = barrier(ents[k])
+        if span is None:
+            right = ents[k]
+            break
+        k = bisect.bisect_left(ents, span[1], k + 1, key=_START)
+    k = bisect.bisect_left(ents, f.cue.end, key=_START) - 1
+    while k >= 0 and ents[k].start >= lo:
+        span = barrier(ents[k])
+        if span is None:
+            left = ents[bisect.bisect_left(ents, ents[k].start, key=_START)]
+            break
+        k = min(k - 1, bisect.bisect_left(ents, span[0], key=_START) - 1)
+    if left is None and right is None:
         return None
-    best = min(cands, key=lambda e: abs(e.start - f.cue.end))
+    if left is None or right is not None and right.start - f.cue.end < f.cue.end - left.start:
+        best = right
+    else:
+        best = left
     return best.ref or best.text

@@ -20,6 +20,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sqlite3
 import stat
 import sys
@@ -86,7 +87,7 @@ class InputPlan:
         return sum(s.kind in ("text", "html") for s in self.sources)
 
 
-def plan_inputs(inputs: Sequence[str | Path]) -> InputPlan:
+def plan_inputs(inputs: Sequence[str | Path], exclude: Sequence[str | Path] = ()) -> InputPlan:
     """Find the sources the inputs name, without reading any article.
 
     An input is ``-`` (stdin), a file (taken whatever its ending; doc_id = its stem), a
@@ -97,7 +98,8 @@ def plan_inputs(inputs: Sequence[str | Path]) -> InputPlan:
     file is taken like a named file, each matched folder is walked like a folder input).
 
     Sources come out in input order, sorted by doc_id within each input. A file named
-    more than once is read once.
+    more than once is read once. A folder walk skips the ``exclude`` folders (a run's
+    output folder inside its input folder is not read back as input).
 
     Raises:
         InputError: an input names no file, folder or glob match, or a folder or glob
@@ -106,11 +108,12 @@ def plan_inputs(inputs: Sequence[str | Path]) -> InputPlan:
     problems: list[Problem] = []
     errors: list[str] = []
     per_input: list[list[Source]] = []
+    skip = frozenset(os.path.realpath(x) for x in exclude)
     for given in inputs:
         if str(given) == STDIN:
             per_input.append([Source("stdin", STDIN, "stdin")])
             continue
-        candidates, error = _expand_input(str(given), problems)
+        candidates, error = _expand_input(str(given), problems, skip)
         if error:
             errors.append(error)
         per_input.append(candidates)
@@ -145,13 +148,21 @@ def iter_documents(plan: InputPlan, options: InputOptions = InputOptions(), *,
         The walk's warnings, then, in plan order, each article or the warning that
         says why it was skipped.
     """
-    yield from plan.problems
+    yield from map(_clean_item, plan.problems)
     seen = DuplicateIds()
     for source in plan.sources:
         for item in iter_source(source, options, stdin=stdin):
             if dedupe and isinstance(item, Article):
-                item = seen.check(item)
+                item = seen.check(item, _jsonl_line(source, item))
             yield item
+
+
+def _jsonl_line(source: Source, article: Article) -> int:
+    """The line number of a JSON Lines article (its path is ``<file>:<line>``), else 0."""
+    if source.kind not in ("jsonl", "stdin"):
+        return 0
+    tail = article.path.rpartition(":")[2]
+    return int(tail) if tail.isdigit() else 0
 
 
 class DuplicateIds:
@@ -167,14 +178,19 @@ class DuplicateIds:
                                "CREATE TABLE first(doc TEXT PRIMARY KEY, path TEXT NOT NULL) WITHOUT ROWID;")
         self._db.execute("BEGIN")
 
-    def check(self, article: Article) -> Item:
-        """The article, or a warning when its doc_id was taken by an earlier article."""
+    def check(self, article: Article, line: int = 0) -> Item:
+        """The article, or a warning when its doc_id was taken by an earlier article.
+
+        ``line``: the article's line in a JSON Lines file (its path then ends ``:<line>``), for the warning.
+        """
         row = self._db.execute("SELECT path FROM first WHERE doc = ?", (article.doc_id,)).fetchone()
         if row is None:
             self._db.execute("INSERT INTO first VALUES (?, ?)", (article.doc_id, article.path))
             return article
-        return _warning(article.path, f'duplicate doc_id "{article.doc_id}" (first read from {row[0]}); '
-                                      "article skipped")
+        message = f'duplicate doc_id "{article.doc_id}" (first read from {row[0]}); article skipped'
+        if line:
+            return Problem(article.path.rpartition(":")[0], line, 1, message, level="warning")
+        return _warning(article.path, message)
 
 
 def load_documents(inputs: Sequence[str | Path], *, max_bytes: int = MAX_BYTES
@@ -238,11 +254,12 @@ def _kind(name: str) -> tuple[str, str]:
     return kind, base
 
 
-def _expand_input(given: str, problems: list[Problem]) -> tuple[list[Source], str | None]:
+def _expand_input(given: str, problems: list[Problem], skip: frozenset[str] = frozenset()
+                  ) -> tuple[list[Source], str | None]:
     """Sources of one input, and an error line when it names nothing."""
     if os.path.isdir(given):
         before = len(problems)
-        found = list(_walk_folder(given, problems))
+        found = list(_walk_folder(given, problems, skip))
         if not found and len(problems) == before:  # an unreadable folder is already reported
             return [], f"no article files ({_suffix_list()}) in folder: {given}"
         return found, None
@@ -256,7 +273,7 @@ def _expand_input(given: str, problems: list[Problem]) -> tuple[list[Source], st
     found = []
     for match in matches:
         if os.path.isdir(match):
-            found.extend(_walk_folder(match, problems))
+            found.extend(_walk_folder(match, problems, skip))
         else:
             found.append(_named_file(match))
     if not found:
@@ -269,15 +286,16 @@ def _named_file(path: str) -> Source:
     return Source(_stem(base), path, kind)
 
 
-def _walk_folder(folder: str, problems: list[Problem]) -> Iterator[Source]:
-    """Sources of the article files under ``folder``, skipping hidden names."""
+def _walk_folder(folder: str, problems: list[Problem], skip: frozenset[str] = frozenset()) -> Iterator[Source]:
+    """Sources of the article files under ``folder``, skipping hidden names and the ``skip`` folders (real paths)."""
     def on_error(err: OSError) -> None:
         where = err.filename or folder
         problems.append(_warning(str(where), f"cannot read folder ({err.strerror or err}); "
                                              "its articles skipped"))
 
     for dirpath, dirnames, filenames in os.walk(folder, onerror=on_error):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not (skip and os.path.realpath(os.path.join(dirpath, d)) in skip))
         for name in sorted(filenames):
             kind, base = _kind(name)
             if name.startswith(".") or os.path.splitext(base)[1].lower() not in ARTICLE_SUFFIXES:
@@ -302,18 +320,49 @@ def iter_source(source: Source, options: InputOptions = InputOptions(), *,
                 stdin: BinaryIO | None = None) -> Iterator[Item]:
     """The articles of one source (one for a text or HTML file, one per line for JSON Lines), or warnings."""
     if source.kind == "stdin":
-        yield from _iter_stdin(stdin if stdin is not None else sys.stdin.buffer, options)
-        return
-    if source.kind == "jsonl":
-        yield from _iter_jsonl_file(source, options)
-        return
-    data, problem = _read_file(source.path, options.max_bytes)
-    if problem is not None:
-        yield problem
-    elif source.kind == "html":
-        yield _html_article(source.doc_id, source.path, data)
+        items = _iter_stdin(stdin if stdin is not None else sys.stdin.buffer, options)
+    elif source.kind == "jsonl":
+        items = _iter_jsonl_file(source, options)
     else:
-        yield _text_article(source.doc_id, source.path, data)
+        data, problem = _read_file(source.path, options.max_bytes)
+        if problem is not None:
+            items = iter((problem,))
+        elif source.kind == "html":
+            items = iter((_html_article(source.doc_id, source.path, data),))
+        else:
+            items = iter((_text_article(source.doc_id, source.path, data),))
+    return map(_clean_item, items)
+
+
+#: a UTF-16 surrogate: not a character, and not encodable as UTF-8 (from a file name that is not UTF-8,
+#: which Python decodes with ``surrogateescape``, or a JSON ``\ud800`` escape with no pair)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_item(item: Item) -> Item:
+    """The item with no surrogate left in it, so that every output can be written as UTF-8: in a name (a
+    doc_id, a path, a metadata value, a message) each becomes its escape (``bad\\xffname``, ``\\ud800``);
+    in an article's text, U+FFFD (one character for one, so offsets stay put)."""
+    if isinstance(item, Problem):
+        if _SURROGATE.search(item.path) or _SURROGATE.search(item.message):
+            return Problem(_clean_name(item.path), item.line, item.col, _clean_name(item.message), item.level)
+        return item
+    if not any(_SURROGATE.search(s) for s in (item.doc_id, item.path, item.text, *(v for kv in item.meta for v in kv))):
+        return item
+    meta = tuple((_clean_name(k), _clean_name(v)) for k, v in item.meta)
+    return Article(_clean_name(item.doc_id), _clean_name(item.path), _SURROGATE.sub("\ufffd", item.text), meta)
+
+
+def _clean_name(name: str) -> str:
+    """A name with each surrogate as its escape: an escaped byte as ``\\xff``, a lone ``\\ud800`` as itself."""
+    if not _SURROGATE.search(name):
+        return name
+    return _SURROGATE.sub(_escape_surrogate, name)
+
+
+def _escape_surrogate(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _read_file(path: str, max_bytes: int) -> tuple[bytes, Problem | None]:
@@ -489,13 +538,17 @@ def _iter_jsonl(stream: IO[bytes], path: str, file_id: str, options: InputOption
         except json.JSONDecodeError as e:
             yield Problem(path, n, e.colno, f"not JSON ({e.msg}); article skipped", level="warning")
             continue
+        except RecursionError:
+            yield Problem(path, n, 1, "JSON nested too deeply to read; article skipped", level="warning")
+            continue
         if not isinstance(doc, dict):
             yield Problem(path, n, 1, f"not a JSON object ({type(doc).__name__}); article skipped", level="warning")
             continue
         text = doc.get(options.text_field)
         if not isinstance(text, str):
             what = "no" if text is None else f"a {type(text).__name__}, not a string, as"
-            yield Problem(path, n, 1, f'{what} "{options.text_field}" field; article skipped', level="warning")
+            yield Problem(path, n, 1, f'{what} "{options.text_field}" field{_field_hint(doc, options.text_field)}; '
+                                      "article skipped", level="warning")
             continue
         if not text.strip():
             yield Problem(path, n, 1, f'empty "{options.text_field}"; article skipped', level="warning")
@@ -509,6 +562,19 @@ def _iter_jsonl(stream: IO[bytes], path: str, file_id: str, options: InputOption
         meta = tuple(sorted((str(k), _meta_value(v)) for k, v in doc.items()
                             if k not in skip and isinstance(v, (str, int, float, bool))))
         yield Article(doc_id=doc_id, path=where, text=text, meta=meta)
+
+
+def _field_hint(doc: dict, text_field: str) -> str:
+    """The line's fields that hold text, and how to read one of them, for the warning about a missing text field."""
+    names = [k for k, v in doc.items() if k != text_field and isinstance(v, str)]
+    if not names:
+        return f" (the line has no string field; its fields: {_few(list(doc))})"
+    return f" (the line's string fields: {_few(names)}; to read one, use --text-field NAME)"
+
+
+def _few(names: list, most: int = 10) -> str:
+    shown = ", ".join(json.dumps(str(k), ensure_ascii=False) for k in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "") if names else "none"
 
 
 def _meta_value(v: str | int | float | bool) -> str:

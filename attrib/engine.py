@@ -17,13 +17,16 @@ workers do everything.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection as mp_connection
 import os
 import signal
-from collections import deque
+import threading
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -81,7 +84,8 @@ class Output:
 
     def problem_list(self) -> list[Problem]:
         """The problems, as records (to print them)."""
-        return [problem_from_record(json.loads(line)) for line in self.problems.splitlines()]
+        # split at "\n" only: a JSON line written with ensure_ascii=False may hold U+2028, U+0085...
+        return [problem_from_record(json.loads(line)) for line in self.problems.split("\n") if line]
 
 
 def item_key(item: Item, digest: str | None = None) -> str:
@@ -100,15 +104,46 @@ def _json_line(rec: dict[str, Any]) -> str:
     return json.dumps(rec, ensure_ascii=False) + "\n"
 
 
-class Processor:
-    """The per-article stages for one process: annotate (stanza through the cache), extract, serialise."""
+class ArticleTimeout(Exception):
+    """One article took longer than its time budget (raised by the budget's timer, in the middle of the work)."""
 
-    def __init__(self, rules: RuleSet, config: NlpConfig, annotator: Annotator | None = None):
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise ``ArticleTimeout`` in this block once ``seconds`` of wall time have passed (a SIGALRM timer: in
+    the main thread of a process, the worker processes' included; elsewhere, and with None or 0, no limit)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(_signum: int, _frame: Any) -> None:
+        raise ArticleTimeout
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+class Processor:
+    """The per-article stages for one process: annotate (stanza through the cache), extract, serialise.
+
+    ``article_timeout``: seconds each article may take in the stages this process runs for it (the built-in
+    annotator and the rules stages; stanza annotates batches at once, outside the budget); an article that
+    takes longer is skipped with a warning. None: no limit.
+    """
+
+    def __init__(self, rules: RuleSet, config: NlpConfig, annotator: Annotator | None = None,
+                 article_timeout: float | None = None):
         self.rules = rules
         self.config = config
         self._annotator = annotator
         self.cache: AnnotationCache | None = None
         self.stats = CacheStats()
+        self.article_timeout = article_timeout
 
     @property
     def annotator(self) -> Annotator:
@@ -150,21 +185,28 @@ class Processor:
         """The outputs of the items, in order (annotating the articles that have no ``base`` yet)."""
         articles = [(i, w) for i, w in enumerate(work) if isinstance(w.item, Article) and w.base is None]
         annotated: dict[int, Annotated] = {}
-        if articles:
-            if self.annotator.name == "stanza":
-                pairs = self._annotations([w.item for _, w in articles], [w.digest for _, w in articles])
-                annotated = {i: full if full is not None else with_rule_entities(base, self.rules)
-                             for (i, _), (base, full) in zip(articles, pairs)}
-            else:
-                done = self.annotator.annotate_many([w.item for _, w in articles])
-                annotated = {i: a for (i, _), a in zip(articles, done)}
+        if articles and self.annotator.name == "stanza":  # in one bulk call; the built-in one works per article
+            pairs = self._annotations([w.item for _, w in articles], [w.digest for _, w in articles])
+            annotated = {i: full if full is not None else with_rule_entities(base, self.rules)
+                         for (i, _), (base, full) in zip(articles, pairs)}
         out = []
         for i, w in enumerate(work):
             if isinstance(w.item, Problem):
                 out.append(problem_output(w.key, w.item))
                 continue
-            ann = annotated.get(i) or with_rule_entities(w.base, self.rules)  # type: ignore[arg-type]
-            out.append(self._extract(w.key, ann))
+            try:
+                with time_budget(self.article_timeout):
+                    ann = annotated.get(i)
+                    if ann is None:  # the built-in annotator works within the article's budget
+                        ann = self.annotator.annotate_many([w.item])[0] if w.base is None else \
+                            with_rule_entities(w.base, self.rules)
+                    out.append(self._extract(w.key, ann))
+            except ArticleTimeout:
+                article = w.item
+                assert isinstance(article, Article)
+                out.append(problem_output(w.key, Problem(
+                    article.path, 0, 0, f"took more than {self.article_timeout:g} s in the per-article stages "
+                                        f"(--article-timeout); article skipped", level="warning")))
         return out
 
     def _extract(self, key: str, annotated: Annotated) -> Output:
@@ -218,42 +260,138 @@ def work_items(items: Iterable[Item]) -> Iterator[WorkItem]:
 
 # ---------------------------------------------------------------- in this process or in worker processes
 
-_WORKER: Processor | None = None
 
-
-def _init_worker(rules: RuleSet) -> None:
-    """Worker process start: keep the rules (sent once) and leave Ctrl-C to the parent."""
-    global _WORKER
+def _worker_main(conn: Connection, others: list[Connection], rules: RuleSet, article_timeout: float | None) -> None:
+    """A worker process: run each task that comes down its pipe and send back the outputs, until the pipe
+    closes or a None comes. It ignores SIGINT and SIGTERM, which a terminal or ``kill -- -PGID`` sends the
+    whole process group: the parent handles them, and stops its workers itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: the parent stops us with SIGTERM
-    _WORKER = Processor(rules, NlpConfig("builtin"))
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent()
+    for other in others:  # the parent's ends of the pipes, inherited by the fork
+        other.close()
+    processor = Processor(rules, NlpConfig("builtin"), article_timeout=article_timeout)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if task is None:
+            return
+        try:
+            reply: tuple[str, Any] = ("ok", processor.run(task))
+        except Exception as e:  # noqa: BLE001 - a bug in a stage: raised again in the parent
+            reply = ("error", e)
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
 
 
-def _work(task: list[WorkItem]) -> list[Output]:
-    assert _WORKER is not None
-    return _WORKER.run(task)
+def _die_with_parent() -> None:
+    """Have Linux kill this process when its parent ends, however it ends (elsewhere: it exits when its pipe
+    reads as closed, after the task at hand)."""
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # 1: PR_SET_PDEATHSIG
+
+
+class _Workers:
+    """Worker processes, each with a pipe of its own: no lock is shared between processes, so none can be
+    left held by a process that was stopped, and stopping them (``kill``) cannot hang. A worker is sent a
+    task only when it has none (so neither end ever waits to write while the other writes)."""
+
+    def __init__(self, jobs: int, rules: RuleSet, article_timeout: float | None):
+        ctx = multiprocessing.get_context("fork")
+        self.procs: list[Any] = []
+        self.conns: list[Connection] = []
+        for _ in range(jobs):
+            parent, child = ctx.Pipe()
+            # the child closes the parent's ends it inherits (its own pipe's too): when the parent is gone, its
+            # pipe then reads as closed and it exits
+            proc = ctx.Process(target=_worker_main, args=(child, [*self.conns, parent], rules, article_timeout),
+                               daemon=True)
+            proc.start()
+            child.close()
+            self.procs.append(proc)
+            self.conns.append(parent)
+        self.busy: dict[int, int] = {}  # worker index -> the number of the task it works on
+
+    def idle(self) -> int | None:
+        """A worker with no task, or None."""
+        return next((w for w in range(len(self.procs)) if w not in self.busy), None)
+
+    def send(self, worker: int, number: int, task: list[WorkItem]) -> None:
+        self.busy[worker] = number
+        self.conns[worker].send(task)
+
+    def collect(self) -> dict[int, list[Output]]:
+        """Wait for at least one busy worker to finish its task: the outputs by task number."""
+        ready = mp_connection.wait([self.conns[w] for w in self.busy])
+        out = {}
+        for w in [w for w in self.busy if self.conns[w] in ready]:
+            try:
+                status, value = self.conns[w].recv()
+            except (EOFError, OSError):
+                self.procs[w].join(1)
+                raise AttribError(f"a worker process stopped unexpectedly (exit code {self.procs[w].exitcode}); "
+                                  "run again with --resume") from None
+            if status == "error":
+                raise value
+            out[self.busy.pop(w)] = value
+        return out
+
+    def close(self) -> None:
+        """Let the workers finish and stop."""
+        for conn in self.conns:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for proc in self.procs:
+            proc.join()
+        self._close_pipes()
+
+    def kill(self) -> None:
+        """Stop the workers now (Ctrl-C, errors)."""
+        for proc in self.procs:
+            with contextlib.suppress(OSError):
+                proc.kill()
+        for proc in self.procs:
+            proc.join(5)
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        for conn in self.conns:
+            conn.close()
+        self.procs, self.conns = [], []
 
 
 class LocalEngine:
-    """The per-article stages in this process (jobs=1) or in a pool of worker processes.
+    """The per-article stages in this process (jobs=1) or in worker processes (``_Workers``).
 
     Create it before loading stanza in this process: the workers are forked at once,
     from a parent that has not started torch's threads.
     """
 
-    def __init__(self, rules: RuleSet, jobs: int):
+    def __init__(self, rules: RuleSet, jobs: int, article_timeout: float | None = None):
         self.rules = rules
         self.jobs = max(1, jobs)
-        self.pool = None
-        if self.jobs > 1:
-            ctx = multiprocessing.get_context("fork")
-            self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(rules,))
+        self.pool: _Workers | None = _Workers(self.jobs, rules, article_timeout) if self.jobs > 1 else None
 
     def run(self, items: Iterable[WorkItem], processor: Processor, consume: Callable[[list[Output]], None]) -> None:
         """Process the items and hand their outputs to ``consume`` in input order, a batch at a time."""
         in_parent = processor.annotator.name == "stanza"  # see the module docstring
-        window: deque = deque()
-        limit = self.jobs * _TASKS_PER_JOB
+        limit = self.jobs * _TASKS_PER_JOB  # tasks sent and not yet consumed: memory stays flat
+        done: dict[int, list[Output]] = {}  # outputs that wait for an earlier task's
+        sent = consumed = 0
+
+        def take(outputs: dict[int, list[Output]]) -> None:
+            nonlocal consumed
+            done.update(outputs)
+            while consumed in done:
+                consume(done.pop(consumed))
+                consumed += 1
+
         try:
             for batch in _batched(items, BATCH_SIZE):
                 if self.pool is None:
@@ -264,11 +402,12 @@ class LocalEngine:
                     bases = processor.bases([w.item for w in arts], [w.digest for w in arts])
                     by_key = {id(w): b for w, b in zip(arts, bases)}
                     batch = [WorkItem(w.key, w.item, w.digest, by_key.get(id(w))) for w in batch]
-                window.append(self.pool.apply_async(_work, (batch,)))
-                while window and (len(window) >= limit or window[0].ready()):
-                    consume(window.popleft().get())
-            while window:
-                consume(window.popleft().get())
+                while self.pool.idle() is None or sent - consumed >= limit:
+                    take(self.pool.collect())
+                self.pool.send(self.pool.idle(), sent, batch)  # type: ignore[arg-type]
+                sent += 1
+            while consumed < sent:
+                take(self.pool.collect())  # type: ignore[union-attr]
         except BaseException:
             self.terminate()
             raise
@@ -278,14 +417,12 @@ class LocalEngine:
         """Let the workers finish and stop."""
         if self.pool is not None:
             self.pool.close()
-            self.pool.join()
             self.pool = None
 
     def terminate(self) -> None:
         """Stop the workers now (Ctrl-C, errors)."""
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.kill()
             self.pool = None
 
 
@@ -419,5 +556,6 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-__all__ = ["BATCH_SIZE", "DaskEngine", "LocalEngine", "NlpConfig", "Output", "Processor", "WorkItem", "default_jobs",
-           "item_key", "partition_sources", "problem_output", "work_items"]
+__all__ = ["ArticleTimeout", "BATCH_SIZE", "DaskEngine", "LocalEngine", "NlpConfig", "Output", "Processor",
+           "WorkItem", "default_jobs", "item_key", "partition_sources", "problem_output", "time_budget",
+           "work_items"]

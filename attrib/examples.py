@@ -16,13 +16,13 @@ check`` and ``tests/test_rule_examples.py`` both use this module.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 from .ids import person_id
 from .model import Article
 from .problems import Problem
+from .spans import rule_regex
 from .ruleset import SCOPES, CueRule, FilterRule, OrgRule, QuoteRule, RuleSet, SpeakerRule, StanceRule
 
 #: the rule kinds whose examples can be run
@@ -67,7 +67,7 @@ def example_hits(rule: Any, sentence: str, rules: RuleSet) -> list[str]:
         One text per result of the rule (empty when the rule gives nothing).
     """
     if isinstance(rule, FilterRule):
-        return [m.group() for m in re.finditer(rule.pattern, sentence, re.MULTILINE) if m.group()]
+        return [m.group() for m in rule_regex(rule.pattern).finditer(sentence) if m.group()]
     if isinstance(rule, StanceRule):
         return [s.evidence.text for s in stance_hits(rule, sentence, rules)]
     from .nlp import BuiltinAnnotator  # the annotator only when an example runs

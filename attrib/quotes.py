@@ -8,6 +8,7 @@ a mark; an unclosed mark is reported and never swallows the rest of the article.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Iterator
@@ -83,9 +84,13 @@ def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...]
     problems: list[Problem] = []
     open_mark: _Mark | None = None
     last_open = 0  # the opening mark of the quote's current paragraph
+    no_break_until = 0  # no newline lies between last_open and here (each stretch is searched once)
+    seen: dict[str, int] = {}  # see _stands_in_for_close
+    newlines: list[int] = []  # see _unclosed
     for mark in _marks(text, rules, masked):
         if open_mark is not None:
-            para_break = text.find("\n", last_open, mark.pos)
+            para_break = text.find("\n", max(last_open, no_break_until), mark.pos)
+            no_break_until = mark.pos if para_break == -1 else no_break_until
             if para_break != -1:
                 # a quote runs on over paragraphs only when the next paragraph opens with the same mark
                 para_start = text.rfind("\n", 0, mark.pos) + 1
@@ -94,11 +99,11 @@ def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...]
                 if runs_on and not text[last_open:para_break].rstrip().endswith(open_mark.rule.close):
                     last_open = mark.pos
                     continue
-                problems.append(_unclosed(annotated, open_mark))
+                problems.append(_unclosed(annotated, open_mark, newlines))
                 open_mark = None
             elif mark.closes and (mark.rule.close == text[mark.pos:mark.pos + mark.length] and (
                     mark.rule == open_mark.rule or open_mark.rule.close == mark.rule.close)
-                    or _stands_in_for_close(text, mark, open_mark)):
+                    or _stands_in_for_close(text, mark, open_mark, seen)):
                 s, e = open_mark.pos, mark.pos + mark.length
                 if text[s + open_mark.length:mark.pos].strip() and not _is_nickname(text, s, e, open_mark.length,
                                                                                    mark.length):
@@ -112,7 +117,7 @@ def find_quotes(annotated: Annotated, rules: RuleSet) -> tuple[tuple[Quote, ...]
                 continue  # "guards' commander": a closing apostrophe with no opener waiting
             open_mark, last_open = mark, mark.pos
     if open_mark is not None:
-        problems.append(_unclosed(annotated, open_mark))
+        problems.append(_unclosed(annotated, open_mark, newlines))
     return tuple(quotes), tuple(problems)
 
 
@@ -134,17 +139,35 @@ def _is_nickname(text: str, s: int, e: int, open_len: int, close_len: int) -> bo
     # every word is capitalised ("Trump Was ‘Mocking’ Clinton Camp")
 
 
-def _stands_in_for_close(text: str, mark: _Mark, open_mark: _Mark) -> bool:
+def _stands_in_for_close(text: str, mark: _Mark, open_mark: _Mark, seen: dict[str, int] | None = None) -> bool:
     """A mismatched closing mark the open quotation's rule accepts (a straight " after a curly “) when the
-    quotation's own closing mark does not come later in the paragraph: a typo, not a nested quote."""
+    quotation's own closing mark does not come later in the paragraph: a typo, not a nested quote.
+
+    ``seen`` (one dict per text, asked in text order) keeps where the next newline and each closing mark
+    were found, so that a paragraph is not searched again for every mark in it."""
     if text[mark.pos:mark.pos + mark.length] not in open_mark.rule.also_closed_by:
         return False
-    end = text.find("\n", mark.pos)
-    return text.find(open_mark.rule.close, mark.pos, len(text) if end == -1 else end) == -1
+    seen = {} if seen is None else seen
+    close = open_mark.rule.close
+    for key, what in (("\n", "\n"), (close, close)):
+        found = seen.get(key, -2)
+        if found != -1 and found < mark.pos:  # not searched yet, or found before this mark: search on
+            seen[key] = text.find(what, mark.pos)
+    end = seen["\n"] if seen["\n"] != -1 else len(text)
+    return not mark.pos <= seen[close] < end if seen[close] != -1 else True
 
 
-def _unclosed(annotated: Annotated, mark: _Mark) -> Problem:
-    line, col = line_col(annotated.article.text, mark.pos)
+def _unclosed(annotated: Annotated, mark: _Mark, newlines: list[int] | None = None) -> Problem:
+    """The warning for a mark never closed; ``newlines`` (one list per text, filled on first use with the
+    positions of its newlines) finds its line by bisection rather than by counting from the start each time."""
+    text = annotated.article.text
+    if newlines is None:
+        line, col = line_col(text, mark.pos)
+    else:
+        if not newlines:
+            newlines += [m.start() for m in re.finditer("\n", text)] + [len(text) + 1]
+        k = bisect.bisect_left(newlines, mark.pos)  # newlines before the mark
+        line, col = k + 1, mark.pos - (newlines[k - 1] + 1 if k else 0) + 1
     return Problem(annotated.article.path, line, col,
                    f"quotation mark {annotated.article.text[mark.pos:mark.pos + mark.length]!r} is never closed "
                    f"in its paragraph; left out of the quotes", "warning")

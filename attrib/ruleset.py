@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import yaml
+import yaml.reader
 
-from .problems import Problem, RuleFileError
+from .spans import rule_regex
+from .problems import Problem, RuleFileError, line_col
 
 def _default_rules_dir() -> Path:
     """The rules shipped with the package (installed as the ``attrib.rules`` package)."""
@@ -176,6 +178,7 @@ LEXICON_CLASSES = (
 # -- schema: field -> (checker name, required) -----------------------------------
 
 _STR, _BOOL, _STRLIST, _VERBS, _EXAMPLES, _REGEX = "str", "bool", "strlist", "verbs", "examples", "regex"
+_MARK = "mark"  # a quotation mark: a string that is not empty or blank
 _RATIO, _COUNT, _FOLDS, _SYNONYMS = "ratio", "count", "folds", "synonyms"
 
 
@@ -200,7 +203,7 @@ KINDS: dict[str, _Kind] = {
                                    "class": (_enum(*CUE_CLASSES), False), "bare_content": (_BOOL, False),
                                    "infinitive_claim": (_BOOL, False)},
                                    renamed={"class": "cue_class"}),
-    "quotes": _Kind(QuoteRule, "quote", {**_COMMON, "open": (_STR, True), "close": (_STR, True),
+    "quotes": _Kind(QuoteRule, "quote", {**_COMMON, "open": (_MARK, True), "close": (_MARK, True),
                                          "also_closed_by": (_STRLIST, False), "examples": (_EXAMPLES, False)}),
     "organisations": _Kind(OrgRule, "org", {**_COMMON, "name": (_STR, True),
                                             "kind": (_enum("country", "government", "organization", "group", "media"), True),
@@ -490,9 +493,16 @@ def _compose(text: str) -> yaml.Node | None:
 def _load_file(path: Path, problems: list[Problem], places: list[tuple[str, str, int, int]] | None = None
                ) -> list[tuple[str, Any, tuple[str, int, int]]]:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        problems.append(Problem(str(path), 0, 0, f"cannot read rules file: {e}"))
+        data = path.read_bytes()
+    except OSError as e:
+        problems.append(Problem(str(path), 0, 0, f"cannot read rules file: {e.strerror or e}"))
+        return []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        good = data[:e.start].decode("utf-8")
+        problems.append(Problem(str(path), *line_col(good, len(good)), f"not UTF-8 (byte 0x{data[e.start]:02x}); "
+                                                                       "save the rules file as UTF-8"))
         return []
     try:
         root = _compose(text)
@@ -500,6 +510,15 @@ def _load_file(path: Path, problems: list[Problem], places: list[tuple[str, str,
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problems.append(Problem(str(path), line, col, f"syntax error: {e.problem or e}"))
+        return []
+    except yaml.reader.ReaderError as e:  # a control character (NUL, BEL...): YAML allows none
+        problems.append(Problem(str(path), *line_col(text, e.position),
+                                f"syntax error: character #x{e.character:04x} is not allowed in YAML "
+                                "(a control character)"))
+        return []
+    except RecursionError:
+        problems.append(Problem(str(path), *_too_deep(text), f"syntax error: nested more than {_MAX_DEPTH} "
+                                                             "levels deep"))
         return []
     if root is None:
         problems.append(Problem(str(path), 1, 1, "empty rules file; expected keys: kind, rules, version"))
@@ -532,6 +551,27 @@ def _load_file(path: Path, problems: list[Problem], places: list[tuple[str, str,
             if places is not None and not isinstance(rule, _Disabled):
                 places += _value_places(rule.id, item, where)
     return out
+
+
+#: how deep the rules' lists and mappings may nest (the default rules need 4); deeper is refused with its place
+_MAX_DEPTH = 100
+
+
+def _too_deep(text: str) -> tuple[int, int]:
+    """Where ``text`` first nests more than ``_MAX_DEPTH`` levels (1-based line, column), found with YAML's
+    scanner, which, unlike its composer, does not recurse; (1, 1) when the scanner finds no such place."""
+    opening = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken, yaml.BlockSequenceStartToken,
+               yaml.BlockMappingStartToken)
+    closing = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            depth += isinstance(token, opening) - isinstance(token, closing)
+            if depth > _MAX_DEPTH:
+                return token.start_mark.line + 1, token.start_mark.column + 1
+    except yaml.YAMLError:
+        pass
+    return 1, 1
 
 
 def _value_places(rid: str, item: yaml.Node, where) -> list[tuple[str, str, int, int]]:
@@ -660,6 +700,12 @@ def _scalar(node: yaml.Node, what: str, key: str) -> str:
     return node.value
 
 
+#: lists of names, in which an unquoted 1, true or null is a mistake
+_NAME_LISTS = frozenset({"aliases", "distinct_from", "adjectives"})
+_YAML_TYPES = {"int": "a number", "float": "a number", "bool": "a yes/no value", "null": "nothing (null)",
+               "timestamp": "a date"}
+
+
 def _strlist(node: yaml.Node, what: str, key: str) -> tuple[str, ...]:
     if not isinstance(node, yaml.SequenceNode):
         raise _Bad(node, f'"{key}" in {what} must be a list of strings')
@@ -667,6 +713,12 @@ def _strlist(node: yaml.Node, what: str, key: str) -> tuple[str, ...]:
     for item in node.value:
         if not isinstance(item, yaml.ScalarNode) or not item.value.strip():
             raise _Bad(item, f'items of "{key}" in {what} must be non-empty strings')
+        # YAML reads null as nothing, and 1 or true as a number or a yes/no: a name list wants none of
+        # them (a word list keeps its on, no, yes as written)
+        if item.tag.endswith(":null") or key in _NAME_LISTS and not item.tag.endswith(":str"):
+            read_as = _YAML_TYPES.get(item.tag.rsplit(":", 1)[-1], "something else")
+            raise _Bad(item, f'items of "{key}" in {what} must be strings; {item.value} is read as {read_as} '
+                             f'(put it in quotes, "{item.value}", to mean the text)')
         out.append(item.value)
     return tuple(out)
 
@@ -674,6 +726,11 @@ def _strlist(node: yaml.Node, what: str, key: str) -> tuple[str, ...]:
 def _convert(check: Any, node: yaml.Node, where, problems: list[Problem], what: str, key: str) -> Any:
     if check == _STR:
         return _scalar(node, what, key)
+    if check == _MARK:
+        mark = _scalar(node, what, key)
+        if not mark.strip():
+            raise _Bad(node, f'"{key}" in {what} must be a quotation mark, not an empty or blank string')
+        return mark
     if check == _BOOL:
         if not (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":bool")):
             raise _Bad(node, f'"{key}" in {what} must be true or false')
@@ -686,6 +743,11 @@ def _convert(check: Any, node: yaml.Node, where, problems: list[Problem], what: 
             re.compile(pattern, re.MULTILINE)
         except re.error as e:
             raise _Bad(node, f'regex "{pattern}" in {what} does not compile: {e}') from None
+        try:
+            rule_regex(pattern)
+        except ValueError as e:
+            raise _Bad(node, f'regex "{pattern}" in {what} cannot be run in linear time ({e}); rule regexes run '
+                             "on RE2, which has no backreferences, lookahead or lookbehind") from None
         return pattern
     if check == _VERBS:
         keys = _mapping(node, where, problems, f'"{key}" of {what}', _AnyKey(), ())

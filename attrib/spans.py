@@ -3,10 +3,11 @@ the look-up tables the per-article stages bisect."""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from itertools import accumulate, compress, count, islice
 from operator import attrgetter, le
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     from .ruleset import RuleSet
@@ -18,8 +19,7 @@ def masked_spans(text: str, rules: "RuleSet") -> tuple[tuple[int, int, str], ...
     last_text, last_rules, last_spans = _last_masked  # one immutable tuple: safe when threads share the module
     if last_text is text and last_rules is rules:
         return last_spans  # quotes and cues both ask, for the same article one after the other
-    patterns = rules.cached("filters:compiled", lambda: tuple((re.compile(r.pattern, re.MULTILINE), r.id)
-                                                             for r in rules.filters))
+    patterns = rules.cached("filters:compiled", lambda: tuple((rule_regex(r.pattern), r.id) for r in rules.filters))
     spans = [(m.start(), m.end(), rid) for pattern, rid in patterns for m in pattern.finditer(text)
              if m.end() > m.start()]
     result = tuple(sorted(spans))
@@ -29,6 +29,26 @@ def masked_spans(text: str, rules: "RuleSet") -> tuple[tuple[int, int, str], ...
 
 #: the last article masked_spans saw: (text, rules, spans); the same text object and rules give the same spans
 _last_masked: tuple = (None, None, ())
+
+
+@functools.lru_cache(maxsize=256)  # the rules' few patterns, compiled once per process
+def rule_regex(pattern: str) -> Any:
+    """A regex from a rule file, compiled for RE2, whose time is linear in the text's length (Python's ``re``
+    backtracks, and ``(a+)+$`` takes it years on a line of a's), with ``^``/``$`` at every line, as
+    ``re.MULTILINE``. It has ``search``, ``match``, ``finditer`` and ``pattern`` as ``re``'s patterns have.
+
+    Raises:
+        ValueError: RE2 cannot run the pattern (a backreference, a lookahead or lookbehind), with its reason.
+    """
+    import re2  # google-re2
+
+    options = re2.Options()
+    options.log_errors = False  # a bad pattern is reported as a problem, not logged on stderr
+    try:
+        return re2.compile("(?m)" + pattern, options)
+    except re2.error as e:
+        reason = e.args[0] if e.args else e
+        raise ValueError(reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)) from None
 
 
 def lengths_by_first_word(keys: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:

@@ -3,10 +3,13 @@
 A batch run writes every article's quote records, its article record and its
 problems here as soon as they are made (so memory stays flat), then builds the
 final files from them. ``done.jsonl`` gets one line per finished input item (an
-article or a skipped input) with the sizes the three data files had after it,
-written only after those files were flushed. After a crash or Ctrl-C, ``Spool``
-with ``resume=True`` drops whatever lies past the last complete line, and the run
-goes on from the next item: no article is written twice and none is lost.
+article or a skipped input) with the sizes the data files had after it and a
+checksum (CRC-32) of the bytes the item added to them, written only after those
+files were flushed. After a crash or Ctrl-C, ``Spool`` with ``resume=True`` checks
+every item against its line and drops whatever lies past the last complete, intact
+one (a torn write, bytes overwritten, a forged or missing ``done.jsonl``: ``repaired``
+says what), and the run goes on from the next item: no article is written twice
+and none is lost.
 ``manifest.json`` records what the outputs depend on (inputs, rules, NLP, input
 options), so a resume with other settings is refused with the reason.
 """
@@ -15,8 +18,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zlib
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, BinaryIO, Iterator
 
 from .problems import AttribError
 from .rundir import ARTICLES, PROBLEMS, QUOTES, STANCES, TEXTS_SPOOL
@@ -41,6 +45,7 @@ class Spool:
         self.out = out
         self.dir = out / PARTIAL
         self.resumed = 0  # items done before this session
+        self.repaired: str | None = None  # with resume: what was damaged and dropped, to be redone
         self.started_fresh = True
         self._pending: list[str] = []
         self._n = 0
@@ -75,25 +80,33 @@ class Spool:
                               "run without --resume to start again")
 
     def _truncate_to_last_done(self) -> int:
-        """Drop what lies past the last complete done line (a torn write); the number of items done."""
+        """Drop what lies past the last complete, intact done line; the number of items done.
+
+        A done line's sizes never go back, and the bytes its item added to the data files have its checksum:
+        a torn write, bytes overwritten and a forged line all end the items kept there (``repaired`` says so
+        when more than a torn last line was dropped)."""
+        if not (self.dir / DONE).is_file():
+            self.repaired = f"{self.dir / DONE} is missing: every input item is done again"
+            (self.dir / DONE).touch()
         n, good, sizes = 0, 0, {name: 0 for name in _DATA}
-        with open(self.dir / DONE, "rb") as f:
-            for line in f:
-                if not line.endswith(b"\n"):
-                    break
-                try:
-                    rec = json.loads(line)
-                    new_sizes = {QUOTES: int(rec["q"]), ARTICLES: int(rec["a"]), PROBLEMS: int(rec["p"]),
-                                 STANCES: int(rec["s"]), TEXTS_SPOOL: int(rec["t"])}
-                except (ValueError, KeyError, TypeError):
-                    break
-                n, good, sizes = n + 1, good + len(line), new_sizes
+        for name in _DATA:
+            (self.dir / name).touch()
+        data = {name: open(self.dir / name, "rb") for name in _DATA}
+        try:
+            with open(self.dir / DONE, "rb") as f:
+                for line in f:
+                    new_sizes, why = _check_done_line(line, sizes, data)
+                    if new_sizes is None:
+                        if why or f.read(1):  # more than a torn last line
+                            self.repaired = f"{self.dir}: {why or 'a completion record is damaged'} at input " \
+                                            f"item {n + 1}; that item and those after it are done again"
+                        break
+                    n, good, sizes = n + 1, good + len(line), new_sizes
+        finally:
+            for fh in data.values():
+                fh.close()
         for name, size in sizes.items():
-            path = self.dir / name
-            if not path.is_file() or path.stat().st_size < size:
-                raise ResumeError(f"cannot resume {self.out}: {path} is shorter than its completion record; "
-                                  "run without --resume to start again")
-            os.truncate(path, size)
+            os.truncate(self.dir / name, size)
         os.truncate(self.dir / DONE, good)
         return n
 
@@ -133,11 +146,14 @@ class Spool:
     def add(self, key: str, quotes: str, article: str, problems: str, stances: str = "", text: str = "") -> None:
         """Append one finished item's output lines; its completion is recorded at the next ``flush``."""
         q, a, p, s, t = (self._files[n] for n in _DATA)
+        crc = 0
         for f, lines in ((q, quotes), (a, article), (p, problems), (s, stances), (t, text)):
             if lines:
-                f.write(lines.encode("utf-8"))
+                chunk = lines.encode("utf-8")
+                f.write(chunk)
+                crc = zlib.crc32(chunk, crc)
         self._pending.append(json.dumps({"key": key, "q": q.tell(), "a": a.tell(), "p": p.tell(), "s": s.tell(),
-                                         "t": t.tell()}, ensure_ascii=False) + "\n")
+                                         "t": t.tell(), "c": crc}, ensure_ascii=False) + "\n")
         self._n += 1
 
     def flush(self) -> None:
@@ -172,6 +188,28 @@ class Spool:
         """Delete OUT/.partial once the final files are written."""
         self.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _check_done_line(line: bytes, sizes: dict[str, int], data: dict[str, BinaryIO]
+                     ) -> tuple[dict[str, int] | None, str]:
+    """The data files' sizes after a done line's item, reading its bytes on from ``sizes`` in ``data``; or
+    None and why not: the line is torn or not a done record (""), or the bytes do not match it."""
+    if not line.endswith(b"\n"):
+        return None, ""
+    try:
+        rec = json.loads(line)
+        new = {name: int(rec[short]) for name, short in zip(_DATA, "qapst")}
+        expected, _ = int(rec["c"]), str(rec["key"])
+    except (ValueError, KeyError, TypeError):
+        return None, ""
+    crc = 0
+    for name in _DATA:
+        length = new[name] - sizes[name]
+        chunk = data[name].read(length) if length > 0 else b""
+        if length < 0 or len(chunk) != length:
+            return None, f"{name} does not hold what its completion record says"
+        crc = zlib.crc32(chunk, crc)
+    return (new, "") if crc == expected else (None, "the data does not match its checksum")
 
 
 def _doc_id(key: str) -> str:

@@ -198,6 +198,7 @@ class _Article:
         self._contents: dict[int, tuple[ResolvedAttribution, frozenset[str]]] = {}  # see _content
         self._ent_starts: list[int] | None = None  # see _entities_from
         self._bounds: tuple[list[int], list[int]] | None | bool = False  # see _sentence_bounds (False: not yet)
+        self._hits: dict[tuple, tuple[list[Span], int, dict[tuple[int, int], int]]] = {}  # see _sentence_hits
 
     # where things are
 
@@ -329,14 +330,32 @@ class _Article:
             lo = mention.start if mention is not None and mention.start < a.cue.start else a.cue.start - _CUE_REACH
             m = pattern.search(self.text, max(lo, sent[0]), a.cue.end)
             return Span(m.start(), m.end(), m.group()) if m and not self.in_a_quote(m.start(), m.end()) else None
-        for m in pattern.finditer(self.text, sent[0], sent[1]):
-            # wording outside every quote, nearer this quote's cue than any other quote's
-            if self.in_a_quote(m.start(), m.end()):
-                continue
-            near = self.nearest_quote(m.start(), m.end(), sent)
-            if near is None or self.anchor(near) == self.anchor(ra):
-                return Span(m.start(), m.end(), m.group())
-        return None
+        # wording outside every quote, nearer this quote's cue than any other quote's: the first such match
+        spans, first_free, first_by_anchor = self._sentence_hits(pattern, sent)
+        n = min(first_free, first_by_anchor.get(self.anchor(ra), len(spans)))
+        return spans[n] if n < len(spans) else None
+
+    def _sentence_hits(self, pattern: re.Pattern[str], sent: tuple[int, int]
+                       ) -> tuple[list[Span], int, dict[tuple[int, int], int]]:
+        """The pattern's matches outside every quote in a sentence (made once for all the sentence's quotes: a
+        sentence may hold thousands), the index of the first near no quote, and of the first nearest each
+        quote's anchor (``len(spans)`` when none)."""
+        key = (pattern, sent)
+        hits = self._hits.get(key)
+        if hits is None:
+            spans: list[Span] = []
+            first_free, first_by_anchor = None, {}
+            for m in pattern.finditer(self.text, sent[0], sent[1]):
+                if self.in_a_quote(m.start(), m.end()):
+                    continue
+                near = self.nearest_quote(m.start(), m.end(), sent)
+                if near is None:
+                    first_free = len(spans) if first_free is None else first_free
+                else:
+                    first_by_anchor.setdefault(self.anchor(near), len(spans))
+                spans.append(Span(m.start(), m.end(), m.group()))
+            hits = self._hits[key] = (spans, len(spans) if first_free is None else first_free, first_by_anchor)
+        return hits
 
     def target(self, ra: ResolvedAttribution, rule: StanceRule, sent: tuple[int, int]) -> str | None:
         """The party the sentence names as the author of the answered claim (the nearest to the quote)."""

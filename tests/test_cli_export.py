@@ -157,6 +157,25 @@ def test_output_folder_missing_is_one_line(seeds_run, tmp_path):
     assert (code, err) == (1, f"{tmp_path / 'nope'}: no such folder (for -o {tmp_path / 'nope' / 'g.graphml'})\n")
 
 
+@pytest.mark.parametrize("fmt, target, written", [  # issue 19: -o follows what the path says
+    ("graphml", "new/", ["new/graph.graphml"]),  # a folder not made yet: ends in "/"
+    ("gexf", "new/", ["new/graph.gexf"]),
+    ("csv", "x.csv", ["x.nodes.csv", "x.edges.csv"]),  # a file name: two files named after it
+    ("csv", "new/", ["new/nodes.csv", "new/edges.csv"]),
+    ("csv", "new", ["new/nodes.csv", "new/edges.csv"]),
+    ("graphml", "g.graphml", ["g.graphml"]),
+    ("quotes-csv", "new/", ["new/quotes.csv"]),
+    ("quotes-csv", "q.csv", ["q.csv"]),
+])
+def test_output_path_is_taken_as_written(seeds_run, tmp_path, monkeypatch, fmt, target, written):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = export(seeds_run, "--format", fmt, "-o", target)
+    assert code == 0, err
+    assert out.splitlines()[-1] == f"output: {', '.join(str(Path(w)) for w in written)}"
+    made = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert made == sorted(str(Path(w)) for w in written)
+
+
 def test_usage_errors_exit_2(seeds_run):
     for args in (["--format", "pdf", "-o", "x"], ["--view", "people", "-o", "x"], []):
         code, _, err = export(seeds_run, *args)

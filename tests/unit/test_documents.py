@@ -313,8 +313,11 @@ def test_jsonl_fields_can_be_named(tmp_path):
 @pytest.mark.parametrize("line, message", [
     ('{"id": "x", "text": ', "1:21: not JSON (Expecting value); article skipped"),
     ('["a list"]', "1:1: not a JSON object (list); article skipped"),
-    ('{"id": "x"}', '1:1: no "text" field; article skipped'),
-    ('{"id": "x", "text": 3}', '1:1: a int, not a string, as "text" field; article skipped'),
+    ('{"id": "x", "body": "Hi.", "n": 1}', '1:1: no "text" field (the line\'s string fields: "id", "body"; to read '
+                                          'one, use --text-field NAME); article skipped'),  # issue 19
+    ('{"n": 1}', '1:1: no "text" field (the line has no string field; its fields: "n"); article skipped'),
+    ('{"text": 3}', '1:1: a int, not a string, as "text" field (the line has no string field; its fields: '
+                    '"text"); article skipped'),
     ('{"id": "x", "text": "  "}', '1:1: empty "text"; article skipped'),
     ('{"id": "x", "text": "' + "y" * 200 + '"}', "1:1: too large (line of more than 100 bytes); article skipped"),
 ])

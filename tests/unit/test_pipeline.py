@@ -45,6 +45,42 @@ def test_spool_resume_goes_on_after_the_last_recorded_item(tmp_path: Path) -> No
     assert list(again.iter_done_keys()) == [f"a:doc{i}:x" for i in range(5)]
 
 
+def _damage(path: Path, offset: int, data: bytes) -> None:
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        f.write(data)
+
+
+@pytest.mark.parametrize("damage, kept, why", [  # issue 19: a damaged spool is recovered, and says so
+    (lambda d: _damage(d / "quotes.jsonl", 20, b"X"), 2, "the data does not match its checksum at input item 3"),
+    (lambda d: _damage(d / "articles.jsonl", 0, b"["), 0, "the data does not match its checksum at input item 1"),
+    # a forged last line: its sizes cut the data files short, its checksum cannot be right
+    (lambda d: d.joinpath("done.jsonl").write_bytes(d.joinpath("done.jsonl").read_bytes() +
+                                                     b'{"key": "a:x:y", "q": 9, "a": 9, "p": 0, "s": 0, "t": 0, "c": 1}\n'),
+     4, "quotes.jsonl does not hold what its completion record says at input item 5"),
+    (lambda d: _damage(d / "done.jsonl", 3, b"!"), 0, "a completion record is damaged at input item 1"),
+])
+def test_spool_damaged_is_recovered_up_to_its_last_intact_item(tmp_path: Path, damage, kept: int, why: str) -> None:
+    fill(Spool(tmp_path, MANIFEST, resume=False), 4)
+    damage(tmp_path / ".partial")
+    again = Spool(tmp_path, MANIFEST, resume=True)
+    assert again.resumed == kept
+    assert again.repaired == f"{tmp_path / '.partial'}: {why}; that item and those after it are done again"
+    fill(again, 4 - kept, start=kept)
+    again.close()
+    quotes = (tmp_path / ".partial" / "quotes.jsonl").read_text().splitlines()
+    assert quotes == [f'{{"q": {i}}}' for i in range(4)]  # the damaged bytes are gone, nothing is lost
+
+
+def test_spool_without_done_file_starts_its_items_again(tmp_path: Path) -> None:
+    fill(Spool(tmp_path, MANIFEST, resume=False), 3)
+    (tmp_path / ".partial" / "done.jsonl").unlink()
+    again = Spool(tmp_path, MANIFEST, resume=True)
+    assert (again.resumed, again.repaired) == (
+        0, f"{tmp_path / '.partial' / 'done.jsonl'} is missing: every input item is done again")
+    assert (tmp_path / ".partial" / "quotes.jsonl").read_bytes() == b""
+
+
 def test_spool_refuses_other_settings_and_other_inputs(tmp_path: Path) -> None:
     fill(Spool(tmp_path, MANIFEST, resume=False), 2)
     with pytest.raises(ResumeError, match=r"the NLP settings, the rules differ from the interrupted run's; "

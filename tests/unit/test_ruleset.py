@@ -131,6 +131,45 @@ def test_small_invalid_files(tmp_path: Path, text: str, expected: str) -> None:
     assert problem_lines([path]) == [expected.format(path=path)]
 
 
+_SPEAKER = b"version: 1\nkind: speakers\nrules:\n  - id: speaker.jo\n    description: d\n    name: Jo Smith\n"
+
+
+@pytest.mark.parametrize("data, expected", [  # issue 19: never a traceback, always a place
+    (_SPEAKER + b'    aliases: ["Jo\x00e"]\n', "{path}:7:18: syntax error: character #x0000 is not allowed in YAML "
+                                              "(a control character)"),
+    (_SPEAKER + b"    aliases: [Jo\x07e]\n", "{path}:7:17: syntax error: character #x0007 is not allowed in YAML "
+                                           "(a control character)"),
+    (_SPEAKER + b"    aliases: " + b"[" * 5000 + b"]" * 4999 + b"\n",
+     "{path}:7:111: syntax error: nested more than 100 levels deep"),
+    (_SPEAKER.replace(b"Jo Smith", b"Jos\xe9 Smith"), "{path}:6:14: not UTF-8 (byte 0xe9); save the rules file as "
+                                                     "UTF-8"),
+    (_SPEAKER + b"    aliases: [Jo, 1]\n", '{path}:7:19: items of "aliases" in rule "speaker.jo" must be strings; 1 is '
+                                         'read as a number (put it in quotes, "1", to mean the text)'),
+    (_SPEAKER + b"    aliases: [null]\n", '{path}:7:15: items of "aliases" in rule "speaker.jo" must be strings; null '
+                                        'is read as nothing (null) (put it in quotes, "null", to mean the text)'),
+    (_SPEAKER + b"    distinct_from: [true]\n", '{path}:7:21: items of "distinct_from" in rule "speaker.jo" must be '
+                                              'strings; true is read as a yes/no value (put it in quotes, "true", '
+                                              'to mean the text)'),
+    (b'version: 1\nkind: quotes\nrules:\n  - id: quote.x\n    description: d\n    open: ""\n    close: "!"\n',
+     '{path}:6:11: "open" in rule "quote.x" must be a quotation mark, not an empty or blank string'),
+    (b'version: 1\nkind: quotes\nrules:\n  - id: quote.x\n    description: d\n    open: "<"\n    close: " "\n',
+     '{path}:7:12: "close" in rule "quote.x" must be a quotation mark, not an empty or blank string'),
+], ids=["nul", "bel", "deep", "latin-1", "alias-int", "alias-null", "distinct-bool", "empty-open", "blank-close"])
+def test_hostile_rules_files(tmp_path: Path, data: bytes, expected: str) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_bytes(data)
+    assert problem_lines([path]) == [expected.format(path=path)]
+
+
+def test_word_lists_keep_on_and_no_as_written(tmp_path: Path) -> None:
+    # YAML 1.1 reads an unquoted on/no as a yes/no; in a word list it is the word
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("version: 1\nkind: lexicon\nrules:\n  - id: lexicon.preps\n    description: d\n"
+                    "    class: coordinator\n    words: [on, no, 1]\n", encoding="utf-8")
+    [rule] = load_ruleset([path], defaults=False).all_rules()
+    assert rule.words == ("on", "no", "1")
+
+
 def test_missing_rules_folder(tmp_path: Path) -> None:
     assert problem_lines([tmp_path / "nope"]) == [f"{tmp_path}/nope: no such rules file or directory"]
 

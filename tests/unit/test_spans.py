@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from attrib.spans import indexes_where, non_decreasing
+from attrib.spans import indexes_where, non_decreasing, rule_regex
 
 
 def test_non_decreasing_and_indexes_where() -> None:
@@ -16,6 +16,18 @@ def test_non_decreasing_and_indexes_where() -> None:
         values = [rnd.randint(0, 5) for _ in range(rnd.randint(0, 6))]
         assert non_decreasing(values) == all(a <= b for a, b in zip(values, values[1:]))
         assert indexes_where(v > 2 for v in values) == [k for k, v in enumerate(values) if v > 2]
+
+
+@pytest.mark.parametrize("pattern", [r"^a+", r"^(?:ab|a)\n*", r"^[^\n]*\[x\]\s*$", r"^$", r"^\s*", r"^a|b", r"é+|$"])
+def test_rule_regexes_match_as_python_re_multiline(pattern: str) -> None:
+    """RE2 (issue 19) finds the non-empty spans Python's re finds (what the filters mask), in characters,
+    multi-line matches included."""
+    p, plain = rule_regex(pattern), re.compile(pattern, re.MULTILINE)
+    rnd = random.Random(pattern)
+    for _ in range(3000):
+        text = "".join(rnd.choice("ab\n\n xé[]’") for _ in range(rnd.randint(0, 25)))
+        assert [m.span() for m in p.finditer(text) if m.end() > m.start()] == \
+            [m.span() for m in plain.finditer(text) if m.end() > m.start()], text
 
 
 def test_joiners_match_as_the_lookbehind_first_pattern() -> None:
