@@ -1434,8 +1434,7 @@ def _introduced_speaker(annotated: Annotated, q: Quote, quotes: tuple[Quote, ...
     inner = q.text.rstrip("”\"’'» ")
     if not inner or inner[-1] not in ".!?":
         return None  # a phrase in quotation marks, not a statement
-    starts = [x.start for x in annotated.sentences]
-    k = bisect.bisect_right(starts, q.start) - 1
+    k = bisect.bisect_right(annotated.sentences, q.start, key=_START) - 1
     colon = q.start
     while colon > 0 and text[colon - 1] in " \t":
         colon -= 1

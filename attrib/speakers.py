@@ -151,7 +151,11 @@ class _Resolver:
         self.ann = annotated
         self.text = annotated.article.text
         self.t = tables
-        self.history: list[tuple[int, Speaker, _Parsed]] = []  # (mention start, speaker, parse)
+        self.history: list[tuple[int, Speaker, _Parsed]] = []  # (mention start, speaker, parse); read through _now
+        self._latest: dict[str, Speaker] = {}  # speaker id -> the speaker it now is (_update)
+        self._last_of: dict[str, Speaker] = {}  # speaker id -> its latest history entry's speaker
+        self._last_person: dict[str, Speaker] = {}  # a person's name -> its latest history entry's speaker
+        self._long_by_last: dict[str, list[tuple[int, str]]] | None = None  # see _longer_name
         self.anon_count = 0
         self.anon_names: dict[str, list[str]] = {}  # anon id -> names seen
         self._fullest: dict[str, tuple[int, str]] = {}  # anon id -> (names read, the fullest of them): see finish
@@ -369,6 +373,9 @@ class _Resolver:
         rids = [rid]
         if sp is not None:
             self.history.append((m.start, sp, p))
+            self._last_of[sp.id] = sp
+            if sp.kind is SpeakerKind.PERSON:
+                self._last_person[sp.name] = sp
             self._history_starts.append(m.start)  # mentions are resolved in text order: the list stays sorted
             if self.described:
                 rids.append(self.described)
@@ -437,16 +444,16 @@ class _Resolver:
         name = p.name or ""
         if not p.known:
             parts = name.split()
-            earlier = [text for end, last, text in self._long_names() if end <= self.pos and last == name]
+            earlier = self._longer_name(name) if len(parts) == 1 and parts[0] not in self.persons else None
             if len(parts) == 1 and parts[0] in self.persons:
                 name = self.persons[parts[0]]  # "Hassan" after "Mullah Muhammad Hassan"
-            elif len(parts) == 1 and earlier:
-                name = self._clean(earlier[-1])  # "Sadiq" after "fighters led by Abdul Karim Sadiq"
+            elif earlier:
+                name = self._clean(earlier)  # "Sadiq" after "fighters led by Abdul Karim Sadiq"
                 self.persons[parts[0]] = name
             else:
                 self.persons[parts[-1]] = name
-            prev = next((s for _, s, _ in reversed(self.history) if s.kind is SpeakerKind.PERSON and s.name == name),
-                        None)
+            prev = self._last_person.get(name)
+            prev = self._now(prev) if prev is not None else None
             role = p.role or (prev.role if prev else None)
             aff = p.affiliation or (prev.affiliation if prev else None)
         else:
@@ -457,6 +464,19 @@ class _Resolver:
                 role, aff = role or d.role, d.affiliation
                 self.described = d.rule_id if d.affiliation else self.described
         return Speaker(person_id(name), name, SpeakerKind.PERSON, role, aff, self._path(aff))
+
+    def _longer_name(self, word: str) -> str | None:
+        """The last multi-word name ending in ``word`` that ends before the mention being resolved (``_long_names``
+        indexed by last word once per article, then bisected)."""
+        if self._long_by_last is None:
+            self._long_by_last = {}
+            for end, last, text in self._long_names():
+                self._long_by_last.setdefault(last, []).append((end, text))
+            for v in self._long_by_last.values():
+                v.sort(key=lambda x: x[0])
+        named = self._long_by_last.get(word, [])
+        k = bisect.bisect_right(named, self.pos, key=lambda x: x[0])
+        return named[k - 1][1] if k else None
 
     def _long_names(self) -> list[tuple[int, str, str]]:
         """(end, last word, text) of the article's multi-word PERSON/PROPN entities, in entity order
@@ -479,7 +499,7 @@ class _Resolver:
 
     def _anonymous(self, start: int, p: _Parsed) -> Speaker:
         head = (p.role or "").split()[-1:] or [""]
-        for _, sp, q in reversed(self.history):
+        for _, sp, q in self._back():
             if sp.kind is not SpeakerKind.ANONYMOUS or (sp.role or "").split()[-1:] != head:
                 continue
             if p.affiliation and sp.affiliation and not _compatible(self.t.rules, p.affiliation, sp.affiliation):
@@ -494,7 +514,7 @@ class _Resolver:
         if known is not None:  # "Putin's special envoy" where the article names Zamir Kabulov, the envoy
             return known
         if p.definite:  # "the official" with no earlier official: maybe a named person with that role
-            for _, sp, _ in reversed(self.history):
+            for _, sp, _ in self._back():
                 if sp.kind is SpeakerKind.PERSON and (sp.role or "").split()[-1:] == head:
                     return sp
         self.anon_count += 1
@@ -518,7 +538,17 @@ class _Resolver:
                        self._path(k.affiliation))
 
     def _update(self, sid: str, new: Speaker) -> None:
-        self.history = [(s, new if sp.id == sid else sp, q) for s, sp, q in self.history]
+        """Speaker ``sid`` is now ``new`` (an anonymous source that gained a role or affiliation): every history
+        entry of it reads as ``new`` through ``_now``, without rewriting the history."""
+        self._latest[sid] = new
+
+    def _back(self):
+        """The history, latest first, each speaker as it is now."""
+        return ((at, self._now(sp), q) for at, sp, q in reversed(self.history))
+
+    def _now(self, sp: Speaker) -> Speaker:
+        """A history entry's speaker as it is now (see ``_update``)."""
+        return self._latest.get(sp.id, sp)
 
     def _antecedent(self, start: int, p: _Parsed) -> Speaker | None:
         """The nearest earlier speaker (else entity outside quotations) a pronoun or descriptor can refer to."""
@@ -527,7 +557,7 @@ class _Resolver:
             sp = self._salient_person(start, p.pronoun.split("-")[1])
             if sp is not None:
                 return sp
-        for _, sp, _ in reversed(self.history):
+        for _, sp, _ in self._back():
             if want_person and sp.kind in _PERSONISH:
                 known = self.t.speakers.get(sp.name)
                 gender = known.gender if known else None
@@ -630,7 +660,7 @@ class _Resolver:
         so far, at their mentions, and person-like names (bisected, so a window costs its own size)."""
         names = self._names()
         cands = names[bisect.bisect_left(self._name_starts, lo):bisect.bisect_left(self._name_starts, hi)]
-        spoken = [_Candidate(s, s, None, sp) for s, sp, _ in
+        spoken = [_Candidate(s, s, None, self._now(sp)) for s, sp, _ in
                   self.history[bisect.bisect_left(self._history_starts, lo):bisect.bisect_left(self._history_starts, hi)]
                   if sp.kind in _PERSONISH]
         spoken_at = {c.start for c in spoken}  # a spoken candidate stands at its mention's start
@@ -756,7 +786,7 @@ class _Resolver:
         sp = ra.speaker
         if sp is None:
             return ra
-        latest = next((s for _, s, _ in reversed(self.history) if s.id == sp.id), sp)
+        latest = self._now(self._last_of.get(sp.id, sp))
         if sp.kind is SpeakerKind.ANONYMOUS and sp.id in self.anon_names:
             latest = replace(latest, name=self._fullest_name(sp.id) or sp.name)
         if latest is sp:

@@ -37,6 +37,10 @@ SHAPES = {
     "unclosed-lines": "“a\n",
     "news": '"We will appeal the ruling," the minister told reporters on Tuesday. The court, according to '
             "its clerk, will sit again in May. Officials said the talks would go on.\n\n",
+    # issue 17's sieves: a description, an appositive, a quote after its speaker is introduced, a quote frame
+    "descriptions": "Jane Roe owns the shop. “One!” says the affable proprietor. The party said it was late. ",
+    "introductions": "Jane Roe, a spokeswoman for Metro Transit, runs it. “We are full every night.” ",
+    "frames": "“It is late,” quipped Jane Roe. ",
 }
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 

@@ -45,10 +45,7 @@ def test_the_issue_reproducer_is_fast(setup) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("shape", [pytest.param(s, marks=pytest.mark.xfail(
-    strict=True, reason="speakers._Resolver._update rewrites the whole history for every merge of an anonymous "
-                        "source named in every paragraph (31 s at 1 MB; within --article-timeout)"))
-    if s == "news" else s for s in sorted(adversarial.SHAPES)])
+@pytest.mark.parametrize("shape", sorted(adversarial.SHAPES))
 def test_one_megabyte_of_each_shape(shape: str, setup) -> None:
     small, large = best_of(2, shape, 100_000, setup), best_of(1, shape, 1_000_000, setup)
     assert large < max(25 * small, 2.0), f"{shape}: 100 KB {small:.3f} s, 1 MB {large:.3f} s"
