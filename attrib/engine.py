@@ -540,7 +540,8 @@ def _dedupe(o: Output, seen: DuplicateIds) -> Output:
     """An article whose doc_id an earlier one took becomes the same warning the local engine gives."""
     if o.doc_id is None:
         return o
-    checked = seen.check(Article(o.doc_id, o.path, ""))
+    tail = o.path.rpartition(":")[2]  # a JSON Lines article's path is FILE:LINE: the line goes into the warning
+    checked = seen.check(Article(o.doc_id, o.path, ""), int(tail) if ":" in o.path and tail.isdigit() else 0)
     if isinstance(checked, Problem):
         return problem_output(item_key(checked), checked)
     return o

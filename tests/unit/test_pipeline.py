@@ -145,3 +145,17 @@ def test_a_batch_run_collects_garbage_less_often_and_restores_the_setting(tmp_pa
                        options=BatchOptions(jobs=1, quiet=True), on_note=lambda _: seen.append(gc.get_threshold()[0]))
     assert seen == [BATCH_GC_THRESHOLD] and result.articles == 1
     assert gc.get_threshold() == before
+
+
+def test_a_duplicate_doc_id_on_the_dask_path_gives_its_line_not_a_path_with_it():
+    # issue 19: the distributed run dedupes after the workers (engine._dedupe) and must warn as the local one does
+    from attrib.documents import DuplicateIds
+    from attrib.engine import Output, _dedupe
+
+    seen = DuplicateIds()
+    first = Output("k1", "a", "wire.jsonl:1", "", "", "")
+    again = Output("k2", "a", "wire.jsonl:12", "", "", "")
+    assert _dedupe(first, seen) is first
+    [problem] = _dedupe(again, seen).problem_list()
+    assert (problem.path, problem.line, problem.col) == ("wire.jsonl", 12, 1)
+    assert 'duplicate doc_id "a"' in problem.message
