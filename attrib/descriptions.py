@@ -59,6 +59,8 @@ class _Words:
         self.role_stops = w("preposition") | w("clause-boundary") | w("auxiliary") | w("relative") | w("time")
         self.stops = self.role_stops | {f.lower() for c in rules.cues for _, forms in c.verbs for f in forms}
         self.non_name = w("non-name")
+        self.left_stops = self.stops | self.det  # what ends a title on its left ("said", "the", "of")
+        self.not_given_names = self.role_words | self.non_name  # words before a surname that are no first name
         self.rules = rules
 
     @classmethod
@@ -103,7 +105,7 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
     k = len(left)
     role_from = k
     while role_from > 0 and _WORD.fullmatch(left[role_from - 1].text) and \
-            left[role_from - 1].text.lower() not in w.stops | w.det and (
+            left[role_from - 1].text.lower() not in w.left_stops and (
             not _cap(left[role_from - 1]) or left[role_from - 1].text.lower() in w.role_words):
         role_from -= 1  # "political scientist", "Leader", "MP": the title right before the name
     if role_from == k or not any(x.text.lower() in w.role_words for x in left[role_from:k]):
@@ -237,7 +239,7 @@ class Descriptions:
         w = _Words.of(self.rules)
         while True:
             m = _LAST_WORD.search(self.text, max(0, s - 40), s)
-            if m is None or not m.group(1)[:1].isupper() or m.group(1).lower() in w.role_words | w.non_name:
+            if m is None or not m.group(1)[:1].isupper() or m.group(1).lower() in w.not_given_names:
                 return s
             s = m.start(1)
 
