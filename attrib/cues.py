@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, islice
 from operator import attrgetter
 
+from .descriptions import PARTY_TAG
 from .model import Annotated, Attribution, Cue, Entity, Quote, QuoteType, Span, Token
 from .ruleset import CueRule, RuleSet
 from .spans import Overlaps, in_spans, indexes_where, masked_spans, non_decreasing
@@ -482,9 +483,10 @@ def _left_speaker(toks: list[Token], ci: int, lo: int, lex: _Lexicon) -> tuple[i
         if k < lo or toks[k].text != "," or k == last or (end - k > _MAX_NP + 6 and not relative):
             return None
         start = _np_start(toks, _skip_back(toks, k - 1, lo, lex) if toks[k - 1].text == ")" else k - 1, lo, lex)
-        while start is not None and not _opens_name(toks[start], lex) and (
-                named := _name_before_comma(toks, start, lo, lex)) is not None:
-            start = named  # "Jane Doe, 56, a lawyer, ..., said": the name heads the appositives
+        while start is not None and (not _opens_name(toks[start], lex) or toks[start].text.lower() in lex.role_words) \
+                and (named := _name_before_comma(toks, start, lo, lex)) is not None:
+            start = named  # "Jane Doe, 56, a lawyer, ..., said", "Jane Doe, Minister of Health, Sport, said": the
+            # name heads the appositives
         return (start, end - 1) if start is not None else None
     start = _np_start(toks, end, lo, lex)
     if start is not None and start - 1 > lo and toks[start - 1].text == "," \
@@ -932,7 +934,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
     # the speaker: dependency subject, else left noun phrase, else inverted, else the clause before
     dep = _dep_speaker(annotated, f.unit, ci) if annotated.has_deps else None
     left = _left_speaker(toks, ci, left_bound, lex) if not dep else None
-    if left and _PARTY_TAG.fullmatch(toks[left[0]].text) and left[0] - 2 >= left_bound and toks[left[0] - 1].text == ",":
+    if left and PARTY_TAG.fullmatch(toks[left[0]].text) and left[0] - 2 >= left_bound and toks[left[0] - 1].text == ",":
         k = left[0] - 2  # "Jane Roe, D-Mich., the ranking member, said": the name before the party tag
         while k - 1 >= left_bound and toks[k - 1].text[:1].isupper():
             k -= 1
@@ -1594,7 +1596,6 @@ def _ends_a_sentence(tail: str, lex: _Lexicon) -> bool:
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+\S")
-_PARTY_TAG = re.compile(r"[A-Z]-[A-Z][A-Za-z]*\.?")  # "D-Mich.", "R-Ky.": a US politician's party and state
 
 
 def _continues(text: str, prev: Attribution, q: Quote, lex: _Lexicon) -> bool:

@@ -11,7 +11,9 @@ affiliation the words around it state, by these conventions of English news (eac
   "Jane Roe, president of the Metro Union,", "Jane Roe, the Green Party leader,",
   "Jane Roe, Metro Transit's spokeswoman,");
 * ``affiliation.heads``: a relative clause saying whom the person leads ("Jane Roe, who heads the Metro Union,");
-* ``affiliation.preposition``: "Jane Roe of the Metro Union", "a spokeswoman for Metro Transit".
+* ``affiliation.preposition``: "Jane Roe of the Metro Union", "a spokeswoman for Metro Transit";
+* ``affiliation.party-tag``: US news' party-and-state tag after the name ("Jane Roe, D-Mich.,", "(R-Ky.)"), by the
+  organisation rule whose ``party_tag`` is its letter.
 
 An affiliation is a run of capitalised words (with the lower-case particles that join names:
 "Dying with Dignity Canada", "Bank of Canada"); the rules' own name for it is used where they know it.
@@ -57,10 +59,12 @@ class _Words:
         self.place = w("place-preposition")
         self.clause_words = w("relative") | w("auxiliary")  # a role phrase holds no clause ("who graduated")
         self.role_stops = w("preposition") | w("clause-boundary") | w("auxiliary") | w("relative") | w("time")
-        self.stops = self.role_stops | {f.lower() for c in rules.cues for _, forms in c.verbs for f in forms}
+        self.cue_verbs = {f.lower() for c in rules.cues for _, forms in c.verbs for f in forms}
+        self.stops = self.role_stops | self.cue_verbs
         self.non_name = w("non-name")
         self.left_stops = self.stops | self.det  # what ends a title on its left ("said", "the", "of")
         self.not_given_names = self.role_words | self.non_name  # words before a surname that are no first name
+        self.party_tags = {o.party_tag: o.name for o in rules.organisations if o.party_tag}
         self.rules = rules
 
     @classmethod
@@ -135,6 +139,9 @@ def appositive(text: str, end: int, rules: RuleSet, after_role: bool = False) ->
         i = 1 + (len(right) > 1 and right[1].text.lower() in w.det)
         org_end = _org_run(right, i, w)
         return Description(None, _name_of(text, right, i, org_end, w), "affiliation.preposition") if org_end > i else None
+    tag = party_tag(right[1:3] if right[0].text in (",", "(") else [], w)
+    if tag:  # "Jane Roe, D-Mich.," and "Jane Roe (D-Mich.)": the party the tag's letter stands for
+        return Description(None, tag, "affiliation.party-tag")
     if right[0].text != ",":
         return None
     stop = next((i for i, x in enumerate(right[1:], 1) if x.text in (",", ".", ";", ":", "(", ")", "“", "\"")),
@@ -152,6 +159,16 @@ def appositive(text: str, end: int, rules: RuleSet, after_role: bool = False) ->
     if d is not None and d.affiliation:
         return d
     return _org_then_role(text, seg, words, i, w) or d
+
+
+PARTY_TAG = re.compile(r"([A-Z])-[A-Z][A-Za-z]*\.?")  # "D-Mich.", "R-Ky.": a US politician's party and state
+
+
+def party_tag(toks: list[Token], w: _Words) -> str | None:
+    """The party a party-and-state tag at the start of ``toks`` stands for ("D-Mich.," or "D-Mich)": the tag ends the
+    phrase, unlike "D-Day veteran"): the organisation whose ``party_tag`` is its letter."""
+    m = PARTY_TAG.fullmatch(toks[0].text) if len(toks) > 1 and toks[1].text in (",", ")", ".", ";") else None
+    return w.party_tags.get(m.group(1)) if m else None
 
 
 def _relative(text: str, seg: list[Token], words: list[str], w: _Words) -> Description | None:
@@ -173,9 +190,10 @@ def _relative(text: str, seg: list[Token], words: list[str], w: _Words) -> Descr
 def _role_preposition(text: str, seg: list[Token], words: list[str], i: int, w: _Words) -> Description | None:
     """", a spokeswoman for Metro Transit,", ", president of the Metro Union,", ", a lawyer with Roe and Lee in
     Toronto,": a lower-case role (or a title) and the organisation after for/of/at/with, the last one the
-    phrase names outside a place phrase ("the California tech giant Oracle", not "in Toronto")."""
+    phrase names outside a place phrase ("the California tech giant Oracle", not "in Toronto"). A role holds no
+    reporting verb: ", agreed with Roe's approach," is no role."""
     p = next((j for j in range(i, len(seg)) if words[j] in w.for_words), None)
-    if p is None or p == i or p - i > _MAX_ROLE_WORDS or any(x in w.clause_words for x in words[i:p]) or not (
+    if p is None or p == i or p - i > _MAX_ROLE_WORDS or any(x in w.clause_words or x in w.cue_verbs for x in words[i:p]) or not (
             words[p - 1] in w.role_words  # "Chief Market Strategist at FXTM": a title, capitalised or not
             or all(not _cap(x) or j == i for j, x in enumerate(seg[i:p], i))):
         return None  # not "a Republican state representative who graduated from ..."
@@ -244,12 +262,16 @@ class Descriptions:
             s = m.start(1)
 
     def of(self, name: str) -> Description | None:
-        """The first role and affiliation the article states where it writes ``name``."""
+        """The first affiliation the article states where it writes ``name``, with the role stated there (else
+        the first role it states: "spokesperson Sam Lee" before "Sam Lee, a spokesperson for Metro Transit")."""
         if name not in self._memo:
-            self._memo[name] = next((d for s, e in self._places(name)[:_MAX_PLACES]
-                                     for d in (appositive(self.text, e, self.rules),
-                                               premodifier(self.text, s, self.rules))
-                                     if d is not None and (d.affiliation or d.role)), None)
+            found = [d for s, e in self._places(name)[:_MAX_PLACES]
+                     for d in (appositive(self.text, e, self.rules), premodifier(self.text, s, self.rules))
+                     if d is not None and (d.affiliation or d.role)]
+            first_role = next((d.role for d in found if d.role), None)
+            d = next((d for d in found if d.affiliation), None)
+            self._memo[name] = (Description(d.role or first_role, d.affiliation, d.rule_id) if d
+                                else found[0] if found else None)
         return self._memo[name]
 
 

@@ -83,6 +83,7 @@ class OrgRule:
     parent: str | None = None
     adjectives: tuple[str, ...] = ()
     examples: Examples = Examples()  # match: sentences whose quote is said by or for this organisation
+    party_tag: str | None = None  # a party's letter in US news' party-and-state tag ("D" in "Jane Roe, D-Mich.")
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,8 @@ KINDS: dict[str, _Kind] = {
     "organisations": _Kind(OrgRule, "org", {**_COMMON, "name": (_STR, True),
                                             "kind": (_enum("country", "government", "organization", "group", "media"), True),
                                             "aliases": (_STRLIST, False), "parent": (_STR, False),
-                                            "adjectives": (_STRLIST, False), "examples": (_EXAMPLES, False)}),
+                                            "adjectives": (_STRLIST, False), "examples": (_EXAMPLES, False),
+                                            "party_tag": (_STR, False)}),
     "speakers": _Kind(SpeakerRule, "speaker", {**_COMMON, "name": (_STR, True), "aliases": (_STRLIST, False),
                                                "kind": (_enum("person", "organization", "group"), False),
                                                "role": (_STR, False), "affiliation": (_STR, False),

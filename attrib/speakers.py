@@ -348,11 +348,10 @@ class _Resolver:
             before = self.text[max(0, run[0].start - 4):run[0].start].split()
             if before and before[-1].lower() == "the" and run[0].text.lower() not in self.t.honorific:
                 continue  # "the Kentucky Republican", "the Calgary-based railway": no person's name takes "the"
-            words = [x.text.lower().rstrip(".") for x in run]
-            # strip titles in front, up to the last role or organisation word:
-            # "Information Minister Fawad Chaudhry", "Senate Majority Leader Mitch McConnell"
-            k = max((i + 1 for i, w in enumerate(words) if w in self.t.role_heads or w in self.t.org_words), default=0)
-            run = run[k:]
+            if len(run) == 1 and self._first_in_sentence(run[0].start) and run[0].text not in self._mid_sentence_caps() \
+                    and run[0].text.lower() not in self.t.gender_words:
+                continue  # "Protesters said", "Given his views": capitalised only because it opens the sentence
+            run = run[self._title_end([x.text for x in run]):]
             if not run or (len(run) == 1 and (run[0].text.lower(),) in self.t.roles):
                 continue
             if all(x.text.lower() in self.t.honorific for x in run):
@@ -361,6 +360,12 @@ class _Resolver:
                 continue  # "Commission on Presidential Debates" is no person
             return self._clean(self.text[run[0].start:run[-1].end])
         return None
+
+    def _title_end(self, words: list[str]) -> int:
+        """How many of a capitalised run's first words are titles in front of a name, up to the last role or
+        organisation word: 2 in "Information Minister Fawad Chaudhry", 3 in "Senate Majority Leader Mitch McConnell"."""
+        low = [w.lower().rstrip(".") for w in words]
+        return max((i + 1 for i, w in enumerate(low) if w in self.t.role_heads or w in self.t.org_words), default=0)
 
     # -- resolving ---------------------------------------------------------------------
 
@@ -483,10 +488,15 @@ class _Resolver:
         (worked out once per article: ``_person`` looks through them for every bare surname)."""
         if self._long_names_cache is None:
             named = self._known_non_persons()
-            self._long_names_cache = [(e.end, words[-1], e.text) for e in self.ann.entities
-                                      if e.label in ("PERSON", "PROPN") and len(words := e.text.split()) > 1
-                                      and not self._in_quote(e.start)  # not a name the speaker uses in a quote
-                                      and not (e.source == "caps" and named(e.start, e.end))]  # "Washington Post Trump"
+            self._long_names_cache = []
+            for e in self.ann.entities:
+                words = e.text.split()
+                if e.label not in ("PERSON", "PROPN") or len(words) < 2 or self._in_quote(e.start) or (
+                        e.source == "caps" and named(e.start, e.end)):  # quoted, or "Washington Post Trump"
+                    continue
+                words = words[self._title_end(words[:-1]):]  # "Labour Leader Jeremy Corbyn": the name after the title
+                if len(words) > 1:
+                    self._long_names_cache.append((e.end, words[-1], " ".join(words)))
         return self._long_names_cache
 
     def _known_non_persons(self) -> Overlaps:
@@ -712,6 +722,12 @@ class _Resolver:
         """Whether ``pos`` is the first word of a sentence or paragraph (after a quotation mark, too)."""
         before = self.text[max(0, pos - 4):pos].rstrip(" \t“\"‘'(")
         return not before or before[-1] in ".!?\n:”\""
+
+    def _first_in_sentence(self, pos: int) -> bool:
+        """Whether ``pos`` is the first word of one of the annotation's sentences (after opening quotation marks
+        or brackets): unlike ``_opens_sentence``, not after an abbreviation ("Mr. Lee")."""
+        k = bisect.bisect_right(self.sent_starts, pos) - 1
+        return k >= 0 and not self.text[self.sent_starts[k]:pos].strip(" \t\n“\"‘'(")
 
     def _mid_sentence_caps(self) -> set[str]:
         """The capitalised words the article writes inside a sentence (so a name, not a sentence opener)."""

@@ -81,3 +81,42 @@ def test_an_unnamed_spokesperson_speaks_for_the_organisation_before_the_role():
     [(name, kind, role, aff, _)] = speaker_of(
         "A Treasury spokesperson, who asked not to be named, said the figures had been checked.")
     assert (kind, role, aff) == ("anonymous", "spokesperson", "Treasury")
+
+
+def test_the_first_stated_affiliation_wins_over_a_bare_title_before_it():
+    # "spokesperson Sam Lee" gives only a role; the later appositive states the organisation
+    d = Descriptions("Spokesperson Sam Lee arrived. Sam Lee, a spokesperson for Metro Transit, spoke.", RULES).of(
+        "Sam Lee")
+    assert (d.role, d.affiliation) == ("spokesperson", "Metro Transit")
+    # with no affiliation anywhere, the title alone
+    d = Descriptions("Spokesperson Sam Lee arrived. Sam Lee spoke.", RULES).of("Sam Lee")
+    assert (d.role, d.affiliation) == ("spokesperson", None)
+
+
+def test_a_reporting_verb_is_no_role():
+    # ", agreed with Roe's approach," is a clause about the person, not a title and an organisation
+    d = Descriptions("Later Sam Lee, agreed with Jane Roe, left. Sam Lee, a director at Metro Health, spoke.",
+                     RULES).of("Sam Lee")
+    assert (d.role, d.affiliation) == ("director", "Metro Health")
+    d = Descriptions("Sam Lee, agreed with Jane Roe's approach, left.", RULES).of("Sam Lee")
+    assert d is None or d.affiliation is None
+
+
+def test_the_title_before_a_name_is_no_part_of_the_name():
+    # the fuller name a surname stands for leaves out the title written before it, which is the role
+    [(name, _, role, aff, _)] = speaker_of("Labour Leader Jeremy Roe spoke on Monday. “We won,” Roe said.")
+    assert (name, role, aff) == ("Jeremy Roe", "leader", "Labour")
+    [(name, _, _, _, _)] = speaker_of("Jeremy Roe spoke on Monday. “We won,” Roe said.")
+    assert name == "Jeremy Roe"
+
+
+@pytest.mark.parametrize("text, affiliation", [
+    ("Rep. Jane Roe, D-Mich., the ranking member, spoke first.", "Democratic Party"),
+    ("Sen. Sam Lee (R-Ky.) spoke first.", "Republican Party"),
+    ("Sen. Sam Lee, X-Ky., spoke first.", None),  # a letter no party rule claims
+    ("Sen. Sam Lee, D-Day veteran, spoke first.", None),  # no tag: "D-Day" is no state
+])
+def test_a_party_and_state_tag_names_the_party(text, affiliation):
+    name = "Jane Roe" if "Jane" in text else "Sam Lee"
+    d = Descriptions(text, RULES).of(name)
+    assert (d.affiliation if d else None) == affiliation

@@ -206,3 +206,24 @@ def test_a_quote_after_a_colon_is_the_subjects():
 def test_a_phrase_in_marks_inside_a_sentence_is_no_quotation():
     assert speakers("A group of boys in “Make Northland Great Again” hats walked by.") == []
     assert speakers("The crowd was quiet.\n\n“We will not move from here until we are heard.”") == [(None, None, None)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a word capitalised only because it opens the sentence is no name
+    ("Proponents said the plan had failed.", [("Proponents", "Proponents", "unknown")]),
+    # a name the article also writes inside a sentence is one, even first in a sentence
+    ("A letter came from Northwind. Northwind said the plan had failed.", [("Northwind", "Northwind", "person")]),
+    # an abbreviation's period opens no sentence: "Mr. Roe" is a person
+    ("Jane Roe arrived. “We won,” Mr. Roe said.", [("Mr. Roe", "Jane Roe", "person")]),
+])
+def test_a_capital_that_only_opens_a_sentence_is_no_name(text, expected):
+    assert speakers(text) == expected
+
+
+def test_a_name_heads_an_appositive_title_with_commas():
+    # "NAME, TITLE of A, B and C, said": the name before the title speaks, not the title
+    [(_, name, kind)] = speakers("Sam Lee, Minister of Health, Sport and Culture, said the plan would work.")
+    assert (name, kind) == ("Sam Lee", "person")
+    # with no name before it, the title is the mention
+    [(mention, _, _)] = speakers("Yesterday the Minister of Health, Sport and Culture, said the plan would work.")
+    assert mention.startswith("the Minister of Health")
