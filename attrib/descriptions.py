@@ -7,6 +7,8 @@ affiliation the words around it state, by these conventions of English news (eac
 
 * ``affiliation.premodifier``: the organisation and title written before the name
   ("Northfield University economist Sam Lee", "Green Party Leader Jane Roe", "Treasury spokesperson");
+* ``affiliation.possessor``: whose title it is, written before the name: "Roe's campaign manager Sam Lee",
+  "Roe's agent, Sam Lee" (the person or organisation the possessor names);
 * ``affiliation.appositive``: an appositive after the name ("Jane Roe, a spokeswoman for Metro Transit,",
   "Jane Roe, president of the Metro Union,", "Jane Roe, the Green Party leader,",
   "Jane Roe, Metro Transit's spokeswoman,");
@@ -107,6 +109,8 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
     w = _Words.of(rules)
     left = list(tokenize(text, max(0, start - _WINDOW), start))
     k = len(left)
+    comma = k > 0 and left[k - 1].text == ","
+    k -= comma  # "Roe's agent, Sam Lee": a possessor's title in apposition before the name
     role_from = k
     while role_from > 0 and _WORD.fullmatch(left[role_from - 1].text) and \
             left[role_from - 1].text.lower() not in w.left_stops and (
@@ -114,16 +118,27 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
         role_from -= 1  # "political scientist", "Leader", "MP": the title right before the name
     if role_from == k or not any(x.text.lower() in w.role_words for x in left[role_from:k]):
         return None
-    if role_from > 0 and left[role_from - 1].text in _POSSESSIVE:
-        return None  # "Roe's campaign manager": a person's, not an organisation's
-    org_from = role_from
-    while org_from > 0 and (_cap(left[org_from - 1]) or left[org_from - 1].text.lower() in w.particles) and \
-            left[org_from - 1].text.lower() not in w.non_name:
-        org_from -= 1
-    while org_from < role_from and not _cap(left[org_from]):
-        org_from += 1  # a run never opens with a particle
     role = " ".join(x.text.lower() for x in left[role_from:k])
-    return Description(role, _name_of(text, left, org_from, role_from, w), "affiliation.premodifier")
+    if role_from > 1 and left[role_from - 1].text in _POSSESSIVE and _cap(left[role_from - 2]):
+        # "Roe's campaign manager Sam Lee", "Roe's agent, Sam Lee": the possessor's
+        return Description(role, _name_of(text, left, _run_start(left, role_from - 1, w), role_from - 1, w),
+                           "affiliation.possessor")
+    if comma or role_from > 0 and left[role_from - 1].text in _POSSESSIVE:
+        return None  # "the mayor, Sam Lee": maybe whom Sam Lee spoke of; "her agent Sam Lee": no name to give
+    return Description(role, _name_of(text, left, _run_start(left, role_from, w), role_from, w),
+                       "affiliation.premodifier")
+
+
+def _run_start(toks: list[Token], end: int, w: _Words) -> int:
+    """Where the run of capitalised words (and the particles between them) that ends before ``toks[end]`` starts:
+    "Bank of Canada" before "economist"; ``end`` when there is none."""
+    start = end
+    while start > 0 and (_cap(toks[start - 1]) or toks[start - 1].text.lower() in w.particles) and \
+            toks[start - 1].text.lower() not in w.non_name:
+        start -= 1
+    while start < end and not _cap(toks[start]):
+        start += 1  # a run never opens with a particle
+    return start
 
 
 def appositive(text: str, end: int, rules: RuleSet, after_role: bool = False) -> Description | None:

@@ -40,5 +40,7 @@ BUILT_IN: dict[str, str] = {
     "affiliation.heads": 'a relative clause: "Jane Roe, who heads the Metro Union,"',
     "affiliation.preposition": '"of"/"for" after the name or role: "Jane Roe of the Metro Union", '
                                '"a spokeswoman for Metro Transit"',
+    "affiliation.possessor": 'whose title it is, before the name: "Roe\'s agent, Sam Lee" -> Roe (a person or an '
+                             'organisation)',
     "affiliation.party-tag": 'US news\' party-and-state tag after the name: "Jane Roe, D-Mich.," -> Democratic Party',
 }

@@ -286,8 +286,19 @@ class _Resolver:
         describes_person = definite and core[0].text.lower() == "the" and head[-1].text.islower() and \
             not any(x.text[:1].isupper() or x.text in ("’s", "'s") for x in head) and \
             head_words[-1] not in t.evidence and head_words[-1].endswith(t.agent_suffixes)
-        return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), affiliation=affiliation, definite=definite,
-                       person_descriptor=describes_person)
+        return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), affiliation=affiliation or self._possessor(head),
+                       definite=definite, person_descriptor=describes_person)
+
+    def _possessor(self, head: list[Token]) -> str | None:
+        """Whose a mention's head is, by the name before its "'s" ("Trudeau's office" -> Justin Trudeau, named
+        before in full; "the Metro Union's board" -> Metro Union)."""
+        own = next((i for i in range(len(head) - 1, 0, -1) if head[i].text in ("’s", "'s")), None)
+        if own is None or not head[own - 1].text[:1].isupper():
+            return None
+        first = own - 1
+        while first > 0 and head[first - 1].text[:1].isupper():
+            first -= 1
+        return self._fuller(self._clean(self.text[head[first].start:head[own - 1].end]))
 
     def _author(self, head: list[Token], core: list[Token]) -> Span | None:
         """The author a document mention speaks for: the name after "by"/"from" ("an analysis by Jane Doe",
@@ -467,8 +478,16 @@ class _Resolver:
             d = self.descriptions.of(name)
             if d is not None:
                 role, aff = role or d.role, d.affiliation
+                if d.rule_id == "affiliation.possessor":  # "DeLaet's agent": the person named before in full
+                    aff = self._fuller(aff)
                 self.described = d.rule_id if d.affiliation else self.described
         return Speaker(person_id(name), name, SpeakerKind.PERSON, role, aff, self._path(aff))
+
+    def _fuller(self, name: str | None) -> str | None:
+        """A one-word name as the person named before in full ("DeLaet" -> "Graham DeLaet"), else as it is."""
+        if name is None or " " in name:
+            return name
+        return self.persons.get(name) or (self._clean(longer) if (longer := self._longer_name(name)) else name)
 
     def _longer_name(self, word: str) -> str | None:
         """The last multi-word name ending in ``word`` that ends before the mention being resolved (``_long_names``

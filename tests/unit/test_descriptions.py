@@ -39,6 +39,10 @@ RULES = load_ruleset()
     # a party before a title, and not the seat after it
     ("Jane Roe, Liberal MLA for Northfield Bay, spoke first.", "Jane Roe", "mla", "Liberal",
      "affiliation.appositive"),
+    # whose title it is: the possessor, a person or an organisation
+    ("Sam Lee’s campaign manager Jane Roe spoke first.", "Jane Roe", "campaign manager", "Sam Lee",
+     "affiliation.possessor"),
+    ("Roe's agent, Sam Lee, spoke first.", "Sam Lee", "agent", "Roe", "affiliation.possessor"),
     # the surname alone later in the article takes what the introduction said
     ("Jane Roe, a spokeswoman for Metro Transit, arrived. Roe spoke first.", "Roe", "spokeswoman", "Metro Transit",
      "affiliation.appositive"),
@@ -54,7 +58,8 @@ def test_stated_role_and_affiliation(text, name, role, affiliation, rule):
     ("Jane Roe, who was named chair in May, spoke first.", "Jane Roe"),
     ("Jane Roe, 58, spoke first.", "Jane Roe"),
     ("Jane Roe, a mother of two, spoke first.", "Jane Roe"),
-    ("Sam Lee’s campaign manager Jane Roe spoke first.", "Jane Roe"),  # a person's manager, not an organisation's
+    ("Her agent, Jane Roe, spoke first.", "Jane Roe"),  # a pronoun's: no name to give
+    ("Asked about the mayor, Jane Roe spoke first.", "Jane Roe"),  # maybe whom she spoke of
     ("Jane Roe, the Secretary of State, spoke first.", "Jane Roe"),  # one title
     ("Jane Roe, a state representative who graduated from Northfield College, spoke.", "Jane Roe"),  # a clause
 ])
@@ -120,3 +125,14 @@ def test_a_party_and_state_tag_names_the_party(text, affiliation):
     name = "Jane Roe" if "Jane" in text else "Sam Lee"
     d = Descriptions(text, RULES).of(name)
     assert (d.affiliation if d else None) == affiliation
+
+
+def test_a_possessed_speaker_speaks_for_its_possessor():
+    # "Roe's office" speaks for Jane Roe, named before in full; "Roe's agent, Sam Lee" for her too
+    [(name, _, _, aff, _)] = speaker_of("Jane Roe won the seat. “We are pleased,” Roe's office said.")
+    assert (name, aff) == ("Roe's office", "Jane Roe")
+    [(name, _, role, aff, rids)] = speaker_of("Jane Roe won the seat. “She is pleased,” Roe's agent, Sam Lee, said.")
+    assert (name, role, aff) == ("Sam Lee", "agent", "Jane Roe") and "affiliation.possessor" in rids
+    # no possessor, no affiliation
+    [(_, _, _, aff, _)] = speaker_of("Jane Roe won the seat. “We are pleased,” the office said.")
+    assert aff is None
