@@ -254,17 +254,21 @@ class Descriptions:
         self._at: dict[str, list[int]] | None = None  # a name's last word -> where the name is written
         self._memo: dict[str, Description | None] = {}
 
-    def _places(self, name: str) -> list[tuple[int, int]]:
-        """Where the article writes ``name`` (or a longer name ending in its last word), in text order."""
+    def written_at(self, word: str) -> list[int]:
+        """Where the article writes the capitalised word ``word``, in text order (indexed once per article)."""
         if self._at is None:
             self._at = {}
             for m in re.finditer(r"[A-Z][\w’'-]*", self.text):
                 self._at.setdefault(m.group(), []).append(m.start())
+        return self._at.get(word, [])
+
+    def _places(self, name: str) -> list[tuple[int, int]]:
+        """Where the article writes ``name`` (or a longer name ending in its last word), in text order."""
         words = name.split()
         if len(words) == 1:  # a surname alone: read around the fuller name it ends ("Russian President Vladimir Putin")
-            return [(self._name_start(s), s + len(name)) for s in self._at.get(name, ())]
-        out = [(s, s + len(name)) for s in self._at.get(words[0], ()) if self.text[s:s + len(name)] == name]
-        return out or [(self._name_start(s), s + len(words[-1])) for s in self._at.get(words[-1], ())]
+            return [(self._name_start(s), s + len(name)) for s in self.written_at(name)]
+        out = [(s, s + len(name)) for s in self.written_at(words[0]) if self.text[s:s + len(name)] == name]
+        return out or [(self._name_start(s), s + len(words[-1])) for s in self.written_at(words[-1])]
 
     def _name_start(self, s: int) -> int:
         """Where the name that ends in the word at ``s`` starts: back over the capitalised words before it

@@ -91,6 +91,9 @@ class _Tables:
         self.gender_words = {**{w: "male" for w in rules.words("male-word")},
                              **{w: "female" for w in rules.words("female-word")}}
         self.abbreviations = rules.words("abbreviation")
+        self.thing_pronouns = rules.words("pronoun-thing")
+        personal = sorted(self.pronouns, key=len, reverse=True)  # a pronoun of any class, as a whole word
+        self.pronoun_re = re.compile(r"\b(?:" + "|".join(map(re.escape, personal)) + r")\b", re.I) if personal else None
         self.agent_suffixes = tuple(sorted(rules.words("agent-suffix")))
         # words that open a sentence without being a name: "Although Trump", "Given ...", "Article ..."
         self.opener_words = rules.words("clause-boundary") | self.prep | self.det | rules.words("non-name")
@@ -168,6 +171,7 @@ class _Resolver:
         self._name_starts: list[int] = []
         self._history_starts: list[int] = []  # the mention start of each history entry
         self._long_names_cache: list[tuple[int, str, str]] | None = None  # see _long_names
+        self._person_words: set[str] | None = None  # see _name_words
         self._ent_starts: list[int] | None = None  # see _entities
         self._non_persons: Overlaps | None = None  # see _known_non_persons
         self._quote_overlaps: Overlaps | None = None  # see _in_quote
@@ -242,6 +246,8 @@ class _Resolver:
         name = None if modifier_only or role_headed else self._person_name(head, ents)
         if not name and not modifier_only and head[-1].text.islower():
             name = self._appositive_name(appos, ents)  # "the state's campaign chairman, Jane Doe,"
+        if name and not role and " " not in name and self._taken_up_as_a_thing(name, head):
+            return _Parsed(SpeakerKind.ORGANIZATION, name, affiliation=name, definite=definite)
         if name:
             return _Parsed(SpeakerKind.PERSON, name, role, role_rule, affiliation, definite=definite)
         head_words = tuple(x.text.lower() for x in head)
@@ -268,7 +274,7 @@ class _Resolver:
             return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:he]), role, role_rule, affiliation,
                            definite=definite)
         # "the Metro Union", "EU": a name holding an organisation word, or an acronym, names an organisation
-        proper = [x for x in head if x.text.lower() not in t.det]
+        proper = [x for x in head if x.text.lower() not in t.det and x.text != "."]  # "Northwind Co."
         k = core.index(head[-1]) + 1 if head[-1] in core else len(core)
         while k + 1 < len(core) and core[k].text.lower() in t.name_particles and core[k + 1].text[:1].isupper():
             proper += core[k:k + 2]  # "the Bank of Canada": the name runs over "of"
@@ -288,6 +294,29 @@ class _Resolver:
             head_words[-1] not in t.evidence and head_words[-1].endswith(t.agent_suffixes)
         return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), affiliation=affiliation or self._possessor(head),
                        definite=definite, person_descriptor=describes_person)
+
+    def _taken_up_as_a_thing(self, word: str, head: list[Token]) -> bool:
+        """Whether a one-word name names an organisation: no title, honorific or given name goes with it, the
+        article never writes it in a fuller person's name, and where it is written the first pronoun after it in
+        its sentence is a thing's ("Northwind said its profit fell", not "Lee said he would stay")."""
+        t = self.t
+        if t.pronoun_re is None or word.lower() in t.gender_words or any(
+                x.text.lower().rstrip(".") in t.honorific for x in head) or word in self._name_words():
+            return False
+        for s in self.descriptions.written_at(word)[:_MAX_PLACES]:
+            k = bisect.bisect_right(self.sent_starts, s)
+            stop = min(self.sent_starts[k] if k < len(self.sent_starts) else len(self.text), s + _THING_WINDOW)
+            m = t.pronoun_re.search(self.text, s + len(word), stop)
+            if m is not None and not _CAPITALISED.search(self.text, s + len(word), m.start()):
+                return m.group().lower() in t.thing_pronouns  # no other name between them that it could take up
+        return False
+
+    def _name_words(self) -> set[str]:
+        """Every word of the article's fuller person names ("Wang" and "Qishan" of "Wang Qishan"), worked out once."""
+        if self._person_words is None:
+            self._person_words = {w for _, _, name in self._long_names() for w in name.split()
+                                  if not self.t.org_words & {x.lower().rstrip(".") for x in name.split()}}
+        return self._person_words
 
     def _possessor(self, head: list[Token]) -> str | None:
         """Whose a mention's head is, by the name before its "'s" ("Trudeau's office" -> Justin Trudeau, named
@@ -360,7 +389,7 @@ class _Resolver:
             if before and before[-1].lower() == "the" and run[0].text.lower() not in self.t.honorific:
                 continue  # "the Kentucky Republican", "the Calgary-based railway": no person's name takes "the"
             if len(run) == 1 and self._first_in_sentence(run[0].start) and run[0].text not in self._mid_sentence_caps() \
-                    and run[0].text.lower() not in self.t.gender_words:
+                    and run[0].text.lower() not in self.t.gender_words and run[0].text not in self._name_words():
                 continue  # "Protesters said", "Given his views": capitalised only because it opens the sentence
             run = run[self._title_end([x.text for x in run]):]
             if not run or (len(run) == 1 and (run[0].text.lower(),) in self.t.roles):
@@ -509,10 +538,12 @@ class _Resolver:
             named = self._known_non_persons()
             self._long_names_cache = []
             for e in self.ann.entities:
-                words = e.text.split()
-                if e.label not in ("PERSON", "PROPN") or len(words) < 2 or self._in_quote(e.start) or (
-                        e.source == "caps" and named(e.start, e.end)):  # quoted, or "Washington Post Trump"
-                    continue
+                if e.label not in ("PERSON", "PROPN") or self._in_quote(e.start):
+                    continue  # not a name the speaker uses in a quote
+                toks = list(tokenize(self.text, e.start, e.end))
+                while e.source == "caps" and toks and named(toks[0].start, e.end):
+                    toks = toks[1:]  # "Russian President Vladimir Putin", "Washington Post Trump": after the known name
+                words = [x.text for x in toks]
                 words = words[self._title_end(words[:-1]):]  # "Labour Leader Jeremy Corbyn": the name after the title
                 if len(words) > 1:
                     self._long_names_cache.append((e.end, words[-1], " ".join(words)))
@@ -843,6 +874,8 @@ class _Resolver:
 
 _INITIAL = re.compile(r"[A-Z]\.")  # a middle initial inside a name ("John F. Kerry")
 _CAPITALISED = re.compile(r"[A-Z][\w’'-]*")
+_MAX_PLACES = 20  # the places of a name read to tell a person from an organisation
+_THING_WINDOW = 200  # characters after a name read for the pronoun that takes it up
 _MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it
 
 

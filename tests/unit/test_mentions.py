@@ -227,3 +227,21 @@ def test_a_name_heads_an_appositive_title_with_commas():
     # with no name before it, the title is the mention
     [(mention, _, _)] = speakers("Yesterday the Minister of Health, Sport and Culture, said the plan would work.")
     assert mention.startswith("the Minister of Health")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a one-word name the article takes up with "its" names an organisation
+    ("Northwind posted a video to its feed. “We are proud,” Northwind said.",
+     [("Northwind", "Northwind", "organization")]),
+    # taken up with "his", it is a person
+    ("Lee posted a video to his feed. “We are proud,” Lee said.", [("Lee", "Lee", "person")]),
+    # "its" after another name between them refers to that one
+    ("A call came for Lee. Lee said Northwind would cut its prices.", [("Lee", "Lee", "person")]),
+    # a word of a fuller person's name is a person's, whatever pronoun follows
+    ("Wang Lei arrived. Wang said the company would cut its prices.", [("Wang", "Wang", "person")]),
+    # a corporate suffix makes an organisation's name
+    ("Northwind Electronics Co. said profits fell in May.",
+     [("Northwind Electronics Co.", "Northwind Electronics Co", "organization")]),
+])
+def test_organisations_by_their_names(text, expected):
+    assert speakers(text) == expected
