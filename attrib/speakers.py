@@ -37,6 +37,7 @@ _ORG_LABELS = {"COUNTRY": SpeakerKind.COUNTRY, "GOVERNMENT": SpeakerKind.ORGANIZ
                "ORGANIZATION": SpeakerKind.ORGANIZATION, "GROUP": SpeakerKind.ORGANIZATION,
                "MEDIA": SpeakerKind.ORGANIZATION, "ORG": SpeakerKind.ORGANIZATION, "GPE": SpeakerKind.COUNTRY,
                "NORP": SpeakerKind.COUNTRY}
+_COUNTRY_LABELS = ("COUNTRY", "GPE", "NORP")
 _PERSONISH = (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS)
 _ORGISH = (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY, SpeakerKind.UNKNOWN)
 
@@ -220,7 +221,8 @@ class _Resolver:
         known = next((t.speakers.get(e.ref) for e in ents if e.label == "PERSON" and e.source == "gazetteer"
                       and hs <= e.start and e.end <= he), None)
         role_rule, role = _longest_role(head, t) or _longest_role(appos, t) or (None, None)
-        orgs = [e for e in ents if e.source in ("gazetteer", "ner") and e.label in _ORG_LABELS]
+        orgs = [e for e in ents if e.source in ("gazetteer", "ner") and e.label in _ORG_LABELS
+                and not (e.label in _COUNTRY_LABELS and self._after_place_preposition(e.start))]  # "his career in Mexico"
         core_end = core[-1].end if core else he
         if role_rule is not None and role_rule.kind == "group":
             orgs = [e for e in orgs if e.end <= core_end]  # "Residents of X, which fell to the Taliban"
@@ -709,6 +711,11 @@ class _Resolver:
                 self.genders.setdefault(sp.id, gender)
                 return sp
         return None
+
+    def _after_place_preposition(self, pos: int) -> bool:
+        """Whether the word right before ``pos`` is a preposition of place ("in Mexico": where, not whom for)."""
+        before = self.text[max(0, pos - 12):pos].split()
+        return bool(before) and before[-1].lower() in self.t.place_prep
 
     def _after_preposition(self, pos: int) -> bool:
         """Whether the word right before ``pos`` is a preposition."""

@@ -136,3 +136,18 @@ def test_a_possessed_speaker_speaks_for_its_possessor():
     # no possessor, no affiliation
     [(_, _, _, aff, _)] = speaker_of("Jane Roe won the seat. “We are pleased,” the office said.")
     assert aff is None
+
+
+def test_a_nationality_ties_a_source_to_its_country():
+    # the default rules know the world's countries and their adjectives
+    [(_, kind, _, aff, _)] = speaker_of("A Canadian official said the talks had stalled.")
+    assert (kind, aff) == ("anonymous", "Canada")
+    [(name, kind, _, _, _)] = speaker_of("Canada said the talks had stalled.")
+    assert (name, kind) == ("Canada", "country")
+
+
+def test_a_country_after_a_preposition_of_place_is_where_not_whom_for():
+    [(name, _, _, aff, _)] = speaker_of("Sam Lee, who began his career in Mexico, said the plan would work.")
+    assert (name, aff) == ("Sam Lee", None)
+    [(name, _, _, aff, _)] = speaker_of("Sam Lee, a Mexican diplomat, said the plan would work.")
+    assert (name, aff) == ("Sam Lee", "Mexico")
