@@ -71,6 +71,7 @@ class _Tables:
         self.role_len = max((len(k) for k in self.roles), default=1)
         self.role_lengths = lengths_by_first_word(self.roles)  # first word -> lengths of the roles it starts
         self.role_heads = {k[-1] for k in self.roles}  # "minister", "leader": a title ends in one
+        self.role_words = {w for k in self.roles for w in k}  # "prime", "minister", "foreign": words of titles
         self.pronouns = {w: c for c in ("pronoun-male", "pronoun-female", "pronoun-thing", "pronoun-plural")
                          for w in rules.words(c)}
         # "her statement" speaks for "she": a pronoun of a class -> that class's subject pronoun
@@ -222,7 +223,8 @@ class _Resolver:
                       and hs <= e.start and e.end <= he), None)
         role_rule, role = _longest_role(head, t) or _longest_role(appos, t) or (None, None)
         orgs = [e for e in ents if e.source in ("gazetteer", "ner") and e.label in _ORG_LABELS
-                and not (e.label in _COUNTRY_LABELS and self._after_place_preposition(e.start))]  # "his career in Mexico"
+                and not (e.label in _COUNTRY_LABELS and (self._after_place_preposition(e.start)  # "his career in Mexico"
+                                                         or self._in_a_longer_name(e)))]  # "the Bank of Canada"
         core_end = core[-1].end if core else he
         if role_rule is not None and role_rule.kind == "group":
             orgs = [e for e in orgs if e.end <= core_end]  # "Residents of X, which fell to the Taliban"
@@ -712,6 +714,19 @@ class _Resolver:
                 return sp
         return None
 
+    def _in_a_longer_name(self, e: Entity) -> bool:
+        """Whether a country's name is part of a longer name ("the Bank of Canada", "Health Canada", "Canadian
+        Press"): joined to a capitalised word (or "of" and one) that is no title ("Canadian Prime Minister")."""
+        after = _NEXT_WORD.match(self.text, e.end)
+        if after and after.group(1)[:1].isupper() and (after.group(1).lower(),) not in self.t.roles and \
+                after.group(1).lower() not in self.t.role_words:
+            return True
+        before = self.text[max(0, e.start - 30):e.start].split()
+        if before and before[-1].lower() in self.t.name_particles:
+            before = before[:-1]
+        return bool(before) and before[-1][:1].isupper() and before[-1].lower() not in self.t.role_words | self.t.det \
+            and not before[-1].endswith((".", ",", ":", "’s", "'s")) and not self._first_in_sentence(e.start)
+
     def _after_place_preposition(self, pos: int) -> bool:
         """Whether the word right before ``pos`` is a preposition of place ("in Mexico": where, not whom for)."""
         before = self.text[max(0, pos - 12):pos].split()
@@ -881,6 +896,7 @@ class _Resolver:
 
 _INITIAL = re.compile(r"[A-Z]\.")  # a middle initial inside a name ("John F. Kerry")
 _CAPITALISED = re.compile(r"[A-Z][\w’'-]*")
+_NEXT_WORD = re.compile(r"[ \t]+([\w’'-]+)")  # the word right after a position, on its line
 _MAX_PLACES = 20  # the places of a name read to tell a person from an organisation
 _THING_WINDOW = 200  # characters after a name read for the pronoun that takes it up
 _MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it

@@ -151,3 +151,16 @@ def test_a_country_after_a_preposition_of_place_is_where_not_whom_for():
     assert (name, aff) == ("Sam Lee", None)
     [(name, _, _, aff, _)] = speaker_of("Sam Lee, a Mexican diplomat, said the plan would work.")
     assert (name, aff) == ("Sam Lee", "Mexico")
+
+
+@pytest.mark.parametrize("text, name, kind, affiliation", [
+    # a country's name inside a longer name is part of an organisation's name, not the country
+    ("The Bank of Canada said rates would rise.", "Bank of Canada", "organization", "Bank of Canada"),
+    ("Health Canada said the water was safe.", "Health Canada", "unknown", None),  # no organisation word in it
+    # after a title or a determiner, the country's adjective is the source's nationality
+    ("Canadian Prime Minister Sam Lee said rates would rise.", "Sam Lee", "person", "Canada"),
+    ("A Canadian official said rates would rise.", "Canadian official", "anonymous", "Canada"),
+])
+def test_a_country_inside_a_longer_name_is_no_affiliation(text, name, kind, affiliation):
+    [(got, got_kind, _, aff, _)] = speaker_of(text)
+    assert (got, got_kind, aff) == (name, kind, affiliation)

@@ -201,7 +201,7 @@ SPEAKER_CASES = [
     # a capitalised run that takes in a known outlet's name is no fuller name for a bare surname
     fixed("Donald Roe spoke on Monday. In a March 2016 meeting with the editorial board of the Washington Post "
           "Roe said that the plan was dead. Roe said it again on Friday.",
-          [("the editorial board of the Washington Post Roe", "United States", "country", "United States"),
+          [("the editorial board of the Washington Post Roe", "editorial board", "unknown", None),
            ("Roe", "Donald Roe", "person", None)],
           "'Roe' became 'Washington Post Roe', the run of capitals with the outlet's name before it (the first "
           "mention, with no comma after the outlet, is still misread)"),
