@@ -80,11 +80,11 @@ def _cap(t: Token) -> bool:
 
 def _org_run(toks: list[Token], i: int, w: _Words) -> int:
     """The end (exclusive) of the organisation name that starts at token ``i``: capitalised words and the
-    particles between them ("Bank of Canada"), never ending on a particle, and ended by a title ("Liberal
-    MLA for ..."); ``i`` when there is none."""
+    particles between them ("Bank of Canada"), never ending on a particle, and ended by a title that ends the
+    capitalised run ("Liberal MLA for ...", not "Railroad Workers United"); ``i`` when there is none."""
     j, end = i, i
     while j < len(toks) and (_cap(toks[j]) or (toks[j].text.lower() in w.particles and j > i)) and \
-            not (j > i and toks[j].text.lower() in w.role_words):
+            not (j > i and toks[j].text.lower() in w.role_words and not (j + 1 < len(toks) and _cap(toks[j + 1]))):
         if _cap(toks[j]):
             end = j + 1
         j += 1
@@ -107,7 +107,7 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
     """Title and organisation written right before a name (or role) at ``start``: "Northfield University
     economist", "Green Party Leader", "Treasury" before "spokesperson"."""
     w = _Words.of(rules)
-    left = list(tokenize(text, max(0, start - _WINDOW), start))
+    left = list(tokenize(text, max(text.rfind("\n", 0, start) + 1, start - _WINDOW), start))  # within its line
     k = len(left)
     comma = k > 0 and left[k - 1].text == ","
     k -= comma  # "Roe's agent, Sam Lee": a possessor's title in apposition before the name
@@ -144,13 +144,17 @@ def _run_start(toks: list[Token], end: int, w: _Words) -> int:
 def appositive(text: str, end: int, rules: RuleSet, after_role: bool = False) -> Description | None:
     """Role and affiliation stated right after a name that ends at ``end``: ", a spokeswoman for Metro
     Transit,", ", president of the Metro Union,", ", the Green Party leader,", ", Metro Transit's
-    spokeswoman,", ", who heads the Metro Union,", " of the Metro Union". After a role (``after_role``:
+    spokeswoman,", ", who heads the Metro Union,", " of the Metro Union", " with Metro Transit". After a role (``after_role``:
     "a spokeswoman for Metro Transit said") any affiliation preposition may open the organisation."""
     w = _Words.of(rules)
-    right = list(tokenize(text, end, min(len(text), end + _WINDOW)))
+    line_end = text.find("\n", end)
+    right = list(tokenize(text, end, min(len(text) if line_end < 0 else line_end, end + _WINDOW)))  # within its line
     if not right:
         return None
-    if right[0].text.lower() == "of" or (after_role and right[0].text.lower() in w.for_words):
+    first = right[0].text.lower()
+    if first in w.for_words and (after_role or first not in w.place):
+        # "Jane Roe of the Metro Union", "Jane Roe with Metro Transit"; after a name no preposition of place ("Jane
+        # Roe at the White House": where she is), after a role any ("a spokeswoman at Metro Transit")
         i = 1 + (len(right) > 1 and right[1].text.lower() in w.det)
         org_end = _org_run(right, i, w)
         return Description(None, _name_of(text, right, i, org_end, w), "affiliation.preposition") if org_end > i else None

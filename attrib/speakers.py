@@ -274,10 +274,8 @@ class _Resolver:
         if any(head_words[-len(d):] == d for d in t.descriptors) and not any(x.text[:1].isupper() for x in head):
             return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), descriptor=True, definite=definite,
                            affiliation=affiliation)
-        if role_rule is not None:
-            return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:he]), role, role_rule, affiliation,
-                           definite=definite)
-        # "the Metro Union", "EU": a name holding an organisation word, or an acronym, names an organisation
+        # "the Metro Union", "EU", "UFCW Local 832", "the Prime Minister's Office": a name holding an organisation
+        # word, or an acronym that is no title, names an organisation
         proper = [x for x in head if x.text.lower() not in t.det and x.text != "."]  # "Northwind Co."
         k = core.index(head[-1]) + 1 if head[-1] in core else len(core)
         while k + 1 < len(core) and core[k].text.lower() in t.name_particles and core[k + 1].text[:1].isupper():
@@ -286,11 +284,16 @@ class _Resolver:
             while k < len(core) and core[k].text[:1].isupper():
                 proper.append(core[k])
                 k += 1
-        if proper and all(x.text[:1].isupper() or x.text.lower() in t.name_particles for x in proper) and (
+        if proper and (proper[-1].text[:1].isupper() or proper[-1].text.isdigit()) and all(
+                x.text[:1].isupper() or x.text.isdigit() or x.text in ("’s", "'s") or x.text.lower() in t.name_particles
+                for x in proper) and (
                 any(x.text.lower() in t.org_words for x in proper)
-                or len(proper) == 1 and len(proper[0].text) > 1 and proper[0].text.isupper()):
+                or any(len(x.text) > 1 and x.text.isupper() and x.text.lower() not in t.role_words for x in proper)):
             name = self._clean(self.text[proper[0].start:proper[-1].end])
             return _Parsed(SpeakerKind.ORGANIZATION, name, affiliation=name, definite=definite)
+        if role_rule is not None:
+            return _Parsed(SpeakerKind(role_rule.kind), self._clean(self.text[hs:he]), role, role_rule, affiliation,
+                           definite=definite)
         # "the affable proprietor": a definite description of one person (its head a noun for a person by
         # what they do) that names no one, no role the rules know, no organisation and no document
         describes_person = definite and core[0].text.lower() == "the" and head[-1].text.islower() and \
@@ -385,8 +388,8 @@ class _Resolver:
             if ok:
                 cur.append(tok)
                 continue
-            if cur and w not in ("’s", "'s"):  # "Vladimir Putin’s special envoy": Putin is not the speaker
-                runs.append(cur)
+            if cur and w not in ("’s", "'s") and not w.isdigit():
+                runs.append(cur)  # not "Vladimir Putin’s special envoy" (Putin is not the speaker), nor "Local 832"
             cur = []
         for run in reversed(runs):
             before = self.text[max(0, run[0].start - 4):run[0].start].split()

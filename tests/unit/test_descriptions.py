@@ -164,3 +164,29 @@ def test_a_country_after_a_preposition_of_place_is_where_not_whom_for():
 def test_a_country_inside_a_longer_name_is_no_affiliation(text, name, kind, affiliation):
     [(got, got_kind, _, aff, _)] = speaker_of(text)
     assert (got, got_kind, aff) == (name, kind, affiliation)
+
+
+@pytest.mark.parametrize("text, name, affiliation", [
+    # "NAME with ORG": the organisation the person is with
+    ("Sam Lee with Railroad Workers United spoke first.", "Sam Lee", "Railroad Workers United"),
+    # not a preposition of place right after a name: where the person is
+    ("Sam Lee at the White House spoke first.", "Sam Lee", None),
+    # a title inside an organisation's name does not end it; one that ends the capitalised run does
+    ("Jane Roe, Liberal MLA for Northfield Bay, spoke first.", "Jane Roe", "Liberal"),
+    # a description stays on its line: a credit line above is no part of it
+    ("Photo: Metro Transit\nCEO Sam Lee spoke first.", "Sam Lee", None),
+])
+def test_organisations_after_a_name_and_their_bounds(text, name, affiliation):
+    d = Descriptions(text, RULES).of(name)
+    assert (d.affiliation if d else None) == affiliation
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("A release from UFCW Local 832 said the vote was close.", "UFCW Local 832", "organization"),  # an acronym
+    ("A statement by the Prime Minister's Office said the vote was close.", "Prime Minister's Office",
+     "organization"),  # a title inside an organisation's name
+    ("Prime Minister Sam Lee said the vote was close.", "Sam Lee", "person"),
+])
+def test_organisations_named_with_acronyms_and_titles(text, name, kind):
+    [(got, got_kind, _, _, _)] = speaker_of(text)
+    assert (got, got_kind) == (name, kind)
