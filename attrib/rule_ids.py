@@ -27,6 +27,8 @@ BUILT_IN: dict[str, str] = {
     "speaker.descriptor": 'an organisation descriptor resolved to an organisation named before ("the ministry")',
     "speaker.person-descriptor": 'a definite description of a person, resolved to the person the passage is '
                                  'about ("the affable proprietor")',
+    "speaker.titled-person": 'a definite title ("the prime minister") -> the person named with it before '
+                             '("Prime Minister Jane Roe")',
     "speaker.anonymous": 'an unnamed source by role ("a senior official"); one per role and article',
     "speaker.group": 'a group by its role noun ("residents", "Smith supporters")',
     "speaker.organisation": "an organisation or country the rules know",

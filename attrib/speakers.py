@@ -13,6 +13,8 @@ rule id goes into the record:
 * names -> the rules' speaker by alias, else the fullest form of the name in the article
   (``speaker.known``, ``speaker.name``), with the role and affiliation the article states
   (``attrib.descriptions``);
+* a definite title ("the prime minister") -> the person the article named with it before
+  (``speaker.titled-person``);
 * anonymous sources with the same role noun in one article -> one speaker (``speaker.anonymous``);
 * organisations, groups, and what is left as written (``speaker.organisation``, ``speaker.group``,
   ``speaker.unknown``).
@@ -174,6 +176,7 @@ class _Resolver:
         self._history_starts: list[int] = []  # the mention start of each history entry
         self._long_names_cache: list[tuple[int, str, str]] | None = None  # see _long_names
         self._person_words: set[str] | None = None  # see _name_words
+        self._titled: list[tuple[int, str, str]] = []  # see _titled_names
         self._ent_starts: list[int] | None = None  # see _entities
         self._non_persons: Overlaps | None = None  # see _known_non_persons
         self._quote_overlaps: Overlaps | None = None  # see _in_quote
@@ -396,7 +399,8 @@ class _Resolver:
             if before and before[-1].lower() == "the" and run[0].text.lower() not in self.t.honorific:
                 continue  # "the Kentucky Republican", "the Calgary-based railway": no person's name takes "the"
             if len(run) == 1 and self._first_in_sentence(run[0].start) and run[0].text not in self._mid_sentence_caps() \
-                    and run[0].text.lower() not in self.t.gender_words and run[0].text not in self._name_words():
+                    and run[0].text.lower() not in self.t.gender_words and run[0].text not in self._name_words() \
+                    and not self._described_as_a_person(run[0].end):
                 continue  # "Protesters said", "Given his views": capitalised only because it opens the sentence
             run = run[self._title_end([x.text for x in run]):]
             if not run or (len(run) == 1 and (run[0].text.lower(),) in self.t.roles):
@@ -459,6 +463,23 @@ class _Resolver:
             return None
         return self._person(p), "speaker.known" if p.known else "speaker.name"
 
+    def _titled_person(self, m: Span, p: _Parsed):
+        """"the prime minister": the person the article named with that title before ("Prime Minister Jane Roe",
+        "Jane Roe, the prime minister,"), the latest one."""
+        if p.kind is not SpeakerKind.ANONYMOUS or not p.definite or not p.role or p.affiliation:
+            return None
+        for _, sp, _ in self._back():
+            if sp.kind is SpeakerKind.PERSON and (sp.role or "").endswith(p.role):
+                return sp, "speaker.titled-person"
+        titled = [(end, name) for end, title, name in self._titled_names() if end <= m.start and title.endswith(p.role)]
+        if not titled:
+            return None
+        saved, self.pos = self.pos, titled[-1][0]
+        try:
+            return self._person(_Parsed(SpeakerKind.PERSON, titled[-1][1])), "speaker.titled-person"
+        finally:
+            self.pos = saved
+
     def _anonymous_source(self, m: Span, p: _Parsed):
         """"a senior official": one anonymous source per role (and affiliation) in the article."""
         return (self._anonymous(m.start, p), "speaker.anonymous") if p.kind is SpeakerKind.ANONYMOUS else None
@@ -484,8 +505,8 @@ class _Resolver:
                      p.affiliation, self._path(p.affiliation)) if p.name else None
         return sp, "speaker.unknown"
 
-    SIEVES = (_pronoun, _person_descriptor, _descriptor, _named_person, _anonymous_source, _organisation, _group,
-              _unknown)
+    SIEVES = (_pronoun, _person_descriptor, _descriptor, _named_person, _titled_person, _anonymous_source, _organisation,
+              _group, _unknown)
 
     def _path(self, org: str | None) -> tuple[str, ...]:
         if not org:
@@ -551,10 +572,18 @@ class _Resolver:
                 while e.source == "caps" and toks and named(toks[0].start, e.end):
                     toks = toks[1:]  # "Russian President Vladimir Putin", "Washington Post Trump": after the known name
                 words = [x.text for x in toks]
-                words = words[self._title_end(words[:-1]):]  # "Labour Leader Jeremy Corbyn": the name after the title
-                if len(words) > 1:
-                    self._long_names_cache.append((e.end, words[-1], " ".join(words)))
+                k = self._title_end(words[:-1])  # "Labour Leader Jeremy Corbyn": the name after the title
+                if len(words) - k > 1:
+                    self._long_names_cache.append((e.end, words[-1], " ".join(words[k:])))
+                    if k:
+                        self._titled.append((e.end, " ".join(words[:k]).lower(), " ".join(words[k:])))
         return self._long_names_cache
+
+    def _titled_names(self) -> list[tuple[int, str, str]]:
+        """(end, title in lower case, name) of the article's fuller names written after a title ("Prime Minister
+        Justin Trudeau"), in entity order."""
+        self._long_names()
+        return self._titled
 
     def _known_non_persons(self) -> Overlaps:
         """Whether a span overlaps a name the rules or NER know as no person's ("Taliban", "Washington Post");
@@ -769,7 +798,7 @@ class _Resolver:
                 first = e.text.split()[0]
                 if self._opens_sentence(e.start) and first not in self._mid_sentence_caps() and (
                         first.lower() in self.t.opener_words or first.lower().endswith(("ing", "ed"))
-                        or " " not in e.text):
+                        or " " not in e.text and not self._described_as_a_person(e.end)):
                     # "Knowing Bardos", "Although Trump": a function word or participle capitalised only
                     # because it opens its sentence is no part of a name
                     rest = e.text.split(None, 1)
@@ -784,14 +813,31 @@ class _Resolver:
                 gender = self._entity_gender(e)
                 titled = gender is not None or words[0] in self.t.honorific or (words[0],) in self.t.roles \
                     or self.text[max(0, e.start - 12):e.start].rstrip().split(" ")[-1].lower() in self.t.abbreviations
-                if len(words) == 1 and not titled and words[0] not in names and words[0] not in self.speaker_words:
-                    continue  # a lone capitalised word is a person only as a known surname or after a title
+                if len(words) == 1 and not titled and words[0] not in names and words[0] not in self.speaker_words \
+                        and not self._described_as_a_person(e.end):
+                    continue  # a lone capitalised word is a person only as a known surname, after a title, or
+                    # described as one ("Yuni, a resident of the area,")
                 if len(words) > 1:
                     names.add(words[-1])
                 cands.append(_Candidate(e.start, e.end, gender))
             self._people = sorted(cands, key=lambda c: c.start)
             self._name_starts = [c.start for c in self._people]
         return self._people
+
+    def _described_as_a_person(self, end: int) -> bool:
+        """Whether an appositive right after ``end`` describes a person: ", a resident of the area", ", the
+        owner,", ", a spokeswoman for ...": a noun phrase whose head (its last word before a preposition or
+        clause) is a title or a noun for a person by what they do."""
+        toks = tokenize(self.text, end, min(len(self.text), end + _APPOSITIVE_WINDOW))
+        if len(toks) < 3 or toks[0].text != "," or toks[1].text.lower() not in self.t.det:
+            return False
+        head = ""
+        for x in toks[2:]:
+            w = x.text.lower()
+            if w in self.t.prep or w in self.t.relative or not x.text[:1].isalnum():
+                break
+            head = w
+        return head.endswith(self.t.agent_suffixes) or (head,) in self.t.roles
 
     def _opens_sentence(self, pos: int) -> bool:
         """Whether ``pos`` is the first word of a sentence or paragraph (after a quotation mark, too)."""
@@ -902,6 +948,7 @@ _CAPITALISED = re.compile(r"[A-Z][\w’'-]*")
 _NEXT_WORD = re.compile(r"[ \t]+([\w’'-]+)")  # the word right after a position, on its line
 _MAX_PLACES = 20  # the places of a name read to tell a person from an organisation
 _THING_WINDOW = 200  # characters after a name read for the pronoun that takes it up
+_APPOSITIVE_WINDOW = 80  # characters after a name read for an appositive that describes it
 _MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it
 
 

@@ -245,3 +245,27 @@ def test_a_name_heads_an_appositive_title_with_commas():
 ])
 def test_organisations_by_their_names(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a definite title refers to the person the article named with it
+    ("Prime Minister Jane Roe toured the plant. “We are proud,” the prime minister said.",
+     [("the prime minister", "Jane Roe", "person")]),
+    # with no one named with that title, the source stays anonymous
+    ("Jane Roe toured the plant. “We are proud,” the prime minister said.",
+     [("the prime minister", "prime minister", "anonymous")]),
+])
+def test_a_definite_title_refers_to_the_person_named_with_it(text, expected):
+    assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a lone name described as a person by an appositive is one, and "she" can refer to her
+    ("Sam Lee, a commander, said troops were sent.\n\nYuni, a resident of the area, was at home when the water "
+     "came.\n\n“I ran,” she said.", ("she", "Yuni")),
+    # an appositive that describes a thing makes no person of the name
+    ("Sam Lee, a commander, said troops were sent.\n\nNorthwind, a charity in the area, sent food.\n\n“We ran,” "
+     "he said.", ("he", "Sam Lee")),
+])
+def test_a_lone_name_described_as_a_person(text, expected):
+    assert speakers(text)[-1][:2] == expected
