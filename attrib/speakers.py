@@ -101,6 +101,10 @@ class _Tables:
         self.agent_suffixes = tuple(sorted(rules.words("agent-suffix")))
         # words that open a sentence without being a name: "Although Trump", "Given ...", "Article ..."
         self.opener_words = rules.words("clause-boundary") | self.prep | self.det | rules.words("non-name")
+        self.state_bodies = rules.words("state-body")
+        # a country's name, aliases and adjectives -> the country ("Chinese" -> China)
+        self.countries = {w: o.name for o in rules.organisations if o.kind == "country"
+                          for w in (o.name, *o.aliases, *o.adjectives)}
         self.governments: dict[str, str] = {}
         for o in rules.organisations:  # a country's government: the government-kind child of the country
             if o.kind == "government" and o.parent and (p := rules.org(o.parent)) and p.kind == "country":
@@ -509,9 +513,28 @@ class _Resolver:
               _group, _unknown)
 
     def _path(self, org: str | None) -> tuple[str, ...]:
+        """An affiliation and its parents: the rules' path where they know it, else the country whose body the
+        name says it is ("the Chinese foreign ministry" -> China), else the name alone."""
         if not org:
             return ()
-        return self.t.rules.org_path(org) if self.t.rules.org(org) else (org,)
+        if self.t.rules.org(org):
+            return self.t.rules.org_path(org)
+        country = self._state_of(org)
+        return (org, *self.t.rules.org_path(self.t.governments.get(country, country))) if country else (org,)
+
+    def _state_of(self, name: str) -> str | None:
+        """The country an organisation's name makes it a body of: its first word (or its words after the last
+        "of") names a country, and another of its words is a state body's ("Chinese foreign ministry",
+        "Embassy of Canada", not "Canadian Pacific Railway")."""
+        words = name.split()
+        if len(words) < 2 or not any(w.lower() in self.t.state_bodies for w in words):
+            return None
+        last_of = max((i for i, w in enumerate(words) if w.lower() in self.t.name_particles), default=None)
+        for written in (words[0], " ".join(words[last_of + 1:]) if last_of is not None else ""):
+            country = self.t.countries.get(written)
+            if country:
+                return country
+        return None
 
     def _person(self, p: _Parsed) -> Speaker:
         name = p.name or ""

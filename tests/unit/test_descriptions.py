@@ -190,3 +190,17 @@ def test_organisations_after_a_name_and_their_bounds(text, name, affiliation):
 def test_organisations_named_with_acronyms_and_titles(text, name, kind):
     [(got, got_kind, _, _, _)] = speaker_of(text)
     assert (got, got_kind) == (name, kind)
+
+
+@pytest.mark.parametrize("text, path", [
+    # a body of a state named with the country's adjective or after "of" has the country as its parent
+    ("Sam Lee, a spokesman for the Chilean Foreign Ministry, said talks would go on.",
+     ("Chilean Foreign Ministry", "Chile")),
+    ("Sam Lee, a spokesman for the Embassy of Chile, said talks would go on.", ("Embassy of Chile", "Chile")),
+    # a company named with a country's adjective is no body of that state
+    ("Sam Lee, a spokesman for Chilean Pacific Railway, said talks would go on.", ("Chilean Pacific Railway",)),
+])
+def test_the_text_gives_a_state_body_its_country(text, path):
+    rules = RULES.in_scope("statements")
+    result, _ = extract(BuiltinAnnotator(rules).annotate(Article("t", "t.txt", text)), rules)
+    assert result.attributions[0].speaker.affiliation_path == path
