@@ -771,11 +771,13 @@ class _Resolver:
 
     def _in_a_longer_name(self, e: Entity) -> bool:
         """Whether a country's name is part of a longer name ("the Bank of Canada", "Health Canada", "Canadian
-        Press"): joined to a capitalised word (or "of" and one) that is no title ("Canadian Prime Minister")."""
-        after = _NEXT_WORD.match(self.text, e.end)
-        if after and after.group(1)[:1].isupper() and (after.group(1).lower(),) not in self.t.roles and \
-                after.group(1).lower() not in self.t.role_words:
-            return True
+        Press", "the Chilean Foreign Ministry"): joined to capitalised words (or "of" and one) that are no title
+        ("Canadian Prime Minister")."""
+        after = _CAPITALISED_RUN.match(self.text, e.end)
+        if after:
+            words = after.group(1).lower().split()
+            if any(w in self.t.org_words for w in words) or words[0] not in self.t.role_words:
+                return True
         before = self.text[max(0, e.start - 30):e.start].split()
         if before and before[-1].lower() in self.t.name_particles:
             before = before[:-1]
@@ -968,7 +970,7 @@ class _Resolver:
 
 _INITIAL = re.compile(r"[A-Z]\.")  # a middle initial inside a name ("John F. Kerry")
 _CAPITALISED = re.compile(r"[A-Z][\w’'-]*")
-_NEXT_WORD = re.compile(r"[ \t]+([\w’'-]+)")  # the word right after a position, on its line
+_CAPITALISED_RUN = re.compile(r"[ \t]+([A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*)*)")  # capitalised words right after
 _MAX_PLACES = 20  # the places of a name read to tell a person from an organisation
 _THING_WINDOW = 200  # characters after a name read for the pronoun that takes it up
 _APPOSITIVE_WINDOW = 80  # characters after a name read for an appositive that describes it
