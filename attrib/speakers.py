@@ -592,9 +592,10 @@ class _Resolver:
                 if e.label not in ("PERSON", "PROPN") or self._in_quote(e.start):
                     continue  # not a name the speaker uses in a quote
                 toks = list(tokenize(self.text, e.start, e.end))
-                while e.source == "caps" and toks and named(toks[0].start, e.end):
-                    toks = toks[1:]  # "Russian President Vladimir Putin", "Washington Post Trump": after the known name
-                words = [x.text for x in toks]
+                first = 0
+                while e.source == "caps" and first < len(toks) and named(toks[first].start, e.end):
+                    first += 1  # "Russian President Vladimir Putin", "Washington Post Trump": after the known name
+                words = [x.text for x in toks[first:]]
                 k = self._title_end(words[:-1])  # "Labour Leader Jeremy Corbyn": the name after the title
                 if len(words) - k > 1:
                     self._long_names_cache.append((e.end, words[-1], " ".join(words[k:])))
@@ -773,7 +774,7 @@ class _Resolver:
         """Whether a country's name is part of a longer name ("the Bank of Canada", "Health Canada", "Canadian
         Press", "the Chilean Foreign Ministry"): joined to capitalised words (or "of" and one) that are no title
         ("Canadian Prime Minister")."""
-        after = _CAPITALISED_RUN.match(self.text, e.end)
+        after = _CAPITALISED_RUN.match(self.text, e.end, e.end + _NAME_WINDOW)
         if after:
             words = after.group(1).lower().split()
             if any(w in self.t.org_words for w in words) or words[0] not in self.t.role_words:
@@ -974,6 +975,7 @@ _CAPITALISED_RUN = re.compile(r"[ \t]+([A-Z][\w’'-]*(?:[ \t]+[A-Z][\w’'-]*)*
 _MAX_PLACES = 20  # the places of a name read to tell a person from an organisation
 _THING_WINDOW = 200  # characters after a name read for the pronoun that takes it up
 _APPOSITIVE_WINDOW = 80  # characters after a name read for an appositive that describes it
+_NAME_WINDOW = 200  # characters after a country's name read for the rest of a longer name it is part of
 _MAX_SENTENCES_BACK = 6  # a pronoun's antecedent is named at most this many sentences before it
 
 

@@ -41,6 +41,12 @@ SHAPES = {
     "descriptions": "Jane Roe owns the shop. “One!” says the affable proprietor. The party said it was late. ",
     "introductions": "Jane Roe, a spokeswoman for Metro Transit, runs it. “We are full every night.” ",
     "frames": "“It is late,” quipped Jane Roe. ",
+    # this session's: countries in longer names, possessors, organisations taken up with "its", titles, lone names
+    "countries": "Chile Chile Bank of Chile said it was late. ",
+    "possessors": "Roe's agent, Sam Lee, said Lee's office had it. ",
+    "things": "Northwind said its profit fell. ",
+    "titles": "Prime Minister Jane Roe spoke. The prime minister said it was late. ",
+    "lone-names": "Yuni, a resident of the area, said she ran. ",
 }
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
