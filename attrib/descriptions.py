@@ -66,6 +66,7 @@ class _Words:
         self.non_name = w("non-name")
         self.left_stops = self.stops | self.det  # what ends a title on its left ("said", "the", "of")
         self.not_given_names = self.role_words | self.non_name  # words before a surname that are no first name
+        self.agent_suffixes = tuple(sorted(w("agent-suffix")))  # "cartoonist", "retiree": nouns for people
         self.party_tags = {o.party_tag: o.name for o in rules.organisations if o.party_tag}
         self.rules = rules
 
@@ -116,8 +117,9 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
             left[role_from - 1].text.lower() not in w.left_stops and (
             not _cap(left[role_from - 1]) or left[role_from - 1].text.lower() in w.role_words):
         role_from -= 1  # "political scientist", "Leader", "MP": the title right before the name
-    if role_from == k or not any(x.text.lower() in w.role_words for x in left[role_from:k]):
-        return None
+    if role_from == k or not (any(x.text.lower() in w.role_words for x in left[role_from:k])
+                              or _noun_for_a_person(left[k - 1], w)):
+        return None  # "Cambridge cartoonist Sam Lee": a title the rules lack, by its ending
     role = " ".join(x.text.lower() for x in left[role_from:k])
     if role_from > 1 and left[role_from - 1].text in _POSSESSIVE and _cap(left[role_from - 2]):
         # "Roe's campaign manager Sam Lee", "Roe's agent, Sam Lee": the possessor's
@@ -127,6 +129,13 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
         return None  # "the mayor, Sam Lee": maybe whom Sam Lee spoke of; "her agent Sam Lee": no name to give
     return Description(role, _name_of(text, left, _run_start(left, role_from, w), role_from, w),
                        "affiliation.premodifier")
+
+
+def _noun_for_a_person(tok: Token, w: _Words) -> bool:
+    """Whether a lower-case word reads as a noun for a person by what they do ("cartoonist", "retiree",
+    "researcher"): an agent ending on a word that is no function word ("after", "other")."""
+    word = tok.text
+    return word.islower() and len(word) > 5 and word.endswith(w.agent_suffixes) and word not in w.left_stops
 
 
 def _run_start(toks: list[Token], end: int, w: _Words) -> int:

@@ -204,3 +204,14 @@ def test_the_text_gives_a_state_body_its_country(text, path):
     rules = RULES.in_scope("statements")
     result, _ = extract(BuiltinAnnotator(rules).annotate(Article("t", "t.txt", text)), rules)
     assert result.attributions[0].speaker.affiliation_path == path
+
+
+@pytest.mark.parametrize("text, role, affiliation", [
+    # a lower-case noun for a person by what they do, right before the name, is a title the rules lack
+    ("Northfield cartoonist Sam Lee spoke first.", "cartoonist", "Northfield"),
+    # a function word with an agent ending is none
+    ("Northfield after Sam Lee spoke first.", None, None),
+])
+def test_a_title_by_its_ending(text, role, affiliation):
+    d = Descriptions(text, RULES).of("Sam Lee")
+    assert ((d.role, d.affiliation) if d else (None, None)) == (role, affiliation)
