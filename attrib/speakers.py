@@ -595,12 +595,14 @@ class _Resolver:
                 first = 0
                 while e.source == "caps" and first < len(toks) and named(toks[first].start, e.end):
                     first += 1  # "Russian President Vladimir Putin", "Washington Post Trump": after the known name
-                words = [x.text for x in toks[first:]]
+                toks = [x for x in toks[first:] if x.text[:1].isalnum()]  # words, not "." of "Gen."
+                words = [x.text for x in toks]
                 k = self._title_end(words[:-1])  # "Labour Leader Jeremy Corbyn": the name after the title
                 if len(words) - k > 1:
-                    self._long_names_cache.append((e.end, words[-1], " ".join(words[k:])))
+                    name = self.text[toks[k].start:e.end]
+                    self._long_names_cache.append((e.end, words[-1], name))
                     if k:
-                        self._titled.append((e.end, " ".join(words[:k]).lower(), " ".join(words[k:])))
+                        self._titled.append((e.end, self.text[toks[0].start:toks[k - 1].end].lower(), name))
         return self._long_names_cache
 
     def _titled_names(self) -> list[tuple[int, str, str]]:

@@ -113,6 +113,11 @@ def test_the_title_before_a_name_is_no_part_of_the_name():
     assert (name, role, aff) == ("Jeremy Roe", "leader", "Labour")
     [(name, _, _, _, _)] = speaker_of("Jeremy Roe spoke on Monday. “We won,” Roe said.")
     assert name == "Jeremy Roe"
+    # an abbreviated title too, and its period stays as written
+    [(name, _, _, _, _)] = speaker_of("Northfield Sen. Jeremy Roe spoke on Monday. “We won,” Roe said.")
+    assert name == "Jeremy Roe"
+    [(name, _, _, _, _)] = speaker_of("Jeremy K. Roe spoke on Monday. “We won,” Roe said.")
+    assert name == "Jeremy K. Roe"
 
 
 @pytest.mark.parametrize("text, affiliation", [
