@@ -281,11 +281,14 @@ def _gazetteer_entities(text: str, token_lists: Iterable[Sequence[Token]], rules
     return tuple(out)
 
 
+_MIDDLE_INITIAL = re.compile(r"[A-Z]\.?")  # a middle initial: one capital letter and its period
+
+
 def find_capitalised_chunks(text: str, sentences: Sequence[Sentence], rules: RuleSet) -> tuple[Entity, ...]:
     """Runs of capitalised words (with name particles) that may be names, as "caps" entities.
 
     A run starts at a capitalised word (not a non-name word, not all capitals), goes on over
-    such words and name particles, and loses the particles at its end.
+    such words, middle initials ("Leonard E. Burman") and name particles, and loses the particles at its end.
     """
     non_names = rules.words("non-name")
     particles = rules.words("name-particle")
@@ -305,6 +308,11 @@ def find_capitalised_chunks(text: str, sentences: Sequence[Sentence], rules: Rul
             while j < n:
                 word = toks[j].text
                 low = word.lower()
+                dot = 0 if word.endswith(".") else 1  # "E." as one token, or "E" and "."
+                if _MIDDLE_INITIAL.fullmatch(word) and j + 1 + dot < n and (not dot or toks[j + 1].text == ".") \
+                        and toks[j + 1 + dot].text[:1].isupper():
+                    j += 1 + dot  # "Leonard E. Burman": a middle initial and its period
+                    continue
                 if not (word[:1].isupper() and low not in non_names and not word.isupper()) and low not in particles:
                     break
                 j += 1
