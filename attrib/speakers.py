@@ -96,6 +96,7 @@ class _Tables:
                              **{w: "female" for w in rules.words("female-word")}}
         self.abbreviations = rules.words("abbreviation")
         self.thing_pronouns = rules.words("pronoun-thing")
+        self.time_words = rules.words("time")
         personal = sorted(self.pronouns, key=len, reverse=True)  # a pronoun of any class, as a whole word
         self.pronoun_re = re.compile(r"\b(?:" + "|".join(map(re.escape, personal)) + r")\b", re.I) if personal else None
         self.agent_suffixes = tuple(sorted(rules.words("agent-suffix")))
@@ -754,9 +755,10 @@ class _Resolver:
             # says: ... But he said"), then the others in text order
             for c in sorted(by_sentence[k], key=lambda c: c.speaker is None):
                 if c.speaker is None and (self.text.startswith(("’s", "'s"), c.end) or (
-                        c.gender is None and self._after_preposition(c.start))):
+                        c.gender is None and self._after_preposition(c.start) and not self._topic(c))):
                     continue  # "than Clinton’s", "an interview with Radio X": a possessor, or a name after a
-                    # preposition with nothing that marks it as a person's, is seldom whom "he" means
+                    # preposition with nothing that marks it as a person's, is seldom whom "he" means; but the
+                    # topic a sentence opens with is ("For Espinos, ... he's filling a niche")
                 sp = c.speaker or self._candidate_speaker(c)
                 if sp is None:
                     continue
@@ -791,6 +793,14 @@ class _Resolver:
         """Whether the word right before ``pos`` is a preposition of place ("in Mexico": where, not whom for)."""
         before = self.text[max(0, pos - 12):pos].split()
         return bool(before) and before[-1].lower() in self.t.place_prep
+
+    def _topic(self, c: "_Candidate") -> bool:
+        """Whether a name is the topic a sentence opens with: a preposition first in the sentence, then the name
+        and a comma ("For Jane Roe, the day has come")."""
+        before = self.text[max(0, c.start - 12):c.start].split()
+        return bool(before) and self._first_in_sentence(c.start - len(before[-1]) - 1) and \
+            self.text[c.end:c.end + 1] == "," and not any(  # not "On Christmas Day,"
+                w.lower() in self.t.time_words for w in self.text[c.start:c.end].split())
 
     def _after_preposition(self, pos: int) -> bool:
         """Whether the word right before ``pos`` is a preposition."""

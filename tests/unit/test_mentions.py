@@ -269,3 +269,13 @@ def test_a_definite_title_refers_to_the_person_named_with_it(text, expected):
 ])
 def test_a_lone_name_described_as_a_person(text, expected):
     assert speakers(text)[-1][:2] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the topic a sentence opens with ("For NAME,") is whom its "he" means
+    ("Sam Lee sells comics.\n\nFor Jon Roe, the day has come. “We did it,” he said.", ("he", "Jon Roe")),
+    # a time phrase in that place is no person
+    ("Sam Lee sells comics.\n\nOn Christmas Day, the day had come. “We did it,” he said.", ("he", "Sam Lee")),
+])
+def test_the_topic_a_sentence_opens_with(text, expected):
+    assert speakers(text)[-1][:2] == expected
