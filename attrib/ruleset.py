@@ -170,7 +170,7 @@ CUE_CLASSES = ("speech", "writing", "belief", "intention", "perception", "eviden
 SCOPES = {"statements": ("speech", "writing"), "all": CUE_CLASSES}
 
 LEXICON_CLASSES = (
-    "abbreviation", "affiliation-particle", "affiliation-preposition", "agent-preposition", "agent-suffix", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator",
+    "abbreviation", "affiliation-particle", "affiliation-preposition", "agent-preposition", "agent-suffix", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator", "company-descriptor",
     "definite", "determiner", "evidence-cue", "evidence-noun", "female-word", "finite-verb", "focus-adverb", "leading-verb", "male-word", "negation",
     "honorific", "non-name", "passive-auxiliary", "place-preposition", "pronoun-female", "pronoun-first", "pronoun-subject",
     "name-particle", "org-descriptor", "org-word", "preposition", "state-body", "pronoun-male", "pronoun-plural", "pronoun-thing", "question-word", "relative", "relative-subject", "time",

@@ -88,6 +88,8 @@ class _Tables:
         self.non_name = rules.words("non-name")
         self.honorific = rules.words("honorific")
         self.descriptors = {tuple(w.split()) for w in rules.words("org-descriptor")}
+        self.descriptor_nouns = {d[-1] for d in self.descriptors}  # "group", "ministry", "company"
+        self.company_words = rules.words("company-descriptor")  # "company", "firm": any company named before
         self.org_words = rules.words("org-word")
         self.name_particles = rules.words("affiliation-particle")
         self.relative = rules.words("relative")
@@ -258,8 +260,10 @@ class _Resolver:
         name = None if modifier_only or role_headed else self._person_name(head, ents)
         if not name and not modifier_only and head[-1].text.islower():
             name = self._appositive_name(appos, ents)  # "the state's campaign chairman, Jane Doe,"
-        if name and not role and " " not in name and self._taken_up_as_a_thing(name, head):
-            return _Parsed(SpeakerKind.ORGANIZATION, name, affiliation=name, definite=definite)
+        # one capitalised word, a name or only a sentence's first word ("Northwind said its profit fell")
+        word = name or (head[0].text if len(head) == 1 and head[0].text[:1].isupper() else None)
+        if word and not role and " " not in word and self._taken_up_as_a_thing(word, head):
+            return _Parsed(SpeakerKind.ORGANIZATION, word, affiliation=word, definite=definite)
         if name:
             return _Parsed(SpeakerKind.PERSON, name, role, role_rule, affiliation, definite=definite)
         head_words = tuple(x.text.lower() for x in head)
@@ -933,13 +937,16 @@ class _Resolver:
         return gov if org is not None and noun[0] in (org.kind, "government", "administration") else None
 
     def _fits(self, p: _Parsed, sp: Speaker) -> bool:
-        """A descriptor ("the group", "the ministry") fits an organisation whose kind or name has its noun."""
+        """A descriptor ("the group", "the ministry") fits an organisation whose kind or name has its noun, or
+        one the rules do not know whose name has no descriptor's noun ("the company" after "Northwind")."""
         if not p.descriptor:
             return sp.kind is not SpeakerKind.GROUP or p.pronoun == "pronoun-plural"
         noun = (p.name or "").split()[-1:] or [""]
         org = self.t.rules.org(sp.affiliation or sp.name or "")
         if org is None:  # "the union" -> an earlier speaker whose own name says union
-            return sp.kind is not SpeakerKind.GROUP and noun[0] in (sp.name or "").lower().split()
+            words = (sp.name or "").lower().split()
+            return sp.kind is not SpeakerKind.GROUP and noun[0] in words or (sp.kind is SpeakerKind.ORGANIZATION and (p.name or "").lower() in self.t.company_words
+                                        and not self.t.descriptor_nouns & set(words))  # "the company" after "Northwind"
         return noun[0] in org.name.lower().split() or noun[0] == org.kind
 
     def _clean(self, s: str) -> str:

@@ -279,3 +279,14 @@ def test_a_lone_name_described_as_a_person(text, expected):
 ])
 def test_the_topic_a_sentence_opens_with(text, expected):
     assert speakers(text)[-1][:2] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "the company" refers to the company named before, whatever its name
+    ("Northwind said its profit fell. “We are proud,” the company said.",
+     ("the company", "Northwind", "organization")),
+    # a descriptor of another kind does not ("the campaign" is no company's)
+    ("Northwind said its profit fell. “We are proud,” the campaign said.", ("the campaign", "campaign", "unknown")),
+])
+def test_the_company_is_the_company_named_before(text, expected):
+    assert speakers(text)[-1] == expected
