@@ -261,7 +261,7 @@ class _Resolver:
         if not name and not modifier_only and head[-1].text.islower():
             name = self._appositive_name(appos, ents)  # "the state's campaign chairman, Jane Doe,"
         # one capitalised word, a name or only a sentence's first word ("Northwind said its profit fell")
-        word = name or (head[0].text if len(head) == 1 and head[0].text[:1].isupper() else None)
+        word = name or (head[0].text if len(head) == 1 and head[0].text[:1].isupper() and org is None else None)
         if word and not role and " " not in word and self._taken_up_as_a_thing(word, head):
             return _Parsed(SpeakerKind.ORGANIZATION, word, affiliation=word, definite=definite)
         if name:
