@@ -44,7 +44,7 @@ _MIN_CONTENT_WORDS = 3  # "Pakistan denied that." reports no content
 _MIN_UNATTRIBUTED_WORDS = 4  # shorter quotes with no speaker are scare quotes or titles
 _WORD_RE = re.compile(r"\w+")
 _MAX_SOURCE = 60  # a longer run of words after "according to" is no source (a text with no punctuation)
-_MAX_TAIL = 150  # the longest attribution clause ("..., said X, a doctor at ...") that may end a paragraph
+_MAX_TAIL = 250  # the longest attribution clause ("..., said X, a doctor at ...") that may end a paragraph
 
 
 @dataclass(slots=True)

@@ -290,3 +290,16 @@ def test_the_topic_a_sentence_opens_with(text, expected):
 ])
 def test_the_company_is_the_company_named_before(text, expected):
     assert speakers(text)[-1] == expected
+
+
+def test_a_paragraph_in_quotes_continues_an_attribution_with_a_long_appositive():
+    # the attribution clause that ends the paragraph may carry a long appositive; the next paragraph,
+    # wholly a quotation, is the same speaker's
+    text = ('"The problem is not new," says Sam Lee, a doctor from Northfield, N.S., who specializes in addiction '
+            'treatment and runs several rural clinics in the southern part of the province.\n\n"We are just '
+            'uncovering it as an issue."')
+    assert [n for _, n, _ in speakers(text)] == ["Sam Lee", "Sam Lee"]
+    # a sentence of its own after the attribution ends it: the next paragraph is no one's
+    text = ('"The problem is not new," says Sam Lee. The clinics are full.\n\n"We are just uncovering it as an '
+            'issue."')
+    assert [n for _, n, _ in speakers(text)] == ["Sam Lee", None]
