@@ -173,7 +173,7 @@ LEXICON_CLASSES = (
     "abbreviation", "affiliation-particle", "affiliation-preposition", "agent-preposition", "agent-suffix", "ambiguous-cue", "auxiliary", "channel-preposition", "clause-boundary", "complementizer", "coordinator", "company-descriptor",
     "definite", "determiner", "evidence-cue", "evidence-noun", "female-word", "finite-verb", "focus-adverb", "leading-verb", "male-word", "negation",
     "honorific", "non-name", "passive-auxiliary", "place-preposition", "pronoun-female", "pronoun-first", "pronoun-subject",
-    "name-particle", "org-descriptor", "org-word", "preposition", "state-body", "pronoun-male", "pronoun-plural", "pronoun-thing", "question-word", "relative", "relative-subject", "time",
+    "name-particle", "naming-word", "org-descriptor", "org-word", "preposition", "state-body", "pronoun-male", "pronoun-plural", "pronoun-thing", "question-word", "relative", "relative-subject", "time",
 )
 
 # -- schema: field -> (checker name, required) -----------------------------------

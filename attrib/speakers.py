@@ -99,6 +99,7 @@ class _Tables:
         self.abbreviations = rules.words("abbreviation")
         self.thing_pronouns = rules.words("pronoun-thing")
         self.time_words = rules.words("time")
+        self.naming_words = rules.words("naming-word")
         personal = sorted(self.pronouns, key=len, reverse=True)  # a pronoun of any class, as a whole word
         self.pronoun_re = re.compile(r"\b(?:" + "|".join(map(re.escape, personal)) + r")\b", re.I) if personal else None
         self.agent_suffixes = tuple(sorted(rules.words("agent-suffix")))
@@ -250,6 +251,11 @@ class _Resolver:
         if known:
             return _Parsed(SpeakerKind.PERSON, known.name, role or known.role, role_rule,
                            known.affiliation or affiliation, known, definite=definite)
+        named = next((i for i, x in enumerate(core[:-1]) if x.text.lower() in t.naming_words
+                      and core[i + 1].text[:1].isupper()), None)
+        if named is not None and (name := self._person_name(core[named + 1:], ents)):
+            # "a disaster agency official in Banten named Jhony": the person the phrase names
+            return _Parsed(SpeakerKind.PERSON, name, role, role_rule, affiliation, definite=definite)
         # "the Trump campaign", "Clinton supporters": a name in front of a common noun only modifies it
         modifier_only = head[-1].text.islower() and (
             (head[-1].text,) in t.descriptors or (t.roles.get((head[-1].text,)) or role_rule) is not None

@@ -303,3 +303,15 @@ def test_a_paragraph_in_quotes_continues_an_attribution_with_a_long_appositive()
     text = ('"The problem is not new," says Sam Lee. The clinics are full.\n\n"We are just uncovering it as an '
             'issue."')
     assert [n for _, n, _ in speakers(text)] == ["Sam Lee", None]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "a NOUN named NAME": the person the phrase names is the speaker
+    ("A disaster agency official in Banten named Jhony told reporters that most victims were tourists.",
+     [("A disaster agency official in Banten named Jhony", "Jhony", "person")]),
+    # no name after the naming word: the source stays anonymous
+    ("A disaster agency official in Banten told reporters that most victims were tourists.",
+     [("A disaster agency official in Banten", "disaster agency official", "anonymous")]),
+])
+def test_a_phrase_that_names_its_person(text, expected):
+    assert speakers(text) == expected
