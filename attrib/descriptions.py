@@ -66,6 +66,7 @@ class _Words:
         self.non_name = w("non-name")
         self.left_stops = self.stops | self.det  # what ends a title on its left ("said", "the", "of")
         self.not_given_names = self.role_words | self.non_name  # words before a surname that are no first name
+        self.abbreviations = w("abbreviation")
         self.agent_suffixes = tuple(sorted(w("agent-suffix")))  # "cartoonist", "retiree": nouns for people
         self.party_tags = {o.party_tag: o.name for o in rules.organisations if o.party_tag}
         self.rules = rules
@@ -84,7 +85,8 @@ def _org_run(toks: list[Token], i: int, w: _Words) -> int:
     particles between them ("Bank of Canada"), never ending on a particle, and ended by a title that ends the
     capitalised run ("Liberal MLA for ...", not "Railroad Workers United"); ``i`` when there is none."""
     j, end = i, i
-    while j < len(toks) and (_cap(toks[j]) or (toks[j].text.lower() in w.particles and j > i)) and \
+    while j < len(toks) and (_cap(toks[j]) or (toks[j].text.lower() in w.particles and j > i)
+                             or _abbreviation_dot(toks, j, w) or _inner_possessive(toks, j)) and \
             not (j > i and toks[j].text.lower() in w.role_words and not (j + 1 < len(toks) and _cap(toks[j + 1]))):
         if _cap(toks[j]):
             end = j + 1
@@ -117,9 +119,9 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
             left[role_from - 1].text.lower() not in w.left_stops and (
             not _cap(left[role_from - 1]) or left[role_from - 1].text.lower() in w.role_words):
         role_from -= 1  # "political scientist", "Leader", "MP": the title right before the name
-    if role_from == k or not (any(x.text.lower() in w.role_words for x in left[role_from:k])
-                              or _noun_for_a_person(left[k - 1], w)):
-        return None  # "Cambridge cartoonist Sam Lee": a title the rules lack, by its ending
+    if role_from == k or not (left[k - 1].text.lower() in w.role_words or _noun_for_a_person(left[k - 1], w)):
+        return None  # a title ends right before the name ("Cambridge cartoonist Sam Lee": one the rules lack, by its
+        # ending); not "Roe's agent helped facilitate Sam Lee"
     role = " ".join(x.text.lower() for x in left[role_from:k])
     if role_from > 1 and left[role_from - 1].text in _POSSESSIVE and _cap(left[role_from - 2]):
         # "Roe's campaign manager Sam Lee", "Roe's agent, Sam Lee": the possessor's
@@ -129,6 +131,18 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
         return None  # "the mayor, Sam Lee": maybe whom Sam Lee spoke of; "her agent Sam Lee": no name to give
     return Description(role, _name_of(text, left, _run_start(left, role_from, w), role_from, w),
                        "affiliation.premodifier")
+
+
+def _abbreviation_dot(toks: list[Token], j: int, w: _Words) -> bool:
+    """Whether ``toks[j]`` is the period of an abbreviation inside a name, a capitalised word after it ("St."
+    in "St. Michael's Hospital")."""
+    return toks[j].text == "." and 0 < j < len(toks) - 1 and (toks[j - 1].text + ".").lower() in w.abbreviations \
+        and _cap(toks[j + 1])
+
+
+def _inner_possessive(toks: list[Token], j: int) -> bool:
+    """Whether ``toks[j]`` is a possessive inside a name, a capitalised word after it ("St. Michael's Hospital")."""
+    return toks[j].text in _POSSESSIVE and 0 < j < len(toks) - 1 and _cap(toks[j + 1])
 
 
 def _noun_for_a_person(tok: Token, w: _Words) -> bool:
@@ -172,8 +186,8 @@ def appositive(text: str, end: int, rules: RuleSet, after_role: bool = False) ->
         return Description(None, tag, "affiliation.party-tag")
     if right[0].text != ",":
         return None
-    stop = next((i for i, x in enumerate(right[1:], 1) if x.text in (",", ".", ";", ":", "(", ")", "“", "\"")),
-                len(right))
+    stop = next((i for i, x in enumerate(right[1:], 1) if x.text in (",", ".", ";", ":", "(", ")", "“", "\"")
+                 and not _abbreviation_dot(right, i, w)), len(right))  # not the "." of "St. Michael's"
     seg = right[1:stop]
     if not seg:
         return None
@@ -278,10 +292,13 @@ class Descriptions:
     def _places(self, name: str) -> list[tuple[int, int]]:
         """Where the article writes ``name`` (or a longer name ending in its last word), in text order."""
         words = name.split()
+        surname = [(self._name_start(s), s + len(words[-1])) for s in self.written_at(words[-1])]
         if len(words) == 1:  # a surname alone: read around the fuller name it ends ("Russian President Vladimir Putin")
-            return [(self._name_start(s), s + len(name)) for s in self.written_at(name)]
-        out = [(s, s + len(name)) for s in self.written_at(words[0]) if self.text[s:s + len(name)] == name]
-        return out or [(self._name_start(s), s + len(words[-1])) for s in self.written_at(words[-1])]
+            return surname
+        # the full name, and the surname alone ("Gomes, a researcher with ...") where it stands for the name
+        full = [(s, s + len(name)) for s in self.written_at(words[0]) if self.text[s:s + len(name)] == name]
+        ends = {e for _, e in full}
+        return sorted(full + [(s, e) for s, e in surname if e not in ends])
 
     def _name_start(self, s: int) -> int:
         """Where the name that ends in the word at ``s`` starts: back over the capitalised words before it

@@ -220,3 +220,17 @@ def test_the_text_gives_a_state_body_its_country(text, path):
 def test_a_title_by_its_ending(text, role, affiliation):
     d = Descriptions(text, RULES).of("Sam Lee")
     assert ((d.role, d.affiliation) if d else (None, None)) == (role, affiliation)
+
+
+@pytest.mark.parametrize("text, name, affiliation", [
+    # an organisation's name runs over an abbreviation's period and an inner possessive
+    ("Sam Lee, a researcher with St. Michael's Hospital in Northfield, spoke first.", "Sam Lee",
+     "St. Michael's Hospital"),
+    # the surname alone carries the description where the article gives it there
+    ("Sam Lee arrived. Lee, a researcher with Metro Health, spoke first.", "Sam Lee", "Metro Health"),
+    # a title ends right before the name: "Roe's agent helped Sam Lee" is no title of his
+    ("Roe's agent helped Sam Lee get the job.", "Sam Lee", None),
+])
+def test_names_of_organisations_and_surnames(text, name, affiliation):
+    d = Descriptions(text, RULES).of(name)
+    assert (d.affiliation if d else None) == affiliation
