@@ -135,7 +135,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     input_options = input_options or InputOptions()
     plan = plan_inputs(inputs, exclude=[out])  # fails before anything is read or written
     result = BatchResult(cache_dir=options.cache_dir)
-    engine = DaskEngine(options.scheduler, options.jobs) if options.engine == "dask" else \
+    engine = DaskEngine(options.scheduler, options.jobs, options.article_timeout) if options.engine == "dask" else \
         LocalEngine(rules, options.jobs, options.article_timeout)  # forks its workers before stanza starts torch
     spool = store = None
     try:

@@ -149,14 +149,18 @@ def test_patterns_re2_cannot_run_are_refused_at_their_place(tmp_path: Path) -> N
 # ---------------------------------------------------------------- time: a budget per article
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_article_over_its_time_budget_is_skipped_and_the_run_completes(tmp_path: Path, jobs: str) -> None:
+@pytest.mark.parametrize("engine", [("-j", "1"), ("-j", "2"), ("--engine", "dask", "-j", "1")],
+                         ids=["1", "2", "dask"])
+def test_article_over_its_time_budget_is_skipped_and_the_run_completes(tmp_path: Path, engine: tuple) -> None:
+    """In this process, in worker processes, and in a Dask worker's task thread (where no SIGALRM fires)."""
+    if "dask" in engine:
+        pytest.importorskip("distributed")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     para = '"We will appeal the ruling," the minister told reporters on Tuesday. Officials said talks go on.\n\n'
     (corpus / "big.txt").write_text(para * 8000)  # about 0.8 MB: well over a second in the per-article stages
     (corpus / "small.txt").write_text(GOOD)
-    r = run_ok([str(corpus)], tmp_path / "out", "-j", jobs, "--article-timeout", "0.2")
+    r = run_ok([str(corpus)], tmp_path / "out", *engine, "--article-timeout", "0.2")
     assert doc_ids(tmp_path / "out") == ["small"]
     assert [(p["path"], p["message"]) for p in problems(tmp_path / "out")] == [
         (str(corpus / "big.txt"), "took more than 0.2 s in the per-article stages (--article-timeout); "
