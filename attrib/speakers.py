@@ -99,6 +99,9 @@ class _Tables:
         self.abbreviations = rules.words("abbreviation")
         self.thing_pronouns = rules.words("pronoun-thing")
         self.time_words = rules.words("time")
+        # "his", "her": a gendered pronoun that opens a mention as its owner -> that gender
+        self.owner_pronouns = {w: c.split("-")[1] for c in ("pronoun-male", "pronoun-female") for w in rules.words(c)
+                               if w in rules.words("determiner")}
         self.naming_words = rules.words("naming-word")
         personal = sorted(self.pronouns, key=len, reverse=True)  # a pronoun of any class, as a whole word
         self.pronoun_re = re.compile(r"\b(?:" + "|".join(map(re.escape, personal)) + r")\b", re.I) if personal else None
@@ -248,6 +251,7 @@ class _Resolver:
         affiliation = org.ref if org and org.ref else None
         if org and org.label in ("NORP", "COUNTRY", "GPE") and role_rule and role_rule.governmental:
             affiliation = t.governments.get(org.ref or "", affiliation)
+        affiliation = affiliation or self._pronoun_owner(core)  # "his office", "her lawyer": the person's
         if known:
             return _Parsed(SpeakerKind.PERSON, known.name, role or known.role, role_rule,
                            known.affiliation or affiliation, known, definite=definite)
@@ -342,6 +346,14 @@ class _Resolver:
             self._person_words = {w for _, _, name in self._long_names() for w in name.split()
                                   if not self.t.org_words & {x.lower().rstrip(".") for x in name.split()}}
         return self._person_words
+
+    def _pronoun_owner(self, core: list[Token]) -> str | None:
+        """The person a mention's opening "his"/"her" stands for ("his office said", "her lawyer, Sam Lee"): the
+        person the passage is about, of that gender."""
+        if not core or core[0].text.lower() not in self.t.owner_pronouns:
+            return None
+        sp = self._salient_person(core[0].start, self.t.owner_pronouns[core[0].text.lower()])
+        return sp.name if sp is not None else None
 
     def _possessor(self, head: list[Token]) -> str | None:
         """Whose a mention's head is, by the name before its "'s" ("Trudeau's office" -> Justin Trudeau, named
@@ -469,7 +481,8 @@ class _Resolver:
             return None
         sp = self._antecedent(m.start, p)
         if sp is None and p.name:
-            sp = Speaker(f"unknown:{self.ann.article.doc_id}:{slug(p.name)}", p.name, SpeakerKind.UNKNOWN)
+            sp = Speaker(f"unknown:{self.ann.article.doc_id}:{slug(p.name)}", p.name, SpeakerKind.UNKNOWN, None,
+                         p.affiliation, self._path(p.affiliation))  # "his office": the person's
         return sp, "speaker.descriptor"
 
     def _named_person(self, m: Span, p: _Parsed):

@@ -234,3 +234,11 @@ def test_a_title_by_its_ending(text, role, affiliation):
 def test_names_of_organisations_and_surnames(text, name, affiliation):
     d = Descriptions(text, RULES).of(name)
     assert (d.affiliation if d else None) == affiliation
+
+
+def test_his_or_her_office_speaks_for_the_person_the_passage_is_about():
+    [(name, _, _, aff, _)] = speaker_of("Jane Roe won the seat. “We are pleased,” her office said.")
+    assert (name, aff) == ("office", "Jane Roe")
+    # "his" is no woman's
+    [(name, _, _, aff, _)] = speaker_of("Mrs. Jane Roe won the seat. “We are pleased,” his office said.")
+    assert aff is None
