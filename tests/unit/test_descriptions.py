@@ -118,6 +118,9 @@ def test_the_title_before_a_name_is_no_part_of_the_name():
     assert name == "Jeremy Roe"
     [(name, _, _, _, _)] = speaker_of("Jeremy K. Roe spoke on Monday. “We won,” Roe said.")
     assert name == "Jeremy K. Roe"
+    # military ranks are titles
+    [(name, _, _, _, _)] = speaker_of("Vice Admiral Jeremy Roe spoke on Monday. “We won,” Roe said.")
+    assert name == "Jeremy Roe"
 
 
 @pytest.mark.parametrize("text, affiliation", [
