@@ -828,7 +828,11 @@ def _find_in_unit(annotated: Annotated, unit: _Unit, lex: _Lexicon, ents: list[E
     for n, (ci, cj, lemma, rule) in enumerate(cues):
         cue = Cue(toks[ci].start, toks[cj].end, text[toks[ci].start:toks[cj].end], lemma, rule.id, rule.cue_class)
         f = _Found(cue, rule, unit, rule_ids=[rule.id])
-        prev_end = cues[n - 1][1] + 1 if n else 0
+        prev = n - 1
+        while prev >= 0 and cues[prev][0] > 0 and toks[cues[prev][0] - 1].text.lower() in lex.relative:
+            prev -= 1  # "Jane Roe, an expert who writes about X, noted ...": a cue in a relative clause of the
+            # speaker's phrase does not end the search for the speaker
+        prev_end = cues[prev][1] + 1 if prev >= 0 else 0
         next_start = cues[n + 1][0] if n + 1 < len(cues) else hi + 1
         if rule.type == "dash":
             _quote_dash(f, toks, ci, hi, text)

@@ -315,3 +315,14 @@ def test_a_paragraph_in_quotes_continues_an_attribution_with_a_long_appositive()
 ])
 def test_a_phrase_that_names_its_person(text, expected):
     assert speakers(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a cue in a relative clause of the speaker's phrase does not hide the speaker of the cue after it
+    ("Tatiana Roe, an expert who writes about the Kremlin, noted that the stance stems from his view of the West.",
+     "Tatiana Roe"),
+    # "points out" reports a statement ('"...," points out X')
+    ("“You are talking about one genre only,” points out Sam Lee.", "Sam Lee"),
+])
+def test_speakers_past_relative_cues_and_pointing_out(text, expected):
+    assert [n for _, n, _ in speakers(text)] == [expected]
