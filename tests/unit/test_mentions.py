@@ -326,3 +326,9 @@ def test_a_phrase_that_names_its_person(text, expected):
 ])
 def test_speakers_past_relative_cues_and_pointing_out(text, expected):
     assert [n for _, n, _ in speakers(text)] == [expected]
+
+
+def test_a_time_phrase_inside_the_verb_group():
+    # "have for years been saying": the subject before the time phrase speaks
+    assert speakers("Public health researchers have for years been saying that governments need to act.") == [
+        ("Public health researchers", "Public health researchers", "group")]
