@@ -226,8 +226,10 @@ class _Resolver:
         while head and head[0].text.lower() in t.det:
             head = head[1:]
         definite = bool(core) and core[0].text.lower() in t.definite
-        if not head:
-            return _Parsed(SpeakerKind.UNKNOWN)
+        if not head:  # "Some in the Muslim community", "Many of the workers": a part of a group
+            partitive = head_end < len(core) and core_words[head_end] in t.prep
+            return _Parsed(SpeakerKind.GROUP, " ".join(self.text[core[0].start:core[-1].end].split())) if partitive \
+                else _Parsed(SpeakerKind.UNKNOWN)
         author = self._author(head, core)
         if author is not None:  # a document speaks for its author
             return self.parse(author)

@@ -332,3 +332,14 @@ def test_a_time_phrase_inside_the_verb_group():
     # "have for years been saying": the subject before the time phrase speaks
     assert speakers("Public health researchers have for years been saying that governments need to act.") == [
         ("Public health researchers", "Public health researchers", "group")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a part of a group ("Some in the community") speaks as a group
+    ("Some in the Muslim community say the support has dried up.",
+     [("Some in the Muslim community", "Some in the Muslim community", "group")]),
+    # a determiner alone names no one (and is no subject a cue takes)
+    ("Some say the support has dried up.", []),
+])
+def test_a_part_of_a_group(text, expected):
+    assert speakers(text) == expected
