@@ -73,28 +73,6 @@ def attrib() -> None:
     """
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``attrib`` console script: SIGINT and SIGTERM end a command with status 130 or 143
-    (a run with the line that resumes it), never a traceback (``_signals``)."""
-    import sys
-
-    from . import _signals
-
-    args = list(argv) if argv is not None else sys.argv[1:]
-    if args[:1] == ["run"]:
-        _signals.set_message(_signals.resume_hint(args, None))
-    try:
-        _signals.install()
-        attrib.main(args=args, prog_name="attrib")
-    except _signals.Interrupted as e:
-        _signals.stopped(e.status)
-    except Exception:
-        status = _signals.received_status()
-        if status is None:
-            raise
-        _signals.stopped(status)
-
-
 # ---------------------------------------------------------------- helpers
 
 

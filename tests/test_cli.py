@@ -97,7 +97,7 @@ def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
 
 _CHECK_MODULES = (
     "import sys\n"
-    "from attrib.cli import main\n"
+    "from attrib.launch import main\n"
     "sys.argv = ['attrib'] + sys.argv[1:]\n"
     "try:\n"
     "    main()\n"
