@@ -188,6 +188,8 @@ class _Resolver:
         self._long_names_cache: list[tuple[int, str, str]] | None = None  # see _long_names
         self._person_words: set[str] | None = None  # see _name_words
         self._titled: list[tuple[int, str, str]] = []  # see _titled_names
+        self._titled_by_head: dict[str, list[tuple[int, str, str]]] | None = None  # see _titled_person
+        self._titled_speaker: dict[str, Speaker] = {}  # a title's last word -> the latest person resolved with it
         self._ent_starts: list[int] | None = None  # see _entities
         self._non_persons: Overlaps | None = None  # see _known_non_persons
         self._quote_overlaps: Overlaps | None = None  # see _in_quote
@@ -461,6 +463,8 @@ class _Resolver:
             self._last_of[sp.id] = sp
             if sp.kind is SpeakerKind.PERSON:
                 self._last_person[sp.name] = sp
+                if sp.role:
+                    self._titled_speaker[sp.role.split()[-1]] = sp
             self._history_starts.append(m.start)  # mentions are resolved in text order: the list stays sorted
             if self.described:
                 rids.append(self.described)
@@ -498,15 +502,21 @@ class _Resolver:
         "Jane Roe, the prime minister,"), the latest one."""
         if p.kind is not SpeakerKind.ANONYMOUS or not p.definite or not p.role or p.affiliation:
             return None
-        for _, sp, _ in self._back():
-            if sp.kind is SpeakerKind.PERSON and (sp.role or "").endswith(p.role):
-                return sp, "speaker.titled-person"
-        titled = [(end, name) for end, title, name in self._titled_names() if end <= m.start and title.endswith(p.role)]
-        if not titled:
+        head = p.role.split()[-1]
+        sp = self._titled_speaker.get(head)  # the latest person resolved with a title of that head
+        if sp is not None and (sp.role or "").endswith(p.role):
+            return sp, "speaker.titled-person"
+        if self._titled_by_head is None:  # title's last word -> (end, title, name), in text order
+            self._titled_by_head = {}
+            for end, title, name in self._titled_names():
+                self._titled_by_head.setdefault(title.split()[-1].rstrip("."), []).append((end, title, name))
+        named = self._titled_by_head.get(head, [])
+        k = bisect.bisect_right(named, m.start, key=lambda x: x[0])
+        if not k or not named[k - 1][1].endswith(p.role):
             return None
-        saved, self.pos = self.pos, titled[-1][0]
+        saved, self.pos = self.pos, named[k - 1][0]
         try:
-            return self._person(_Parsed(SpeakerKind.PERSON, titled[-1][1])), "speaker.titled-person"
+            return self._person(_Parsed(SpeakerKind.PERSON, named[k - 1][2])), "speaker.titled-person"
         finally:
             self.pos = saved
 
