@@ -134,7 +134,12 @@ def within_budget(seconds: float | None, work: Callable[[], T]) -> T:
         _WATCHDOG.arm(ident, time.monotonic() + seconds, sys._getframe())
         result = work()
     finally:
-        raised = _WATCHDOG.disarm(ident)
+        while True:  # a raise that lands on the way into disarm, before it holds the lock, only stops disarm:
+            try:     # disarm again (it withdraws any raise still pending)
+                raised = _WATCHDOG.disarm(ident)
+                break
+            except ArticleTimeout:
+                continue
     if raised:  # ``work`` ended before the exception landed (or where Python drops exceptions): over all the same
         raise ArticleTimeout
     return result
@@ -166,6 +171,7 @@ class _Watchdog:
     def arm(self, ident: int, deadline: float, frame: FrameType) -> None:
         with self._lock:
             self._budgets[ident] = (deadline, frame)
+            self._raised.discard(ident)  # a new call starts with no raise of an earlier one's
             if self._thread is None:
                 self._thread = threading.Thread(target=self._watch, name="attrib-article-timeout", daemon=True)
                 self._thread.start()
