@@ -68,6 +68,12 @@ def test_no_affiliation_where_none_is_stated(text, name):
     assert d is None or d.affiliation is None
 
 
+def affiliation_of(text: str, name: str) -> str | None:
+    """The affiliation the article states for ``name``, or None."""
+    d = Descriptions(text, RULES).of(name)
+    return d.affiliation if d else None
+
+
 def speaker_of(text: str):
     rules = RULES.in_scope("statements")
     result, _ = extract(BuiltinAnnotator(rules).annotate(Article("t", "t.txt", text)), rules)
@@ -131,8 +137,7 @@ def test_the_title_before_a_name_is_no_part_of_the_name():
 ])
 def test_a_party_and_state_tag_names_the_party(text, affiliation):
     name = "Jane Roe" if "Jane" in text else "Sam Lee"
-    d = Descriptions(text, RULES).of(name)
-    assert (d.affiliation if d else None) == affiliation
+    assert affiliation_of(text, name) == affiliation
 
 
 def test_a_possessed_speaker_speaks_for_its_possessor():
@@ -185,8 +190,7 @@ def test_a_country_inside_a_longer_name_is_no_affiliation(text, name, kind, affi
     ("Photo: Metro Transit\nCEO Sam Lee spoke first.", "Sam Lee", None),
 ])
 def test_organisations_after_a_name_and_their_bounds(text, name, affiliation):
-    d = Descriptions(text, RULES).of(name)
-    assert (d.affiliation if d else None) == affiliation
+    assert affiliation_of(text, name) == affiliation
 
 
 @pytest.mark.parametrize("text, name, kind", [
@@ -235,8 +239,7 @@ def test_a_title_by_its_ending(text, role, affiliation):
     ("Roe's agent helped Sam Lee get the job.", "Sam Lee", None),
 ])
 def test_names_of_organisations_and_surnames(text, name, affiliation):
-    d = Descriptions(text, RULES).of(name)
-    assert (d.affiliation if d else None) == affiliation
+    assert affiliation_of(text, name) == affiliation
 
 
 def test_his_or_her_office_speaks_for_the_person_the_passage_is_about():
