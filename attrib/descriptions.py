@@ -295,10 +295,10 @@ class Descriptions:
         surname = [(self._name_start(s), s + len(words[-1])) for s in self.written_at(words[-1])]
         if len(words) == 1:  # a surname alone: read around the fuller name it ends ("Russian President Vladimir Putin")
             return surname
-        # the full name, and the surname alone ("Gomes, a researcher with ...") where it stands for the name
+        # the full name where the article writes it, else its surname's places (a surname that is also a word,
+        # "May", would bring in every month)
         full = [(s, s + len(name)) for s in self.written_at(words[0]) if self.text[s:s + len(name)] == name]
-        ends = {e for _, e in full}
-        return sorted(full + [(s, e) for s, e in surname if e not in ends])
+        return full or surname
 
     def _name_start(self, s: int) -> int:
         """Where the name that ends in the word at ``s`` starts: back over the capitalised words before it
