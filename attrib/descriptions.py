@@ -101,8 +101,7 @@ def _name_of(text: str, toks: list[Token], s: int, e: int, w: _Words) -> str | N
     name = text[toks[s].start:toks[e - 1].end]
     if name.lower() in w.non_name:
         return None
-    org = w.rules.org(name) or next((o for o in w.rules.organisations if name in o.aliases or name in o.adjectives),
-                                    None)
+    org = w.rules.org_written(name)
     return org.name if org else name
 
 

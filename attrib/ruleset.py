@@ -359,6 +359,11 @@ class RuleSet:
         """The organisation with this canonical name."""
         return _orgs_by_name(self).get(name)
 
+    def org_written(self, form: str) -> OrgRule | None:
+        """The organisation a text writes as ``form``: its canonical name, else one of its aliases or adjectives
+        (the first rule, in load order, that has it)."""
+        return _orgs_by_form(self).get(form)
+
     def org_path(self, name: str) -> tuple[str, ...]:
         """An organisation and its parents, nearest first (stops on a cycle)."""
         path: list[str] = []
@@ -386,6 +391,16 @@ def _words(rs: RuleSet, word_class: str) -> frozenset[str]:
 
 def _orgs_by_name(rs: RuleSet) -> dict[str, OrgRule]:
     return rs.cached("orgs", lambda: {o.name: o for o in rs.organisations})
+
+
+def _orgs_by_form(rs: RuleSet) -> dict[str, OrgRule]:
+    def build() -> dict[str, OrgRule]:
+        forms = dict(_orgs_by_name(rs))  # canonical names first, then aliases and adjectives
+        for o in rs.organisations:
+            for form in (*o.aliases, *o.adjectives):
+                forms.setdefault(form, o)
+        return forms
+    return rs.cached("orgs-by-form", build)
 
 
 # -- loading -----------------------------------------------------------------------

@@ -109,9 +109,6 @@ class _Tables:
         # words that open a sentence without being a name: "Although Trump", "Given ...", "Article ..."
         self.opener_words = rules.words("clause-boundary") | self.prep | self.det | rules.words("non-name")
         self.state_bodies = rules.words("state-body")
-        # a country's name, aliases and adjectives -> the country ("Chinese" -> China)
-        self.countries = {w: o.name for o in rules.organisations if o.kind == "country"
-                          for w in (o.name, *o.aliases, *o.adjectives)}
         self.governments: dict[str, str] = {}
         for o in rules.organisations:  # a country's government: the government-kind child of the country
             if o.kind == "government" and o.parent and (p := rules.org(o.parent)) and p.kind == "country":
@@ -567,9 +564,9 @@ class _Resolver:
             return None
         last_of = max((i for i, w in enumerate(words) if w.lower() in self.t.name_particles), default=None)
         for written in (words[0], " ".join(words[last_of + 1:]) if last_of is not None else ""):
-            country = self.t.countries.get(written)
-            if country:
-                return country
+            org = self.t.rules.org_written(written)  # "Chinese" -> China
+            if org is not None and org.kind == "country":
+                return org.name
         return None
 
     def _person(self, p: _Parsed) -> Speaker:
