@@ -27,7 +27,7 @@ from typing import Any, Sequence
 from .model import Annotated, Article, Entity, Sentence, Token
 
 #: bump when the entry format or what the layer holds changes
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"attrib-annotation 1 "
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
@@ -372,32 +373,58 @@ def _sorted_entities(ents: Iterable[Entity], unique: bool = False) -> tuple[Enti
 
 
 def from_stanza_document(article: Article, doc: Any, rules: RuleSet) -> Annotated:
-    """Convert a ``stanza.Document`` (real or built by hand) into an Annotated document.
+    """Convert a ``stanza.Document`` (from stanza, from a CoNLL-U file, or built by hand) into an Annotated
+    document.
 
-    Uses whatever the document carries: lemmas, POS, dependencies and NER where present. Without POS or
-    dependencies (stanza's tokenizer only), only stanza's sentence starts are read: the sentences and
-    tokens are the built-in ones (``_with_own_tokens``).
+    The sentences and tokens are always the built-in annotator's, with a sentence ending only where stanza
+    ends one too (``_with_own_tokens``): the mention and cue grammar is written for them, and a parser's
+    tokens lose names' hyphens, initials and party tags ("Holtz-Eakin", "R-Ky."). What stanza's words
+    carry (lemmas, POS, dependencies) is laid onto those tokens by their characters (``_project``), and
+    its named entities are kept as "ner" entities.
     """
     text = article.text
-    sents: Sequence[Sentence] = ()
-    # a quick look at stanza's words first: most documents carry either tags on every word or none
-    if any(w.upos or w.deprel for s in doc.sentences for w in s.words):
-        sents = _stanza_sentences(doc)
-    if any(t.upos or t.deprel for s in sents for t in s.tokens):
-        raw = None
-        has_pos, has_deps = any(t.upos for s in sents for t in s.tokens), any(t.deprel for s in sents for t in s.tokens)
-    else:
-        starts = {start for start in map(_stanza_sentence_start, doc.sentences) if start is not None}
-        sents, raw = _with_own_tokens(text, starts, rules)
-        has_pos = has_deps = False
+    starts = {start for start in map(_stanza_sentence_start, doc.sentences) if start is not None}
+    sents, raw = _with_own_tokens(text, starts, rules)
+    words = _stanza_words(doc)
+    has_pos = any(w.upos for w in words)
+    has_deps = any(w.deprel for w in words)
+    if has_pos or has_deps:
+        sents = _project(sents, words)
     has_ner = any(getattr(t, "ner", None) not in (None, "O") for s in doc.sentences for t in s.tokens)
-    ents = [Entity(e.start_char, e.end_char, e.text, e.type, "ner") for e in (doc.ents if has_ner else ())]
-    # the gazetteer reads the built-in tokens of each sentence: the own-token path has them already
-    ents += _gazetteer_entities(text, raw, rules) if raw is not None else find_gazetteer_entities(text, sents, rules)
-    if not has_ner:
-        ents += find_capitalised_chunks(text, sents, rules)
-    return Annotated(article, tuple(sents), _sorted_entities(ents), "stanza", has_pos=has_pos, has_deps=has_deps,
+    ents = _one_label_per_name([Entity(e.start_char, e.end_char, e.text, e.type, "ner")
+                                for e in (doc.ents if has_ner else ())])
+    ents += _gazetteer_entities(text, raw, rules)
+    ents += find_capitalised_chunks(text, sents, rules)
+    return Annotated(article, sents, _sorted_entities(ents), "stanza", has_pos=has_pos, has_deps=has_deps,
                      has_ner=has_ner)
+
+
+def _one_label_per_name(ents: list[Entity]) -> list[Entity]:
+    """The named entities with one type for each name in the article, as a reader takes it: a person's surname
+    alone is that person ("Trump" after "Donald Trump", where a tagger may call it a place), and any other
+    name takes the type the tagger gives it most often in the article (the first of equals)."""
+    surnames = {e.text.split()[-1] for e in ents if e.label == "PERSON" and " " in e.text}
+    votes: dict[str, Counter[str]] = {}
+    for e in ents:
+        votes.setdefault(e.text, Counter())[e.label] += 1
+    out = []
+    for e in ents:
+        label = "PERSON" if e.text in surnames else votes[e.text].most_common(1)[0][0]
+        out.append(e if label == e.label else Entity(e.start, e.end, e.text, label, e.source, e.ref))
+    return out
+
+
+@dataclass(frozen=True)
+class _Word:
+    """One of stanza's words with its characters; ``head`` is the index of its head in the document's list of
+    words (None for the root)."""
+
+    start: int
+    end: int
+    lemma: str | None
+    upos: str | None
+    head: int | None
+    deprel: str | None
 
 
 def _stanza_word_span(word: Any) -> tuple[int, int] | None:
@@ -409,18 +436,63 @@ def _stanza_word_span(word: Any) -> tuple[int, int] | None:
     return None if start is None else (start, end)
 
 
-def _stanza_sentences(doc: Any) -> list[Sentence]:
-    """stanza's sentences and words as ours, with their tags (words without characters left out)."""
-    sents: list[Sentence] = []
+def _stanza_words(doc: Any) -> list[_Word]:
+    """stanza's words with known characters, in document order, heads as indexes into the list."""
+    out: list[_Word] = []
     for s in doc.sentences:
-        toks = []
+        first = len(out)
+        index: dict[int, int] = {}  # the word's id in its sentence -> its place in ``out``
+        kept = []
         for w in s.words:
             span = _stanza_word_span(w)
             if span is not None:
-                toks.append(Token(w.text, span[0], span[1], w.lemma, w.upos, w.head, w.deprel))
-        if toks:
-            sents.append(Sentence(toks[0].start, toks[-1].end, tuple(toks)))
-    return sents
+                index[w.id] = first + len(kept)
+                kept.append((w, span))
+        for w, (start, end) in kept:
+            head = index.get(w.head) if w.head else None
+            out.append(_Word(start, end, w.lemma, w.upos, head, w.deprel))
+    return out
+
+
+def _project(sents: Sequence[Sentence], words: list[_Word]) -> tuple[Sentence, ...]:
+    """The sentences with each token carrying the tags of the stanza word it holds.
+
+    A token that holds several words ("don't" as "do" + "n't") takes the one whose head lies outside the
+    token; a word over several tokens gives its tags to its first token, and the others depend on it as
+    parts of one word (``goeswith``). A head in another sentence is dropped (None).
+    """
+    starts = [w.start for w in words]
+    out: list[Sentence] = []
+    for sent in sents:
+        toks = sent.tokens
+        lo, hi = bisect_left(starts, sent.start), bisect_left(starts, sent.end)
+        tok_starts = [t.start for t in toks]
+        # each word -> the token that holds its first character (1-based, 0 if none in this sentence)
+        home: dict[int, int] = {}
+        for k in range(lo, hi):
+            i = bisect_right(tok_starts, words[k].start)
+            if i and words[k].start < toks[i - 1].end:
+                home[k] = i
+        chosen: dict[int, int] = {}  # token -> its word
+        for k, i in home.items():
+            if i not in chosen or home.get(words[chosen[i]].head) == i:
+                chosen[i] = k  # the first word, unless its head is in the same token
+        new = []
+        cover = None  # the last word given to a token, and that token, for the tokens it spans after it
+        for i, t in enumerate(toks, 1):
+            k = chosen.get(i)
+            if k is not None:
+                w = words[k]
+                head = 0 if w.head is None else home.get(w.head)
+                head = None if head == i else head
+                new.append(Token(t.text, t.start, t.end, w.lemma, w.upos, head, w.deprel if head is not None else None))
+                cover = (w, i)
+            elif cover is not None and t.start < cover[0].end:
+                new.append(Token(t.text, t.start, t.end, None, cover[0].upos, cover[1], "goeswith"))
+            else:
+                new.append(t)
+        out.append(Sentence(sent.start, sent.end, tuple(new)))
+    return tuple(out)
 
 
 def _stanza_sentence_start(sentence: Any) -> int | None:
@@ -566,13 +638,12 @@ def without_rule_entities(annotated: Annotated) -> Annotated:
 
 
 def with_rule_entities(base: Annotated, rules: RuleSet) -> Annotated:
-    """Add the rules' layer (gazetteer hits; capitalised chunks where there is no NER) to a rules-free annotation.
+    """Add the rules' layer (gazetteer hits and capitalised chunks) to a rules-free annotation.
 
     ``with_rule_entities(without_rule_entities(a), rules) == a`` for what ``from_stanza_document`` makes.
     """
     text, sents = base.article.text, base.sentences
-    ents = list(base.entities) + list(find_gazetteer_entities(text, sents, rules))
-    if not base.has_ner:
-        ents += find_capitalised_chunks(text, sents, rules)
+    ents = list(base.entities) + list(find_gazetteer_entities(text, sents, rules)) \
+        + list(find_capitalised_chunks(text, sents, rules))
     return Annotated(base.article, sents, _sorted_entities(ents), base.nlp, base.has_pos, base.has_deps,
                      base.has_ner)

@@ -35,7 +35,12 @@ BUILT_IN: dict[str, str] = {
     "speaker.unknown": "a mention that names no person, role or known organisation, kept as written",
     "speaker.elided": 'the cue shares the speaker of the clause before it ("X said ..., adding ...", '
                       '"X praised the plan and said ...")',
-    "speaker.dependency-subject": "the speaker is the cue's subject in the dependency parse",
+    "speaker.dependency-subject": "the speaker is the cue's subject (nsubj) in the dependency parse, where the "
+                                  "grammar found none",
+    "speaker.dependency-relative": 'the cue heads a relative clause: the speaker is the noun it modifies '
+                                   '("the department which reported"), where the grammar found none',
+    "speaker.dependency-agent": 'a passive cue\'s agent (obl with "by") in the dependency parse ("it was '
+                                'confirmed on Monday by the fire service that"), where the grammar found none',
     # affiliations and roles read from the text (attrib.descriptions)
     "affiliation.premodifier": 'organisation and title written before the name: "Metro Transit spokeswoman Jane Roe"',
     "affiliation.appositive": 'an appositive after the name: "Jane Roe, a spokeswoman for Metro Transit,"',

@@ -861,7 +861,8 @@ class _Resolver:
                 if self._in_quote(e.start) or masked(e.start, e.end):
                     continue  # a name quoted, or in a photo credit or a byline the filters mask
                 if e.label == "PERSON":
-                    cands.append(_Candidate(e.start, e.end, self._entity_gender(e)))
+                    if not (cands and cands[-1].start == e.start):  # a name the capitalised chunks gave already
+                        cands.append(_Candidate(e.start, e.end, self._entity_gender(e)))
                     continue
                 if e.source != "caps" or overlaps_named(e.start, e.end):
                     continue  # a caps chunk that overlaps a known non-person name ("Taliban", "Reuters")

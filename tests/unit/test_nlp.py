@@ -240,8 +240,9 @@ def test_from_stanza_document_full_annotation() -> None:
     assert [(t.text, t.upos, t.lemma, t.head, t.deprel) for t in toks[:3]] == [
         ("Jane", "PROPN", "Jane", 3, "nsubj"), ("Okafor", "PROPN", "Okafor", 1, "flat"),
         ("said", "VERB", "say", 0, "root")]
-    # entities come from the NER tags; with NER no capitalised-chunk guesses are added
-    assert [(e.text, e.label, e.source) for e in ann.entities] == [("Jane Okafor", "PERSON", "ner")]
+    # entities come from the NER tags, beside the rules' layer (capitalised chunks, gazetteer hits)
+    assert [(e.text, e.label, e.source) for e in ann.entities] == [
+        ("Jane Okafor", "PROPN", "caps"), ("Jane Okafor", "PERSON", "ner"), ("Traffic", "PROPN", "caps")]
 
 
 def test_from_stanza_document_tokens_only() -> None:
@@ -282,11 +283,12 @@ def test_from_stanza_document_tokens_only_is_the_builtin_annotation_where_the_sp
     assert [(e.text, e.ref) for e in ann.entities if e.source == "gazetteer"] == [
         ("Tarek Arian", "Tareq Arian"), ("AFP", "AFP"), ("Zabihullah Mujahid", "Zabihullah Mujahid"),
         ("Kabul", "Afghan government")]
-    # a document tagged anywhere keeps stanza's words and their tags
+    # a tagged document has the same tokens, carrying the tags of the words they hold
     tagged = [list(s) for s in words]
     tagged[1][0] = (tagged[1][0][0], "PROPN", None, None, None, None)
     ann = from_stanza_document(article, stanza_doc(text, tagged), RULES)
     assert ann.has_pos and ann.sentences[1].tokens[0].upos == "PROPN"
+    assert [[t.text for t in s.tokens] for s in ann.sentences] == [[t.text for t in s.tokens] for s in builtin.sentences]
 
 
 def test_from_stanza_document_adds_gazetteer_hits_to_ner() -> None:
@@ -298,7 +300,8 @@ def test_from_stanza_document_adds_gazetteer_hits_to_ner() -> None:
               (".", "PUNCT", ".", 2, "punct", "O")]]
     ann = from_stanza_document(Article("d", "d.txt", text), stanza_doc(text, words), RULES)
     got = {(e.text, e.label, e.source, e.ref) for e in ann.entities}
-    assert got == {("Mujahid", "PERSON", "ner", None), ("Kabul", "GPE", "ner", None),
+    assert got == {("Mujahid", "PERSON", "ner", None), ("Kabul", "GPE", "ner", None), ("Mujahid", "PROPN", "caps", None),
+                   ("Kabul", "PROPN", "caps", None),
                    ("Mujahid", "PERSON", "gazetteer", "Zabihullah Mujahid"),
                    ("Kabul", "GOVERNMENT", "gazetteer", "Afghan government")}
 
@@ -411,3 +414,56 @@ def test_tokens_are_those_of_the_token_pattern_matches() -> None:
             want = tuple(Token(m.group(), m.start(), m.end()) for m in plain.finditer(text, start, stop))
             assert tokenize(text, start, end) == want, (text, start, end)
             assert [m.span() for m in _TOKEN_RE.finditer(text, start, stop)] == [(t.start, t.end) for t in want]
+
+
+def test_parse_tags_are_laid_on_the_builtin_tokens() -> None:
+    # a parser's tokens are not the grammar's: CoreNLP splits "Holtz-Eakin" and "R-Ky." and joins nothing the
+    # built-in tokenizer splits. A word over several tokens tags its first one, the others hang on it
+    # ("goeswith"); a token over several words ("can't" as "ca" + "n't") takes the word whose head lies
+    # outside the token; heads follow the words to their tokens.
+    text = "Lee Holtz-Eakin can't say."
+    words = [[("Lee", "PROPN", "Lee", 3, "compound", None), ("Holtz", "PROPN", "Holtz", 3, "compound", None),
+              ("-Eakin", "PROPN", "Eakin", 6, "nsubj", None), ("ca", "AUX", "can", 6, "aux", None),
+              ("n't", "PART", "not", 6, "advmod", None), ("say", "VERB", "say", 0, "root", None),
+              (".", "PUNCT", ".", 6, "punct", None)]]
+    ann = from_stanza_document(Article("d", "d.txt", text), stanza_doc(text, words), RULES)
+    assert [(t.text, t.upos, t.head, t.deprel) for t in ann.sentences[0].tokens] == [
+        ("Lee", "PROPN", 2, "compound"), ("Holtz-Eakin", "PROPN", 4, "nsubj"), ("can't", "AUX", 4, "aux"),
+        ("say", "VERB", 0, "root"), (".", "PUNCT", 4, "punct")]
+
+
+def test_parse_word_over_several_tokens_tags_the_first() -> None:
+    text = "The U.S.-based firm said no."
+    words = [[("The", "DET", "the", 3, "det", None), ("U.S.-based", "ADJ", "u.s.-based", 3, "amod", None),
+              ("firm", "NOUN", "firm", 4, "nsubj", None), ("said", "VERB", "say", 0, "root", None),
+              ("no", "INTJ", "no", 4, "obj", None), (".", "PUNCT", ".", 4, "punct", None)]]
+    ann = from_stanza_document(Article("d", "d.txt", text), stanza_doc(text, words), RULES)
+    toks = ann.sentences[0].tokens
+    assert [t.text for t in toks][:4] == ["The", "U.S.", "-", "based"]
+    assert [(t.upos, t.head, t.deprel) for t in toks[1:4]] == [("ADJ", 5, "amod"), ("ADJ", 2, "goeswith"),
+                                                               ("ADJ", 2, "goeswith")]
+
+
+@pytest.mark.parametrize(("text", "tags", "expected"), [
+    # a surname alone is the person named in full elsewhere in the article, whatever a tagger calls it
+    ("Donald Trump spoke. Later Trump left.", ["B-PERSON", "E-PERSON", "O", "O", "O", "S-LOC", "O", "O"],
+     [("Donald Trump", "PERSON"), ("Trump", "PERSON")]),
+    # must not: a lone name that no full name in the article ends with keeps its type
+    ("Jordan spoke. Later Jordan left.", ["S-LOC", "O", "O", "O", "S-LOC", "O", "O"],
+     [("Jordan", "LOC"), ("Jordan", "LOC")]),
+    # any other name takes the type the tagger gives it most often in the article
+    ("Acme rose. Acme fell. Acme held.", ["S-ORG", "O", "O", "S-PERSON", "O", "O", "S-ORG", "O", "O"],
+     [("Acme", "ORG")] * 3),
+])
+def test_one_type_for_each_name_in_the_article(text: str, tags: list[str], expected: list[tuple]) -> None:
+    toks = _tokens_of(text)
+    assert len(toks) == len(tags)
+    words = [[(w, "PROPN", w, 0, "dep", tag) for w, tag in zip(toks, tags)]]
+    ann = from_stanza_document(Article("d", "d.txt", text), stanza_doc(text, words), RULES)
+    assert [(e.text, e.label) for e in ann.entities if e.source == "ner"] == expected
+
+
+def _tokens_of(text: str) -> list[str]:
+    return [t.text for t in BuiltinAnnotator(RULES).annotate(Article("d", "d.txt", text)).sentences[0].tokens] \
+        if "." not in text[:-1] else [t.text for s in BuiltinAnnotator(RULES).annotate(
+            Article("d", "d.txt", text)).sentences for t in s.tokens]
