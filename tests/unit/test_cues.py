@@ -516,6 +516,14 @@ DEP_CASES = [
              ("said", "NOUN", "say", 5, "nsubj"), ("the", "DET", "the", 5, "det"), ("road", "NOUN", "road", 0, "root"),
              ("was", "AUX", "be", 7, "aux:pass"), ("closed", "VERB", "close", 5, "acl"), (".", "PUNCT", ".", 5, "punct")]),
      [], None),
+    # a tagger's noun that a colon follows is a reporting verb ("The Ledger reports:" tagged NNS)
+    ("The Ledger reports: “The road is closed.”",
+     _words([("The", "DET", "the", 2, "det"), ("Ledger", "PROPN", "Ledger", 3, "compound"),
+             ("reports", "NOUN", "report", 0, "root"), (":", "PUNCT", ":", 3, "punct"),
+             ("“", "PUNCT", "“", 8, "punct"), ("The", "DET", "the", 7, "det"), ("road", "NOUN", "road", 8, "nsubj"),
+             ("is", "AUX", "be", 8, "cop"), ("closed", "ADJ", "closed", 3, "appos"), (".", "PUNCT", ".", 8, "punct"),
+             ("”", "PUNCT", "”", 8, "punct")]),
+     [("direct", "The Ledger", "reports", "“The road is closed.”")], None),
     # with POS, a cue word used as a noun is no cue
     ("The reports were false.",
      [("The", "DET", "the", 2, "det"), ("reports", "NOUN", "report", 4, "nsubj"),
