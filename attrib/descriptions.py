@@ -15,18 +15,24 @@ affiliation the words around it state, by these conventions of English news (eac
 * ``affiliation.heads``: a relative clause saying whom the person leads ("Jane Roe, who heads the Metro Union,");
 * ``affiliation.preposition``: "Jane Roe of the Metro Union", "a spokeswoman for Metro Transit";
 * ``affiliation.party-tag``: US news' party-and-state tag after the name ("Jane Roe, D-Mich.,", "(R-Ky.)"), by the
-  organisation rule whose ``party_tag`` is its letter.
+  organisation rule whose ``party_tag`` is its letter;
+* ``affiliation.dependency``: with a dependency parse, where none of the above reads one: what the parse attaches
+  to the name, an organisation in its appositive after for/of/at/with (", vice-president, external affairs for
+  Northwind Mobile,"), an organisation compound before it, or its possessor.
 
 An affiliation is a run of capitalised words (with the lower-case particles that join names:
 "Dying with Dignity Canada", "Bank of Canada"); the rules' own name for it is used where they know it.
-Everything here reads raw text and the rules' word classes, so it works without a parser.
+Everything but ``affiliation.dependency`` reads raw text and the rules' word classes, so it works without a
+parser.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Sequence
 
-from .model import Token
+from .model import Sentence, Token
 from .nlp import tokenize
 from .ruleset import RuleSet
 
@@ -67,6 +73,7 @@ class _Words:
         self.left_stops = self.stops | self.det  # what ends a title on its left ("said", "the", "of")
         self.not_given_names = self.role_words | self.non_name  # words before a surname that are no first name
         self.abbreviations = w("abbreviation")
+        self.honorific = w("honorific")
         self.agent_suffixes = tuple(sorted(w("agent-suffix")))  # "cartoonist", "retiree": nouns for people
         self.party_tags = {o.party_tag: o.name for o in rules.organisations if o.party_tag}
         self.rules = rules
@@ -274,9 +281,11 @@ def _org_then_role(text: str, seg: list[Token], words: list[str], i: int, w: _Wo
 class Descriptions:
     """The roles and affiliations one article states for the names it writes, read on demand."""
 
-    def __init__(self, text: str, rules: RuleSet):
+    def __init__(self, text: str, rules: RuleSet, parsed: Sequence[Sentence] = ()):
         self.text = text
         self.rules = rules
+        self.parsed = parsed  # the sentences with a dependency parse, if there is one
+        self._parsed_starts = [x.start for x in parsed]
         self._at: dict[str, list[int]] | None = None  # a name's last word -> where the name is written
         self._memo: dict[str, Description | None] = {}
 
@@ -318,9 +327,87 @@ class Descriptions:
                      if d is not None and (d.affiliation or d.role)]
             first_role = next((d.role for d in found if d.role), None)
             d = next((d for d in found if d.affiliation), None)
+            if d is None and self.parsed:
+                d = next((d for s, e in self._places(name)[:_MAX_PLACES] if (d := self._from_parse(s, e))), None)
             self._memo[name] = (Description(d.role or first_role, d.affiliation, d.rule_id) if d
                                 else found[0] if found else None)
         return self._memo[name]
+
+
+    def _from_parse(self, start: int, end: int) -> Description | None:
+        """``affiliation.dependency`` for the name written at ``[start, end)``, from its sentence's parse."""
+        k = bisect_right(self._parsed_starts, start) - 1
+        if k < 0 or end > self.parsed[k].end:
+            return None
+        return dependency(self.text, self.parsed[k].tokens, start, end, self.rules)
+
+
+def dependency(text: str, toks: Sequence[Token], start: int, end: int, rules: RuleSet) -> Description | None:
+    """The affiliation a dependency parse attaches to the name at ``[start, end)`` in a sentence's tokens:
+
+    - in a title in apposition to the name (", a vice-president, external affairs for Northwind Mobile,", or
+      "the union's president, Jane Roe"), the organisation after for/of/at/with, or the title's possessor;
+    - before the name, its possessor, with nothing or a title between them ("Northwind's Jane Roe",
+      "Northwind's spokeswoman Jane Roe"), or an organisation compound with a title between them ("Northwind
+      Mobile spokeswoman Jane Roe").
+    A title or honorific is no organisation ("Rep.", "Gov.", "Dr.").
+    """
+    w = _Words.of(rules)
+    inside = [n for n, t in enumerate(toks, 1) if start <= t.start and t.end <= end]
+    head = next((n for n in inside if toks[n - 1].head not in inside), None)
+    if head is None:
+        return None
+    children: dict[int, list[int]] = {}
+    for n, t in enumerate(toks, 1):
+        if t.head:
+            children.setdefault(t.head, []).append(n)
+
+    def rel(n: int) -> str:
+        return toks[n - 1].deprel or ""
+
+    def titled(n: int) -> bool:  # a title the rules know, written in lower case ("a spokeswoman", "the president")
+        return toks[n - 1].text.islower() and toks[n - 1].text in w.role_words
+
+    seg = list(toks)
+
+    def org_at(n: int) -> str | None:
+        """The organisation whose name holds the capitalised word ``n``, from the first capitalised word of its
+        phrase; before the name, it ends there."""
+        first = min([n] + [c for c in children.get(n, []) if rel(c) in ("compound", "flat") and c < n
+                           and _cap(toks[c - 1])])
+        e = _org_run(seg, first - 1, w)
+        if first < inside[0]:
+            e = min(e, inside[0] - 1)  # "Metro Transit CEO Jane Roe": not into the name
+        while e > first - 1 and (seg[e - 1].text in _POSSESSIVE or seg[e - 1].text.lower().rstrip(".") in w.role_words
+                                 or seg[e - 1].text.lower() in w.honorific):
+            e -= 1  # nor over a title or a possessive ending
+        if e < n or any(x.text.lower() in w.honorific or x.text.lower().rstrip(".") in w.role_words
+                        for x in seg[first - 1:e]):
+            return None
+        return _name_of(text, seg, first - 1, e, w)
+
+    described = [c for c in children.get(head, []) if rel(c) == "appos" and titled(c)]
+    if rel(head) == "appos" and toks[head - 1].head and titled(toks[head - 1].head):
+        described.append(toks[head - 1].head)  # "the union's president, Jane Roe"
+    for a in described:
+        todo = [a]
+        while todo:  # the title's phrase, nearest words first
+            n = todo.pop(0)
+            for c in children.get(n, []):
+                if rel(c) == "nmod:poss" or rel(c).split(":")[0] in ("nmod", "obl") and any(
+                        rel(p) == "case" and toks[p - 1].text.lower() in w.for_words for p in children.get(c, [])):
+                    if _cap(toks[c - 1]) and (org := org_at(c)):
+                        return Description(toks[a - 1].text.lower(), org, "affiliation.dependency")
+                if rel(c).split(":")[0] not in ("acl", "advcl", "ccomp", "xcomp", "parataxis", "conj"):
+                    todo.append(c)  # not into a clause of its own ("who oversees the PAC's campaign")
+    before = [c for c in children.get(head, []) if c < inside[0]]
+    for c in before:
+        between = [n for n in range(c + 1, inside[0]) if toks[n - 1].text not in _POSSESSIVE]
+        if _cap(toks[c - 1]) and (
+                rel(c) == "nmod:poss" and all(titled(n) for n in between)  # not "Holt's NBC colleague Matt Lauer"
+                or rel(c) == "compound" and any(titled(n) for n in between)) and (org := org_at(c)):
+            return Description(None, org, "affiliation.dependency")
+    return None
 
 
 _MAX_PLACES = 20  # the places of a name read for its description: introductions come first

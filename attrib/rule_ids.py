@@ -43,6 +43,9 @@ BUILT_IN: dict[str, str] = {
                                 'confirmed on Monday by the fire service that"), where the grammar found none',
     # affiliations and roles read from the text (attrib.descriptions)
     "affiliation.premodifier": 'organisation and title written before the name: "Metro Transit spokeswoman Jane Roe"',
+    "affiliation.dependency": 'with a dependency parse, where the text gives none: an organisation in the title '
+                              'in apposition to the name (", vice-president, external affairs for Northwind '
+                              'Mobile,"), or a possessor or organisation before the name and its title',
     "affiliation.appositive": 'an appositive after the name: "Jane Roe, a spokeswoman for Metro Transit,"',
     "affiliation.heads": 'a relative clause: "Jane Roe, who heads the Metro Union,"',
     "affiliation.preposition": '"of"/"for" after the name or role: "Jane Roe of the Metro Union", '

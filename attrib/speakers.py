@@ -193,7 +193,7 @@ class _Resolver:
         self._caps_inside: set[str] | None = None  # see _mid_sentence_caps
         self._by_last_word: dict[str, list[tuple[int, str]]] | None = None  # see _introduced_as
         self.speaker_words: set[str] = set()
-        self.descriptions = Descriptions(self.text, tables.rules)
+        self.descriptions = Descriptions(self.text, tables.rules, annotated.sentences if annotated.has_deps else ())
         self.described: str | None = None  # the affiliation rule the last resolved mention used
 
     # -- parsing ------------------------------------------------------------------------

@@ -247,3 +247,74 @@ def test_his_or_her_office_speaks_for_the_person_the_passage_is_about():
     [(name, _, _, aff, _)] = speaker_of("Mrs. Jane Roe won the seat. “We are pleased,” his office said.")
     assert aff is None
 
+
+
+# ---------------------------------------------------------------- affiliation.dependency: what a parse attaches
+
+
+def _parsed(text: str, words: list[tuple[str, str, int, str]]):
+    """The sentence of ``text`` with a hand-made parse: (word, upos, head, deprel) for each built-in token."""
+    import stanza
+
+    from attrib.nlp import from_stanza_document
+
+    pos, sent = 0, []
+    for i, (word, upos, head, deprel) in enumerate(words, 1):
+        start = text.index(word, pos)
+        pos = start + len(word)
+        sent.append({"id": i, "text": word, "upos": upos, "lemma": word.lower(), "head": head, "deprel": deprel,
+                     "start_char": start, "end_char": pos})
+    return from_stanza_document(Article("t", "t.txt", text), stanza.Document([sent], text=text), RULES).sentences[0]
+
+
+def _by_parse(text: str, words: list[tuple], name: str):
+    from attrib.descriptions import dependency
+
+    s = text.index(name)
+    return dependency(text, _parsed(text, words).tokens, s, s + len(name), RULES)
+
+
+def test_parse_reads_an_organisation_in_the_appositive_title() -> None:
+    # the text reader stops at the inner comma; the parse ties "Northwind Mobile" to the title
+    text = "Jane Roe, vice-president, external affairs for Northwind Mobile, said no."
+    words = [("Jane", "PROPN", 2, "flat"), ("Roe", "PROPN", 13, "nsubj"), (",", "PUNCT", 2, "punct"),
+             ("vice-president", "NOUN", 2, "appos"), (",", "PUNCT", 4, "punct"), ("external", "ADJ", 7, "amod"),
+             ("affairs", "NOUN", 4, "appos"), ("for", "ADP", 10, "case"), ("Northwind", "PROPN", 10, "compound"),
+             ("Mobile", "PROPN", 4, "nmod"), (",", "PUNCT", 2, "punct"), ("said", "VERB", 13, "dep"),
+             ("no", "INTJ", 0, "root"), (".", "PUNCT", 13, "punct")]
+    assert Descriptions(text, RULES).of("Jane Roe") is None
+    d = Descriptions(text, RULES, [_parsed(text, words)]).of("Jane Roe")
+    assert (d.role, d.affiliation, d.rule_id) == ("vice-president", "Northwind Mobile", "affiliation.dependency")
+
+
+@pytest.mark.parametrize(("text", "words", "expected"), [
+    # a possessor right before the name, or with a title between
+    ("Northwind's Jane Roe said no.",
+     [("Northwind", "PROPN", 4, "nmod:poss"), ("'s", "PART", 1, "case"), ("Jane", "PROPN", 4, "compound"),
+      ("Roe", "PROPN", 5, "nsubj"), ("said", "VERB", 0, "root"), ("no", "INTJ", 5, "obj"), (".", "PUNCT", 5, "punct")],
+     "Northwind"),
+    # must not: a possessor with no title between it and the name ("Roe's friend": no organisation)
+    ("Northwind's longtime friend Jane Roe said no.",
+     [("Northwind", "PROPN", 6, "nmod:poss"), ("'s", "PART", 1, "case"), ("longtime", "ADJ", 4, "amod"),
+      ("friend", "NOUN", 6, "compound"), ("Jane", "PROPN", 6, "compound"), ("Roe", "PROPN", 7, "nsubj"),
+      ("said", "VERB", 0, "root"), ("no", "INTJ", 7, "obj"), (".", "PUNCT", 7, "punct")],
+     None),
+    # must not: a title before the name is no organisation
+    ("Gov. Jane Roe said no.",
+     [("Gov.", "PROPN", 3, "compound"), ("Jane", "PROPN", 3, "compound"), ("Roe", "PROPN", 4, "nsubj"),
+      ("said", "VERB", 0, "root"), ("no", "INTJ", 4, "obj"), (".", "PUNCT", 4, "punct")],
+     None),
+])
+def test_parse_reads_a_possessor_before_the_name(text: str, words: list[tuple], expected: str | None) -> None:
+    d = _by_parse(text, words, "Jane Roe")
+    assert (d.affiliation if d else None) == expected
+
+
+def test_the_parse_is_read_only_where_the_text_gives_no_affiliation() -> None:
+    text = "Jane Roe, a spokeswoman for Metro Transit, said no."
+    words = [("Jane", "PROPN", 2, "flat"), ("Roe", "PROPN", 10, "nsubj"), (",", "PUNCT", 2, "punct"),
+             ("a", "DET", 5, "det"), ("spokeswoman", "NOUN", 2, "appos"), ("for", "ADP", 8, "case"),
+             ("Metro", "PROPN", 8, "compound"), ("Transit", "PROPN", 5, "nmod"), (",", "PUNCT", 2, "punct"),
+             ("said", "VERB", 0, "root"), ("no", "INTJ", 10, "obj"), (".", "PUNCT", 10, "punct")]
+    d = Descriptions(text, RULES, [_parsed(text, words)]).of("Jane Roe")
+    assert (d.affiliation, d.rule_id) == ("Metro Transit", "affiliation.appositive")
