@@ -39,6 +39,10 @@ _ORG_LABELS = {"COUNTRY": SpeakerKind.COUNTRY, "GOVERNMENT": SpeakerKind.ORGANIZ
                "ORGANIZATION": SpeakerKind.ORGANIZATION, "GROUP": SpeakerKind.ORGANIZATION,
                "MEDIA": SpeakerKind.ORGANIZATION, "ORG": SpeakerKind.ORGANIZATION, "GPE": SpeakerKind.COUNTRY,
                "NORP": SpeakerKind.COUNTRY}
+# Named-entity labels: stanza's GPE and NORP make countries. CoreNLP's have neither: it calls countries and cities
+# LOC and nationalities MISC, labels too broad to make a speaker's kind (on polnear_dev's parses LOC gave three
+# companies and a website as countries), so with CoreNLP's labels the rules' countries table finds them, as it
+# does with either tagger.
 _COUNTRY_LABELS = ("COUNTRY", "GPE", "NORP")
 _PERSONISH = (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS)
 _ORGISH = (SpeakerKind.ORGANIZATION, SpeakerKind.COUNTRY, SpeakerKind.UNKNOWN)
@@ -294,6 +298,11 @@ class _Resolver:
                 kind = SpeakerKind.COUNTRY
             return _Parsed(kind, org.ref, affiliation=self.t.rules.org(org.ref).parent if self.t.rules.org(org.ref)
                            else None, definite=definite)
+        if org and org.source == "ner" and org.start <= hs and org.end >= he - 1 and org.label != "NORP" \
+                and role_rule is None:
+            # a name the tagger calls an organisation or a place, no rule knows, and nothing else in the head
+            name = self._clean(org.text)
+            return _Parsed(_ORG_LABELS[org.label], name, affiliation=name, definite=definite)
         if any(head_words[-len(d):] == d for d in t.descriptors) and not any(x.text[:1].isupper() for x in head):
             return _Parsed(SpeakerKind.UNKNOWN, self._clean(self.text[hs:he]), descriptor=True, definite=definite,
                            affiliation=affiliation)

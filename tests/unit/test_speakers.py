@@ -275,3 +275,39 @@ def test_resolution_rule_ids() -> None:
 ])
 def test_slug(name: str, expected: str) -> None:
     assert slug(name) == expected
+
+
+# ---------------------------------------------------------------- named-entity types from a tagger
+
+
+def _tagged_speakers(text: str, tags: dict[str, str]) -> list[tuple[str, str]]:
+    """(name, kind) of each speaker, the text tagged with POS and the given NER labels (one word each)."""
+    import stanza
+
+    from attrib.nlp import from_stanza_document
+
+    words, pos = [], 0
+    for i, w in enumerate(text[:-1].split() + ["."], 1):
+        start = text.index(w, pos)
+        pos = start + len(w)
+        words.append({"id": i, "text": w, "start_char": start, "end_char": pos, "lemma": w.lower(),
+                      "upos": "VERB" if w == "said" else "PROPN" if w[:1].isupper() else "NOUN",
+                      "ner": f"S-{tags[w]}" if w in tags else "O"})
+    ann = from_stanza_document(Article("t", "t.txt", text), stanza.Document([words], text=text), RULES)
+    result, _ = extract(ann, RULES)
+    return [(ra.speaker.name, ra.speaker.kind.value) for ra in result.attributions]
+
+
+@pytest.mark.parametrize(("text", "tags", "expected"), [
+    # a name no rule knows that the tagger calls an organisation (or, stanza's label, a place) speaks as one
+    ("Vox said the talks would resume.", {"Vox": "ORG"}, [("Vox", "organization")]),
+    ("Ruritania said the talks would resume.", {"Ruritania": "GPE"}, [("Ruritania", "country")]),
+    # must not: without the tag, or with CoreNLP's broad LOC, it stays a name kept as written
+    ("Vox said the talks would resume.", {}, [("Vox", "unknown")]),
+    ("Ruritania said the talks would resume.", {"Ruritania": "LOC"}, [("Ruritania", "unknown")]),
+    # a country the rules know is one under either tagger's labels
+    ("Norway said the talks would resume.", {"Norway": "LOC"}, [("Norway", "country")]),
+    ("Norway said the talks would resume.", {"Norway": "GPE"}, [("Norway", "country")]),
+])
+def test_speaker_kind_from_named_entity_types(text: str, tags: dict, expected: list) -> None:
+    assert _tagged_speakers(text, tags) == expected
