@@ -44,6 +44,7 @@ _MIN_CONTENT_WORDS = 3  # "Pakistan denied that." reports no content
 _MIN_UNATTRIBUTED_WORDS = 4  # shorter quotes with no speaker are scare quotes or titles
 _WORD_RE = re.compile(r"\w+")
 _MAX_SOURCE = 60  # a longer run of words after "according to" is no source (a text with no punctuation)
+_DEP_WINDOW = 4 * _MAX_NP  # the words on either side of a cue that its subject's phrase is read from
 _MAX_TAIL = 250  # the longest attribution clause ("..., said X, a doctor at ...") that may end a paragraph
 
 
@@ -619,13 +620,14 @@ def _dep_speaker(annotated: Annotated, cue_tok: Token, lex: _Lexicon) -> tuple[i
     if k < 0 or cue_tok.start >= annotated.sentences[k].end:
         return None
     toks = annotated.sentences[k].tokens
-    node = next((n for n, t in enumerate(toks, 1) if t.start == cue_tok.start), None)
-    if node is None:
+    node = bisect.bisect_left(toks, cue_tok.start, key=_START) + 1
+    if node > len(toks) or toks[node - 1].start != cue_tok.start:
         return None
+    # the words near the cue only, so a sentence of any length costs each cue the same
     children: dict[int, list[int]] = {}
-    for n, t in enumerate(toks, 1):
-        if t.head is not None:
-            children.setdefault(t.head, []).append(n)
+    for n in range(max(1, node - _DEP_WINDOW), min(len(toks), node + _DEP_WINDOW) + 1):
+        if toks[n - 1].head is not None:
+            children.setdefault(toks[n - 1].head, []).append(n)
 
     def rel(n: int) -> str:
         return (toks[n - 1].deprel or "").split(":")[0]

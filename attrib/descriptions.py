@@ -28,7 +28,8 @@ parser.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -353,14 +354,16 @@ def dependency(text: str, toks: Sequence[Token], start: int, end: int, rules: Ru
     A title or honorific is no organisation ("Rep.", "Gov.", "Dr.").
     """
     w = _Words.of(rules)
-    inside = [n for n, t in enumerate(toks, 1) if start <= t.start and t.end <= end]
+    first = bisect_left(toks, start, key=_START) + 1
+    inside = list(range(first, bisect_left(toks, end, key=_START) + 1))  # the name's words
     head = next((n for n in inside if toks[n - 1].head not in inside), None)
     if head is None:
         return None
+    # the words near the name only, so a sentence of any length costs each place of a name the same
     children: dict[int, list[int]] = {}
-    for n, t in enumerate(toks, 1):
-        if t.head:
-            children.setdefault(t.head, []).append(n)
+    for n in range(max(1, first - _DEP_WINDOW), min(len(toks), inside[-1] + _DEP_WINDOW) + 1):
+        if toks[n - 1].head:
+            children.setdefault(toks[n - 1].head, []).append(n)
 
     def rel(n: int) -> str:
         return toks[n - 1].deprel or ""
@@ -411,4 +414,6 @@ def dependency(text: str, toks: Sequence[Token], start: int, end: int, rules: Ru
 
 
 _MAX_PLACES = 20  # the places of a name read for its description: introductions come first
+_DEP_WINDOW = 60  # the words on either side of a name that ``dependency`` reads its phrase from
+_START = attrgetter("start")
 _MAX_ROLE_WORDS = 5  # the longest lower-case role before "for"/"of"/"at": "a senior policy analyst with"

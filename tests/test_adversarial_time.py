@@ -63,3 +63,38 @@ def test_one_megabyte_of_each_shape(shape: str, setup) -> None:
     # 10x the text: linear is 10x (measured: 12-15x), quadratic 100x;
     # no floor in seconds: every shape takes 0.07 s or more at 100 KB
     assert large < 25 * small, f"{shape}: 100 KB {small:.3f} s, 1 MB {large:.3f} s of CPU time"
+
+
+def _parsed_sentence(unit: str, size: int):
+    """``unit`` repeated up to ``size`` characters as ONE parsed sentence: every word heads the next, so a
+    cue's subject and a name's phrase reach as far as the parse lets them, and every name is a PERSON."""
+    import stanza
+
+    from attrib.model import Article
+
+    text = (unit * (size // len(unit) + 1))[:size]
+    words, pos = [], 0
+    for i, w in enumerate(text.replace(",", " ,").split(), 1):
+        start = text.index(w, pos)
+        pos = start + len(w)
+        words.append({"id": i, "text": w, "start_char": start, "end_char": pos, "lemma": w.lower(),
+                      "upos": "VERB" if w == "said" else "PROPN" if w[:1].isupper() else "NOUN",
+                      "head": i - 1, "deprel": "nsubj" if w == "Roe" else "dep", "ner": "S-PERSON" if w == "Roe" else "O"})
+    return Article("bench", "bench", text), stanza.Document([words], text=text)
+
+
+def parsed_cpu_seconds(size: int, rules) -> float:
+    from attrib.nlp import from_stanza_document
+    from attrib.pipeline import extract
+
+    article, doc = _parsed_sentence("Jane Roe of Northwind Mobile, a spokeswoman for Metro Transit, said it and ", size)
+    t0 = time.process_time()
+    extract(from_stanza_document(article, doc, rules), rules)
+    return time.process_time() - t0
+
+
+def test_parsed_text_time_grows_linearly(setup) -> None:
+    # issue 20's parse path: one sentence of any length costs each cue and each name the same
+    small = min(parsed_cpu_seconds(10_000, setup[0]) for _ in range(3))
+    large = min(parsed_cpu_seconds(80_000, setup[0]) for _ in range(2))
+    assert large < max(24 * small, 0.5), f"parsed: 10 KB {small:.3f} s, 80 KB {large:.3f} s"
