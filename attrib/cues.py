@@ -615,6 +615,8 @@ def _dep_speaker(annotated: Annotated, cue_tok: Token, lex: _Lexicon) -> tuple[i
     - ``speaker.dependency-relative``: a relative pronoun as that subject stands for the noun its clause
       modifies ("the department which reported": the department).
     - ``speaker.dependency-agent``: a passive cue's agent, the ``obl`` led by "by" ("it was announced by X").
+    - ``speaker.dependency-shared``: a participle clause (``advcl``) without a subject shares the subject of the
+      clause it modifies.
     """
     k = bisect.bisect_right(annotated.sentences, cue_tok.start, key=_START) - 1
     if k < 0 or cue_tok.start >= annotated.sentences[k].end:
@@ -623,9 +625,14 @@ def _dep_speaker(annotated: Annotated, cue_tok: Token, lex: _Lexicon) -> tuple[i
     node = bisect.bisect_left(toks, cue_tok.start, key=_START) + 1
     if node > len(toks) or toks[node - 1].start != cue_tok.start:
         return None
-    # the words near the cue only, so a sentence of any length costs each cue the same
+    # a participle clause's subject is that of the clause it modifies ("Trump was defensive about an architect
+    # who said ..., saying, “...”": Trump)
+    up = toks[node - 1].head if toks[node - 1].deprel == "advcl" and cue_tok.text.lower().endswith("ing") else None
+    up = up if up and abs(up - node) <= _DEP_WINDOW else None
+    # the words near the cue (and that clause's verb) only, so a sentence of any length costs each cue the same
     children: dict[int, list[int]] = {}
-    for n in range(max(1, node - _DEP_WINDOW), min(len(toks), node + _DEP_WINDOW) + 1):
+    lo, hi = min(node, up or node), max(node, up or node)
+    for n in range(max(1, lo - _DEP_WINDOW), min(len(toks), hi + _DEP_WINDOW) + 1):
         if toks[n - 1].head is not None:
             children.setdefault(toks[n - 1].head, []).append(n)
 
@@ -639,6 +646,10 @@ def _dep_speaker(annotated: Annotated, cue_tok: Token, lex: _Lexicon) -> tuple[i
         rule = "speaker.dependency-agent"
         subj = next((k for k in kids if rel(k) == "obl" and any(
             toks[c - 1].text.lower() in lex.agent and rel(c) == "case" for c in children.get(k, []))), None)
+    if subj is None and up:
+        node, rule = up, "speaker.dependency-shared"
+        subj = next((k for k in children.get(node, []) if toks[k - 1].deprel == "nsubj"
+                     and toks[k - 1].upos != "DET"), None)  # not "this was ..., explaining": who did, not what
     if subj is None:
         return None
     if toks[subj - 1].text.lower() in lex.relative_subject and toks[node - 1].deprel == "acl:relcl" \

@@ -39,6 +39,9 @@ BUILT_IN: dict[str, str] = {
                                   "grammar found none",
     "speaker.dependency-relative": 'the cue heads a relative clause: the speaker is the noun it modifies '
                                    '("the department which reported"), where the grammar found none',
+    "speaker.dependency-shared": 'a participle clause with no subject of its own shares the subject of the clause it '
+                                 'modifies in the dependency parse ("Roe was defensive about a donor who said ..., '
+                                 'saying ..."), where the grammar found none',
     "speaker.dependency-agent": 'a passive cue\'s agent (obl with "by") in the dependency parse ("it was '
                                 'confirmed on Monday by the fire service that"), where the grammar found none',
     # affiliations and roles read from the text (attrib.descriptions)
