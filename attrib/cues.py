@@ -333,8 +333,11 @@ def _cue_tokens(unit: _Unit, lex: _Lexicon, annotated: Annotated) -> list[tuple[
                 hit = None  # "the United States", "Reuters Reports": a name, not a verb
         if annotated.has_pos and t.upos:
             if t.upos not in ("VERB", "AUX") and not (t.upos == "ADV" and hit) and not (
-                    hit and t.upos == "NOUN" and _opener_follows(toks, i, lex)):
-                hit = None  # (a tagger's noun that a colon, "that" or a quotation follows is a verb: "X reports:")
+                    hit and t.upos == "NOUN" and _opener_follows(toks, i, lex)) and not (
+                    hit and t.upos == "PROPN" and i == 0 and any(x.text == ":" for x in toks[1:4])):
+                # (a tagger's noun that a colon, "that" or a quotation follows is a verb: "X reports:"; so is a
+                # capitalised verb that opens its sentence before a name and a colon: "Said Ellis:")
+                hit = None
             elif t.lemma and t.lemma.lower() in lex.lemmas and not hit:
                 hit = (t.lemma.lower(), lex.lemmas[t.lemma.lower()])
         if hit and low in lex.ambiguous and not annotated.has_pos and not _opener_follows(toks, i, lex):

@@ -414,10 +414,6 @@ class _Resolver:
 
     def _person_name(self, head: list[Token], ents: list[Entity]) -> str | None:
         """The last run of capitalised words in the head that is not an organisation, place or role."""
-        if self.ann.has_ner:
-            pers = [e for e in ents if e.label == "PERSON" and head[0].start <= e.start and e.end <= head[-1].end]
-            if pers:
-                return self._clean(pers[-1].text)
         covered = [(e.start, e.end) for e in ents if e.source in ("gazetteer", "ner") and e.label != "PERSON"]
         runs: list[list[Token]] = []
         cur: list[Token] = []

@@ -546,6 +546,18 @@ DEP_CASES = [
              ("rare", "ADJ", "rare", 11, "ccomp"), (".", "PUNCT", ".", 3, "punct")]),
      [("indirect", "Jane Roe", "said", "this was a few bad apples"),
       ("indirect", "Jane Roe", "explaining", "the firings were rare")], None),
+    # a capitalised verb of saying that opens its sentence before a name and a colon, tagged a proper noun
+    ("Said Ellis: “The plan is late.”",
+     _words([("Said", "PROPN", "Said", 2, "compound"), ("Ellis", "PROPN", "Ellis", 0, "root"),
+             (":", "PUNCT", ":", 2, "punct"), ("“", "PUNCT", "“", 8, "punct"), ("The", "DET", "the", 6, "det"),
+             ("plan", "NOUN", "plan", 8, "nsubj"), ("is", "AUX", "be", 8, "cop"), ("late", "ADJ", "late", 2, "dep"),
+             (".", "PUNCT", ".", 8, "punct"), ("”", "PUNCT", "”", 8, "punct")]),
+     [("direct", "Ellis", "Said", "“The plan is late.”")], None),
+    # must not: the same name in a sentence of its own
+    ("Said Ellis arrived late.",
+     _words([("Said", "PROPN", "Said", 2, "compound"), ("Ellis", "PROPN", "Ellis", 3, "nsubj"),
+             ("arrived", "VERB", "arrive", 0, "root"), ("late", "ADV", "late", 3, "advmod"), (".", "PUNCT", ".", 3, "punct")]),
+     [], None),
     # with POS, a cue word used as a noun is no cue
     ("The reports were false.",
      [("The", "DET", "the", 2, "det"), ("reports", "NOUN", "report", 4, "nsubj"),

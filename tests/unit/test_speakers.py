@@ -305,6 +305,8 @@ def _tagged_speakers(text: str, tags: dict[str, str]) -> list[tuple[str, str]]:
     # must not: without the tag, or with CoreNLP's broad LOC, it stays a name kept as written
     ("Vox said the talks would resume.", {}, [("Vox", "unknown")]),
     ("Ruritania said the talks would resume.", {"Ruritania": "LOC"}, [("Ruritania", "unknown")]),
+    # a name the tagger leaves untagged is still the head's name, not an earlier one it tagged
+    ("Scott's niece, Jane Price, said the talks would resume.", {"Scott's": "PERSON"}, [("Jane Price", "person")]),
     # a country the rules know is one under either tagger's labels
     ("Norway said the talks would resume.", {"Norway": "LOC"}, [("Norway", "country")]),
     ("Norway said the talks would resume.", {"Norway": "GPE"}, [("Norway", "country")]),
