@@ -56,6 +56,11 @@ def _rules_option(f):
 
 def _nlp_options(f):
     f = click.option(
+        "--annotations", type=click.Path(path_type=Path), default=None, metavar="PATH",
+        help="Parses to use: a CoNLL-U file, or a folder of .conllu files, as `attrib annotate` or stanza "
+             "writes them (# newdoc id = DOC_ID; start_char/end_char in MISC). An article without a usable "
+             "parse there is annotated by --nlp, with a warning.")(f)
+    f = click.option(
         "--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
         help="Folder of stanza's models (default: $STANZA_RESOURCES_DIR, else ~/stanza_resources).")(f)
     return click.option(
@@ -135,7 +140,7 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
               help="Skip (with a warning) an article that takes longer in the per-article stages; 0: no limit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
 def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: str, models_dir: Path | None,
-        scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
+        annotations: Path | None, scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
         cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, article_timeout: float,
         quiet: bool) -> None:
     """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
@@ -169,7 +174,7 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     _signals.set_message(_signals.resume_hint(args, str(out)))
     try:
         result = run_batch(list(inputs), out, rules, nlp=nlp, models_dir=models_dir,
-                           input_options=InputOptions(max_bytes, text_field, id_field), options=options,
+                           annotations=None if annotations is None else str(annotations), input_options=InputOptions(max_bytes, text_field, id_field), options=options,
                            on_note=lambda line: click.echo(line, err=True))
     except (KeyboardInterrupt, _signals.Interrupted) as e:  # KeyboardInterrupt: called in-process, without main
         _signals.stopped(getattr(e, "status", 130))
@@ -229,13 +234,15 @@ def _summary(result, seconds: float) -> str:
 @click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Also write the predictions in the reference scorer's JSONL format.")
 def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: str,
-          models_dir: Path | None, scope: str, as_json: bool, predictions: Path | None) -> None:
+          models_dir: Path | None, annotations: Path | None, scope: str, as_json: bool,
+          predictions: Path | None) -> None:
     """Score quotes and speakers against GOLD (JSONL: one article a line with its text and gold quotes).
 
     With RUN_DIR, scores RUN_DIR/quotes.jsonl (RUN_DIR may also be a quotes JSONL
     file); without it, runs the pipeline on GOLD's own texts first. Reports
     precision, recall and F1 of quote spans (exact and >=50% token overlap),
     speaker accuracy on matched quotes and end-to-end F1, overall and per type.
+    With --annotations, each article takes its parse from PATH (by doc_id).
     """
     from .evaluate import format_report, predictions_from_quotes, read_jsonl, score
     from .rundir import write_lines
@@ -248,7 +255,7 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
         records = read_jsonl(quotes_path)
         label = str(quotes_path)
     else:
-        records, label = _run_on_gold(gold, gold_docs, rules_dirs, nlp, models_dir, scope)
+        records, label = _run_on_gold(gold, gold_docs, rules_dirs, nlp, models_dir, annotations, scope)
     preds = predictions_from_quotes(records)
     result = score(gold_docs, preds)
     if predictions is not None:
@@ -264,23 +271,37 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
 
 
 def _run_on_gold(gold: Path, gold_docs: list[dict], rules_dirs: Sequence[Path], nlp: str,
-                 models_dir: Path | None, scope: str) -> tuple[list[dict], str]:
+                 models_dir: Path | None, annotations: Path | None, scope: str) -> tuple[list[dict], str]:
     """Stages 2-5 on the gold file's own texts: quote records and a label naming the run."""
     rules = _load_rules(rules_dirs, scope)
 
+    from collections import Counter
+
+    from .annotations import PreParsed, scan_annotations
     from .documents import articles_from_jsonl_docs
-    from .rundir import quote_record
+    from .engine import NlpConfig, Processor, process_items
     from .nlp import load_annotator
-    from .pipeline import process_articles
 
     articles = articles_from_jsonl_docs(gold_docs, source=str(gold))
+    preparsed = None
+    if annotations is not None:
+        preparsed = PreParsed(scan_annotations(annotations), rules)
+        _echo_problems(preparsed.index.problems)
     annotator, note = load_annotator(nlp, rules, models_dir)
     click.echo(note, err=True)
-    results, problems = process_articles(articles, rules, annotator)
-    _echo_problems(problems)
-    records = sorted((quote_record(ra) for r in results for ra in r.attributions),
-                     key=lambda rec: (rec["doc_id"], rec["start"], rec["end"]))
-    return records, f"attrib (nlp {annotator.name})"
+    processor = Processor(rules, NlpConfig(annotator.name, annotations=annotations and str(annotations)), annotator,
+                          preparsed=preparsed)
+    records: list[dict] = []
+    used: Counter = Counter()
+    for o in process_items(processor, articles):
+        _echo_problems(o.problem_list())
+        records += [json.loads(line) for line in o.quotes.split("\n") if line]
+        if o.article:
+            used[json.loads(o.article)["nlp"]] += 1
+    records.sort(key=lambda rec: (rec["doc_id"], rec["start"], rec["end"]))
+    # which annotated how many articles, when several did (--annotations and the articles it has no parse of)
+    nlps = [f"{name} {n}" if len(used) > 1 else name for name, n in sorted(used.items())] or [annotator.name]
+    return records, f"attrib (nlp {', '.join(nlps)})"
 
 
 # ---------------------------------------------------------------- attrib rules / models
