@@ -54,15 +54,31 @@ def _rules_option(f):
              "(repeatable, later wins).")(f)
 
 
+def _models_dir_option(f):
+    return click.option(
+        "--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
+        help="Folder of stanza's models (default: $STANZA_RESOURCES_DIR, else ~/stanza_resources).")(f)
+
+
+def _input_options(f):
+    """``--max-bytes``, ``--text-field`` and ``--id-field``: how ``documents`` reads the inputs."""
+    f = click.option("--id-field", default=None, metavar="NAME",
+                     help="JSON Lines inputs: the field that holds the article's id (default: id, else doc_id, "
+                          "else FILE:LINE).")(f)
+    f = click.option("--text-field", default="text", show_default=True, metavar="NAME",
+                     help="JSON Lines inputs: the field that holds the article's text.")(f)
+    return click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+                        metavar="N", help="Skip (with a warning) an article larger than N bytes: a file, or one "
+                                          "JSON line.")(f)
+
+
 def _nlp_options(f):
     f = click.option(
         "--annotations", type=click.Path(path_type=Path), default=None, metavar="PATH",
         help="Parses to use: a CoNLL-U file, or a folder of .conllu files, as `attrib annotate` or stanza "
              "writes them (# newdoc id = DOC_ID; start_char/end_char in MISC). An article without a usable "
              "parse there is annotated by --nlp, with a warning.")(f)
-    f = click.option(
-        "--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
-        help="Folder of stanza's models (default: $STANZA_RESOURCES_DIR, else ~/stanza_resources).")(f)
+    f = _models_dir_option(f)
     return click.option(
         "--nlp", type=click.Choice(_NLP_MODES), default="auto", show_default=True,
         help="stanza, the built-in annotator, or auto: stanza where its English models are installed.")(f)
@@ -120,13 +136,7 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
               help="Worker processes for the per-article stages (default: the number of cores).")
 @click.option("--resume", is_flag=True,
               help="Go on with the run that was interrupted in OUT (same inputs, rules and NLP settings).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True, metavar="N",
-              help="Skip (with a warning) an article larger than N bytes: a file, or one JSON line.")
-@click.option("--text-field", default="text", show_default=True, metavar="NAME",
-              help="JSON Lines inputs: the field that holds the article's text.")
-@click.option("--id-field", default=None, metavar="NAME",
-              help="JSON Lines inputs: the field that holds the article's id (default: id, else doc_id, "
-                   "else FILE:LINE).")
+@_input_options
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Where stanza's annotations are cached between runs (default: $XDG_CACHE_HOME/attrib, "
                    "else ~/.cache/attrib; safe to delete).")
@@ -219,6 +229,82 @@ def _summary(result, seconds: float) -> str:
     lines += [f"time:     {seconds:.2f} s ({rate:,.0f} chars/s, {chars:,} chars)",
               f"output:   {', '.join(str(f) for f in result.files)}"]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- attrib annotate
+
+
+@attrib.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.conllu",
+              help="The CoNLL-U file to write (written whole, or not at all).")
+@_models_dir_option
+@_input_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
+def annotate(inputs: tuple[str, ...], out: Path, models_dir: Path | None, max_bytes: int, text_field: str,
+             id_field: str | None, quiet: bool) -> None:
+    """Parse INPUTS with stanza into one CoNLL-U file, for `attrib run INPUTS --annotations FILE.conllu`.
+
+    INPUTS are read as `attrib run` reads them (same doc_ids). stanza runs with
+    whichever English processors are installed; each document opens with
+    `# newdoc id = DOC_ID`, and each token's MISC holds start_char/end_char (and
+    ner= where a NER model ran). Unusable articles are reported and skipped.
+    """
+    import functools
+
+    from . import _signals
+    from .annotations import write_conllu, writable_id
+    from .documents import InputOptions, iter_documents, plan_inputs
+    from .model import Article
+    from .nlp import installed_processors, models_dir as find_models_dir, parse_texts, stanza_pipeline
+    from .pipeline import BATCH_SIZE
+    from .progress import Progress
+    from .rundir import atomic_path
+
+    t0 = time.perf_counter()
+    plan = plan_inputs(inputs)  # fails before stanza is loaded
+    if not out.parent.is_dir():
+        raise AttribError(f"{out.parent}: no such folder (for -o {out})")
+    where = find_models_dir(models_dir)
+    processors = installed_processors(where)
+    if not processors:
+        raise AttribError(f"stanza's English models are not installed in {where}; run `attrib models download` "
+                          "or pass --models-dir DIR (attrib annotate runs stanza)")
+    pipeline = stanza_pipeline(where, processors)
+    click.echo(f"nlp: stanza ({','.join(processors)}) from {where}", err=True)
+    _signals.set_message(f"interrupted: {out} was not written")
+    progress = Progress(plan.files or None, quiet=quiet)
+    skipped = chars = 0
+
+    def articles():
+        nonlocal skipped, chars
+        for item in iter_documents(plan, InputOptions(max_bytes, text_field, id_field)):
+            if isinstance(item, Article) and not writable_id(item.doc_id):
+                item = Problem(item.path, 0, 0, f"doc_id {item.doc_id!r} cannot stand on a CoNLL-U comment line "
+                                                "(blank, or holds a line break); article skipped", "warning")
+            if isinstance(item, Problem):
+                skipped += 1
+                progress.write(str(item))
+                continue
+            chars += len(item.text)
+            yield item
+
+    try:
+        with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            result = write_conllu(articles(), functools.partial(parse_texts, pipeline), f, BATCH_SIZE,
+                                  progress.update)
+    except (KeyboardInterrupt, _signals.Interrupted) as e:  # KeyboardInterrupt: called in-process, without main
+        progress.close()
+        _signals.stopped(getattr(e, "status", 130))
+    except OSError as e:
+        raise AttribError(f"{e.filename or out}: cannot write ({e.strerror or e})") from None
+    finally:
+        progress.close()
+    seconds = time.perf_counter() - t0
+    click.echo(f"articles:  {result.documents} annotated, {skipped} skipped\n"
+               f"sentences: {result.sentences:,} ({result.tokens:,} tokens)\n"
+               f"time:      {seconds:.2f} s ({chars / seconds if seconds > 0 else 0:,.0f} chars/s, {chars:,} chars)\n"
+               f"output:    {out}")
 
 
 # ---------------------------------------------------------------- attrib eval
