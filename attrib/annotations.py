@@ -246,19 +246,21 @@ _TOKEN_ERROR = re.compile(r"sent(?:ence |_idx )(\d+),? token(?: |_idx )(\d+)")
 def _reader_error(conllu: str, error: BaseException) -> tuple[int, str]:
     """The block's line (1-based) that stanza's reader stopped at, and what it said, from its exception.
 
-    The reader wraps the error that names the line ("Cannot parse CoNLL line 7: ...", "Could not process
-    sentence 2 token 4: ...") in one that does not: the innermost names the place.
+    The reader wraps its errors: the one that names the place ("Cannot parse CoNLL line 7: ...", "Could not
+    process sentence 2 token 4: ...") may be inside another and hold the error that says what is wrong.
     """
-    while error.__cause__ is not None:
-        error = error.__cause__
-    text = str(error).strip() or type(error).__name__
-    m = _FIELDS_ERROR.search(text)
-    if m:
-        return int(m.group(1)), m.group(2) + " (CoNLL-U has 10 tab-separated fields)"
-    m = _TOKEN_ERROR.search(text)
-    if m:
-        return _token_line(conllu, int(m.group(1)), int(m.group(2))), text.splitlines()[-1]
-    return 1, text.splitlines()[0]
+    chain = [error]
+    while chain[-1].__cause__ is not None:
+        chain.append(chain[-1].__cause__)
+    what = (str(chain[-1]).strip() or type(chain[-1]).__name__).splitlines()
+    for e in chain:
+        m = _FIELDS_ERROR.search(str(e))
+        if m:
+            return int(m.group(1)), m.group(2) + " (CoNLL-U has 10 tab-separated fields)"
+        m = _TOKEN_ERROR.search(str(e))
+        if m:
+            return _token_line(conllu, int(m.group(1)), int(m.group(2))), what[-1]
+    return 1, what[0]
 
 
 def _token_line(conllu: str, sentence: int, token: int) -> int:
