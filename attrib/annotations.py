@@ -66,6 +66,11 @@ class AnnotationIndex:
     digest: str  # SHA-256 of the files' names and bytes (what a resume must find unchanged)
     problems: tuple[Problem, ...]
 
+    def note(self, fallback: str) -> str:
+        """The line on stderr that says what the annotations hold and what annotates the other articles."""
+        return (f"annotations: {len(self.blocks):,} parsed documents in {self.path} (an article without a usable "
+                f"one: {fallback})")
+
     def settings(self) -> dict[str, str]:
         """What a run's manifest records of the annotations (a resume with others is refused)."""
         return {"path": self.path, "sha256": self.digest}

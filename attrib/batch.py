@@ -152,6 +152,8 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     try:
         annotator, note = choose_annotator(nlp, rules, models_dir, lazy=options.cache_dir is not None)
         on_note(note)
+        if preparsed is not None:
+            on_note(preparsed.index.note(annotator.name))
         config = NlpConfig(annotator.name, str(models_dir) if models_dir else None,
                            str(options.cache_dir) if options.cache_dir else None, annotations)
         processor = Processor(rules, config, annotator, options.article_timeout, preparsed)

@@ -375,6 +375,8 @@ def _run_on_gold(gold: Path, gold_docs: list[dict], rules_dirs: Sequence[Path], 
         _echo_problems(preparsed.index.problems)
     annotator, note = load_annotator(nlp, rules, models_dir)
     click.echo(note, err=True)
+    if preparsed is not None:
+        click.echo(preparsed.index.note(annotator.name), err=True)
     processor = Processor(rules, NlpConfig(annotator.name, annotations=annotations and str(annotations)), annotator,
                           preparsed=preparsed)
     records: list[dict] = []
