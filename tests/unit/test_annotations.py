@@ -176,3 +176,25 @@ def test_the_processor_falls_back_and_keeps_the_warning_with_the_article(tmp_pat
     assert '"nlp": "builtin"' in union.article
     assert [(p.path, p.level) for p in union.problem_list()] == [(str(path), "warning")]
     assert union.quotes  # the built-in annotator's quotes: the run goes on
+
+
+@pytest.mark.models
+def test_with_stanza_parsed_articles_skip_stanza_and_its_cache_and_reach_the_workers_as_bases(
+        tmp_path: Path, ruleset, stanza_dir: Path) -> None:
+    from attrib.nlp import StanzaAnnotator
+
+    path = write(tmp_path / "ann.conllu", conllu([("roe", ROE_DOC)]))
+    articles = [Article("roe", "roe.txt", ROE), Article("union", "u.txt", UNION)]
+    config = NlpConfig("stanza", str(stanza_dir), str(tmp_path / "cache"), str(path))
+    parent = Processor(ruleset, config, StanzaAnnotator(ruleset, stanza_dir))
+    whole = parent.run(list(work_items(articles)))
+    assert ['"nlp": "conllu"' in o.article for o in whole] == [True, False]
+    assert '"nlp": "stanza"' in whole[1].article
+    # only the article without a parse went through stanza and into the cache
+    assert (parent.stats.hits, parent.stats.misses) == (0, 1)
+    assert len(list((tmp_path / "cache").rglob("*.ann"))) == 1
+    # with worker processes the parent annotates and a worker (built-in, as _worker_main makes it) finishes
+    items = parent.with_bases(list(work_items(articles)))
+    assert [w.base.nlp for w in items] == ["conllu", "stanza"]
+    worker = Processor(ruleset, NlpConfig("builtin", annotations=str(path)))
+    assert worker.run(items) == whole
