@@ -333,6 +333,8 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
     from .evaluate import format_report, predictions_from_quotes, read_jsonl, score
     from .rundir import write_lines
 
+    if run_dir is not None and annotations is not None:
+        raise click.UsageError("--annotations is for a run on GOLD's own texts: RUN_DIR's quotes are made already")
     gold_docs = read_jsonl(gold)
     if run_dir is not None:
         quotes_path = run_dir / "quotes.jsonl" if run_dir.is_dir() else run_dir
