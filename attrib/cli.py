@@ -262,6 +262,7 @@ def annotate(inputs: tuple[str, ...], out: Path, models_dir: Path | None, max_by
     from .rundir import atomic_path
 
     t0 = time.perf_counter()
+    _signals.set_message(f"interrupted: {out} was not written")
     plan = plan_inputs(inputs)  # fails before stanza is loaded
     if not out.parent.is_dir():
         raise AttribError(f"{out.parent}: no such folder (for -o {out})")
@@ -272,7 +273,6 @@ def annotate(inputs: tuple[str, ...], out: Path, models_dir: Path | None, max_by
                           "or pass --models-dir DIR (attrib annotate runs stanza)")
     pipeline = stanza_pipeline(where, processors)
     click.echo(f"nlp: stanza ({','.join(processors)}) from {where}", err=True)
-    _signals.set_message(f"interrupted: {out} was not written")
     progress = Progress(plan.files or None, quiet=quiet)
     skipped = chars = 0
 
