@@ -178,6 +178,29 @@ def test_the_processor_falls_back_and_keeps_the_warning_with_the_article(tmp_pat
     assert union.quotes  # the built-in annotator's quotes: the run goes on
 
 
+def test_an_article_over_its_budget_keeps_the_warning_about_its_parse(tmp_path: Path, ruleset) -> None:
+    path = write(tmp_path / "ann.conllu", conllu([("roe", ROE_DOC)]))
+    big = Article("big", "big.txt", UNION * 5000)  # no parse: the built-in annotator's, within the budget
+    out, = Processor(ruleset, NlpConfig("builtin", annotations=str(path)), article_timeout=0.001).run(
+        list(work_items([big])))
+    assert out.doc_id is None
+    assert [(p.path, p.message.split(";")[0]) for p in out.problem_list()] == [
+        (str(path), 'no document "big" (the article read from big.txt)'),
+        ("big.txt", "took more than 0.001 s in the per-article stages (--article-timeout)")]
+
+
+def test_a_document_without_tokens_or_without_an_id(tmp_path: Path, ruleset) -> None:
+    text = "# newdoc id = empty\n# text = nothing\n\n" + GOOD + "# newdoc id = \n"
+    path = write(tmp_path / "ann.conllu", text)
+    index = scan_annotations(path)
+    assert [(p.line, p.message) for p in index.problems] == [
+        (len(text.split("\n")) - 1, "a document without an id; not read")]
+    annotated, problems = PreParsed(index, ruleset).annotate(Article("empty", "empty.txt", "Nothing."))
+    assert annotated is None and (problems[0].line, problems[0].message.split(";")[0]) == (
+        1, 'document "empty" holds no tokens')
+    assert PreParsed(index, ruleset).annotate(Article("roe", "roe.txt", ROE))[0] is not None
+
+
 @pytest.mark.models
 def test_with_stanza_parsed_articles_skip_stanza_and_its_cache_and_reach_the_workers_as_bases(
         tmp_path: Path, ruleset, stanza_dir: Path) -> None:
