@@ -98,7 +98,8 @@ def few_collections() -> Iterator[None]:
 
 @few_collections()  # a batch run's processes: see few_collections
 def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "auto",
-              models_dir: Path | None = None, input_options=None, options: BatchOptions = BatchOptions(),
+              models_dir: Path | None = None, annotations: str | None = None, input_options=None,
+              options: BatchOptions = BatchOptions(),
               on_note: Callable[[str], None] = print, on_problem: Callable[[Problem], None] | None = None,
               stdin=None) -> BatchResult:
     """Run every stage on the inputs into OUT, streaming the per-article stages; resumable.
@@ -109,6 +110,8 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         rules: the validated rules.
         nlp: "auto", "stanza" or "builtin".
         models_dir: stanza's models (default: $STANZA_RESOURCES_DIR or stanza's folder).
+        annotations: a CoNLL-U file or folder (``--annotations``): each article's parse, where it has one; the
+            others are annotated by ``nlp``.
         input_options: ``documents.InputOptions`` (size limit, JSON Lines fields).
         options: jobs, engine, resume, cache, outputs.
         on_note: gets the line saying which NLP is used.
@@ -119,7 +122,7 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
         The counts for the summary.
 
     Raises:
-        InputError: an input names nothing (before OUT is made).
+        InputError: an input names nothing, or ``annotations`` no CoNLL-U file (before OUT is made).
         NlpUnavailableError: stanza was asked for and cannot be loaded (before OUT is made).
         ResumeError: ``resume`` with other inputs or settings than the interrupted run's.
         KeyboardInterrupt: Ctrl-C; what was finished is kept in OUT/.partial for ``resume``.
@@ -134,22 +137,34 @@ def run_batch(inputs: Sequence[str], out: Path, rules: RuleSet, *, nlp: str = "a
     t0 = time.perf_counter()
     input_options = input_options or InputOptions()
     plan = plan_inputs(inputs, exclude=[out])  # fails before anything is read or written
+    preparsed = None
+    if annotations is not None:
+        from dataclasses import replace
+
+        from .annotations import PreParsed, scan_annotations
+
+        preparsed = PreParsed(scan_annotations(annotations), rules)  # read once here, its problems said once
+        plan = replace(plan, problems=plan.problems + preparsed.index.problems)
     result = BatchResult(cache_dir=options.cache_dir)
     engine = DaskEngine(options.scheduler, options.jobs, options.article_timeout) if options.engine == "dask" else \
-        LocalEngine(rules, options.jobs, options.article_timeout)  # forks its workers before stanza starts torch
+        LocalEngine(rules, options.jobs, options.article_timeout, preparsed)  # forks its workers before torch starts
     spool = store = None
     try:
         annotator, note = choose_annotator(nlp, rules, models_dir, lazy=options.cache_dir is not None)
         on_note(note)
+        if preparsed is not None:
+            on_note(preparsed.index.note(annotator.name))
         config = NlpConfig(annotator.name, str(models_dir) if models_dir else None,
-                           str(options.cache_dir) if options.cache_dir else None)
-        processor = Processor(rules, config, annotator, options.article_timeout)
+                           str(options.cache_dir) if options.cache_dir else None, annotations)
+        processor = Processor(rules, config, annotator, options.article_timeout, preparsed)
         nlp_settings = {"annotator": annotator.name}
         if annotator.name == "stanza":
             from .cache import stanza_settings
 
             ann = annotator
             nlp_settings = stanza_settings(ann.directory, ann.processors)  # type: ignore[attr-defined]
+        if preparsed is not None:
+            nlp_settings = {**nlp_settings, "annotations": preparsed.index.settings()}
         manifest = {"attrib": __version__, "inputs": list(map(str, inputs)), "cwd": os.getcwd(),
                     "rules": rules_digest(rules), "nlp": nlp_settings,
                     "options": {"max_bytes": input_options.max_bytes, "text_field": input_options.text_field,
@@ -262,7 +277,9 @@ def finish_run(spool, store, out: Path, rules: RuleSet, as_json: bool, result: B
 
     result.files = files
     result.articles = store.articles
-    result.nlp = tuple(nlp for nlp, in store.db.execute("SELECT DISTINCT nlp FROM article ORDER BY 1"))
+    by_nlp = store.db.execute("SELECT nlp, count(*) FROM article GROUP BY nlp ORDER BY 1").fetchall()
+    # which annotated how many articles, when several did (--annotations and the articles it has no parse of)
+    result.nlp = tuple(f"{nlp} ({n:,} article{'s' * (n != 1)})" if len(by_nlp) > 1 else nlp for nlp, n in by_nlp)
     result.quote_types = Counter(store.quote_types)
     # one row per speaker id of the quotes, as identity left them (claims.pool_store_claims)
     result.speakers = store.db.execute("SELECT count(*) FROM claims_pool").fetchone()[0]

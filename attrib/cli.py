@@ -54,10 +54,31 @@ def _rules_option(f):
              "(repeatable, later wins).")(f)
 
 
-def _nlp_options(f):
-    f = click.option(
+def _models_dir_option(f):
+    return click.option(
         "--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
         help="Folder of stanza's models (default: $STANZA_RESOURCES_DIR, else ~/stanza_resources).")(f)
+
+
+def _input_options(f):
+    """``--max-bytes``, ``--text-field`` and ``--id-field``: how ``documents`` reads the inputs."""
+    f = click.option("--id-field", default=None, metavar="NAME",
+                     help="JSON Lines inputs: the field that holds the article's id (default: id, else doc_id, "
+                          "else FILE:LINE).")(f)
+    f = click.option("--text-field", default="text", show_default=True, metavar="NAME",
+                     help="JSON Lines inputs: the field that holds the article's text.")(f)
+    return click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
+                        metavar="N", help="Skip (with a warning) an article larger than N bytes: a file, or one "
+                                          "JSON line.")(f)
+
+
+def _nlp_options(f):
+    f = click.option(
+        "--annotations", type=click.Path(path_type=Path), default=None, metavar="PATH",
+        help="Parses to use: a CoNLL-U file, or a folder of .conllu files, as `attrib annotate` or stanza "
+             "writes them (# newdoc id = DOC_ID; start_char/end_char in MISC). An article without a usable "
+             "parse there is annotated by --nlp, with a warning.")(f)
+    f = _models_dir_option(f)
     return click.option(
         "--nlp", type=click.Choice(_NLP_MODES), default="auto", show_default=True,
         help="stanza, the built-in annotator, or auto: stanza where its English models are installed.")(f)
@@ -115,13 +136,7 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
               help="Worker processes for the per-article stages (default: the number of cores).")
 @click.option("--resume", is_flag=True,
               help="Go on with the run that was interrupted in OUT (same inputs, rules and NLP settings).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True, metavar="N",
-              help="Skip (with a warning) an article larger than N bytes: a file, or one JSON line.")
-@click.option("--text-field", default="text", show_default=True, metavar="NAME",
-              help="JSON Lines inputs: the field that holds the article's text.")
-@click.option("--id-field", default=None, metavar="NAME",
-              help="JSON Lines inputs: the field that holds the article's id (default: id, else doc_id, "
-                   "else FILE:LINE).")
+@_input_options
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None, metavar="DIR",
               help="Where stanza's annotations are cached between runs (default: $XDG_CACHE_HOME/attrib, "
                    "else ~/.cache/attrib; safe to delete).")
@@ -135,7 +150,7 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
               help="Skip (with a warning) an article that takes longer in the per-article stages; 0: no limit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
 def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: str, models_dir: Path | None,
-        scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
+        annotations: Path | None, scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
         cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, article_timeout: float,
         quiet: bool) -> None:
     """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
@@ -169,7 +184,7 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     _signals.set_message(_signals.resume_hint(args, str(out)))
     try:
         result = run_batch(list(inputs), out, rules, nlp=nlp, models_dir=models_dir,
-                           input_options=InputOptions(max_bytes, text_field, id_field), options=options,
+                           annotations=None if annotations is None else str(annotations), input_options=InputOptions(max_bytes, text_field, id_field), options=options,
                            on_note=lambda line: click.echo(line, err=True))
     except (KeyboardInterrupt, _signals.Interrupted) as e:  # KeyboardInterrupt: called in-process, without main
         _signals.stopped(getattr(e, "status", 130))
@@ -216,6 +231,82 @@ def _summary(result, seconds: float) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- attrib annotate
+
+
+@attrib.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--out", required=True, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.conllu",
+              help="The CoNLL-U file to write (written whole, or not at all).")
+@_models_dir_option
+@_input_options
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
+def annotate(inputs: tuple[str, ...], out: Path, models_dir: Path | None, max_bytes: int, text_field: str,
+             id_field: str | None, quiet: bool) -> None:
+    """Parse INPUTS with stanza into one CoNLL-U file, for `attrib run INPUTS --annotations FILE.conllu`.
+
+    INPUTS are read as `attrib run` reads them (same doc_ids). stanza runs with
+    whichever English processors are installed; each document opens with
+    `# newdoc id = DOC_ID`, and each token's MISC holds start_char/end_char (and
+    ner= where a NER model ran). Unusable articles are reported and skipped.
+    """
+    import functools
+
+    from . import _signals
+    from .annotations import write_conllu, writable_id
+    from .documents import InputOptions, iter_documents, plan_inputs
+    from .model import Article
+    from .nlp import installed_processors, models_dir as find_models_dir, parse_texts, stanza_pipeline
+    from .pipeline import BATCH_SIZE
+    from .progress import Progress
+    from .rundir import atomic_path
+
+    t0 = time.perf_counter()
+    _signals.set_message(f"interrupted: {out} was not written")
+    plan = plan_inputs(inputs)  # fails before stanza is loaded
+    if not out.parent.is_dir():
+        raise AttribError(f"{out.parent}: no such folder (for -o {out})")
+    where = find_models_dir(models_dir)
+    processors = installed_processors(where)
+    if not processors:
+        raise AttribError(f"stanza's English models are not installed in {where}; run `attrib models download` "
+                          "or pass --models-dir DIR (attrib annotate runs stanza)")
+    pipeline = stanza_pipeline(where, processors)
+    click.echo(f"nlp: stanza ({','.join(processors)}) from {where}", err=True)
+    progress = Progress(plan.files or None, quiet=quiet)
+    skipped = chars = 0
+
+    def articles():
+        nonlocal skipped, chars
+        for item in iter_documents(plan, InputOptions(max_bytes, text_field, id_field)):
+            if isinstance(item, Article) and not writable_id(item.doc_id):
+                item = Problem(item.path, 0, 0, f"doc_id {item.doc_id!r} cannot stand on a CoNLL-U comment line "
+                                                "(blank, or holds a line break); article skipped", "warning")
+            if isinstance(item, Problem):
+                skipped += 1
+                progress.write(str(item))
+                continue
+            chars += len(item.text)
+            yield item
+
+    try:
+        with atomic_path(out) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            result = write_conllu(articles(), functools.partial(parse_texts, pipeline), f, BATCH_SIZE,
+                                  progress.update)
+    except (KeyboardInterrupt, _signals.Interrupted) as e:  # KeyboardInterrupt: called in-process, without main
+        progress.close()
+        _signals.stopped(getattr(e, "status", 130))
+    except OSError as e:
+        raise AttribError(f"{e.filename or out}: cannot write ({e.strerror or e})") from None
+    finally:
+        progress.close()
+    seconds = time.perf_counter() - t0
+    click.echo(f"articles:  {result.documents} annotated, {skipped} skipped\n"
+               f"sentences: {result.sentences:,} ({result.tokens:,} tokens)\n"
+               f"time:      {seconds:.2f} s ({chars / seconds if seconds > 0 else 0:,.0f} chars/s, {chars:,} chars)\n"
+               f"output:    {out}")
+
+
 # ---------------------------------------------------------------- attrib eval
 
 
@@ -229,17 +320,21 @@ def _summary(result, seconds: float) -> str:
 @click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
               help="Also write the predictions in the reference scorer's JSONL format.")
 def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: str,
-          models_dir: Path | None, scope: str, as_json: bool, predictions: Path | None) -> None:
+          models_dir: Path | None, annotations: Path | None, scope: str, as_json: bool,
+          predictions: Path | None) -> None:
     """Score quotes and speakers against GOLD (JSONL: one article a line with its text and gold quotes).
 
     With RUN_DIR, scores RUN_DIR/quotes.jsonl (RUN_DIR may also be a quotes JSONL
     file); without it, runs the pipeline on GOLD's own texts first. Reports
     precision, recall and F1 of quote spans (exact and >=50% token overlap),
     speaker accuracy on matched quotes and end-to-end F1, overall and per type.
+    With --annotations, each article takes its parse from PATH (by doc_id).
     """
     from .evaluate import format_report, predictions_from_quotes, read_jsonl, score
     from .rundir import write_lines
 
+    if run_dir is not None and annotations is not None:
+        raise click.UsageError("--annotations is for a run on GOLD's own texts: RUN_DIR's quotes are made already")
     gold_docs = read_jsonl(gold)
     if run_dir is not None:
         quotes_path = run_dir / "quotes.jsonl" if run_dir.is_dir() else run_dir
@@ -248,7 +343,7 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
         records = read_jsonl(quotes_path)
         label = str(quotes_path)
     else:
-        records, label = _run_on_gold(gold, gold_docs, rules_dirs, nlp, models_dir, scope)
+        records, label = _run_on_gold(gold, gold_docs, rules_dirs, nlp, models_dir, annotations, scope)
     preds = predictions_from_quotes(records)
     result = score(gold_docs, preds)
     if predictions is not None:
@@ -264,23 +359,39 @@ def eval_(gold: Path, run_dir: Path | None, rules_dirs: tuple[Path, ...], nlp: s
 
 
 def _run_on_gold(gold: Path, gold_docs: list[dict], rules_dirs: Sequence[Path], nlp: str,
-                 models_dir: Path | None, scope: str) -> tuple[list[dict], str]:
+                 models_dir: Path | None, annotations: Path | None, scope: str) -> tuple[list[dict], str]:
     """Stages 2-5 on the gold file's own texts: quote records and a label naming the run."""
     rules = _load_rules(rules_dirs, scope)
 
+    from collections import Counter
+
+    from .annotations import PreParsed, scan_annotations
     from .documents import articles_from_jsonl_docs
-    from .rundir import quote_record
+    from .engine import NlpConfig, Processor, process_items
     from .nlp import load_annotator
-    from .pipeline import process_articles
 
     articles = articles_from_jsonl_docs(gold_docs, source=str(gold))
+    preparsed = None
+    if annotations is not None:
+        preparsed = PreParsed(scan_annotations(annotations), rules)
+        _echo_problems(preparsed.index.problems)
     annotator, note = load_annotator(nlp, rules, models_dir)
     click.echo(note, err=True)
-    results, problems = process_articles(articles, rules, annotator)
-    _echo_problems(problems)
-    records = sorted((quote_record(ra) for r in results for ra in r.attributions),
-                     key=lambda rec: (rec["doc_id"], rec["start"], rec["end"]))
-    return records, f"attrib (nlp {annotator.name})"
+    if preparsed is not None:
+        click.echo(preparsed.index.note(annotator.name), err=True)
+    processor = Processor(rules, NlpConfig(annotator.name, annotations=annotations and str(annotations)), annotator,
+                          preparsed=preparsed)
+    records: list[dict] = []
+    used: Counter = Counter()
+    for o in process_items(processor, articles):
+        _echo_problems(o.problem_list())
+        records += [json.loads(line) for line in o.quotes.split("\n") if line]
+        if o.article:
+            used[json.loads(o.article)["nlp"]] += 1
+    records.sort(key=lambda rec: (rec["doc_id"], rec["start"], rec["end"]))
+    # which annotated how many articles, when several did (--annotations and the articles it has no parse of)
+    nlps = [f"{name} {n}" if len(used) > 1 else name for name, n in sorted(used.items())] or [annotator.name]
+    return records, f"attrib (nlp {', '.join(nlps)})"
 
 
 # ---------------------------------------------------------------- attrib rules / models

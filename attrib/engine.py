@@ -36,6 +36,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
+from .annotations import PreParsed, scan_annotations
 from .cache import AnnotationCache, CacheStats, stanza_settings, text_digest
 from .documents import DuplicateIds, InputOptions, InputPlan, Item, Source, iter_source
 from .model import Annotated, Article
@@ -62,16 +63,19 @@ class NlpConfig:
     mode: str
     models_dir: str | None = None
     cache_dir: str | None = None  # None: no annotation cache
+    annotations: str | None = None  # --annotations PATH: parses taken before the annotator's (``annotations``)
 
 
 @dataclass(frozen=True)
 class WorkItem:
-    """One input item on its way to a processor; ``base`` is stanza's rules-free layer when the parent made it."""
+    """One input item on its way to a processor; ``base`` is the rules-free layer when the parent made it (stanza's,
+    or the parse from --annotations), with the ``problems`` met making it."""
 
     key: str
     item: Item
     digest: str = ""  # SHA-256 of an article's text (the cache key)
     base: Annotated | None = None
+    problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,9 +106,9 @@ def item_key(item: Item, digest: str | None = None) -> str:
     return "p:" + hashlib.sha256(str(item).encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def problem_output(key: str, problem: Problem) -> Output:
-    """The output of a skipped input: its warning only."""
-    return Output(key, None, problem.path, "", "", _json_line(problem_record(problem)))
+def problem_output(key: str, problem: Problem, *more: Problem) -> Output:
+    """The output of a skipped input: its warning only (and any ``more`` problems met on the way)."""
+    return Output(key, None, problem.path, "", "", "".join(_json_line(problem_record(p)) for p in (*more, problem)))
 
 
 def _json_line(rec: dict[str, Any]) -> str:
@@ -244,10 +248,11 @@ class Processor:
     """
 
     def __init__(self, rules: RuleSet, config: NlpConfig, annotator: Annotator | None = None,
-                 article_timeout: float | None = None):
+                 article_timeout: float | None = None, preparsed: PreParsed | None = None):
         self.rules = rules
         self.config = config
         self._annotator = annotator
+        self._preparsed = preparsed
         self.cache: AnnotationCache | None = None
         self.stats = CacheStats()
         self.article_timeout = article_timeout
@@ -266,9 +271,41 @@ class Processor:
             self.stats = self.cache.stats
         return self._annotator
 
-    def bases(self, articles: Sequence[Article], digests: Sequence[str]) -> list[Annotated]:
-        """stanza's rules-free layer of each article: from the cache, else from one bulk stanza call."""
-        return [base for base, _ in self._annotations(articles, digests)]
+    def _parse(self, article: Article) -> tuple[Annotated | None, tuple[Problem, ...]]:
+        """The article annotated from --annotations (None: it has no usable parse there), and the problems met."""
+        if not self.config.annotations:
+            return None, ()
+        if self._preparsed is None:  # the index is read on first use: once per process or Dask worker
+            self._preparsed = PreParsed(scan_annotations(self.config.annotations), self.rules)
+        return self._preparsed.annotate(article)
+
+    def with_bases(self, work: Sequence[WorkItem]) -> list[WorkItem]:
+        """The items with each article's rules-free layer (``base``) and the problems met making it, for a worker
+        process to finish: from --annotations, else from the cache or one bulk stanza call."""
+        made, problems = self._annotate(work)
+        return [WorkItem(w.key, w.item, w.digest, made[i][0], problems.get(i, ())) if i in made else w
+                for i, w in enumerate(work)]
+
+    def _annotate(self, work: Sequence[WorkItem]
+                  ) -> tuple[dict[int, tuple[Annotated, Annotated | None]], dict[int, tuple[Problem, ...]]]:
+        """What is annotated ahead of each article's time budget, by index in ``work``: each article's parse from
+        --annotations and, with stanza, the others in one bulk call (``_annotations``: the rules-free layer, and
+        the full annotation unless it came from the cache); and the problems met reading the parses."""
+        made: dict[int, tuple[Annotated, Annotated | None]] = {}
+        problems: dict[int, tuple[Problem, ...]] = {}
+        todo = []
+        for i, w in enumerate(work):
+            if not isinstance(w.item, Article) or w.base is not None:
+                continue
+            parsed, problems[i] = self._parse(w.item)
+            if parsed is None:
+                todo.append((i, w))
+            else:  # never in the annotation cache: the file is the parse's store
+                made[i] = (without_rule_entities(parsed), parsed)
+        if todo and self.annotator.name == "stanza":  # in one bulk call; the built-in one works per article
+            pairs = self._annotations([w.item for _, w in todo], [w.digest for _, w in todo])
+            made.update(zip([i for i, _ in todo], pairs))
+        return made, problems
 
     def _annotations(self, articles: Sequence[Article], digests: Sequence[str]
                      ) -> list[tuple[Annotated, Annotated | None]]:
@@ -290,37 +327,37 @@ class Processor:
 
     def run(self, work: Sequence[WorkItem]) -> list[Output]:
         """The outputs of the items, in order (annotating the articles that have no ``base`` yet)."""
-        articles = [(i, w) for i, w in enumerate(work) if isinstance(w.item, Article) and w.base is None]
-        annotated: dict[int, Annotated] = {}
-        if articles and self.annotator.name == "stanza":  # in one bulk call; the built-in one works per article
-            pairs = self._annotations([w.item for _, w in articles], [w.digest for _, w in articles])
-            annotated = {i: full if full is not None else with_rule_entities(base, self.rules)
-                         for (i, _), (base, full) in zip(articles, pairs)}
+        made, problems = self._annotate(work)
+        annotated = {i: full if full is not None else with_rule_entities(base, self.rules)
+                     for i, (base, full) in made.items()}
         out = []
         for i, w in enumerate(work):
             if isinstance(w.item, Problem):
                 out.append(problem_output(w.key, w.item))
                 continue
+            met = w.problems + problems.get(i, ())
             try:
                 out.append(within_budget(self.article_timeout,
-                                         functools.partial(self._article, w, annotated.get(i))))
+                                         functools.partial(self._article, w, annotated.get(i), met)))
             except ArticleTimeout:
                 article = w.item
                 assert isinstance(article, Article)
                 out.append(problem_output(w.key, Problem(
                     article.path, 0, 0, f"took more than {self.article_timeout:g} s in the per-article stages "
-                                        f"(--article-timeout); article skipped", level="warning")))
+                                        f"(--article-timeout); article skipped", level="warning"), *met))
         return out
 
-    def _article(self, w: WorkItem, annotated: Annotated | None) -> Output:
-        """One article's output; the built-in annotator works within the article's budget."""
+    def _article(self, w: WorkItem, annotated: Annotated | None, met: tuple[Problem, ...] = ()) -> Output:
+        """One article's output, with the problems ``met`` annotating it first; the built-in annotator works
+        within the article's budget."""
         if annotated is None:
             annotated = self.annotator.annotate_many([w.item])[0] if w.base is None else \
                 with_rule_entities(w.base, self.rules)
-        return self._extract(w.key, annotated)
+        return self._extract(w.key, annotated, met)
 
-    def _extract(self, key: str, annotated: Annotated) -> Output:
-        result, problems = extract(annotated, self.rules)
+    def _extract(self, key: str, annotated: Annotated, met: tuple[Problem, ...] = ()) -> Output:
+        result, found = extract(annotated, self.rules)
+        problems = met + tuple(found)
         records = sorted((quote_record(ra) for ra in result.attributions), key=lambda r: (r["start"], r["end"]))
         stances = [stance_record(s) for s in result.stances]
         a = result.article
@@ -361,6 +398,12 @@ def choose_annotator(mode: str, rules: RuleSet, directory: str | os.PathLike | N
     return ann, f"nlp: stanza ({','.join(ann.processors)}) from {where}"
 
 
+def process_items(processor: Processor, items: Iterable[Item]) -> Iterator[Output]:
+    """Every item's output, in input order, a batch at a time in this process (``attrib eval``)."""
+    for batch in _batched(work_items(items), BATCH_SIZE):
+        yield from processor.run(batch)
+
+
 def work_items(items: Iterable[Item]) -> Iterator[WorkItem]:
     """Input items with their resume keys (the text hash doubles as the cache key)."""
     for item in items:
@@ -371,16 +414,19 @@ def work_items(items: Iterable[Item]) -> Iterator[WorkItem]:
 # ---------------------------------------------------------------- in this process or in worker processes
 
 
-def _worker_main(conn: Connection, others: list[Connection], rules: RuleSet, article_timeout: float | None) -> None:
+def _worker_main(conn: Connection, others: list[Connection], rules: RuleSet, article_timeout: float | None,
+                 preparsed: PreParsed | None) -> None:
     """A worker process: run each task that comes down its pipe and send back the outputs, until the pipe
     closes or a None comes. It ignores SIGINT and SIGTERM, which a terminal or ``kill -- -PGID`` sends the
-    whole process group: the parent handles them, and stops its workers itself."""
+    whole process group: the parent handles them, and stops its workers itself. ``preparsed``: the parent's
+    index of --annotations, inherited by the fork."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent()
     for other in others:  # the parent's ends of the pipes, inherited by the fork
         other.close()
-    processor = Processor(rules, NlpConfig("builtin"), article_timeout=article_timeout)
+    processor = Processor(rules, NlpConfig("builtin", annotations=preparsed and preparsed.index.path),
+                          article_timeout=article_timeout, preparsed=preparsed)
     while True:
         try:
             task = conn.recv()
@@ -410,7 +456,7 @@ class _Workers:
     left held by a process that was stopped, and stopping them (``kill``) cannot hang. A worker is sent a
     task only when it has none (so neither end ever waits to write while the other writes)."""
 
-    def __init__(self, jobs: int, rules: RuleSet, article_timeout: float | None):
+    def __init__(self, jobs: int, rules: RuleSet, article_timeout: float | None, preparsed: PreParsed | None):
         ctx = multiprocessing.get_context("fork")
         self.procs: list[Any] = []
         self.conns: list[Connection] = []
@@ -418,8 +464,8 @@ class _Workers:
             parent, child = ctx.Pipe()
             # the child closes the parent's ends it inherits (its own pipe's too): when the parent is gone, its
             # pipe then reads as closed and it exits
-            proc = ctx.Process(target=_worker_main, args=(child, [*self.conns, parent], rules, article_timeout),
-                               daemon=True)
+            proc = ctx.Process(target=_worker_main,
+                               args=(child, [*self.conns, parent], rules, article_timeout, preparsed), daemon=True)
             proc.start()
             child.close()
             self.procs.append(proc)
@@ -478,13 +524,14 @@ class LocalEngine:
     """The per-article stages in this process (jobs=1) or in worker processes (``_Workers``).
 
     Create it before loading stanza in this process: the workers are forked at once,
-    from a parent that has not started torch's threads.
+    from a parent that has not started torch's threads. ``preparsed``: --annotations, for the workers.
     """
 
-    def __init__(self, rules: RuleSet, jobs: int, article_timeout: float | None = None):
+    def __init__(self, rules: RuleSet, jobs: int, article_timeout: float | None = None,
+                 preparsed: PreParsed | None = None):
         self.rules = rules
         self.jobs = max(1, jobs)
-        self.pool: _Workers | None = _Workers(self.jobs, rules, article_timeout) if self.jobs > 1 else None
+        self.pool: _Workers | None = _Workers(self.jobs, rules, article_timeout, preparsed) if self.jobs > 1 else None
 
     def run(self, items: Iterable[WorkItem], processor: Processor, consume: Callable[[list[Output]], None]) -> None:
         """Process the items and hand their outputs to ``consume`` in input order, a batch at a time."""
@@ -506,10 +553,7 @@ class LocalEngine:
                     consume(processor.run(batch))
                     continue
                 if in_parent:
-                    arts = [w for w in batch if isinstance(w.item, Article)]
-                    bases = processor.bases([w.item for w in arts], [w.digest for w in arts])
-                    by_key = {id(w): b for w, b in zip(arts, bases)}
-                    batch = [WorkItem(w.key, w.item, w.digest, by_key.get(id(w))) for w in batch]
+                    batch = processor.with_bases(batch)
                 while self.pool.idle() is None or sent - consumed >= limit:
                     take(self.pool.collect())
                 self.pool.send(self.pool.idle(), sent, batch)  # type: ignore[arg-type]
@@ -670,5 +714,5 @@ def default_jobs() -> int:
 
 
 __all__ = ["ArticleTimeout", "BATCH_SIZE", "DaskEngine", "LocalEngine", "NlpConfig", "Output", "Processor",
-           "WorkItem", "default_jobs", "item_key", "partition_sources", "problem_output", "within_budget",
-           "work_items"]
+           "WorkItem", "default_jobs", "item_key", "partition_sources", "problem_output", "process_items",
+           "within_budget", "work_items"]

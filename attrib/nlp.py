@@ -563,26 +563,38 @@ class StanzaAnnotator:
         self.rules = rules
         self.directory = directory
         self.processors = installed_processors(directory)
-        if pipeline is None:
-            if not self.processors:
-                raise NlpUnavailableError(
-                    f"stanza's English models are not installed in {directory}; run `attrib models download` "
-                    f"or pass --models-dir, or use --nlp builtin")
-            try:
-                import stanza  # heavy: torch
-
-                pipeline = stanza.Pipeline("en", dir=str(directory), processors=",".join(self.processors),
-                                           download_method=None, logging_level="WARN")
-            except (FileNotFoundError, ValueError, RuntimeError, OSError) as e:
-                raise NlpUnavailableError(f"cannot load stanza from {directory}: {e}".splitlines()[0]) from None
-        self.pipeline = pipeline
+        self.pipeline = stanza_pipeline(directory, self.processors) if pipeline is None else pipeline
 
     def annotate_many(self, articles: Sequence[Article]) -> list[Annotated]:
         """Annotate several articles in one stanza batch (faster than one call each)."""
-        import stanza
-
-        docs = self.pipeline([stanza.Document([], text=a.text) for a in articles]) if articles else []
+        docs = parse_texts(self.pipeline, [a.text for a in articles])
         return [from_stanza_document(a, d, self.rules) for a, d in zip(articles, docs)]
+
+
+def stanza_pipeline(directory: Path, processors: Sequence[str]) -> Any:
+    """A ``stanza.Pipeline`` of the installed English ``processors`` (``installed_processors``) in ``directory``.
+
+    Raises:
+        NlpUnavailableError: none is installed, or stanza cannot load them (one line saying why).
+    """
+    if not processors:
+        raise NlpUnavailableError(
+            f"stanza's English models are not installed in {directory}; run `attrib models download` "
+            f"or pass --models-dir, or use --nlp builtin")
+    try:
+        import stanza  # heavy: torch
+
+        return stanza.Pipeline("en", dir=str(directory), processors=",".join(processors),
+                               download_method=None, logging_level="WARN")
+    except (FileNotFoundError, ValueError, RuntimeError, OSError) as e:
+        raise NlpUnavailableError(f"cannot load stanza from {directory}: {e}".splitlines()[0]) from None
+
+
+def parse_texts(pipeline: Any, texts: Sequence[str]) -> list[Any]:
+    """stanza's ``Document`` of each text, from one bulk call (offsets kept per document; NOTES.md)."""
+    import stanza
+
+    return pipeline([stanza.Document([], text=t) for t in texts]) if texts else []
 
 
 def load_annotator(mode: str, rules: RuleSet, directory: str | os.PathLike | None = None) -> tuple[Annotator, str]:

@@ -70,9 +70,10 @@ def write_bad_rules(folder: Path) -> list[str]:
 def test_help_lists_every_command(runner: CliRunner) -> None:
     result = runner.invoke(attrib, ["--help"])
     assert result.exit_code == 0
-    for command in ("run", "eval", "rules", "models"):
+    for command in ("run", "eval", "annotate", "rules", "models"):
         assert re.search(rf"^\s+{command}\s", result.output, re.MULTILINE), command
-    for sub in (["run", "--help"], ["eval", "--help"], ["rules", "check", "--help"], ["models", "download", "--help"]):
+    for sub in (["run", "--help"], ["eval", "--help"], ["annotate", "--help"], ["rules", "check", "--help"],
+                ["models", "download", "--help"]):
         assert runner.invoke(attrib, sub).exit_code == 0, sub
 
 
@@ -87,6 +88,8 @@ def test_version(runner: CliRunner) -> None:
     ["run", "-o", "out"],  # no inputs
     ["run", "seeds/", "-o", "out", "--nlp", "spacy"],
     ["eval"],
+    ["eval", "fixtures/seeds/gold.jsonl", "fixtures/seeds/", "--annotations", "x.conllu"],  # a finished run's quotes
+    ["annotate", "seeds/"],  # no -o
     ["frobnicate"],
 ])
 def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
