@@ -93,7 +93,7 @@ from attrib.engine import ArticleTimeout, within_budget
 gc.callbacks.append(lambda phase, info: None)  # as a Dask worker has: Python code that runs inside any allocation
 
 def churn():
-    keep, end = [], time.perf_counter() + 1.0
+    keep, end = [], time.perf_counter() + 3.0
     while time.perf_counter() < end:
         keep.append([[] for _ in range(10)])
         if len(keep) > 5000:
@@ -125,8 +125,10 @@ def test_a_timeout_that_lands_in_a_gc_callback_is_raised_again_and_not_printed()
     assert r.stderr == ""
     seconds = r.stdout.split()
     assert "finished" not in seconds
-    # a raise lands in the callback about half the time here; it is raised again every 0.05 s
-    assert sum(float(s) > 0.5 for s in seconds) <= 2, seconds
+    # a raise lands in the callback about half the time here and is raised again every 0.05 s: each call ends
+    # long before its 3 s of work would (on a loaded machine several raises in a row can land there: 0.55 s
+    # was seen with both cores busy, so no tighter bound than the work's own length is asserted)
+    assert all(float(s) < 2.0 for s in seconds), seconds
 
 
 def test_a_raise_left_from_an_earlier_call_does_not_stop_the_next_one() -> None:
