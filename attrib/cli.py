@@ -150,7 +150,8 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
               help="Skip (with a warning) an article that takes longer in the per-article stages; 0: no limit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (problems are still printed).")
 def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: str, models_dir: Path | None,
-        annotations: Path | None, scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int, text_field: str, id_field: str | None,
+        annotations: Path | None, scope: str, as_json: bool, jobs: int | None, resume: bool, max_bytes: int,
+        text_field: str, id_field: str | None,
         cache_dir: Path | None, no_cache: bool, engine: str, scheduler: str, article_timeout: float,
         quiet: bool) -> None:
     """Extract and attribute the quotations of INPUTS (files, folders, globs, or - for stdin) into OUT.
@@ -184,7 +185,8 @@ def run(inputs: tuple[str, ...], out: Path, rules_dirs: tuple[Path, ...], nlp: s
     _signals.set_message(_signals.resume_hint(args, str(out)))
     try:
         result = run_batch(list(inputs), out, rules, nlp=nlp, models_dir=models_dir,
-                           annotations=None if annotations is None else str(annotations), input_options=InputOptions(max_bytes, text_field, id_field), options=options,
+                           annotations=None if annotations is None else str(annotations),
+                           input_options=InputOptions(max_bytes, text_field, id_field), options=options,
                            on_note=lambda line: click.echo(line, err=True))
     except (KeyboardInterrupt, _signals.Interrupted) as e:  # KeyboardInterrupt: called in-process, without main
         _signals.stopped(getattr(e, "status", 130))

@@ -977,8 +977,8 @@ def _passive_agent(toks: list[Token], cj: int, hi: int, lex: _Lexicon) -> tuple[
 def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex, ents, text, found, first_here) -> None:
     is_participle = toks[ci].text.lower().endswith("ing")
     agent = _passive_agent(toks, cj, hi, lex) if ci and toks[ci - 1].text.lower() in lex.verb_group else None
-    if agent is None and annotated.has_deps and (dep := _dep_speaker(annotated, toks[ci], lex)) is not None \
-            and dep[2] == "speaker.dependency-agent":
+    dep = _dep_speaker(annotated, toks[ci], lex) if annotated.has_deps else None
+    if agent is None and dep is not None and dep[2] == "speaker.dependency-agent":
         # "it was confirmed on Monday by the fire service that ...": the parse's agent, its content after it
         last = bisect.bisect_left(toks, dep[1], key=_START) - 1
         f.speaker = Span(dep[0], dep[1], text[dep[0]:dep[1]])
@@ -993,7 +993,7 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
         return
     left_bound = prev_end
     right, right_has_words = _right_content(f, toks, cj, next_start, hi, lex, ents, text)
-    # the speaker: dependency subject, else left noun phrase, else inverted, else the clause before
+    # the speaker: the left noun phrase, else inverted, else the parse's, else the clause before
     left = _left_speaker(toks, ci, left_bound, lex)
     if left and PARTY_TAG.fullmatch(toks[left[0]].text) and left[0] - 2 >= left_bound and toks[left[0] - 1].text == ",":
         k = left[0] - 2  # "Jane Roe, D-Mich., the ranking member, said": the name before the party tag
@@ -1059,10 +1059,9 @@ def _verb_cue(annotated, f: _Found, toks, ci, cj, prev_end, next_start, hi, lex,
                 if rs <= hi and toks[rs].text == _QUOTE:
                     right = (toks[rs].start, toks[rs].end)  # '"A," said X, "B."' -> B
     # the parse where the grammar found no speaker: where both find one and differ, the grammar was right
-    # more often on polnear_dev's real parses, even where the cue heads a relative clause (README,
-    # "The parser path")
-    dep = _dep_speaker(annotated, toks[ci], lex) if annotated.has_deps and f.speaker is None else None
-    if dep:
+    # more often on polnear_dev's real parses, even where the cue heads a relative clause (README, "What a
+    # parse adds")
+    if dep and f.speaker is None:
         f.speaker = Span(dep[0], dep[1], text[dep[0]:dep[1]])
         f.rule_ids.append(dep[2])
     if f.speaker is None:

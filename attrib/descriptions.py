@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from operator import attrgetter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Sequence
 
 from .model import Sentence, Token
@@ -88,7 +88,7 @@ def _cap(t: Token) -> bool:
     return t.text[:1].isupper()
 
 
-def _org_run(toks: list[Token], i: int, w: _Words) -> int:
+def _org_run(toks: Sequence[Token], i: int, w: _Words) -> int:
     """The end (exclusive) of the organisation name that starts at token ``i``: capitalised words and the
     particles between them ("Bank of Canada"), never ending on a particle, and ended by a title that ends the
     capitalised run ("Liberal MLA for ...", not "Railroad Workers United"); ``i`` when there is none."""
@@ -102,7 +102,7 @@ def _org_run(toks: list[Token], i: int, w: _Words) -> int:
     return end
 
 
-def _name_of(text: str, toks: list[Token], s: int, e: int, w: _Words) -> str | None:
+def _name_of(text: str, toks: Sequence[Token], s: int, e: int, w: _Words) -> str | None:
     """The organisation written as ``toks[s:e]``, in the rules' own name when they know it."""
     if e <= s:
         return None
@@ -140,14 +140,14 @@ def premodifier(text: str, start: int, rules: RuleSet) -> Description | None:
                        "affiliation.premodifier")
 
 
-def _abbreviation_dot(toks: list[Token], j: int, w: _Words) -> bool:
+def _abbreviation_dot(toks: Sequence[Token], j: int, w: _Words) -> bool:
     """Whether ``toks[j]`` is the period of an abbreviation inside a name, a capitalised word after it ("St."
     in "St. Michael's Hospital")."""
     return toks[j].text == "." and 0 < j < len(toks) - 1 and (toks[j - 1].text + ".").lower() in w.abbreviations \
         and _cap(toks[j + 1])
 
 
-def _inner_possessive(toks: list[Token], j: int) -> bool:
+def _inner_possessive(toks: Sequence[Token], j: int) -> bool:
     """Whether ``toks[j]`` is a possessive inside a name, a capitalised word after it ("St. Michael's Hospital")."""
     return toks[j].text in _POSSESSIVE and 0 < j < len(toks) - 1 and _cap(toks[j + 1])
 
@@ -334,7 +334,6 @@ class Descriptions:
                                 else found[0] if found else None)
         return self._memo[name]
 
-
     def _from_parse(self, start: int, end: int) -> Description | None:
         """``affiliation.dependency`` for the name written at ``[start, end)``, from its sentence's parse."""
         k = bisect_right(self._parsed_starts, start) - 1
@@ -371,23 +370,21 @@ def dependency(text: str, toks: Sequence[Token], start: int, end: int, rules: Ru
     def titled(n: int) -> bool:  # a title the rules know, written in lower case ("a spokeswoman", "the president")
         return toks[n - 1].text.islower() and toks[n - 1].text in w.role_words
 
-    seg = list(toks)
-
     def org_at(n: int) -> str | None:
         """The organisation whose name holds the capitalised word ``n``, from the first capitalised word of its
         phrase; before the name, it ends there."""
-        first = min([n] + [c for c in children.get(n, []) if rel(c) in ("compound", "flat") and c < n
-                           and _cap(toks[c - 1])])
-        e = _org_run(seg, first - 1, w)
-        if first < inside[0]:
+        s = min([n] + [c for c in children.get(n, []) if rel(c) in ("compound", "flat") and c < n
+                       and _cap(toks[c - 1])]) - 1  # 0-based, as ``_org_run`` counts
+        e = _org_run(toks, s, w)
+        if s + 1 < inside[0]:
             e = min(e, inside[0] - 1)  # "Metro Transit CEO Jane Roe": not into the name
-        while e > first - 1 and (seg[e - 1].text in _POSSESSIVE or seg[e - 1].text.lower().rstrip(".") in w.role_words
-                                 or seg[e - 1].text.lower() in w.honorific):
+        while e > s and (toks[e - 1].text in _POSSESSIVE or toks[e - 1].text.lower().rstrip(".") in w.role_words
+                         or toks[e - 1].text.lower() in w.honorific):
             e -= 1  # nor over a title or a possessive ending
         if e < n or any(x.text.lower() in w.honorific or x.text.lower().rstrip(".") in w.role_words
-                        for x in seg[first - 1:e]):
+                        for x in toks[s:e]):
             return None
-        return _name_of(text, seg, first - 1, e, w)
+        return _name_of(text, toks, s, e, w)
 
     described = [c for c in children.get(head, []) if rel(c) == "appos" and titled(c)]
     if rel(head) == "appos" and toks[head - 1].head and titled(toks[head - 1].head):

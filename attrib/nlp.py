@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections import Counter
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -383,9 +383,8 @@ def from_stanza_document(article: Article, doc: Any, rules: RuleSet) -> Annotate
     its named entities are kept as "ner" entities.
     """
     text = article.text
-    starts = {start for start in map(_stanza_sentence_start, doc.sentences) if start is not None}
+    words, starts = _stanza_words(doc)
     sents, raw = _with_own_tokens(text, starts, rules)
-    words = _stanza_words(doc)
     has_pos = any(w.upos for w in words)
     has_deps = any(w.deprel for w in words)
     if has_pos or has_deps:
@@ -436,9 +435,11 @@ def _stanza_word_span(word: Any) -> tuple[int, int] | None:
     return None if start is None else (start, end)
 
 
-def _stanza_words(doc: Any) -> list[_Word]:
-    """stanza's words with known characters, in document order, heads as indexes into the list."""
+def _stanza_words(doc: Any) -> tuple[list[_Word], set[int]]:
+    """stanza's words with known characters, in document order, heads as indexes into the list; and where
+    stanza's sentences start (their first such word)."""
     out: list[_Word] = []
+    starts: set[int] = set()
     for s in doc.sentences:
         first = len(out)
         index: dict[int, int] = {}  # the word's id in its sentence -> its place in ``out``
@@ -451,7 +452,9 @@ def _stanza_words(doc: Any) -> list[_Word]:
         for w, (start, end) in kept:
             head = index.get(w.head) if w.head else None
             out.append(_Word(start, end, w.lemma, w.upos, head, w.deprel))
-    return out
+        if kept:
+            starts.add(kept[0][1][0])
+    return out, starts
 
 
 def _project(sents: Sequence[Sentence], words: list[_Word]) -> tuple[Sentence, ...]:
@@ -495,25 +498,16 @@ def _project(sents: Sequence[Sentence], words: list[_Word]) -> tuple[Sentence, .
     return tuple(out)
 
 
-def _stanza_sentence_start(sentence: Any) -> int | None:
-    """Where a stanza sentence starts: its first word with known characters (as ``_stanza_sentences`` has it)."""
-    for w in sentence.words:
-        span = _stanza_word_span(w)
-        if span is not None:
-            return span[0]
-    return None
-
-
 def _with_own_tokens(text: str, stanza_starts: set[int], rules: RuleSet
                      ) -> tuple[tuple[Sentence, ...], list[tuple[Token, ...]]]:
-    """stanza's sentences (tokenizer only, given by where they start) on the built-in annotator's terms, and
-    each sentence's tokens before abbreviations are joined (as ``_sentences_of`` gives them).
+    """stanza's sentences (given by where they start) on the built-in annotator's terms, and each sentence's
+    tokens before abbreviations are joined (as ``_sentences_of`` gives them).
 
     A sentence ends where both stanza and the built-in splitter end one, or at a line break: stanza
     splits after initials and party tags ("Leonard E. | Burman", "R-Ky. | , said") and before a
     closing dash ("”― | Jane Doe"), the built-in splitter after a quote that closes a sentence. The
-    tokens are the built-in ones, so names keep their hyphens and initials ("Holtz-Eakin", "R-Ky.").
-    Only for documents without tags: tagged words must stay stanza's, their heads point at them.
+    tokens are the built-in ones, so names keep their hyphens and initials ("Holtz-Eakin", "R-Ky."); a
+    parse's tags are laid onto them afterwards (``_project``).
     """
     abbreviations = rules.words("abbreviation")
     spans: list[list[int]] = []
